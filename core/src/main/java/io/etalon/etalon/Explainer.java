@@ -1,0 +1,91 @@
+package io.etalon.etalon;
+
+import io.etalon.graph.Network;
+import io.etalon.graph.Trace;
+import io.etalon.tensor.Floats;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
+import java.util.stream.IntStream;
+
+/**
+ * Explains images with one solver, in parallel over images: each image has its own trace and pattern, and each
+ * task writes only its own slot of the result, so results do not depend on the thread count.
+ *
+ * <pre>{@code
+ * Explainer explainer = new Explainer(lenet, Method.AUTO.solver(), 2);
+ * Explanation e = explainer.explain(image, Neuron.parse("output", lenet));
+ * }</pre>
+ */
+public final class Explainer {
+
+    private final Network network;
+    private final EtalonSolver solver;
+    private final int threads;
+
+    public Explainer(Network network, EtalonSolver solver, int threads) {
+        if (threads <= 0) {
+            throw new IllegalArgumentException("threads must be positive, got " + threads);
+        }
+        this.network = network;
+        this.solver = solver;
+        this.threads = threads;
+    }
+
+    public Network network() {
+        return network;
+    }
+
+    public EtalonSolver solver() {
+        return solver;
+    }
+
+    /**
+     * Explains one image.
+     *
+     * @param image not modified; one sample of the network's input shape
+     */
+    public Explanation explain(float[] image, List<Neuron> neurons) {
+        Trace trace = network.forward(image, 1);
+        float[] scores = trace.output(0);
+        return new Explanation(scores, Floats.argmax(scores, 0, scores.length), trace.pattern(0),
+                solver.solve(network, trace, neurons));
+    }
+
+    /**
+     * Explains {@code count} images stored back to back in {@code images}.
+     *
+     * @param images   not modified; {@code (count, inputSize)}
+     * @param progress called once per finished image (from worker threads), may be a no-op
+     */
+    public Explanation[] explainAll(float[] images, int count, List<Neuron> neurons, IntConsumer progress) {
+        int size = network.inputShape().size();
+        if (images.length != (long) count * size) {
+            throw new IllegalArgumentException(images.length + " values are not " + count + " images of " + network.inputShape());
+        }
+        Explanation[] results = new Explanation[count];
+        AtomicInteger done = new AtomicInteger();
+        Runnable work = () -> IntStream.range(0, count).parallel().forEach(i -> {
+            float[] image = java.util.Arrays.copyOfRange(images, i * size, (i + 1) * size);
+            results[i] = explain(image, neurons);
+            progress.accept(done.incrementAndGet());
+        });
+        ForkJoinPool pool = new ForkJoinPool(threads);
+        try {
+            pool.submit(work).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while explaining images", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdown();
+        }
+        return results;
+    }
+}

@@ -1,0 +1,52 @@
+package io.etalon.etalon;
+
+import io.etalon.graph.Network;
+import io.etalon.graph.Trace;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reverse mode (VJP): a one-hot row for each requested neuron goes backwards through the transposed frozen map;
+ * the row that comes out at the input is that neuron's etalon. Neurons of one layer travel as one batch, so k
+ * neurons cost one batched pass per layer they live in.
+ */
+public final class ReverseMode implements EtalonSolver {
+
+    @Override
+    public String name() {
+        return "reverse";
+    }
+
+    @Override
+    public List<Etalon> solve(Network network, Trace trace, List<Neuron> neurons) {
+        int pixels = network.inputShape().size();
+        Map<Integer, List<Integer>> positionsByNode = new LinkedHashMap<>();
+        for (int p = 0; p < neurons.size(); p++) {
+            positionsByNode.computeIfAbsent(neurons.get(p).node(), node -> new ArrayList<>()).add(p);
+        }
+        float[][] weights = new float[neurons.size()][];
+        for (Map.Entry<Integer, List<Integer>> group : positionsByNode.entrySet()) {
+            int node = group.getKey();
+            List<Integer> positions = group.getValue();
+            int rows = positions.size();
+            int size = network.shapeOf(node).size();
+            float[] oneHot = new float[rows * size];
+            for (int r = 0; r < rows; r++) {
+                oneHot[r * size + neurons.get(positions.get(r)).index()] = 1f;
+            }
+            float[] etalonRows = network.transpose(trace, node, oneHot, rows, rows);
+            for (int r = 0; r < rows; r++) {
+                weights[positions.get(r)] = Arrays.copyOfRange(etalonRows, r * pixels, (r + 1) * pixels);
+            }
+        }
+        float[][] biases = EtalonSolver.biases(network, trace);
+        List<Etalon> etalons = new ArrayList<>(neurons.size());
+        for (int p = 0; p < neurons.size(); p++) {
+            etalons.add(EtalonSolver.assemble(network, trace, biases, neurons.get(p), weights[p]));
+        }
+        return etalons;
+    }
+}

@@ -1,0 +1,327 @@
+package io.etalon.graph;
+
+import io.etalon.op.Op;
+import io.etalon.op.Switches;
+import io.etalon.tensor.Floats;
+import io.etalon.tensor.Shape;
+import io.etalon.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * An immutable network: a directed acyclic graph of named nodes in topological order. Node {@code k} applies its
+ * op to the outputs of earlier nodes (or to the network input, {@link #INPUT}); the last node is the output.
+ * LeNet is a chain, but nothing here assumes one: a node may read several nodes (residual adds) and a node's
+ * output may feed several others (the transposed pass accumulates).
+ *
+ * <p>Three passes, all over batches:
+ * <ul>
+ *   <li>{@link #forward}: the value, recording every op's switches into a {@link Trace};</li>
+ *   <li>{@link #frozen}: the affine map of a trace's region (switches frozen), with or without biases; without
+ *       biases it is the frozen linear map (JVP) applied to tangents;</li>
+ *   <li>{@link #transpose}: the adjoint of the frozen linear map from any node back to the input (VJP).</li>
+ * </ul>
+ */
+public final class Network {
+
+    /** Index that stands for the network input in {@link Node#inputs()}. */
+    public static final int INPUT = -1;
+
+    /** One named op and the nodes it reads ({@link #INPUT} for the network input). */
+    public record Node(String name, Op op, int[] inputs) {
+        public Node {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("a node needs a name");
+            }
+            inputs = inputs.clone();
+        }
+
+        @Override
+        public int[] inputs() {
+            return inputs.clone();
+        }
+
+        int input(int k) {
+            return inputs[k];
+        }
+
+        int inputCount() {
+            return inputs.length;
+        }
+    }
+
+    private final Shape inputShape;
+    private final List<Node> nodes;
+    private final Map<String, Integer> indexByName;
+
+    /**
+     * @throws IllegalArgumentException if names repeat, a node reads a later node, or shapes do not fit
+     */
+    public Network(Shape inputShape, List<Node> nodes) {
+        if (nodes.isEmpty()) {
+            throw new IllegalArgumentException("a network needs at least one node");
+        }
+        this.inputShape = inputShape;
+        this.nodes = List.copyOf(nodes);
+        this.indexByName = new HashMap<>();
+        for (int k = 0; k < nodes.size(); k++) {
+            Node node = nodes.get(k);
+            if (indexByName.put(node.name(), k) != null) {
+                throw new IllegalArgumentException("node name '" + node.name() + "' is used twice");
+            }
+            List<Shape> expected = node.op().inputShapes();
+            if (expected.size() != node.inputCount()) {
+                throw new IllegalArgumentException("node '" + node.name() + "' (" + node.op().kind() + ") needs "
+                        + expected.size() + " inputs, got " + node.inputCount());
+            }
+            for (int i = 0; i < node.inputCount(); i++) {
+                int source = node.input(i);
+                if (source < INPUT || source >= k) {
+                    throw new IllegalArgumentException("node '" + node.name() + "' reads node " + source
+                            + ", which is not an earlier node (the graph must be acyclic and in topological order)");
+                }
+                Shape actual = source == INPUT ? inputShape : nodes.get(source).op().outputShape();
+                if (!actual.equals(expected.get(i))) {
+                    throw new IllegalArgumentException("node '" + node.name() + "' expects input " + expected.get(i)
+                            + " but " + (source == INPUT ? "the network input" : "'" + nodes.get(source).name() + "'")
+                            + " gives " + actual);
+                }
+            }
+        }
+    }
+
+    /** Shape of one input sample, e.g. {@code 1x28x28}. */
+    public Shape inputShape() {
+        return inputShape;
+    }
+
+    public List<Node> nodes() {
+        return nodes;
+    }
+
+    public int size() {
+        return nodes.size();
+    }
+
+    public Node node(int index) {
+        return nodes.get(index);
+    }
+
+    /** Index of the node with this name, if any. */
+    public Optional<Integer> indexOf(String name) {
+        return Optional.ofNullable(indexByName.get(name));
+    }
+
+    /** Index of the output node (the last one). */
+    public int outputIndex() {
+        return nodes.size() - 1;
+    }
+
+    public Shape outputShape() {
+        return nodes.get(outputIndex()).op().outputShape();
+    }
+
+    /** Shape of one sample of a node's output. */
+    public Shape shapeOf(int node) {
+        return node == INPUT ? inputShape : nodes.get(node).op().outputShape();
+    }
+
+    /** Number of parameters (weights and biases) of all ops. */
+    public long parameterCount() {
+        long count = 0;
+        for (Node node : nodes) {
+            for (Tensor parameter : node.op().parameters()) {
+                count += parameter.size();
+            }
+        }
+        return count;
+    }
+
+    /** The same graph with other ops (same names and wiring); used to swap parameters. */
+    public Network withOps(List<Op> ops) {
+        if (ops.size() != nodes.size()) {
+            throw new IllegalArgumentException("expected " + nodes.size() + " ops, got " + ops.size());
+        }
+        List<Node> replaced = new ArrayList<>(nodes.size());
+        for (int k = 0; k < nodes.size(); k++) {
+            replaced.add(new Node(nodes.get(k).name(), ops.get(k), nodes.get(k).inputs));
+        }
+        return new Network(inputShape, replaced);
+    }
+
+    /** The same network with every bias set to zero: the frozen network of the paper's Algorithm 1. */
+    public Network withoutBiases() {
+        return withOps(nodes.stream().map(node -> node.op().withoutBias()).toList());
+    }
+
+    /**
+     * Computes the value of {@code n} samples and records every op's switches.
+     *
+     * @param input not modified; {@code (n, inputSize)}
+     * @throws IllegalArgumentException if the length is not {@code n * inputSize} or a value is NaN or infinite
+     */
+    public Trace forward(float[] input, int n) {
+        checkInput(input, n);
+        float[][] outputs = new float[nodes.size()][];
+        Switches[] switches = new Switches[nodes.size()];
+        for (int k = 0; k < nodes.size(); k++) {
+            Node node = nodes.get(k);
+            Op op = node.op();
+            float[][] in = gather(node, input, outputs);
+            switches[k] = new Switches(n, op.switchesPerSample());
+            op.record(in, n, switches[k]);
+            outputs[k] = new float[n * op.outputShape().size()];
+            op.linear(in, outputs[k], n, switches[k], 1);
+            op.addBias(outputs[k], n);
+        }
+        return new Trace(this, input.clone(), n, outputs, switches);
+    }
+
+    /**
+     * Applies the affine map of the trace's regions, switches frozen: row {@code r} of {@code input} is pushed
+     * through the switches of sample {@code r / rowsPerSample}. Without biases this is the frozen linear map
+     * (JVP) applied to tangents; with biases and a sample's own input it reproduces {@link #forward}.
+     *
+     * @param input not modified; {@code (rows, inputSize)}
+     * @return every node's output, {@code (rows, nodeSize)} each
+     */
+    public float[][] frozen(Trace trace, float[] input, int rows, int rowsPerSample, boolean withBias) {
+        if (trace.network().size() != size()) {
+            throw new IllegalArgumentException("the trace was recorded by a different network");
+        }
+        if (rows % rowsPerSample != 0 || rows / rowsPerSample > trace.samples()) {
+            throw new IllegalArgumentException(rows + " rows at " + rowsPerSample + " per sample do not fit a trace of "
+                    + trace.samples() + " samples");
+        }
+        float[][] outputs = new float[nodes.size()][];
+        for (int k = 0; k < nodes.size(); k++) {
+            Op op = nodes.get(k).op();
+            outputs[k] = new float[rows * op.outputShape().size()];
+            op.linear(gather(nodes.get(k), input, outputs), outputs[k], rows, trace.switches(k), rowsPerSample);
+            if (withBias) {
+                op.addBias(outputs[k], rows);
+            }
+        }
+        return outputs;
+    }
+
+    /**
+     * Pushes cotangents at node {@code from} back to the input through the transposed frozen linear map (VJP):
+     * for a one-hot cotangent of neuron p the result is its etalon image W_p.
+     *
+     * @param cotangent not modified; {@code (rows, size of node from)}
+     * @return the input gradient, {@code (rows, inputSize)}
+     */
+    public float[] transpose(Trace trace, int from, float[] cotangent, int rows, int rowsPerSample) {
+        float[][] grads = new float[from + 1][];
+        grads[from] = cotangent;
+        float[] inputGrad = new float[rows * inputShape.size()];
+        for (int k = from; k >= 0; k--) {
+            if (grads[k] == null) {
+                continue; // node k does not feed node 'from'
+            }
+            Node node = nodes.get(k);
+            float[][] gradInputs = new float[node.inputCount()][];
+            for (int i = 0; i < node.inputCount(); i++) {
+                int source = node.input(i);
+                if (source == INPUT) {
+                    gradInputs[i] = inputGrad;
+                } else {
+                    if (grads[source] == null) {
+                        grads[source] = new float[rows * nodes.get(source).op().outputShape().size()];
+                    }
+                    gradInputs[i] = grads[source];
+                }
+            }
+            node.op().transpose(grads[k], gradInputs, rows, trace.switches(k), rowsPerSample);
+            if (k != from) {
+                grads[k] = null; // free as we go
+            }
+        }
+        return inputGrad;
+    }
+
+    /**
+     * Back-propagates the gradient of a loss with respect to the output through the trace (one row per sample)
+     * and accumulates every op's parameter gradients. The input gradient is not computed.
+     *
+     * @param outputGrad not modified; {@code (samples, outputSize)}
+     * @param paramGrads modified (accumulated); {@code paramGrads[node][parameter]}
+     */
+    public void backward(Trace trace, float[] outputGrad, float[][][] paramGrads) {
+        int n = trace.samples();
+        float[][] grads = new float[nodes.size()][];
+        grads[outputIndex()] = outputGrad;
+        for (int k = outputIndex(); k >= 0; k--) {
+            if (grads[k] == null) {
+                continue;
+            }
+            Node node = nodes.get(k);
+            float[][] inputs = gather(node, trace.input(), trace.outputs());
+            node.op().accumulateGradients(inputs, grads[k], n, paramGrads[k]);
+            float[][] gradInputs = new float[node.inputCount()][];
+            for (int i = 0; i < node.inputCount(); i++) {
+                int source = node.input(i);
+                if (source != INPUT) {
+                    if (grads[source] == null) {
+                        grads[source] = new float[n * nodes.get(source).op().outputShape().size()];
+                    }
+                    gradInputs[i] = grads[source];
+                }
+            }
+            node.op().transpose(grads[k], gradInputs, n, trace.switches(k), 1);
+            grads[k] = null;
+        }
+    }
+
+    /** Zeroed gradient buffers shaped like every op's parameters: {@code [node][parameter][value]}. */
+    public float[][][] newParameterGradients() {
+        float[][][] grads = new float[nodes.size()][][];
+        for (int k = 0; k < nodes.size(); k++) {
+            List<Tensor> parameters = nodes.get(k).op().parameters();
+            grads[k] = new float[parameters.size()][];
+            for (int p = 0; p < parameters.size(); p++) {
+                grads[k][p] = new float[parameters.get(p).size()];
+            }
+        }
+        return grads;
+    }
+
+    private static float[][] gather(Node node, float[] input, float[][] outputs) {
+        float[][] in = new float[node.inputCount()][];
+        for (int i = 0; i < node.inputCount(); i++) {
+            int source = node.input(i);
+            in[i] = source == INPUT ? input : outputs[source];
+        }
+        return in;
+    }
+
+    private void checkInput(float[] input, int n) {
+        if (n <= 0 || input.length != (long) n * inputShape.size()) {
+            throw new IllegalArgumentException("input has " + input.length + " values; " + n + " samples of "
+                    + inputShape + " need " + (long) n * inputShape.size());
+        }
+        int bad = Floats.firstNonFinite(input);
+        if (bad >= 0) {
+            throw new IllegalArgumentException("input value " + bad % inputShape.size() + " of sample "
+                    + bad / inputShape.size() + " is " + input[bad] + "; pixels must be finite numbers");
+        }
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder text = new StringBuilder("Network(input " + inputShape);
+        for (Node node : nodes) {
+            text.append(", ").append(node.name()).append(':').append(node.op().kind());
+        }
+        return text.append(')').toString();
+    }
+
+    /** Names of all nodes, in order. */
+    public List<String> names() {
+        return nodes.stream().map(Node::name).toList();
+    }
+}

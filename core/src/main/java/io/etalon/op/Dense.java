@@ -1,0 +1,151 @@
+package io.etalon.op;
+
+import io.etalon.tensor.Shape;
+import io.etalon.tensor.Tensor;
+import java.util.List;
+
+/**
+ * Fully connected layer: {@code out[o] = bias[o] + sum_i weight[o,i] * in[i]}.
+ *
+ * <p>Shapes: in {@code (I)}, weight {@code (O,I)} (PyTorch's {@code Linear}, ONNX {@code Gemm} with
+ * {@code transB=1}), bias {@code (O)}, out {@code (O)}.
+ */
+public final class Dense implements Op {
+
+    private final Shape inputShape;
+    private final Shape outputShape;
+    private final float[] weight;
+    private final float[] bias;
+    private final int inFeatures;
+    private final int outFeatures;
+
+    /**
+     * @param weight {@code (O,I)}, copied
+     * @param bias   {@code (O)}, copied; {@code null} for none
+     */
+    public Dense(Shape inputShape, Tensor weight, Tensor bias) {
+        if (inputShape.rank() != 1) {
+            throw new IllegalArgumentException("Dense needs a vector input, got " + inputShape + "; add a Flatten before it");
+        }
+        Shape w = weight.shape();
+        if (w.rank() != 2 || w.dim(1) != inputShape.dim(0)) {
+            throw new IllegalArgumentException(
+                    "Dense weight " + w + " does not fit input " + inputShape + " (expected Ox" + inputShape.dim(0) + ")");
+        }
+        if (bias != null && (bias.shape().rank() != 1 || bias.shape().dim(0) != w.dim(0))) {
+            throw new IllegalArgumentException("Dense bias " + bias.shape() + " does not fit " + w.dim(0) + " outputs");
+        }
+        this.inputShape = inputShape;
+        this.inFeatures = w.dim(1);
+        this.outFeatures = w.dim(0);
+        this.outputShape = Shape.of(outFeatures);
+        this.weight = weight.data();
+        this.bias = bias == null ? new float[outFeatures] : bias.data();
+    }
+
+    @Override
+    public String kind() {
+        return "Dense";
+    }
+
+    @Override
+    public List<Shape> inputShapes() {
+        return List.of(inputShape);
+    }
+
+    @Override
+    public Shape outputShape() {
+        return outputShape;
+    }
+
+    @Override
+    public List<Tensor> parameters() {
+        return List.of(new Tensor(Shape.of(outFeatures, inFeatures), weight), new Tensor(Shape.of(outFeatures), bias));
+    }
+
+    @Override
+    public Op withParameters(List<Tensor> parameters) {
+        return new Dense(inputShape, parameters.get(0), parameters.get(1));
+    }
+
+    @Override
+    public Op withoutBias() {
+        List<Tensor> parameters = parameters();
+        return withParameters(List.of(parameters.get(0), Tensor.zeros(parameters.get(1).shape())));
+    }
+
+    @Override
+    public void linear(float[][] inputs, float[] out, int rows, Switches switches, int rowsPerSample) {
+        // in (rows,I), weight (O,I) -> out (rows,O)
+        float[] in = inputs[0];
+        for (int r = 0; r < rows; r++) {
+            int inBase = r * inFeatures;
+            for (int o = 0; o < outFeatures; o++) {
+                int wBase = o * inFeatures;
+                float sum = 0f;
+                for (int i = 0; i < inFeatures; i++) {
+                    sum += weight[wBase + i] * in[inBase + i];
+                }
+                out[r * outFeatures + o] = sum;
+            }
+        }
+    }
+
+    @Override
+    public void addBias(float[] out, int rows) {
+        for (int r = 0; r < rows; r++) {
+            for (int o = 0; o < outFeatures; o++) {
+                out[r * outFeatures + o] += bias[o];
+            }
+        }
+    }
+
+    @Override
+    public void transpose(float[] gradOut, float[][] gradInputs, int rows, Switches switches, int rowsPerSample) {
+        // gradOut (rows,O), weight (O,I) -> gradIn (rows,I) +=
+        float[] gradIn = gradInputs[0];
+        if (gradIn == null) {
+            return;
+        }
+        for (int r = 0; r < rows; r++) {
+            int inBase = r * inFeatures;
+            for (int o = 0; o < outFeatures; o++) {
+                float g = gradOut[r * outFeatures + o];
+                if (g == 0f) {
+                    continue;
+                }
+                int wBase = o * inFeatures;
+                for (int i = 0; i < inFeatures; i++) {
+                    gradIn[inBase + i] += g * weight[wBase + i];
+                }
+            }
+        }
+    }
+
+    @Override
+    public void accumulateGradients(float[][] inputs, float[] gradOut, int n, float[][] gradParams) {
+        // in (n,I), gradOut (n,O) -> gradWeight (O,I) +=, gradBias (O) +=
+        float[] in = inputs[0];
+        float[] gradWeight = gradParams[0];
+        float[] gradBias = gradParams[1];
+        for (int r = 0; r < n; r++) {
+            int inBase = r * inFeatures;
+            for (int o = 0; o < outFeatures; o++) {
+                float g = gradOut[r * outFeatures + o];
+                gradBias[o] += g;
+                if (g == 0f) {
+                    continue;
+                }
+                int wBase = o * inFeatures;
+                for (int i = 0; i < inFeatures; i++) {
+                    gradWeight[wBase + i] += g * in[inBase + i];
+                }
+            }
+        }
+    }
+
+    @Override
+    public String describe() {
+        return inFeatures + "->" + outFeatures;
+    }
+}

@@ -1,0 +1,201 @@
+package io.etalon.op;
+
+import io.etalon.tensor.Shape;
+import java.util.List;
+
+/**
+ * 2-D max pooling: {@code out[c,y,x] = max over the window of in[c, y*sy - padTop + i, x*sx - padLeft + j]}.
+ * Padded positions never win (they count as minus infinity).
+ *
+ * <p>Its switch per output is the winner: the flat index {@code c*H*W + h*W + w} of the input it copies.
+ * The winner is the <em>first maximum in row-major window order</em>, as in PyTorch autograd and ONNX Runtime.
+ * On MNIST, windows of equal values are the common case (flat background), so this rule decides which etalon
+ * is reported; a window with several maxima counts as one tie.
+ *
+ * <p>Shapes: in {@code (C,H,W)}, out {@code (C,OH,OW)} with {@code OH = (H + padTop + padBottom - KH) / sy + 1}.
+ */
+public final class MaxPool2d implements Op {
+
+    private final Shape inputShape;
+    private final Shape outputShape;
+    private final int kernelH;
+    private final int kernelW;
+    private final int strideH;
+    private final int strideW;
+    private final int padTop;
+    private final int padLeft;
+    private final int padBottom;
+    private final int padRight;
+
+    /**
+     * @param kernel {@code {KH, KW}}
+     * @param stride {@code {sy, sx}}
+     * @param pads   {@code {top, left, bottom, right}}, each smaller than the kernel
+     */
+    public MaxPool2d(Shape inputShape, int[] kernel, int[] stride, int[] pads) {
+        if (inputShape.rank() != 3) {
+            throw new IllegalArgumentException("MaxPool2d needs a CxHxW input, got " + inputShape);
+        }
+        if (kernel.length != 2 || stride.length != 2 || pads.length != 4) {
+            throw new IllegalArgumentException("MaxPool2d needs 2 kernel sizes, 2 strides and 4 pads");
+        }
+        if (kernel[0] <= 0 || kernel[1] <= 0 || stride[0] <= 0 || stride[1] <= 0) {
+            throw new IllegalArgumentException("MaxPool2d kernel and strides must be positive");
+        }
+        if (pads[0] < 0 || pads[1] < 0 || pads[2] < 0 || pads[3] < 0
+                || pads[0] >= kernel[0] || pads[2] >= kernel[0] || pads[1] >= kernel[1] || pads[3] >= kernel[1]) {
+            throw new IllegalArgumentException("MaxPool2d pads must be at least 0 and smaller than the kernel");
+        }
+        this.inputShape = inputShape;
+        this.kernelH = kernel[0];
+        this.kernelW = kernel[1];
+        this.strideH = stride[0];
+        this.strideW = stride[1];
+        this.padTop = pads[0];
+        this.padLeft = pads[1];
+        this.padBottom = pads[2];
+        this.padRight = pads[3];
+        int outH = (inputShape.dim(1) + padTop + padBottom - kernelH) / strideH + 1;
+        int outW = (inputShape.dim(2) + padLeft + padRight - kernelW) / strideW + 1;
+        if (outH <= 0 || outW <= 0) {
+            throw new IllegalArgumentException("MaxPool2d window " + kernelH + "x" + kernelW + " is larger than the input " + inputShape);
+        }
+        this.outputShape = Shape.of(inputShape.dim(0), outH, outW);
+    }
+
+    /** Square window, stride equal to the window, no padding (LeNet's pooling). */
+    public static MaxPool2d of(Shape inputShape, int size) {
+        return new MaxPool2d(inputShape, new int[] {size, size}, new int[] {size, size}, new int[] {0, 0, 0, 0});
+    }
+
+    @Override
+    public String kind() {
+        return "MaxPool2d";
+    }
+
+    @Override
+    public List<Shape> inputShapes() {
+        return List.of(inputShape);
+    }
+
+    @Override
+    public Shape outputShape() {
+        return outputShape;
+    }
+
+    public int[] kernel() {
+        return new int[] {kernelH, kernelW};
+    }
+
+    public int[] stride() {
+        return new int[] {strideH, strideW};
+    }
+
+    /** {@code {top, left, bottom, right}}. */
+    public int[] pads() {
+        return new int[] {padTop, padLeft, padBottom, padRight};
+    }
+
+    @Override
+    public int switchesPerSample() {
+        return outputShape.size();
+    }
+
+    @Override
+    public void record(float[][] inputs, int n, Switches switches) {
+        // in (n,C,H,W) -> winner (n,C,OH,OW), a flat index into the sample's input
+        float[] in = inputs[0];
+        int[] winner = switches.states();
+        int channels = inputShape.dim(0);
+        int inH = inputShape.dim(1);
+        int inW = inputShape.dim(2);
+        int outH = outputShape.dim(1);
+        int outW = outputShape.dim(2);
+        int inSize = inputShape.size();
+        int outSize = outputShape.size();
+        for (int s = 0; s < n; s++) {
+            int inBase = s * inSize;
+            for (int c = 0; c < channels; c++) {
+                for (int y = 0; y < outH; y++) {
+                    int hLo = Math.max(0, y * strideH - padTop);
+                    int hHi = Math.min(inH, y * strideH - padTop + kernelH);
+                    for (int x = 0; x < outW; x++) {
+                        int wLo = Math.max(0, x * strideW - padLeft);
+                        int wHi = Math.min(inW, x * strideW - padLeft + kernelW);
+                        int best = -1;
+                        float bestValue = Float.NEGATIVE_INFINITY;
+                        float runnerUp = Float.NEGATIVE_INFINITY;
+                        boolean tie = false;
+                        for (int h = hLo; h < hHi; h++) {
+                            for (int w = wLo; w < wHi; w++) {
+                                int k = (c * inH + h) * inW + w;
+                                float v = in[inBase + k];
+                                if (best < 0 || v > bestValue) {
+                                    if (best >= 0) {
+                                        runnerUp = bestValue;
+                                    }
+                                    best = k;
+                                    bestValue = v;
+                                    tie = false;
+                                } else if (v == bestValue) {
+                                    tie = true;
+                                } else if (v > runnerUp) {
+                                    runnerUp = v;
+                                }
+                            }
+                        }
+                        winner[s * outSize + (c * outH + y) * outW + x] = best;
+                        if (tie) {
+                            switches.addTie(s);
+                        } else if (runnerUp != Float.NEGATIVE_INFINITY) {
+                            switches.offerMargin(s, bestValue - runnerUp);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void linear(float[][] inputs, float[] out, int rows, Switches switches, int rowsPerSample) {
+        // in (rows,C,H,W) -> out (rows,C,OH,OW): out = in[winner]
+        float[] in = inputs[0];
+        int[] winner = switches.states();
+        int inSize = inputShape.size();
+        int outSize = outputShape.size();
+        for (int r = 0; r < rows; r++) {
+            int inBase = r * inSize;
+            int rowBase = r * outSize;
+            int sampleBase = (r / rowsPerSample) * outSize;
+            for (int k = 0; k < outSize; k++) {
+                out[rowBase + k] = in[inBase + winner[sampleBase + k]];
+            }
+        }
+    }
+
+    @Override
+    public void transpose(float[] gradOut, float[][] gradInputs, int rows, Switches switches, int rowsPerSample) {
+        // gradOut (rows,C,OH,OW) -> gradIn (rows,C,H,W) += at the winners
+        float[] gradIn = gradInputs[0];
+        if (gradIn == null) {
+            return;
+        }
+        int[] winner = switches.states();
+        int inSize = inputShape.size();
+        int outSize = outputShape.size();
+        for (int r = 0; r < rows; r++) {
+            int inBase = r * inSize;
+            int rowBase = r * outSize;
+            int sampleBase = (r / rowsPerSample) * outSize;
+            for (int k = 0; k < outSize; k++) {
+                gradIn[inBase + winner[sampleBase + k]] += gradOut[rowBase + k];
+            }
+        }
+    }
+
+    @Override
+    public String describe() {
+        return String.format("window %dx%d, stride %d,%d, pads %d,%d,%d,%d; first maximum wins ties",
+                kernelH, kernelW, strideH, strideW, padTop, padLeft, padBottom, padRight);
+    }
+}

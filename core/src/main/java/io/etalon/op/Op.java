@@ -1,0 +1,104 @@
+package io.etalon.op;
+
+import io.etalon.tensor.Shape;
+import io.etalon.tensor.Tensor;
+import java.util.List;
+
+/**
+ * A piecewise-linear operation of a network, with its input shapes fixed at construction.
+ *
+ * <p>Every op implements the four views of DESIGN.md section 2 side by side:
+ * <ul>
+ *   <li>{@link #record}: the op's <em>switches</em> for a batch (ReLU on/off, max-pool winner); affine ops have none;</li>
+ *   <li>{@link #linear}: the frozen linear part, without bias, applied to a batch of tangents (JVP);</li>
+ *   <li>{@link #transpose}: the adjoint of {@code linear} (VJP); it <em>accumulates</em> into the input gradients;</li>
+ *   <li>{@link #accumulateGradients}: parameter gradients, for training.</li>
+ * </ul>
+ * The value of the op is {@code forward = record, then linear, then addBias}: the same frozen map the etalon
+ * solvers use, so forward and the frozen pass cannot disagree.
+ *
+ * <p>Batches: arrays hold {@code rows} samples back to back, each of its shape's size. In {@code linear} and
+ * {@code transpose}, row {@code r} uses the switches of sample {@code r / rowsPerSample}: training passes 1
+ * (one row per sample); an etalon solver passes the number of tangents per image.
+ */
+public sealed interface Op permits Conv2d, Dense, Relu, MaxPool2d, Flatten {
+
+    /** The op's kind as a word, e.g. {@code Conv2d}. */
+    String kind();
+
+    /** Shapes of one sample of each input. */
+    List<Shape> inputShapes();
+
+    /** Shape of one sample of the output. */
+    Shape outputShape();
+
+    /** Number of switch states per sample: output size for ReLU and max-pool, 0 for affine ops. */
+    default int switchesPerSample() {
+        return 0;
+    }
+
+    /**
+     * Records the switches of {@code n} samples.
+     *
+     * @param inputs   not modified; each {@code (n, inputSize)}
+     * @param switches modified: states, ties and margins of samples {@code 0..n-1}
+     */
+    default void record(float[][] inputs, int n, Switches switches) {
+    }
+
+    /**
+     * Applies the frozen linear part (no bias): {@code out = J * in} for each row.
+     *
+     * @param inputs not modified; each {@code (rows, inputSize)}
+     * @param out    modified (overwritten); {@code (rows, outputSize)}
+     */
+    void linear(float[][] inputs, float[] out, int rows, Switches switches, int rowsPerSample);
+
+    /** Adds the bias to each of {@code rows} outputs; {@code out} is modified. No-op for ops without bias. */
+    default void addBias(float[] out, int rows) {
+    }
+
+    /**
+     * Applies the adjoint: {@code gradInputs[k] += J_k^T * gradOut} for each row.
+     *
+     * @param gradOut    not modified; {@code (rows, outputSize)}
+     * @param gradInputs modified (accumulated); each {@code (rows, inputSize)}, or {@code null} to skip that input
+     */
+    void transpose(float[] gradOut, float[][] gradInputs, int rows, Switches switches, int rowsPerSample);
+
+    /** The op's parameters (copies), weights first; empty for ops without parameters. */
+    default List<Tensor> parameters() {
+        return List.of();
+    }
+
+    /** The same op with other parameters of the same shapes. */
+    default Op withParameters(List<Tensor> parameters) {
+        if (!parameters.isEmpty()) {
+            throw new IllegalArgumentException(kind() + " has no parameters");
+        }
+        return this;
+    }
+
+    /**
+     * Accumulates parameter gradients of {@code n} samples.
+     *
+     * @param inputs     not modified; the op's inputs in the forward pass
+     * @param gradOut    not modified; {@code (n, outputSize)}
+     * @param gradParams modified (accumulated); one array per {@link #parameters()} entry
+     */
+    default void accumulateGradients(float[][] inputs, float[] gradOut, int n, float[][] gradParams) {
+    }
+
+    /** The same op with its bias set to zero (Algorithm 1 of the paper); ops without bias return themselves. */
+    default Op withoutBias() {
+        return this;
+    }
+
+    /** True for ops whose value depends on switches (ReLU, max-pool); false for affine ops. */
+    default boolean hasSwitches() {
+        return switchesPerSample() > 0;
+    }
+
+    /** A one-line description of the op's settings, for {@code etalon inspect}. */
+    String describe();
+}

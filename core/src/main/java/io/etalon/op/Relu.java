@@ -1,0 +1,93 @@
+package io.etalon.op;
+
+import io.etalon.tensor.Shape;
+import java.util.List;
+
+/**
+ * Rectified linear unit: {@code out = max(0, in)}. Its switch is on iff the pre-activation is {@code > 0};
+ * a pre-activation exactly 0 is off and counted as a tie (the input lies on the unit's boundary).
+ */
+public final class Relu implements Op {
+
+    private final Shape shape;
+
+    public Relu(Shape shape) {
+        this.shape = shape;
+    }
+
+    @Override
+    public String kind() {
+        return "Relu";
+    }
+
+    @Override
+    public List<Shape> inputShapes() {
+        return List.of(shape);
+    }
+
+    @Override
+    public Shape outputShape() {
+        return shape;
+    }
+
+    @Override
+    public int switchesPerSample() {
+        return shape.size();
+    }
+
+    @Override
+    public void record(float[][] inputs, int n, Switches switches) {
+        float[] preActivation = inputs[0];
+        int[] on = switches.states();
+        int size = shape.size();
+        for (int s = 0; s < n; s++) {
+            for (int k = s * size, end = k + size; k < end; k++) {
+                float z = preActivation[k];
+                on[k] = z > 0f ? 1 : 0;
+                if (z == 0f) {
+                    switches.addTie(s);
+                } else {
+                    switches.offerMargin(s, Math.abs(z));
+                }
+            }
+        }
+    }
+
+    @Override
+    public void linear(float[][] inputs, float[] out, int rows, Switches switches, int rowsPerSample) {
+        float[] in = inputs[0];
+        int[] on = switches.states();
+        int size = shape.size();
+        for (int r = 0; r < rows; r++) {
+            int rowBase = r * size;
+            int sampleBase = (r / rowsPerSample) * size;
+            for (int k = 0; k < size; k++) {
+                out[rowBase + k] = on[sampleBase + k] != 0 ? in[rowBase + k] : 0f;
+            }
+        }
+    }
+
+    @Override
+    public void transpose(float[] gradOut, float[][] gradInputs, int rows, Switches switches, int rowsPerSample) {
+        float[] gradIn = gradInputs[0];
+        if (gradIn == null) {
+            return;
+        }
+        int[] on = switches.states();
+        int size = shape.size();
+        for (int r = 0; r < rows; r++) {
+            int rowBase = r * size;
+            int sampleBase = (r / rowsPerSample) * size;
+            for (int k = 0; k < size; k++) {
+                if (on[sampleBase + k] != 0) {
+                    gradIn[rowBase + k] += gradOut[rowBase + k];
+                }
+            }
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "on iff input > 0";
+    }
+}

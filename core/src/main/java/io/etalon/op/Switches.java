@@ -1,0 +1,86 @@
+package io.etalon.op;
+
+import java.util.Arrays;
+
+/**
+ * The switches one op recorded for a batch of samples: for each sample, {@code perSample} integer states
+ * (ReLU: 1 on, 0 off; max-pool: the flat input index of the winner), plus how many of its decisions were
+ * exact ties (a pre-activation exactly 0, or a pool window with several equal maxima) and the smallest
+ * non-zero margin of any decision (|pre-activation|, or the winner's lead over the runner-up).
+ *
+ * <p>Mutable scratch owned by one forward pass; {@link io.etalon.pattern.Pattern} is the immutable value.
+ */
+public final class Switches {
+
+    private final int samples;
+    private final int perSample;
+    private final int[] states;
+    private final int[] ties;
+    private final float[] margins;
+
+    public Switches(int samples, int perSample) {
+        this.samples = samples;
+        this.perSample = perSample;
+        this.states = new int[samples * perSample];
+        this.ties = new int[samples];
+        this.margins = new float[samples];
+        Arrays.fill(margins, Float.POSITIVE_INFINITY);
+    }
+
+    public int samples() {
+        return samples;
+    }
+
+    public int perSample() {
+        return perSample;
+    }
+
+    /** The backing state array, {@code (samples, perSample)}; ops write it in {@code record}. */
+    int[] states() {
+        return states;
+    }
+
+    public int state(int sample, int index) {
+        return states[sample * perSample + index];
+    }
+
+    /** A copy of one sample's states. */
+    public int[] sampleStates(int sample) {
+        return Arrays.copyOfRange(states, sample * perSample, (sample + 1) * perSample);
+    }
+
+    public int ties(int sample) {
+        return ties[sample];
+    }
+
+    /** Smallest non-zero decision margin of the sample; +infinity when there was no decision with a margin. */
+    public float margin(int sample) {
+        return margins[sample];
+    }
+
+    /** Number of states equal to {@code value} for one sample (e.g. active ReLUs: value 1). */
+    public int count(int sample, int value) {
+        int count = 0;
+        for (int i = sample * perSample, end = i + perSample; i < end; i++) {
+            if (states[i] == value) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    void addTie(int sample) {
+        ties[sample]++;
+    }
+
+    void offerMargin(int sample, float margin) {
+        if (margin > 0 && margin < margins[sample]) {
+            margins[sample] = margin;
+        }
+    }
+
+    /** Switches for affine ops, which have none. */
+    public static Switches none(int samples) {
+        return new Switches(samples, 0);
+    }
+}
