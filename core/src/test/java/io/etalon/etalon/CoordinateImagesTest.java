@@ -1,0 +1,9 @@
+package io.etalon.etalon;
+
+class CoordinateImagesTest implements SolverContract {
+
+    @Override
+    public EtalonSolver solver() {
+        return new CoordinateImages();
+    }
+}

@@ -1,0 +1,134 @@
+package io.etalon.etalon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.etalon.graph.LeNet;
+import io.etalon.graph.Network;
+import io.etalon.graph.Trace;
+import io.etalon.pattern.Pattern;
+import io.etalon.testing.RandomNetworks;
+import io.etalon.testing.ReferenceNetwork;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every etalon solver must satisfy, on random networks and on LeNet: the etalon reproduces the score
+ * (exactness invariant), it equals the paper's Algorithm 1, and it equals a float64 central finite difference
+ * wherever the step stays inside the input's region. Each solver's test implements this interface.
+ */
+interface SolverContract {
+
+    /** Relative exactness residual allowed: float32 round-off (DESIGN.md section 2). */
+    double EXACTNESS = 1e-5;
+
+    /** Agreement between two float32 solvers, relative to the largest etalon weight. */
+    double AGREEMENT = 1e-5;
+
+    EtalonSolver solver();
+
+    private static List<Neuron> everyNeuronOfEveryLayer(Network network) {
+        List<Neuron> neurons = new ArrayList<>();
+        for (int k = 0; k < network.size(); k++) {
+            neurons.addAll(Neuron.parse(network.node(k).name(), network));
+        }
+        return neurons;
+    }
+
+    @Property(tries = 25)
+    default void etalonReproducesTheScoreForEveryNeuron(@ForAll long seed) {
+        Network network = RandomNetworks.network(seed);
+        Trace trace = network.forward(RandomNetworks.image(new SplittableRandom(seed), network.inputShape(), 0.4), 1);
+        for (Etalon etalon : solver().solve(network, trace, everyNeuronOfEveryLayer(network))) {
+            assertThat(etalon.relativeResidual()).as("relative residual of %s", etalon.neuron()).isLessThan(EXACTNESS);
+        }
+    }
+
+    @Property(tries = 25)
+    default void agreesWithAlgorithmOne(@ForAll long seed) {
+        Network network = RandomNetworks.network(seed);
+        Trace trace = network.forward(RandomNetworks.image(new SplittableRandom(seed), network.inputShape(), 0.4), 1);
+        List<Neuron> neurons = everyNeuronOfEveryLayer(network);
+        List<Etalon> ours = solver().solve(network, trace, neurons);
+        List<Etalon> reference = new CoordinateImages().solve(network, trace, neurons);
+        for (int p = 0; p < neurons.size(); p++) {
+            assertClose(ours.get(p), reference.get(p));
+        }
+    }
+
+    @Property(tries = 25)
+    default void equalsFloat64FiniteDifferencesInsideTheRegion(@ForAll long seed) {
+        Network network = RandomNetworks.network(seed);
+        float[] image = RandomNetworks.image(new SplittableRandom(seed), network.inputShape(), 0.0);
+        Trace trace = network.forward(image, 1);
+        Pattern pattern = trace.pattern(0);
+        List<Neuron> outputs = Neuron.parse("output", network);
+        List<Etalon> etalons = solver().solve(network, trace, outputs);
+        double step = 1e-3;
+        int checked = 0;
+        for (int j = 0; j < image.length; j++) {
+            float[] plus = image.clone();
+            float[] minus = image.clone();
+            plus[j] += (float) step;
+            minus[j] -= (float) step;
+            if (!network.forward(plus, 1).pattern(0).equals(pattern)
+                    || !network.forward(minus, 1).pattern(0).equals(pattern)) {
+                continue; // the step leaves the region: no single etalon describes it
+            }
+            double[] up = ReferenceNetwork.output(network, toDouble(plus));
+            double[] down = ReferenceNetwork.output(network, toDouble(minus));
+            for (int p = 0; p < outputs.size(); p++) {
+                double derivative = (up[p] - down[p]) / ((double) plus[j] - minus[j]);
+                double weight = etalons.get(p).weight(j);
+                assertThat(weight).as("d out%d / d x%d", p, j)
+                        .isCloseTo(derivative, org.assertj.core.data.Offset.offset(1e-3 * (1 + Math.abs(derivative))));
+            }
+            checked++;
+        }
+        assertThat(checked).as("pixels whose step stays in the region").isGreaterThan(0);
+    }
+
+    @Test
+    default void leNetEtalonsOfHiddenAndOutputNeuronsAreExact() {
+        Network lenet = LeNet.create(11);
+        SplittableRandom random = new SplittableRandom(2);
+        float[] image = RandomNetworks.image(random, lenet.inputShape(), 0.8);
+        Trace trace = lenet.forward(image, 1);
+        List<Neuron> neurons = new ArrayList<>(Neuron.parse("output", lenet));
+        neurons.addAll(Neuron.parse("conv2:3,4,4", lenet));
+        neurons.addAll(Neuron.parse("fc1:5", lenet));
+        neurons.addAll(Neuron.parse("pool1:100", lenet));
+        List<Etalon> ours = solver().solve(lenet, trace, neurons);
+        List<Etalon> reference = new CoordinateImages().solve(lenet, trace, neurons);
+        for (int p = 0; p < neurons.size(); p++) {
+            assertThat(ours.get(p).relativeResidual()).isLessThan(EXACTNESS);
+            assertClose(ours.get(p), reference.get(p));
+        }
+    }
+
+    private static void assertClose(Etalon ours, Etalon reference) {
+        float[] a = ours.weights();
+        float[] b = reference.weights();
+        double scale = 1e-30;
+        for (float v : b) {
+            scale = Math.max(scale, Math.abs(v));
+        }
+        for (int j = 0; j < a.length; j++) {
+            assertThat(Math.abs(a[j] - b[j]) / scale).as("weight %d of %s", j, ours.neuron()).isLessThan(AGREEMENT);
+        }
+        assertThat(ours.bias()).as("bias of %s", ours.neuron())
+                .isCloseTo(reference.bias(), org.assertj.core.data.Offset.offset(1e-5 * (1 + Math.abs(reference.bias()))));
+        assertThat(ours.score()).isEqualTo(reference.score());
+    }
+
+    private static double[] toDouble(float[] values) {
+        double[] out = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = values[i];
+        }
+        return out;
+    }
+}

@@ -1,0 +1,97 @@
+package io.etalon.graph;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.etalon.testing.RandomNetworks;
+import io.etalon.testing.ReferenceNetwork;
+import java.util.SplittableRandom;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import org.junit.jupiter.api.Test;
+
+class NetworkTest {
+
+    @Property(tries = 40)
+    void forwardEqualsTheFloat64Reference(@ForAll long seed) {
+        Network network = RandomNetworks.network(seed);
+        float[] image = RandomNetworks.image(new SplittableRandom(seed), network.inputShape(), 0.3);
+        float[] ours = network.forward(image, 1).output(0);
+        double[] reference = ReferenceNetwork.output(network, toDouble(image));
+        for (int i = 0; i < ours.length; i++) {
+            assertThat((double) ours[i]).as("output %d", i).isCloseTo(reference[i],
+                    org.assertj.core.data.Offset.offset(1e-4 * (1 + Math.abs(reference[i]))));
+        }
+    }
+
+    @Property(tries = 40)
+    void frozenPassWithBiasesReproducesForwardOnTheSameInput(@ForAll long seed) {
+        Network network = RandomNetworks.network(seed);
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] images = new float[3 * network.inputShape().size()];
+        for (int s = 0; s < 3; s++) {
+            System.arraycopy(RandomNetworks.image(random, network.inputShape(), 0.3), 0, images,
+                    s * network.inputShape().size(), network.inputShape().size());
+        }
+        Trace trace = network.forward(images, 3);
+        float[][] frozen = network.frozen(trace, images, 3, 1, true);
+        for (int s = 0; s < 3; s++) {
+            float[] expected = trace.output(s);
+            int size = expected.length;
+            for (int i = 0; i < size; i++) {
+                assertThat(frozen[network.outputIndex()][s * size + i]).isEqualTo(expected[i]);
+            }
+        }
+    }
+
+    @Test
+    void batchedForwardEqualsOneAtATime() {
+        Network lenet = LeNet.create(3);
+        SplittableRandom random = new SplittableRandom(5);
+        float[] two = new float[2 * 784];
+        for (int i = 0; i < two.length; i++) {
+            two[i] = random.nextDouble() < 0.8 ? 0f : (float) random.nextDouble();
+        }
+        Trace batch = lenet.forward(two, 2);
+        Trace second = lenet.forward(java.util.Arrays.copyOfRange(two, 784, 1568), 1);
+        assertThat(batch.output(1)).containsExactly(second.output(0));
+        assertThat(batch.pattern(1)).isEqualTo(second.pattern(0));
+    }
+
+    @Test
+    void leNetHasThePapersLayers() {
+        Network lenet = LeNet.create(1);
+        assertThat(lenet.names()).containsExactly("conv1", "relu1", "pool1", "conv2", "relu2", "pool2", "flatten", "fc1",
+                "relu3", "fc2", "relu4", "fc3");
+        assertThat(lenet.shapeOf(lenet.indexOf("pool2").orElseThrow()).toString()).isEqualTo("16x5x5");
+        assertThat(lenet.outputShape().size()).isEqualTo(10);
+        assertThat(lenet.parameterCount()).isEqualTo(61706);
+    }
+
+    @Test
+    void nanPixelsAndWrongSizesAreRefusedWithOneLine() {
+        Network lenet = LeNet.create(1);
+        float[] image = new float[784];
+        image[30] = Float.NaN;
+        assertThatThrownBy(() -> lenet.forward(image, 1)).hasMessage(
+                "input value 30 of sample 0 is NaN; pixels must be finite numbers");
+        assertThatThrownBy(() -> lenet.forward(new float[100], 1)).hasMessageContaining("1x28x28");
+    }
+
+    @Test
+    void theGraphMustBeInTopologicalOrder() {
+        Network lenet = LeNet.create(1);
+        java.util.List<Network.Node> nodes = new java.util.ArrayList<>(lenet.nodes());
+        Network.Node first = nodes.get(0);
+        nodes.set(0, new Network.Node(first.name(), first.op(), new int[] {3}));
+        assertThatThrownBy(() -> new Network(lenet.inputShape(), nodes)).hasMessageContaining("topological order");
+    }
+
+    static double[] toDouble(float[] values) {
+        double[] out = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = values[i];
+        }
+        return out;
+    }
+}

@@ -1,0 +1,102 @@
+package io.etalon.op;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.etalon.tensor.Shape;
+import io.etalon.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+/** Forward values of each op against values computed by hand. */
+class OpForwardTest {
+
+    private static float[] forward(Op op, float[] input, Switches switches) {
+        float[] out = new float[op.outputShape().size()];
+        op.record(new float[][] {input}, 1, switches);
+        op.linear(new float[][] {input}, out, 1, switches, 1);
+        op.addBias(out, 1);
+        return out;
+    }
+
+    private static float[] forward(Op op, float[] input) {
+        return forward(op, input, new Switches(1, op.switchesPerSample()));
+    }
+
+    @Test
+    void convolutionWithPaddingMatchesHandComputation() {
+        // in 1x2x2 = [[1,2],[3,4]], weight 1x1x2x2 = [[1,0],[0,-1]], bias 0.5, pad 1 -> out 1x3x3
+        Conv2d conv = Conv2d.of(Shape.of(1, 2, 2), new Tensor(Shape.of(1, 1, 2, 2), new float[] {1, 0, 0, -1}),
+                new Tensor(Shape.of(1), new float[] {0.5f}), 1);
+        assertThat(conv.outputShape()).isEqualTo(Shape.of(1, 3, 3));
+        // out[y,x] = in[y-1,x-1] - in[y,x] + 0.5
+        assertThat(forward(conv, new float[] {1, 2, 3, 4}))
+                .containsExactly(-0.5f, -1.5f, 0.5f, -2.5f, -2.5f, 2.5f, 0.5f, 3.5f, 4.5f);
+    }
+
+    @Test
+    void convolutionWithStrideAndDilation() {
+        // in 1x1x5 row 0..4; weight 1x1x1x2 = [1, 10], dilation 2, stride 2: out[x] = in[2x] + 10 in[2x+2]
+        Conv2d conv = new Conv2d(Shape.of(1, 1, 5), new Tensor(Shape.of(1, 1, 1, 2), new float[] {1, 10}), null,
+                new int[] {1, 2}, new int[] {0, 0, 0, 0}, new int[] {1, 2});
+        assertThat(conv.outputShape()).isEqualTo(Shape.of(1, 1, 2));
+        assertThat(forward(conv, new float[] {0, 1, 2, 3, 4})).containsExactly(20f, 42f);
+    }
+
+    @Test
+    void convolutionMixesChannels() {
+        // in 2x1x1 = [2, 3]; weight 2x2x1x1 = [[1, 1], [1, -1]] -> [5, -1]
+        Conv2d conv = Conv2d.of(Shape.of(2, 1, 1), new Tensor(Shape.of(2, 2, 1, 1), new float[] {1, 1, 1, -1}), null, 0);
+        assertThat(forward(conv, new float[] {2, 3})).containsExactly(5f, -1f);
+    }
+
+    @Test
+    void denseMatchesHandComputation() {
+        Dense dense = new Dense(Shape.of(3), new Tensor(Shape.of(2, 3), new float[] {1, 2, 3, -1, 0, 1}),
+                new Tensor(Shape.of(2), new float[] {1, -1}));
+        assertThat(forward(dense, new float[] {1, 1, 2})).containsExactly(10f, 0f);
+    }
+
+    @Test
+    void reluIsOnOnlyAboveZeroAndCountsZeroAsTie() {
+        Relu relu = new Relu(Shape.of(4));
+        Switches switches = new Switches(1, 4);
+        assertThat(forward(relu, new float[] {-1, 0, 0.25f, 3}, switches)).containsExactly(0f, 0f, 0.25f, 3f);
+        assertThat(switches.sampleStates(0)).containsExactly(0, 0, 1, 1);
+        assertThat(switches.ties(0)).isEqualTo(1);
+        assertThat(switches.margin(0)).isEqualTo(0.25f);
+    }
+
+    @Test
+    void maxPoolTakesTheFirstMaximumInRowMajorOrder() {
+        // 1x2x4: window 0 = [[1,1],[0,1]] (tie: first max is index 0), window 1 = [[0,2],[3,1]] (winner index 6)
+        MaxPool2d pool = MaxPool2d.of(Shape.of(1, 2, 4), 2);
+        Switches switches = new Switches(1, 2);
+        float[] out = forward(pool, new float[] {1, 1, 0, 2, 0, 1, 3, 1}, switches);
+        assertThat(out).containsExactly(1f, 3f);
+        assertThat(switches.sampleStates(0)).containsExactly(0, 6);
+        assertThat(switches.ties(0)).isEqualTo(1);
+        assertThat(switches.margin(0)).isEqualTo(1f);
+    }
+
+    @Test
+    void maxPoolPaddingNeverWins() {
+        // all inputs negative; padding must not produce a 0
+        MaxPool2d pool = new MaxPool2d(Shape.of(1, 2, 2), new int[] {2, 2}, new int[] {2, 2}, new int[] {1, 1, 1, 1});
+        assertThat(forward(pool, new float[] {-4, -3, -2, -1})).containsExactly(-4f, -3f, -2f, -1f);
+    }
+
+    @Test
+    void flattenKeepsValues() {
+        Flatten flatten = new Flatten(Shape.of(2, 1, 2));
+        assertThat(flatten.outputShape()).isEqualTo(Shape.of(4));
+        assertThat(forward(flatten, new float[] {1, 2, 3, 4})).containsExactly(1f, 2f, 3f, 4f);
+    }
+
+    @Test
+    void shapesThatDoNotFitAreRefusedWithTheShapes() {
+        assertThatThrownBy(() -> new Dense(Shape.of(3), Tensor.zeros(Shape.of(2, 4)), null))
+                .hasMessageContaining("2x4").hasMessageContaining("3");
+        assertThatThrownBy(() -> Conv2d.of(Shape.of(1, 2, 2), Tensor.zeros(Shape.of(1, 1, 3, 3)), null, 0))
+                .hasMessageContaining("larger than the padded input");
+    }
+}

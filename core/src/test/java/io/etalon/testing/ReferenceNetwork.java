@@ -1,0 +1,116 @@
+package io.etalon.testing;
+
+import io.etalon.graph.Network;
+import io.etalon.op.Conv2d;
+import io.etalon.op.Dense;
+import io.etalon.op.Flatten;
+import io.etalon.op.MaxPool2d;
+import io.etalon.op.Op;
+import io.etalon.op.Relu;
+import io.etalon.tensor.Shape;
+import io.etalon.tensor.Tensor;
+
+/**
+ * A naive float64 twin of the engine, written from the op definitions with the plainest loops and no shared code:
+ * the independent oracle for forward values and finite differences.
+ */
+public final class ReferenceNetwork {
+
+    private ReferenceNetwork() {
+    }
+
+    /** Every node's output in double for one input; {@code values[k]} is node k's output. */
+    public static double[][] forward(Network network, double[] input) {
+        double[][] values = new double[network.size()][];
+        for (int k = 0; k < network.size(); k++) {
+            Network.Node node = network.node(k);
+            int source = node.inputs()[0];
+            double[] in = source == Network.INPUT ? input : values[source];
+            values[k] = apply(node.op(), in);
+        }
+        return values;
+    }
+
+    /** The network output in double. */
+    public static double[] output(Network network, double[] input) {
+        double[][] values = forward(network, input);
+        return values[values.length - 1];
+    }
+
+    private static double[] apply(Op op, double[] in) {
+        Shape inShape = op.inputShapes().get(0);
+        Shape outShape = op.outputShape();
+        double[] out = new double[outShape.size()];
+        if (op instanceof Conv2d conv) {
+            float[] w = conv.parameters().get(0).data();
+            float[] b = conv.parameters().get(1).data();
+            int[] k = conv.kernel();
+            int[] s = conv.stride();
+            int[] p = conv.pads();
+            int[] d = conv.dilation();
+            int channels = inShape.dim(0);
+            for (int o = 0; o < outShape.dim(0); o++) {
+                for (int y = 0; y < outShape.dim(1); y++) {
+                    for (int x = 0; x < outShape.dim(2); x++) {
+                        double sum = b[o];
+                        for (int c = 0; c < channels; c++) {
+                            for (int i = 0; i < k[0]; i++) {
+                                for (int j = 0; j < k[1]; j++) {
+                                    int h = y * s[0] - p[0] + i * d[0];
+                                    int v = x * s[1] - p[1] + j * d[1];
+                                    if (h >= 0 && h < inShape.dim(1) && v >= 0 && v < inShape.dim(2)) {
+                                        sum += w[((o * channels + c) * k[0] + i) * k[1] + j]
+                                                * in[(c * inShape.dim(1) + h) * inShape.dim(2) + v];
+                                    }
+                                }
+                            }
+                        }
+                        out[(o * outShape.dim(1) + y) * outShape.dim(2) + x] = sum;
+                    }
+                }
+            }
+        } else if (op instanceof MaxPool2d pool) {
+            int[] k = pool.kernel();
+            int[] s = pool.stride();
+            int[] p = pool.pads();
+            for (int c = 0; c < outShape.dim(0); c++) {
+                for (int y = 0; y < outShape.dim(1); y++) {
+                    for (int x = 0; x < outShape.dim(2); x++) {
+                        double best = Double.NEGATIVE_INFINITY;
+                        for (int i = 0; i < k[0]; i++) {
+                            for (int j = 0; j < k[1]; j++) {
+                                int h = y * s[0] - p[0] + i;
+                                int v = x * s[1] - p[1] + j;
+                                if (h >= 0 && h < inShape.dim(1) && v >= 0 && v < inShape.dim(2)) {
+                                    best = Math.max(best, in[(c * inShape.dim(1) + h) * inShape.dim(2) + v]);
+                                }
+                            }
+                        }
+                        out[(c * outShape.dim(1) + y) * outShape.dim(2) + x] = best;
+                    }
+                }
+            }
+        } else if (op instanceof Dense dense) {
+            Tensor weight = dense.parameters().get(0);
+            float[] w = weight.data();
+            float[] b = dense.parameters().get(1).data();
+            int inputs = weight.shape().dim(1);
+            for (int o = 0; o < out.length; o++) {
+                double sum = b[o];
+                for (int i = 0; i < inputs; i++) {
+                    sum += w[o * inputs + i] * in[i];
+                }
+                out[o] = sum;
+            }
+        } else if (op instanceof Relu) {
+            for (int i = 0; i < out.length; i++) {
+                out[i] = Math.max(0, in[i]);
+            }
+        } else if (op instanceof Flatten) {
+            System.arraycopy(in, 0, out, 0, out.length);
+        } else {
+            throw new IllegalArgumentException("no reference for " + op.kind());
+        }
+        return out;
+    }
+}
