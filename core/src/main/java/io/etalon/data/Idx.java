@@ -1,0 +1,182 @@
+package io.etalon.data;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import java.util.zip.ZipException;
+
+/**
+ * MNIST's IDX format: a big-endian magic {@code 0x0000 0x08 rank} (unsigned bytes), {@code rank} big-endian
+ * dimensions, then the bytes. Images are rank 3 ({@code N, H, W}), labels rank 1. Files may be gzip-compressed;
+ * compression is detected from the content, not the name.
+ *
+ * <p>The header is never trusted for allocation: data are read in bounded chunks, so a file that declares a huge
+ * size but holds little fails fast with a clear message.
+ */
+public final class Idx {
+
+    private static final int UNSIGNED_BYTE = 0x08;
+    private static final long MAX_VALUES = Integer.MAX_VALUE - 16;
+
+    private Idx() {
+    }
+
+    /** Reads a rank-3 IDX file of unsigned bytes as images with pixels {@code byte / 255}. */
+    public static ImageSet readImages(Path file) throws IOException {
+        try (DataInputStream in = open(file)) {
+            int[] dims = header(file, in, 3, "images (N x H x W)");
+            byte[] bytes = readBody(file, in, (long) dims[0] * dims[1] * dims[2],
+                    "header declares " + dims[0] + " images of " + dims[1] + "x" + dims[2]);
+            float[] pixels = new float[bytes.length];
+            for (int i = 0; i < bytes.length; i++) {
+                pixels[i] = (bytes[i] & 0xFF) / 255f;
+            }
+            return new ImageSet(dims[0], 1, dims[1], dims[2], pixels);
+        }
+    }
+
+    /** Reads a rank-1 IDX file of unsigned bytes as labels. */
+    public static int[] readLabels(Path file) throws IOException {
+        try (DataInputStream in = open(file)) {
+            int[] dims = header(file, in, 1, "labels (N)");
+            byte[] bytes = readBody(file, in, dims[0], "header declares " + dims[0] + " labels");
+            int[] labels = new int[bytes.length];
+            for (int i = 0; i < bytes.length; i++) {
+                labels[i] = bytes[i] & 0xFF;
+            }
+            return labels;
+        }
+    }
+
+    /** Writes single-channel images as rank-3 IDX (pixels rounded to bytes); gzip if the name ends in {@code .gz}. */
+    public static void writeImages(Path file, ImageSet images) throws IOException {
+        if (images.channels() != 1) {
+            throw new IllegalArgumentException("IDX images have one channel; this set has " + images.channels());
+        }
+        float[] pixels = images.pixels();
+        ByteBuffer buffer = ByteBuffer.allocate(16 + pixels.length);
+        buffer.putInt(0x00000803).putInt(images.count()).putInt(images.height()).putInt(images.width());
+        for (float pixel : pixels) {
+            buffer.put((byte) Math.max(0, Math.min(255, Math.round(pixel * 255))));
+        }
+        write(file, buffer.array());
+    }
+
+    /** Writes labels (0..255) as rank-1 IDX; gzip if the name ends in {@code .gz}. */
+    public static void writeLabels(Path file, int[] labels) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(8 + labels.length);
+        buffer.putInt(0x00000801).putInt(labels.length);
+        for (int label : labels) {
+            if (label < 0 || label > 255) {
+                throw new IllegalArgumentException("IDX labels are bytes; got " + label);
+            }
+            buffer.put((byte) label);
+        }
+        write(file, buffer.array());
+    }
+
+    private static DataInputStream open(Path file) throws IOException {
+        InputStream raw;
+        try {
+            raw = new BufferedInputStream(Files.newInputStream(file));
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(file + ": no such file");
+        }
+        raw.mark(2);
+        int first = raw.read();
+        int second = raw.read();
+        raw.reset();
+        if (first == 0x1f && second == 0x8b) {
+            try {
+                return new DataInputStream(new BufferedInputStream(new GZIPInputStream(raw)));
+            } catch (ZipException | EOFException e) {
+                raw.close();
+                throw new DataFormatException(file + ": broken gzip data (" + e.getMessage() + "); re-create the file");
+            }
+        }
+        return new DataInputStream(raw);
+    }
+
+    private static int[] header(Path file, DataInputStream in, int rank, String what) throws IOException {
+        int magic;
+        try {
+            magic = in.readInt();
+        } catch (EOFException e) {
+            throw new DataFormatException(file + ": empty or too short for an IDX header; expected an IDX file of " + what);
+        } catch (ZipException e) {
+            throw new DataFormatException(file + ": broken gzip data (" + e.getMessage() + "); re-create the file");
+        }
+        int expected = (UNSIGNED_BYTE << 8) | rank;
+        if (magic != expected) {
+            throw new DataFormatException(String.format(
+                    "%s: not an IDX file of %s: magic is 0x%08x, expected 0x%08x; give an MNIST-style IDX file",
+                    file, what, magic, expected));
+        }
+        int[] dims = new int[rank];
+        long product = 1;
+        for (int k = 0; k < rank; k++) {
+            try {
+                dims[k] = in.readInt();
+            } catch (EOFException e) {
+                throw new DataFormatException(file + ": truncated IDX header; re-create the file");
+            }
+            if (dims[k] <= 0) {
+                throw new DataFormatException(file + ": IDX dimension " + k + " is " + dims[k] + "; dimensions must be positive");
+            }
+            product *= dims[k];
+            if (product > MAX_VALUES) {
+                throw new DataFormatException(file + ": IDX header declares more than 2^31 values; the file is corrupt");
+            }
+        }
+        return dims;
+    }
+
+    private static byte[] readBody(Path file, DataInputStream in, long count, String declared) throws IOException {
+        // Read in chunks so that a lying header costs only what the file really holds.
+        ByteArrayOutputStream body = new ByteArrayOutputStream((int) Math.min(count, 1 << 20));
+        byte[] chunk = new byte[1 << 16];
+        long remaining = count;
+        try {
+            while (remaining > 0) {
+                int read = in.read(chunk, 0, (int) Math.min(chunk.length, remaining));
+                if (read < 0) {
+                    throw new DataFormatException(file + ": truncated: " + declared + " but only " + (count - remaining)
+                            + " of " + count + " data bytes follow; re-create or re-download the file");
+                }
+                body.write(chunk, 0, read);
+                remaining -= read;
+            }
+        } catch (ZipException | EOFException e) {
+            throw new DataFormatException(file + ": broken gzip data after " + (count - remaining)
+                    + " bytes (" + e.getMessage() + "); re-create the file");
+        }
+        return body.toByteArray();
+    }
+
+    private static void write(Path file, byte[] content) throws IOException {
+        Path folder = file.toAbsolutePath().getParent();
+        Files.createDirectories(folder);
+        Path temporary = Files.createTempFile(folder, ".etalon-", ".idx.tmp");
+        try {
+            try (OutputStream out = file.getFileName().toString().endsWith(".gz")
+                    ? new GZIPOutputStream(Files.newOutputStream(temporary)) : Files.newOutputStream(temporary)) {
+                out.write(content);
+            }
+            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            Files.deleteIfExists(temporary);
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,6 @@
+/**
+ * Data in and out: MNIST's IDX files (gzip or plain) and PNG images as {@link io.etalon.data.ImageSet}s with pixels in
+ * {@code [0, 1]}, and NumPy {@code .npy} arrays for etalons. Readers never trust a header for allocation and report
+ * bad content as a one-line {@link io.etalon.data.DataFormatException}.
+ */
+package io.etalon.data;

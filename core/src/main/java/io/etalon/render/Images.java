@@ -1,0 +1,79 @@
+package io.etalon.render;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import javax.imageio.ImageIO;
+
+/**
+ * Turns etalons and inputs into pictures. Etalons use one symmetric scale per image, as in the paper: the value
+ * of largest magnitude maps to full white or black, 0 to the palette's middle.
+ */
+public final class Images {
+
+    private Images() {
+    }
+
+    /**
+     * An etalon (or any signed map) as a picture, each value a {@code zoom x zoom} block.
+     *
+     * @param values not modified; {@code (height, width)} row-major, one channel
+     */
+    public static BufferedImage signed(float[] values, int height, int width, int zoom, Palette palette) {
+        double scale = 0;
+        for (int i = 0; i < height * width; i++) {
+            scale = Math.max(scale, Math.abs(values[i]));
+        }
+        BufferedImage image = new BufferedImage(width * zoom, height * zoom, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                double v = scale == 0 ? 0 : values[y * width + x] / scale;
+                fill(image, x * zoom, y * zoom, zoom, palette.rgb(v));
+            }
+        }
+        return image;
+    }
+
+    /**
+     * An input image with pixels in {@code [0, 1]} as grey levels (0 black, 1 white).
+     *
+     * @param pixels not modified; {@code (height, width)}
+     */
+    public static BufferedImage grey(float[] pixels, int height, int width, int zoom) {
+        BufferedImage image = new BufferedImage(width * zoom, height * zoom, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int level = Math.max(0, Math.min(255, Math.round(pixels[y * width + x] * 255)));
+                fill(image, x * zoom, y * zoom, zoom, (level << 16) | (level << 8) | level);
+            }
+        }
+        return image;
+    }
+
+    private static void fill(BufferedImage image, int left, int top, int zoom, int rgb) {
+        for (int dy = 0; dy < zoom; dy++) {
+            for (int dx = 0; dx < zoom; dx++) {
+                image.setRGB(left + dx, top + dy, rgb);
+            }
+        }
+    }
+
+    /** Writes a PNG through a temporary file in the same folder, then moves it into place. */
+    public static void writePng(BufferedImage image, Path file) throws IOException {
+        Path folder = file.toAbsolutePath().getParent();
+        Files.createDirectories(folder);
+        Path temporary = Files.createTempFile(folder, ".etalon-", ".png.tmp");
+        try {
+            if (!ImageIO.write(image, "png", temporary.toFile())) {
+                throw new IOException("no PNG writer is available in this Java runtime");
+            }
+            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | UncheckedIOException e) {
+            Files.deleteIfExists(temporary);
+            throw e;
+        }
+    }
+}
