@@ -1,0 +1,135 @@
+package io.etalon.onnx;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import com.google.protobuf.ByteString;
+import io.etalon.graph.Network;
+import io.etalon.op.Conv2d;
+import io.etalon.op.Dense;
+import io.etalon.op.Flatten;
+import io.etalon.op.MaxPool2d;
+import io.etalon.op.Op;
+import io.etalon.op.Relu;
+import io.etalon.tensor.Shape;
+import io.etalon.tensor.Tensor;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+
+/**
+ * Writes a {@link Network} as an ONNX model (opset 13, IR version 7) that PyTorch and ONNX Runtime open.
+ * Node names and their output names are Etalon's layer names, so neuron specs such as {@code fc1:5} survive a
+ * round trip; the graph input is {@code input} with a dynamic batch dimension, the output {@code output}.
+ */
+final class OnnxExporter {
+
+    static final int OPSET = 13;
+    static final long IR_VERSION = 7;
+
+    private OnnxExporter() {
+    }
+
+    static ModelProto export(Network network) {
+        GraphProto.Builder graph = GraphProto.newBuilder().setName("etalon");
+        graph.addInput(valueInfo("input", network.inputShape()));
+        for (int k = 0; k < network.size(); k++) {
+            Network.Node node = network.node(k);
+            String[] inputs = new String[node.inputs().length];
+            for (int i = 0; i < inputs.length; i++) {
+                inputs[i] = tensorName(network, node.inputs()[i]);
+            }
+            String output = tensorName(network, k);
+            graph.addNode(exportNode(graph, node.name(), node.op(), inputs, output));
+        }
+        graph.addOutput(valueInfo("output", network.outputShape()));
+        return ModelProto.newBuilder()
+                .setIrVersion(IR_VERSION)
+                .setProducerName("etalon")
+                .setProducerVersion("0.1")
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
+                .setGraph(graph)
+                .build();
+    }
+
+    private static String tensorName(Network network, int node) {
+        if (node == Network.INPUT) {
+            return "input";
+        }
+        return node == network.outputIndex() ? "output" : network.node(node).name();
+    }
+
+    private static NodeProto exportNode(GraphProto.Builder graph, String name, Op op, String[] inputs, String output) {
+        NodeProto.Builder node = NodeProto.newBuilder().setName(name).addOutput(output);
+        for (String input : inputs) {
+            node.addInput(input);
+        }
+        if (op instanceof Conv2d conv) {
+            List<Tensor> parameters = conv.parameters();
+            node.setOpType("Conv").addInput(initializer(graph, name + ".weight", parameters.get(0)))
+                    .addInput(initializer(graph, name + ".bias", parameters.get(1)))
+                    .addAttribute(ints("kernel_shape", conv.kernel()))
+                    .addAttribute(ints("strides", conv.stride()))
+                    .addAttribute(ints("pads", conv.pads()))
+                    .addAttribute(ints("dilations", conv.dilation()));
+        } else if (op instanceof MaxPool2d pool) {
+            node.setOpType("MaxPool").addAttribute(ints("kernel_shape", pool.kernel()))
+                    .addAttribute(ints("strides", pool.stride()))
+                    .addAttribute(ints("pads", pool.pads()));
+        } else if (op instanceof Relu) {
+            node.setOpType("Relu");
+        } else if (op instanceof Flatten) {
+            node.setOpType("Flatten").addAttribute(AttributeProto.newBuilder().setName("axis")
+                    .setType(AttributeProto.AttributeType.INT).setI(1));
+        } else if (op instanceof Dense dense) {
+            List<Tensor> parameters = dense.parameters();
+            node.setOpType("Gemm").addInput(initializer(graph, name + ".weight", parameters.get(0)))
+                    .addInput(initializer(graph, name + ".bias", parameters.get(1)))
+                    .addAttribute(AttributeProto.newBuilder().setName("transB")
+                            .setType(AttributeProto.AttributeType.INT).setI(1));
+        } else {
+            throw new IllegalStateException("no ONNX export for " + op.kind());
+        }
+        return node.build();
+    }
+
+    private static String initializer(GraphProto.Builder graph, String name, Tensor tensor) {
+        float[] values = tensor.data();
+        ByteBuffer bytes = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asFloatBuffer().put(values);
+        TensorProto.Builder proto = TensorProto.newBuilder().setName(name)
+                .setDataType(TensorProto.DataType.FLOAT.getNumber())
+                .setRawData(ByteString.copyFrom(bytes.array()));
+        for (int d : tensor.shape().dims()) {
+            proto.addDims(d);
+        }
+        graph.addInitializer(proto);
+        return name;
+    }
+
+    private static AttributeProto ints(String name, int[] values) {
+        AttributeProto.Builder attribute = AttributeProto.newBuilder().setName(name)
+                .setType(AttributeProto.AttributeType.INTS);
+        for (int v : values) {
+            attribute.addInts(v);
+        }
+        return attribute.build();
+    }
+
+    private static ValueInfoProto valueInfo(String name, Shape shape) {
+        TensorShapeProto.Builder dims = TensorShapeProto.newBuilder()
+                .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("batch"));
+        for (int d : shape.dims()) {
+            dims.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+        }
+        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder()
+                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT.getNumber())
+                        .setShape(dims))).build();
+    }
+}

@@ -1,0 +1,487 @@
+package io.etalon.onnx;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import io.etalon.graph.Network;
+import io.etalon.op.Conv2d;
+import io.etalon.op.Dense;
+import io.etalon.op.Flatten;
+import io.etalon.op.MaxPool2d;
+import io.etalon.op.Op;
+import io.etalon.op.Relu;
+import io.etalon.tensor.Shape;
+import io.etalon.tensor.Tensor;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads an ONNX graph into a {@link Network}; see {@link OnnxOperators} for what is supported. Nodes may be listed
+ * in any order (they are sorted), weights may also be listed as graph inputs, and a trailing Softmax or
+ * LogSoftmax is dropped with a note. Every problem becomes a one-line {@link ModelFormatException} or
+ * {@link UnsupportedOpException} naming the file and node.
+ */
+final class OnnxImporter {
+
+    /** Refuse tensors declaring more values than this (a corrupt or hostile file). */
+    private static final long MAX_VALUES = 1L << 28;
+
+    private final String file;
+    private final GraphProto graph;
+    private final Map<String, TensorProto> constants = new HashMap<>();
+    /** Tensor name -> producing node index in the network being built, or Network.INPUT. */
+    private final Map<String, Integer> producers = new HashMap<>();
+    private final List<Network.Node> nodes = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+    private final Set<String> usedNames = new HashSet<>();
+    private Shape inputShape;
+
+    OnnxImporter(String file, ModelProto model) {
+        this.file = file;
+        if (!model.hasGraph() || model.getGraph().getNodeCount() == 0) {
+            throw new ModelFormatException(file + ": the model has no graph nodes; is it an ONNX model file?");
+        }
+        this.graph = model.getGraph();
+    }
+
+    LoadedModel read() {
+        for (TensorProto initializer : graph.getInitializerList()) {
+            constants.put(initializer.getName(), initializer);
+        }
+        readInput();
+        List<NodeProto> ordered = topologicalOrder();
+        String output = graph.getOutputCount() == 0 ? null : graph.getOutput(0).getName();
+        if (output == null) {
+            throw new ModelFormatException(file + ": the graph declares no output");
+        }
+        for (int k = 0; k < ordered.size(); k++) {
+            NodeProto node = ordered.get(k);
+            boolean last = k == ordered.size() - 1;
+            importNode(node, last);
+        }
+        Integer producer = producers.get(output);
+        if (producer == null || producer == Network.INPUT) {
+            throw new ModelFormatException(file + ": graph output '" + output + "' is not produced by any supported node");
+        }
+        if (producer != nodes.size() - 1) {
+            throw new UnsupportedOpException(file + ": graph output '" + output + "' is not computed by the last node;"
+                    + " only the part of the graph that feeds the output is supported");
+        }
+        try {
+            return new LoadedModel(new Network(inputShape, nodes), notes);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException(file + ": " + e.getMessage());
+        }
+    }
+
+    private void readInput() {
+        ValueInfoProto input = null;
+        for (ValueInfoProto candidate : graph.getInputList()) {
+            if (!constants.containsKey(candidate.getName())) {
+                input = candidate;
+                break;
+            }
+        }
+        if (input == null) {
+            throw new ModelFormatException(file + ": the graph has no input that is not a weight");
+        }
+        if (!input.getType().hasTensorType() || !input.getType().getTensorType().hasShape()) {
+            throw new ModelFormatException(file + ": graph input '" + input.getName() + "' has no tensor shape; export with a fixed input shape");
+        }
+        if (input.getType().getTensorType().getElemType() != TensorProto.DataType.FLOAT.getNumber()) {
+            throw new ModelFormatException(file + ": graph input '" + input.getName() + "' is not float32");
+        }
+        List<TensorShapeProto.Dimension> dims = input.getType().getTensorType().getShape().getDimList();
+        if (dims.size() != 4 && dims.size() != 2) {
+            throw new ModelFormatException(file + ": graph input '" + input.getName() + "' has rank " + dims.size()
+                    + "; expected [batch, C, H, W] or [batch, features]");
+        }
+        int[] shape = new int[dims.size() - 1];
+        for (int d = 1; d < dims.size(); d++) {
+            if (!dims.get(d).hasDimValue() || dims.get(d).getDimValue() <= 0 || dims.get(d).getDimValue() > 1 << 16) {
+                throw new ModelFormatException(file + ": dimension " + d + " of graph input '" + input.getName()
+                        + "' is not a fixed size (found '" + dims.get(d) .toString().trim() + "'); export with a fixed input size");
+            }
+            shape[d - 1] = (int) dims.get(d).getDimValue();
+        }
+        inputShape = Shape.of(shape);
+        producers.put(input.getName(), Network.INPUT);
+    }
+
+    /** Kahn's algorithm over tensor names: exporters do not always list nodes in order. */
+    private List<NodeProto> topologicalOrder() {
+        Set<String> available = new HashSet<>(producers.keySet());
+        available.addAll(constants.keySet());
+        available.add("");
+        Deque<NodeProto> pending = new ArrayDeque<>(graph.getNodeList());
+        List<NodeProto> ordered = new ArrayList<>();
+        int stalled = 0;
+        while (!pending.isEmpty()) {
+            NodeProto node = pending.removeFirst();
+            if (available.containsAll(node.getInputList())) {
+                ordered.add(node);
+                available.addAll(node.getOutputList());
+                stalled = 0;
+            } else {
+                pending.addLast(node);
+                if (++stalled > pending.size()) {
+                    List<String> missing = new ArrayList<>(node.getInputList());
+                    missing.removeAll(available);
+                    throw new ModelFormatException(file + ": node '" + displayName(node) + "' (" + node.getOpType()
+                            + ") reads " + missing + ", which no node, input or initializer provides (or the graph has a cycle)");
+                }
+            }
+        }
+        return ordered;
+    }
+
+    private void importNode(NodeProto node, boolean last) {
+        String type = node.getOpType();
+        String name = displayName(node);
+        if (!node.getDomain().isEmpty() && !node.getDomain().equals("ai.onnx")) {
+            throw new UnsupportedOpException(file + ": node '" + name + "' is " + node.getDomain() + "." + type
+                    + ", a custom-domain op; etalons need standard piecewise-linear ops (" + OnnxOperators.PIECEWISE_LINEAR_OPS + ")");
+        }
+        if ((type.equals("Softmax") || type.equals("LogSoftmax")) && last) {
+            String source = node.getInput(0);
+            producers.put(node.getOutput(0), producers.get(source));
+            notes.add("dropped the trailing " + type + " node '" + name + "': etalons explain the scores before it, as in the paper");
+            return;
+        }
+        if (type.equals("Constant")) {
+            AttributeProto value = attribute(node, "value");
+            if (value == null || !value.hasT()) {
+                throw new UnsupportedOpException(file + ": Constant node '" + name + "' has no tensor value");
+            }
+            constants.put(node.getOutput(0), value.getT());
+            return;
+        }
+        if (OnnxOperators.NOT_PIECEWISE_LINEAR.containsKey(type)) {
+            throw new UnsupportedOpException(file + ": node '" + name + "' is " + type + " (" + OnnxOperators.NOT_PIECEWISE_LINEAR.get(type)
+                    + "); etalons need piecewise-linear ops (" + OnnxOperators.PIECEWISE_LINEAR_OPS + ")");
+        }
+        if (!OnnxOperators.SUPPORTED.contains(type)) {
+            throw new UnsupportedOpException(file + ": node '" + name + "' is " + type + ", which Etalon does not support;"
+                    + " supported ops are " + OnnxOperators.PIECEWISE_LINEAR_OPS + ", Identity, Dropout");
+        }
+        if (node.getInputCount() == 0 || node.getOutputCount() == 0) {
+            throw new ModelFormatException(file + ": node '" + name + "' (" + type + ") has no input or no output");
+        }
+        Integer source = producers.get(node.getInput(0));
+        if (source == null) {
+            throw new ModelFormatException(file + ": node '" + name + "' (" + type + ") reads '" + node.getInput(0)
+                    + "', which is a constant; etalons need a path from the graph input");
+        }
+        Shape in = source == Network.INPUT ? inputShape : nodes.get(source).op().outputShape();
+        Op op;
+        try {
+            op = switch (type) {
+                case "Identity", "Dropout" -> null;
+                case "Relu" -> new Relu(in);
+                case "Flatten" -> flatten(node, name, in);
+                case "Reshape" -> reshape(node, name, in);
+                case "Conv" -> conv(node, name, in);
+                case "MaxPool" -> maxPool(node, name, in);
+                case "Gemm" -> gemm(node, name, in);
+                default -> throw new IllegalStateException(type);
+            };
+        } catch (ModelFormatException | UnsupportedOpException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException(file + ": node '" + name + "' (" + type + "): " + e.getMessage());
+        }
+        if (op == null) {
+            producers.put(node.getOutput(0), source);
+            return;
+        }
+        String layer = usedNames.add(name) ? name : node.getOutput(0);
+        usedNames.add(layer);
+        nodes.add(new Network.Node(layer, op, new int[] {source}));
+        producers.put(node.getOutput(0), nodes.size() - 1);
+    }
+
+    private String displayName(NodeProto node) {
+        return !node.getName().isEmpty() ? node.getName() : node.getOutputCount() > 0 ? node.getOutput(0) : node.getOpType();
+    }
+
+    private Op flatten(NodeProto node, String name, Shape in) {
+        long axis = intAttribute(node, "axis", 1);
+        if (axis != 1) {
+            throw new UnsupportedOpException(file + ": Flatten node '" + name + "' has axis " + axis + "; only axis 1 (keep the batch) is supported");
+        }
+        return new Flatten(in);
+    }
+
+    private Op reshape(NodeProto node, String name, Shape in) {
+        long[] target = node.getInputCount() > 1 ? longs(node.getInput(1), name) : null;
+        if (target == null) {
+            throw new UnsupportedOpException(file + ": Reshape node '" + name + "' has no constant target shape");
+        }
+        boolean flattens = target.length == 2 && (target[1] == -1 || target[1] == in.size())
+                && (target[0] == -1 || target[0] == 0 || target[0] == 1);
+        if (!flattens) {
+            throw new UnsupportedOpException(file + ": Reshape node '" + name + "' reshapes to " + Arrays.toString(target)
+                    + "; only flattening to [batch, " + in.size() + "] is supported");
+        }
+        return new Flatten(in);
+    }
+
+    private Op conv(NodeProto node, String name, Shape in) {
+        Tensor weight = floats(node.getInput(1), name);
+        Tensor bias = node.getInputCount() > 2 && !node.getInput(2).isEmpty() ? floats(node.getInput(2), name) : null;
+        if (intAttribute(node, "group", 1) != 1) {
+            throw new UnsupportedOpException(file + ": Conv node '" + name + "' has groups; grouped convolution is not supported yet");
+        }
+        if (weight.shape().rank() != 4 || in.rank() != 3) {
+            throw new UnsupportedOpException(file + ": Conv node '" + name + "' is not a 2-D convolution (weight " + weight.shape() + ")");
+        }
+        int[] kernel = {weight.shape().dim(2), weight.shape().dim(3)};
+        int[] strides = ints(node, "strides", new int[] {1, 1});
+        int[] dilations = ints(node, "dilations", new int[] {1, 1});
+        int[] pads = pads(node, name, in, kernel, strides, dilations);
+        return new Conv2d(in, weight, bias, strides, pads, dilations);
+    }
+
+    private Op maxPool(NodeProto node, String name, Shape in) {
+        if (node.getOutputCount() > 1 && !node.getOutput(1).isEmpty()) {
+            throw new UnsupportedOpException(file + ": MaxPool node '" + name + "' also outputs indices; this is not supported");
+        }
+        if (intAttribute(node, "ceil_mode", 0) != 0) {
+            throw new UnsupportedOpException(file + ": MaxPool node '" + name + "' uses ceil_mode; not supported yet");
+        }
+        int[] dilations = ints(node, "dilations", new int[] {1, 1});
+        if (dilations[0] != 1 || dilations[1] != 1) {
+            throw new UnsupportedOpException(file + ": MaxPool node '" + name + "' uses dilations; not supported yet");
+        }
+        int[] kernel = ints(node, "kernel_shape", null);
+        if (kernel == null || kernel.length != 2) {
+            throw new ModelFormatException(file + ": MaxPool node '" + name + "' needs a 2-D kernel_shape");
+        }
+        int[] strides = ints(node, "strides", new int[] {1, 1});
+        return new MaxPool2d(in, kernel, strides, pads(node, name, in, kernel, strides, new int[] {1, 1}));
+    }
+
+    private Op gemm(NodeProto node, String name, Shape in) {
+        if (intAttribute(node, "transA", 0) != 0) {
+            throw new UnsupportedOpException(file + ": Gemm node '" + name + "' has transA=1; not supported");
+        }
+        Tensor b = floats(node.getInput(1), name);
+        if (b.shape().rank() != 2) {
+            throw new ModelFormatException(file + ": Gemm node '" + name + "' has a weight of shape " + b.shape() + "; expected 2-D");
+        }
+        float alpha = floatAttribute(node, "alpha", 1f);
+        float beta = floatAttribute(node, "beta", 1f);
+        boolean transB = intAttribute(node, "transB", 0) != 0;
+        int outputs = transB ? b.shape().dim(0) : b.shape().dim(1);
+        int inputs = transB ? b.shape().dim(1) : b.shape().dim(0);
+        float[] source = b.data();
+        float[] weight = new float[outputs * inputs];
+        for (int o = 0; o < outputs; o++) {
+            for (int i = 0; i < inputs; i++) {
+                weight[o * inputs + i] = alpha * (transB ? source[o * inputs + i] : source[i * outputs + o]);
+            }
+        }
+        Tensor bias = null;
+        if (node.getInputCount() > 2 && !node.getInput(2).isEmpty()) {
+            Tensor c = floats(node.getInput(2), name);
+            if (c.size() != outputs && c.size() != 1) {
+                throw new ModelFormatException(file + ": Gemm node '" + name + "' has a bias of shape " + c.shape()
+                        + "; expected " + outputs + " values");
+            }
+            float[] values = new float[outputs];
+            for (int o = 0; o < outputs; o++) {
+                values[o] = beta * c.get(c.size() == 1 ? 0 : o);
+            }
+            bias = new Tensor(Shape.of(outputs), values);
+        }
+        Shape vector = in.rank() == 1 ? in : null;
+        if (vector == null) {
+            throw new ModelFormatException(file + ": Gemm node '" + name + "' reads a " + in + " tensor; add a Flatten before it");
+        }
+        return new Dense(in, new Tensor(Shape.of(outputs, inputs), weight), bias);
+    }
+
+    /** Explicit pads, or pads computed from auto_pad (ONNX's SAME_UPPER puts the odd pixel at the end). */
+    private int[] pads(NodeProto node, String name, Shape in, int[] kernel, int[] strides, int[] dilations) {
+        AttributeProto autoPad = attribute(node, "auto_pad");
+        String mode = autoPad == null ? "NOTSET" : autoPad.getS().toStringUtf8();
+        if (mode.equals("NOTSET")) {
+            int[] pads = ints(node, "pads", new int[] {0, 0, 0, 0});
+            if (pads.length != 4) {
+                throw new ModelFormatException(file + ": node '" + name + "' has " + pads.length + " pads; expected 4 for 2-D");
+            }
+            return pads;
+        }
+        if (mode.equals("VALID")) {
+            return new int[] {0, 0, 0, 0};
+        }
+        int[] pads = new int[4];
+        for (int axis = 0; axis < 2; axis++) {
+            int size = in.dim(axis + 1);
+            int out = (size + strides[axis] - 1) / strides[axis];
+            int total = Math.max(0, (out - 1) * strides[axis] + dilations[axis] * (kernel[axis] - 1) + 1 - size);
+            int small = total / 2;
+            boolean upper = mode.equals("SAME_UPPER");
+            pads[axis] = upper ? small : total - small;
+            pads[axis + 2] = upper ? total - small : small;
+        }
+        return pads;
+    }
+
+    private AttributeProto attribute(NodeProto node, String name) {
+        for (AttributeProto attribute : node.getAttributeList()) {
+            if (attribute.getName().equals(name)) {
+                return attribute;
+            }
+        }
+        return null;
+    }
+
+    private long intAttribute(NodeProto node, String name, long fallback) {
+        AttributeProto attribute = attribute(node, name);
+        return attribute == null ? fallback : attribute.getI();
+    }
+
+    private float floatAttribute(NodeProto node, String name, float fallback) {
+        AttributeProto attribute = attribute(node, name);
+        return attribute == null ? fallback : attribute.getF();
+    }
+
+    private int[] ints(NodeProto node, String name, int[] fallback) {
+        AttributeProto attribute = attribute(node, name);
+        if (attribute == null) {
+            return fallback;
+        }
+        int[] values = new int[attribute.getIntsCount()];
+        for (int i = 0; i < values.length; i++) {
+            long v = attribute.getInts(i);
+            if (v < 0 || v > 1 << 16) {
+                throw new ModelFormatException(file + ": node '" + displayName(node) + "' has " + name + " value " + v + "; out of range");
+            }
+            values[i] = (int) v;
+        }
+        return values;
+    }
+
+    private TensorProto constant(String tensor, String node) {
+        TensorProto proto = constants.get(tensor);
+        if (proto == null) {
+            throw new ModelFormatException(file + ": node '" + node + "' needs the weight '" + tensor
+                    + "', which is not an initializer or constant; re-export the model with its weights");
+        }
+        if (proto.hasDataLocation() && proto.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
+            throw new UnsupportedOpException(file + ": weight '" + tensor + "' is stored in an external file; "
+                    + "re-export with the weights inside the model");
+        }
+        return proto;
+    }
+
+    private int[] dims(TensorProto proto, String node) {
+        long count = 1;
+        int[] dims = new int[proto.getDimsCount()];
+        for (int i = 0; i < dims.length; i++) {
+            long d = proto.getDims(i);
+            if (d <= 0 || d > MAX_VALUES) {
+                throw new ModelFormatException(file + ": tensor '" + proto.getName() + "' of node '" + node + "' has dimension " + d);
+            }
+            count *= d;
+            if (count > MAX_VALUES) {
+                throw new ModelFormatException(file + ": tensor '" + proto.getName() + "' of node '" + node + "' declares over "
+                        + MAX_VALUES + " values; the file is corrupt");
+            }
+            dims[i] = (int) d;
+        }
+        return dims;
+    }
+
+    private Tensor floats(String tensor, String node) {
+        TensorProto proto = constant(tensor, node);
+        int[] dims = dims(proto, node);
+        int count = Arrays.stream(dims).reduce(1, (a, b) -> a * b);
+        float[] values = new float[count];
+        if (proto.getDataType() == TensorProto.DataType.FLOAT.getNumber()) {
+            if (!proto.getRawData().isEmpty()) {
+                checkBytes(proto, node, count, 4);
+                proto.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+            } else {
+                checkCount(proto, node, count, proto.getFloatDataCount());
+                for (int i = 0; i < count; i++) {
+                    values[i] = proto.getFloatData(i);
+                }
+            }
+        } else if (proto.getDataType() == TensorProto.DataType.DOUBLE.getNumber()) {
+            if (!proto.getRawData().isEmpty()) {
+                checkBytes(proto, node, count, 8);
+                ByteBuffer buffer = proto.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+                for (int i = 0; i < count; i++) {
+                    values[i] = (float) buffer.getDouble();
+                }
+            } else {
+                checkCount(proto, node, count, proto.getDoubleDataCount());
+                for (int i = 0; i < count; i++) {
+                    values[i] = (float) proto.getDoubleData(i);
+                }
+            }
+        } else {
+            throw new UnsupportedOpException(file + ": weight '" + tensor + "' of node '" + node + "' has data type "
+                    + proto.getDataType() + "; only float32 and float64 weights are supported");
+        }
+        for (int i = 0; i < count; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw new ModelFormatException(file + ": weight '" + tensor + "' of node '" + node + "' holds " + values[i]
+                        + " at index " + i + "; the model's weights must be finite (was training diverging?)");
+            }
+        }
+        return new Tensor(dims.length == 0 ? Shape.of(1) : Shape.of(dims), values);
+    }
+
+    private long[] longs(String tensor, String node) {
+        TensorProto proto = constants.get(tensor);
+        if (proto == null) {
+            return null;
+        }
+        int[] dims = dims(proto, node);
+        int count = Arrays.stream(dims).reduce(1, (a, b) -> a * b);
+        if (proto.getDataType() != TensorProto.DataType.INT64.getNumber()) {
+            throw new ModelFormatException(file + ": shape tensor '" + tensor + "' of node '" + node + "' is not int64");
+        }
+        long[] values = new long[count];
+        if (!proto.getRawData().isEmpty()) {
+            checkBytes(proto, node, count, 8);
+            proto.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(values);
+        } else {
+            checkCount(proto, node, count, proto.getInt64DataCount());
+            for (int i = 0; i < count; i++) {
+                values[i] = proto.getInt64Data(i);
+            }
+        }
+        return values;
+    }
+
+    private void checkBytes(TensorProto proto, String node, int count, int width) {
+        if (proto.getRawData().size() != (long) count * width) {
+            throw new ModelFormatException(file + ": tensor '" + proto.getName() + "' of node '" + node + "' has "
+                    + proto.getRawData().size() + " bytes for " + count + " values; the file is corrupt");
+        }
+    }
+
+    private void checkCount(TensorProto proto, String node, int count, int found) {
+        if (found != count) {
+            throw new ModelFormatException(file + ": tensor '" + proto.getName() + "' of node '" + node + "' has "
+                    + found + " values, its shape needs " + count + "; the file is corrupt");
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package io.etalon.onnx;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.etalon.graph.Network;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * Loads and saves networks as ONNX, the model file format of Etalon.
+ *
+ * <pre>{@code
+ * LoadedModel model = OnnxModels.load(Path.of("models/lenet-mnist.onnx"));
+ * model.notes().forEach(System.err::println);   // e.g. a dropped trailing Softmax
+ * OnnxModels.save(model.network(), Path.of("copy.onnx"));
+ * }</pre>
+ */
+public final class OnnxModels {
+
+    /** Largest model file read: far above any CNN Etalon explains, well below what would exhaust memory. */
+    private static final long MAX_FILE_BYTES = 1L << 30;
+
+    private OnnxModels() {
+    }
+
+    /**
+     * Reads an ONNX model.
+     *
+     * @throws NoSuchFileException     if the file does not exist
+     * @throws ModelFormatException    if the file is not a valid model Etalon can read
+     * @throws UnsupportedOpException  if the model uses an op that is not piecewise linear or not supported
+     */
+    public static LoadedModel load(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            throw new NoSuchFileException(file + ": no such model file");
+        }
+        long size = Files.size(file);
+        if (size == 0) {
+            throw new ModelFormatException(file + ": the file is empty; give an ONNX model file");
+        }
+        if (size > MAX_FILE_BYTES) {
+            throw new ModelFormatException(file + ": the file is " + size + " bytes, larger than the 1 GiB Etalon reads");
+        }
+        ModelProto model;
+        try {
+            CodedInputStream in = CodedInputStream.newInstance(Files.readAllBytes(file));
+            in.setRecursionLimit(64);
+            model = ModelProto.parseFrom(in);
+        } catch (InvalidProtocolBufferException e) {
+            throw new ModelFormatException(file + ": not a valid ONNX model (" + firstLine(e.getMessage())
+                    + "); check that the file is complete and was written by an ONNX exporter");
+        }
+        return new OnnxImporter(file.toString(), model).read();
+    }
+
+    /** Writes a network as ONNX (opset 13) through a temporary file that is then moved into place. */
+    public static void save(Network network, Path file) throws IOException {
+        byte[] bytes = OnnxExporter.export(network).toByteArray();
+        Path folder = file.toAbsolutePath().getParent();
+        Files.createDirectories(folder);
+        Path temporary = Files.createTempFile(folder, ".etalon-", ".onnx.tmp");
+        try {
+            Files.write(temporary, bytes);
+            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            Files.deleteIfExists(temporary);
+            throw e;
+        }
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unreadable protobuf";
+        }
+        int newline = message.indexOf('\n');
+        return (newline < 0 ? message : message.substring(0, newline)).trim();
+    }
+}

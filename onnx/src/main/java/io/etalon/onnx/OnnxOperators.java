@@ -1,0 +1,46 @@
+package io.etalon.onnx;
+
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The ONNX operators Etalon reads, in one table. Each maps to an op of {@code io.etalon.op}:
+ *
+ * <table>
+ *   <caption>Supported operators</caption>
+ *   <tr><th>ONNX</th><th>Etalon op</th><th>notes</th></tr>
+ *   <tr><td>Conv</td><td>Conv2d</td><td>2-D, group 1; strides, pads, dilations, auto_pad NOTSET/VALID/SAME_UPPER/SAME_LOWER</td></tr>
+ *   <tr><td>MaxPool</td><td>MaxPool2d</td><td>2-D; strides, pads; ceil_mode 0; one output</td></tr>
+ *   <tr><td>Relu</td><td>Relu</td><td></td></tr>
+ *   <tr><td>Gemm</td><td>Dense</td><td>transA 0; transB 0 or 1; alpha and beta folded into the weights</td></tr>
+ *   <tr><td>Flatten</td><td>Flatten</td><td>axis 1</td></tr>
+ *   <tr><td>Reshape</td><td>Flatten</td><td>constant target shape that keeps the batch and flattens the rest</td></tr>
+ *   <tr><td>Identity, Dropout</td><td>(none)</td><td>passed through (inference)</td></tr>
+ *   <tr><td>Softmax, LogSoftmax</td><td>(none)</td><td>dropped when they produce the graph output, as the paper does</td></tr>
+ * </table>
+ *
+ * Ops that are not piecewise linear are refused by name; the message says which ops work.
+ */
+final class OnnxOperators {
+
+    /** Operators that map to an Etalon op. */
+    static final Set<String> SUPPORTED = Set.of("Conv", "MaxPool", "Relu", "Gemm", "Flatten", "Reshape", "Identity",
+            "Dropout", "Softmax", "LogSoftmax");
+
+    /** Operators that are not piecewise linear, with a word on why, for the refusal message. */
+    static final Map<String, String> NOT_PIECEWISE_LINEAR = Map.ofEntries(
+            Map.entry("Sigmoid", "smooth"), Map.entry("Tanh", "smooth"), Map.entry("Softmax", "smooth"),
+            Map.entry("LogSoftmax", "smooth"), Map.entry("Exp", "smooth"), Map.entry("Log", "smooth"),
+            Map.entry("Elu", "smooth"), Map.entry("Selu", "smooth"), Map.entry("Softplus", "smooth"),
+            Map.entry("Softsign", "smooth"), Map.entry("HardSigmoid", "not supported yet"), Map.entry("Gelu", "smooth"),
+            Map.entry("Erf", "smooth"), Map.entry("Pow", "polynomial"), Map.entry("Sqrt", "smooth"),
+            Map.entry("Mish", "smooth"), Map.entry("HardSwish", "piecewise quadratic"), Map.entry("Celu", "smooth"),
+            Map.entry("LRN", "smooth"), Map.entry("LayerNormalization", "depends on the input's statistics"),
+            Map.entry("InstanceNormalization", "depends on the input's statistics"));
+
+    /** The list shown to users. */
+    static final String PIECEWISE_LINEAR_OPS = "Conv, Gemm, Relu, MaxPool, Flatten, Reshape";
+
+    private OnnxOperators() {
+    }
+}
