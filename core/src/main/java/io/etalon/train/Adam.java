@@ -1,7 +1,8 @@
 package io.etalon.train;
 
 /**
- * Adam (Kingma and Ba) with bias correction: {@code m = b1 m + (1-b1) g}, {@code v = b2 v + (1-b2) g^2},
+ * Adam (Kingma and Ba) with bias correction and optional decoupled weight decay (AdamW, applied to weights,
+ * not biases): {@code m = b1 m + (1-b1) g}, {@code v = b2 v + (1-b2) g^2},
  * {@code theta -= lr * mHat / (sqrt(vHat) + eps)}. Holds its moment estimates; parameters are updated in place.
  */
 final class Adam {
@@ -29,8 +30,9 @@ final class Adam {
      *
      * @param parameters modified in place
      * @param gradients  not modified
+     * @param decayed    which parameter arrays get weight decay
      */
-    void step(float[][] parameters, float[][] gradients, double learningRate) {
+    void step(float[][] parameters, float[][] gradients, double learningRate, boolean[] decayed, double weightDecay) {
         step++;
         double correction1 = 1 - Math.pow(BETA1, step);
         double correction2 = 1 - Math.pow(BETA2, step);
@@ -41,10 +43,11 @@ final class Adam {
             float[] g = gradients[i];
             float[] m = first[i];
             float[] v = second[i];
+            float shrink = decayed[i] ? (float) (1 - learningRate * weightDecay) : 1f;
             for (int k = 0; k < theta.length; k++) {
                 m[k] = (float) (BETA1 * m[k] + (1 - BETA1) * g[k]);
                 v[k] = (float) (BETA2 * v[k] + (1 - BETA2) * g[k] * g[k]);
-                theta[k] -= stepSize * m[k] / ((float) Math.sqrt(v[k]) / rootCorrection2 + (float) EPSILON);
+                theta[k] = shrink * theta[k] - stepSize * m[k] / ((float) Math.sqrt(v[k]) / rootCorrection2 + (float) EPSILON);
             }
         }
     }

@@ -69,6 +69,7 @@ public final class Trainer {
             sizes[i] = parameters[i].length;
         }
         Adam adam = new Adam(sizes);
+        boolean[] decayed = weightArrays(network);
         SplittableRandom random = new SplittableRandom(config.seed());
         int stepsPerEpoch = (count + config.batchSize() - 1) / config.batchSize();
         long totalSteps = (long) stepsPerEpoch * config.epochs();
@@ -97,7 +98,7 @@ public final class Trainer {
                     }
                     double loss = runChunks(pool, current, x, y, batch, classes, gradients);
                     double rate = config.learningRate() * 0.5 * (1 + Math.cos(Math.PI * globalStep / totalSteps));
-                    adam.step(parameters, gradients, rate);
+                    adam.step(parameters, gradients, rate, decayed, config.weightDecay());
                     network = withParameters(network, parameters);
                     globalStep++;
                     epochLoss += loss;
@@ -212,6 +213,22 @@ public final class Trainer {
             }
         }
         return arrays.toArray(new float[0][]);
+    }
+
+    /** Weights (the first parameter of each op) get weight decay; biases do not. */
+    private static boolean[] weightArrays(Network network) {
+        List<Boolean> flags = new ArrayList<>();
+        for (Network.Node node : network.nodes()) {
+            List<Tensor> parameters = node.op().parameters();
+            for (int p = 0; p < parameters.size(); p++) {
+                flags.add(p == 0);
+            }
+        }
+        boolean[] decayed = new boolean[flags.size()];
+        for (int i = 0; i < decayed.length; i++) {
+            decayed[i] = flags.get(i);
+        }
+        return decayed;
     }
 
     private static Network withParameters(Network network, float[][] parameters) {

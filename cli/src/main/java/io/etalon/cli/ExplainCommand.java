@@ -1,0 +1,181 @@
+package io.etalon.cli;
+
+import io.etalon.data.ImageSet;
+import io.etalon.data.Npy;
+import io.etalon.etalon.Etalon;
+import io.etalon.etalon.Explainer;
+import io.etalon.etalon.Explanation;
+import io.etalon.etalon.Method;
+import io.etalon.etalon.Neuron;
+import io.etalon.graph.Network;
+import io.etalon.render.Images;
+import io.etalon.render.Palette;
+import io.etalon.tensor.Shape;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Computes etalons of chosen neurons for chosen images and writes, for image i, {@code DIR/<i>/etalons.npy}
+ * (float32, {@code [neurons, C, H, W]}), one PNG per neuron and {@code summary.json}.
+ */
+@Command(name = "explain", mixinStandardHelpOptions = true,
+        description = "Compute etalon images of chosen neurons for chosen images.")
+final class ExplainCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, description = "The ONNX model.")
+    Path model;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    static final class Source {
+        @Option(names = "--images", description = "An IDX image file (gzip or plain).")
+        Path images;
+
+        @Option(names = "--png", arity = "1..*", description = "PNG images of the model's input size.")
+        List<Path> png;
+    }
+
+    @Option(names = "--index", defaultValue = "0", description = "Images of the IDX file: e.g. 0,5,10-20 (default: ${DEFAULT-VALUE}).")
+    String index;
+
+    @Option(names = "--labels", description = "Optional IDX label file matching --images, recorded in the summary.")
+    Path labels;
+
+    @Option(names = "--neuron", arity = "1..*", defaultValue = "output",
+            description = "Neurons: output, LAYER, LAYER:INDEX or LAYER:C,H,W (default: ${DEFAULT-VALUE}).")
+    List<String> neurons;
+
+    @Option(names = "--method", defaultValue = "auto",
+            description = "auto, reverse, forward or coordinate (the paper's Algorithm 1) (default: ${DEFAULT-VALUE}).")
+    String method;
+
+    @Option(names = "--threads", description = "Worker threads (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--palette", defaultValue = "grey", description = "grey (the paper's) or diverging (default: ${DEFAULT-VALUE}).")
+    String palette;
+
+    @Option(names = "--zoom", defaultValue = "8", description = "Pixels per input pixel in the PNGs (default: ${DEFAULT-VALUE}).")
+    int zoom;
+
+    @Option(names = "--out", required = true, description = "Output folder.")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        Method solver = Method.parse(method);
+        Palette colours = Arguments.palette(palette);
+        Arguments.zoom(zoom);
+        Network network = Models.load(model, spec.commandLine().getErr());
+        List<Neuron> chosen = Neuron.parseAll(neurons, network);
+        ImageSet images;
+        int[] indices;
+        List<String> sources = new ArrayList<>();
+        int[] labelValues = null;
+        if (source.images != null) {
+            ImageSet all = Inputs.idx(source.images, network);
+            indices = Indices.parse(index, all.count());
+            images = all.select(indices);
+            if (labels != null) {
+                labelValues = Inputs.labels(labels, all.count());
+            }
+            for (int i : indices) {
+                sources.add(source.images + "#" + i);
+            }
+        } else {
+            images = Inputs.png(source.png, network);
+            indices = new int[images.count()];
+            for (int i = 0; i < indices.length; i++) {
+                indices[i] = i;
+                sources.add(source.png.get(i).toString());
+            }
+        }
+        int workers = threads == null ? Runtime.getRuntime().availableProcessors() : Arguments.threads(threads);
+        Explainer explainer = new Explainer(network, solver.solver(), workers);
+        Explanation[] explanations;
+        try (Progress progress = new Progress("explain", images.count())) {
+            explanations = explainer.explainAll(images.pixels(), images.count(), chosen, progress::stepTo);
+        }
+        double worst = 0;
+        try (Staging staging = new Staging(out)) {
+            for (int k = 0; k < explanations.length; k++) {
+                String name = String.valueOf(indices[k]);
+                write(staging.resolve(name), network, images.image(k), explanations[k], chosen, sources.get(k),
+                        labelValues == null ? null : labelValues[indices[k]], solver, colours);
+                worst = Math.max(worst, explanations[k].maxRelativeResidual());
+            }
+            for (int i : indices) {
+                staging.publish(String.valueOf(i));
+            }
+        }
+        spec.commandLine().getOut().printf("explained %d image(s) x %d neuron(s) with %s; max relative residual %.2g; wrote %s%n",
+                images.count(), chosen.size(), solver.cliName(), worst, out.toAbsolutePath().normalize());
+        return 0;
+    }
+
+    private void write(Path folder, Network network, float[] image, Explanation explanation, List<Neuron> chosen,
+                       String sourceName, Integer label, Method solver, Palette colours) throws java.io.IOException {
+        Shape shape = network.inputShape();
+        int pixels = shape.size();
+        float[] all = new float[chosen.size() * pixels];
+        List<Map<String, Object>> etalons = new ArrayList<>();
+        for (int p = 0; p < chosen.size(); p++) {
+            Etalon etalon = explanation.etalons().get(p);
+            System.arraycopy(etalon.weights(), 0, all, p * pixels, pixels);
+            String png = etalon.neuron().layer() + "-" + etalon.neuron().index() + ".png";
+            if (shape.rank() == 3) {
+                Images.writePng(Images.signed(etalon.weights(), shape.dim(1), shape.dim(2), zoom, colours), folder.resolve(png));
+            }
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("neuron", etalon.neuron().id());
+            entry.put("layer", etalon.neuron().layer());
+            entry.put("index", etalon.neuron().index());
+            entry.put("coordinates", network.shapeOf(etalon.neuron().node()).coordinates(etalon.neuron().index()));
+            entry.put("score", etalon.score());
+            entry.put("bias", etalon.bias());
+            entry.put("residual", etalon.residual());
+            entry.put("relativeResidual", etalon.relativeResidual());
+            if (shape.rank() == 3) {
+                entry.put("png", png);
+            }
+            etalons.add(entry);
+        }
+        int[] npyShape = new int[shape.rank() + 1];
+        npyShape[0] = chosen.size();
+        System.arraycopy(shape.dims(), 0, npyShape, 1, shape.rank());
+        Npy.writeFloat32(folder.resolve("etalons.npy"), npyShape, all);
+        if (shape.rank() == 3) {
+            Images.writePng(Images.grey(java.util.Arrays.copyOf(image, shape.dim(1) * shape.dim(2)), shape.dim(1),
+                    shape.dim(2), zoom), folder.resolve("input.png"));
+        }
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("source", sourceName);
+        if (label != null) {
+            summary.put("label", label);
+        }
+        summary.put("model", model.toString());
+        summary.put("method", solver.cliName());
+        summary.put("inputShape", shape.dims());
+        summary.put("scores", explanation.scores());
+        summary.put("predicted", explanation.predicted());
+        summary.put("maxResidual", explanation.maxResidual());
+        summary.put("maxRelativeResidual", explanation.maxRelativeResidual());
+        summary.put("pattern", Json.pattern(explanation.pattern()));
+        summary.put("npy", "etalons.npy");
+        summary.put("etalons", etalons);
+        Json.write(folder.resolve("summary.json"), summary);
+    }
+}

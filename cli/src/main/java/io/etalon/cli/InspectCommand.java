@@ -1,0 +1,57 @@
+package io.etalon.cli;
+
+import io.etalon.graph.Network;
+import io.etalon.onnx.LoadedModel;
+import io.etalon.onnx.OnnxModels;
+import io.etalon.onnx.UnsupportedOpException;
+import io.etalon.tensor.Tensor;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** Prints a model's layers, shapes and parameter counts, and whether Etalon can explain it. */
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+        description = "Print a model's layers, shapes, parameter counts and whether it is piecewise linear.")
+final class InspectCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "The ONNX model.")
+    Path file;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        LoadedModel model;
+        try {
+            model = OnnxModels.load(file);
+        } catch (UnsupportedOpException e) {
+            out.println("piecewise linear: no");
+            throw e;
+        }
+        Network network = model.network();
+        out.printf("model  %s%ninput  %s%n", file, network.inputShape());
+        out.printf("%-4s %-14s %-10s %-12s %-12s %10s  %s%n", "#", "layer", "op", "input", "output", "params", "settings");
+        for (int k = 0; k < network.size(); k++) {
+            Network.Node node = network.node(k);
+            long parameters = node.op().parameters().stream().mapToLong(Tensor::size).sum();
+            String inputs = String.join("+", node.op().inputShapes().stream().map(Object::toString).toList());
+            out.printf("%-4d %-14s %-10s %-12s %-12s %10d  %s%n", k, node.name(), node.op().kind(), inputs,
+                    node.op().outputShape(), parameters, node.op().describe());
+        }
+        long switches = network.nodes().stream().filter(n -> n.op().hasSwitches())
+                .mapToLong(n -> n.op().switchesPerSample()).sum();
+        out.printf("parameters        %d%n", network.parameterCount());
+        out.printf("switches          %d (ReLU units and max-pool windows per input)%n", switches);
+        out.printf("piecewise linear  yes: every op is affine, ReLU or max-pool, so etalons are exact%n");
+        for (String note : model.notes()) {
+            out.printf("note              %s%n", note);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,61 @@
+package io.etalon.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.etalon.pattern.Pattern;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** JSON output: pretty-printed, written through a temporary file (Jackson writes non-finite numbers as strings). */
+final class Json {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private Json() {
+    }
+
+    static void write(Path file, Object value) throws IOException {
+        Path folder = file.toAbsolutePath().getParent();
+        Files.createDirectories(folder);
+        Path temporary = Files.createTempFile(folder, ".etalon-", ".json.tmp");
+        try {
+            MAPPER.writeValue(temporary.toFile(), value);
+            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            Files.deleteIfExists(temporary);
+            throw e;
+        }
+    }
+
+    /** Pattern statistics per layer: active switches, size, ties and the smallest margin. */
+    static Map<String, Object> pattern(Pattern pattern) {
+        List<Map<String, Object>> layers = new ArrayList<>();
+        for (int i = 0; i < pattern.layers().size(); i++) {
+            String layer = pattern.layers().get(i);
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("layer", layer);
+            entry.put("kind", pattern.kinds().get(i));
+            if (pattern.kinds().get(i).equals("Relu")) {
+                entry.put("active", pattern.active(layer));
+            }
+            entry.put("size", pattern.size(layer));
+            entry.put("ties", pattern.ties()[i]);
+            float margin = pattern.margins()[i];
+            entry.put("smallestMargin", Float.isInfinite(margin) ? null : margin);
+            layers.add(entry);
+        }
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("hash", String.format("%08x", pattern.hashCode()));
+        summary.put("totalTies", pattern.totalTies());
+        float smallest = pattern.smallestMargin();
+        summary.put("smallestMargin", Float.isInfinite(smallest) ? null : smallest);
+        summary.put("layers", layers);
+        return summary;
+    }
+}

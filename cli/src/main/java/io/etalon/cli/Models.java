@@ -1,0 +1,23 @@
+package io.etalon.cli;
+
+import io.etalon.graph.Network;
+import io.etalon.onnx.LoadedModel;
+import io.etalon.onnx.OnnxModels;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+
+/** Loads a model for a command and tells the user what the import changed. */
+final class Models {
+
+    private Models() {
+    }
+
+    static Network load(Path file, PrintWriter err) throws IOException {
+        LoadedModel model = OnnxModels.load(file);
+        for (String note : model.notes()) {
+            err.println("etalon: note: " + note);
+        }
+        return model.network();
+    }
+}

@@ -1,0 +1,138 @@
+package io.etalon.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.etalon.data.Idx;
+import io.etalon.data.ImageSet;
+import io.etalon.data.Npy;
+import io.etalon.render.Images;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line as a user runs it, on the shipped model and data. */
+class CliEndToEndTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path folder;
+
+    @Test
+    void demoDrawsFigureElevenAndSaysWhere() throws Exception {
+        Path out = folder.resolve("demo");
+        CliRun run = CliRun.of("demo", "--out", out.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("figure11.png").contains("accuracy");
+        assertThat(out.resolve("figure11.png")).isRegularFile();
+        JsonNode summary = JSON.readTree(out.resolve("figure11.json").toFile());
+        assertThat(summary.get("rows")).hasSize(10);
+        assertThat(summary.get("maxRelativeResidual").asDouble()).isLessThan(1e-5);
+        assertThat(summary.get("testAccuracy").asDouble()).isGreaterThanOrEqualTo(0.98);
+        for (int c = 0; c < 10; c++) {
+            assertThat(summary.get("rows").get(c).get("label").asInt()).isEqualTo(c);
+        }
+    }
+
+    @Test
+    void explainWritesNpyPngAndSummaryForOutputNeurons() throws Exception {
+        Path out = folder.resolve("explain");
+        CliRun run = CliRun.of("explain", "--model", CliRun.model(), "--images", CliRun.testImages(),
+                "--labels", CliRun.testLabels(), "--index", "3,7-8", "--out", out.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        for (String image : new String[] {"3", "7", "8"}) {
+            Path dir = out.resolve(image);
+            Npy.Array etalons = Npy.read(dir.resolve("etalons.npy"));
+            assertThat(etalons.shape()).containsExactly(10, 1, 28, 28);
+            JsonNode summary = JSON.readTree(dir.resolve("summary.json").toFile());
+            assertThat(summary.get("etalons")).hasSize(10);
+            assertThat(summary.get("maxRelativeResidual").asDouble()).isLessThan(1e-5);
+            assertThat(summary.get("pattern").get("layers").get(0).get("layer").asText()).isEqualTo("relu1");
+            assertThat(summary.get("pattern").get("layers").get(0).get("active").asInt()).isPositive();
+            assertThat(dir.resolve("fc3-0.png")).isRegularFile();
+            // the NPY rows reproduce the scores with the biases of the summary
+            ImageSet images = Idx.readImages(Path.of(CliRun.testImages()));
+            float[] x = images.image(Integer.parseInt(image));
+            double[] w = etalons.values();
+            for (int p = 0; p < 10; p++) {
+                double linear = 0;
+                for (int j = 0; j < 784; j++) {
+                    linear += w[p * 784 + j] * x[j];
+                }
+                JsonNode etalon = summary.get("etalons").get(p);
+                assertThat(linear + etalon.get("bias").asDouble()).isCloseTo(etalon.get("score").asDouble(),
+                        org.assertj.core.data.Offset.offset(1e-4));
+            }
+        }
+        assertThat(leftovers(out)).isEmpty();
+    }
+
+    @Test
+    void algorithmOneAndReverseModeGiveTheSameHiddenEtalons() throws Exception {
+        Path coordinate = folder.resolve("coordinate");
+        Path reverse = folder.resolve("reverse");
+        for (Path out : new Path[] {coordinate, reverse}) {
+            CliRun run = CliRun.of("explain", "--model", CliRun.model(), "--images", CliRun.testImages(), "--index", "5",
+                    "--neuron", "fc1:5", "conv2:3,4,4", "pool2:7", "--method", out.getFileName().toString(),
+                    "--out", out.toString());
+            assertThat(run.exitCode()).as(run.err()).isZero();
+        }
+        double[] a = Npy.read(coordinate.resolve("5/etalons.npy")).values();
+        double[] b = Npy.read(reverse.resolve("5/etalons.npy")).values();
+        assertThat(a).hasSize(3 * 784);
+        double scale = 1e-12;
+        for (double v : a) {
+            scale = Math.max(scale, Math.abs(v));
+        }
+        for (int i = 0; i < a.length; i++) {
+            assertThat(Math.abs(a[i] - b[i]) / scale).as("entry %d", i).isLessThan(1e-5);
+        }
+        JsonNode summary = JSON.readTree(coordinate.resolve("5/summary.json").toFile());
+        assertThat(summary.get("etalons").get(1).get("neuron").asText()).isEqualTo("conv2:344");
+        assertThat(summary.get("etalons").get(1).get("coordinates").toString()).isEqualTo("[3,4,4]");
+    }
+
+    @Test
+    void explainReadsPngImages() throws Exception {
+        ImageSet images = Idx.readImages(Path.of(CliRun.testImages()));
+        Path png = folder.resolve("digit.png");
+        Images.writePng(Images.grey(images.image(0), 28, 28, 1), png);
+        Path out = folder.resolve("png-out");
+        CliRun run = CliRun.of("explain", "--model", CliRun.model(), "--png", png.toString(), "--out", out.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode summary = JSON.readTree(out.resolve("0/summary.json").toFile());
+        assertThat(summary.get("source").asText()).endsWith("digit.png");
+        assertThat(summary.get("maxRelativeResidual").asDouble()).isLessThan(1e-5);
+    }
+
+    @Test
+    void figureDrawsChosenRows() throws Exception {
+        Path png = folder.resolve("grid.png");
+        CliRun run = CliRun.of("figure", "--model", CliRun.model(), "--images", CliRun.testImages(), "--rows", "0,5,9",
+                "--palette", "diverging", "--out", png.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(png).isRegularFile();
+        assertThat(JSON.readTree(folder.resolve("grid.json").toFile()).get("rows")).hasSize(3);
+    }
+
+    @Test
+    void inspectListsLayersShapesAndParameters() {
+        CliRun run = CliRun.of("inspect", CliRun.model());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("conv1").contains("Conv2d").contains("6x28x28").contains("fc3")
+                .contains("61706").contains("piecewise linear  yes");
+    }
+
+    static java.util.List<Path> leftovers(Path out) throws java.io.IOException {
+        if (!Files.exists(out)) {
+            return java.util.List.of();
+        }
+        try (Stream<Path> files = Files.list(out)) {
+            return files.filter(p -> p.getFileName().toString().startsWith(".")).toList();
+        }
+    }
+}
