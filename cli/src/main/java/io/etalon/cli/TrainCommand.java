@@ -42,7 +42,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--shift", description = "Largest random translation of training images in pixels (default: 2).")
     Integer shift;
 
-    @Option(names = "--weight-decay", description = "Decoupled weight decay of the weights (default: 0).")
+    @Option(names = "--weight-decay", description = "Decoupled weight decay of the weights; smooths the etalons (default: 0.3).")
     Double weightDecay;
 
     @Option(names = "--out", required = true, description = "The ONNX file to write.")

@@ -27,7 +27,7 @@ public record TrainingConfig(int epochs, int batchSize, double learningRate, lon
 
     /** The settings that trained the shipped model. */
     public static TrainingConfig defaults() {
-        return new TrainingConfig(15, 32, 2e-3, 1, 2, Runtime.getRuntime().availableProcessors(), 0);
+        return new TrainingConfig(15, 32, 2e-3, 1, 2, Runtime.getRuntime().availableProcessors(), 0.3);
     }
 
     public TrainingConfig withEpochs(int value) {
