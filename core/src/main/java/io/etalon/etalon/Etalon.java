@@ -9,7 +9,8 @@ import io.etalon.tensor.Shape;
  * @param neuron           the neuron p
  * @param shape            the input's shape, which the weights have
  * @param weights          the etalon image W_p (copied in and out)
- * @param bias             b_p, from the frozen pass of the zero image with biases kept
+ * @param bias             b_p: the frozen pass of the zero image with biases kept, or equivalently the biases
+ *                         gathered along the transposed pass
  * @param score            NET(X)_p from the ordinary forward pass (float32)
  * @param residual         {@code |NET(X)_p - (<W_p, X> + b_p)|}, computed in double
  * @param relativeResidual the residual over the round-off scale {@code |b_p| + sum_i |W_p,i X_i|}

@@ -11,7 +11,9 @@ import java.util.Map;
 /**
  * Reverse mode (VJP): a one-hot row for each requested neuron goes backwards through the transposed frozen map;
  * the row that comes out at the input is that neuron's etalon. Neurons of one layer travel as one batch, so k
- * neurons cost one batched pass per layer they live in.
+ * neurons cost one batched pass per layer they live in. The bias b_p is accumulated along the same pass
+ * ({@code sum over ops of <cotangent at the op's output, op bias>}), so no extra forward pass is needed; the
+ * residual still checks it against the forward score.
  */
 public final class ReverseMode implements EtalonSolver {
 
@@ -28,6 +30,7 @@ public final class ReverseMode implements EtalonSolver {
             positionsByNode.computeIfAbsent(neurons.get(p).node(), node -> new ArrayList<>()).add(p);
         }
         float[][] weights = new float[neurons.size()][];
+        double[] biases = new double[neurons.size()];
         for (Map.Entry<Integer, List<Integer>> group : positionsByNode.entrySet()) {
             int node = group.getKey();
             List<Integer> positions = group.getValue();
@@ -37,15 +40,16 @@ public final class ReverseMode implements EtalonSolver {
             for (int r = 0; r < rows; r++) {
                 oneHot[r * size + neurons.get(positions.get(r)).index()] = 1f;
             }
-            float[] etalonRows = network.transpose(trace, node, oneHot, rows, rows);
+            double[] groupBiases = new double[rows];
+            float[] etalonRows = network.transpose(trace, node, oneHot, rows, rows, groupBiases);
             for (int r = 0; r < rows; r++) {
                 weights[positions.get(r)] = Arrays.copyOfRange(etalonRows, r * pixels, (r + 1) * pixels);
+                biases[positions.get(r)] = groupBiases[r];
             }
         }
-        float[][] biases = EtalonSolver.biases(network, trace);
         List<Etalon> etalons = new ArrayList<>(neurons.size());
         for (int p = 0; p < neurons.size(); p++) {
-            etalons.add(EtalonSolver.assemble(network, trace, biases, neurons.get(p), weights[p]));
+            etalons.add(EtalonSolver.assemble(network, trace, neurons.get(p), weights[p], biases[p]));
         }
         return etalons;
     }

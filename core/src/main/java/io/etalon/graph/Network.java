@@ -216,6 +216,17 @@ public final class Network {
      * @return the input gradient, {@code (rows, inputSize)}
      */
     public float[] transpose(Trace trace, int from, float[] cotangent, int rows, int rowsPerSample) {
+        return transpose(trace, from, cotangent, rows, rowsPerSample, null);
+    }
+
+    /**
+     * {@link #transpose}, also accumulating for each row the bias of the region's affine map seen from that
+     * cotangent: {@code sum over ops of <cotangent at the op's output, op bias>}. For a one-hot cotangent of neuron p
+     * this is b_p.
+     *
+     * @param biases modified (accumulated) when not null; one value per row
+     */
+    public float[] transpose(Trace trace, int from, float[] cotangent, int rows, int rowsPerSample, double[] biases) {
         float[][] grads = new float[from + 1][];
         grads[from] = cotangent;
         float[] inputGrad = new float[rows * inputShape.size()];
@@ -235,6 +246,9 @@ public final class Network {
                     }
                     gradInputs[i] = grads[source];
                 }
+            }
+            if (biases != null) {
+                node.op().accumulateBiasContribution(grads[k], rows, biases);
             }
             node.op().transpose(grads[k], gradInputs, rows, trace.switches(k), rowsPerSample);
             if (k != from) {

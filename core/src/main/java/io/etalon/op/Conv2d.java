@@ -161,10 +161,9 @@ public final class Conv2d implements Op {
         return withParameters(List.of(parameters.get(0), Tensor.zeros(parameters.get(1).shape())));
     }
 
-    @Override
-    public void linear(float[][] inputs, float[] out, int rows, Switches switches, int rowsPerSample) {
+    /** The direct loop nest of {@link #linear}: the naive twin the fast kernel is tested against. */
+    void linearDirect(float[] in, float[] out, int rows) {
         // in (rows,C,H,W), weight (O,C,KH,KW) -> out (rows,O,OH,OW)
-        float[] in = inputs[0];
         int inH = inputShape.dim(1);
         int inW = inputShape.dim(2);
         int outH = outputShape.dim(1);
@@ -201,6 +200,230 @@ public final class Conv2d implements Op {
         }
     }
 
+    // The fast kernels lower the convolution to a matrix product over a block of rows (im2col): the input patches
+    // of B rows become a (K = C*KH*KW, B*OH*OW) matrix, so one product with the (O, K) weight matrix covers the
+    // block and the inner loop runs over B*OH*OW contiguous values, which the JIT vectorises. The block keeps the
+    // patch matrix near 4 MB.
+
+    private int blockRows(int rows) {
+        int patch = inChannels * kernelH * kernelW * outputShape.dim(1) * outputShape.dim(2);
+        return Math.max(1, Math.min(rows, (1 << 20) / patch));
+    }
+
+    @Override
+    public void linear(float[][] inputs, float[] out, int rows, Switches switches, int rowsPerSample) {
+        // in (rows,C,H,W), weight (O,C,KH,KW) -> out (rows,O,OH,OW)
+        float[] in = inputs[0];
+        int taps = inChannels * kernelH * kernelW;
+        int plane = outputShape.dim(1) * outputShape.dim(2);
+        int block = blockRows(rows);
+        float[] patches = new float[taps * block * plane];
+        float[] product = new float[outChannels * block * plane];
+        for (int first = 0; first < rows; first += block) {
+            int count = Math.min(block, rows - first);
+            int width = count * plane;
+            for (int b = 0; b < count; b++) {
+                im2col(in, (first + b) * inputShape.size(), patches, width, b * plane);
+            }
+            java.util.Arrays.fill(product, 0, outChannels * width, 0f);
+            for (int o = 0; o < outChannels; o++) {
+                int productRow = o * width;
+                for (int k = 0; k < taps; k++) {
+                    float w = weight[o * taps + k];
+                    if (w == 0f) {
+                        continue;
+                    }
+                    int patchRow = k * width;
+                    for (int p = 0; p < width; p++) {
+                        product[productRow + p] += w * patches[patchRow + p];
+                    }
+                }
+            }
+            for (int b = 0; b < count; b++) {
+                for (int o = 0; o < outChannels; o++) {
+                    System.arraycopy(product, o * width + b * plane, out, ((first + b) * outChannels + o) * plane, plane);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void transpose(float[] gradOut, float[][] gradInputs, int rows, Switches switches, int rowsPerSample) {
+        // gradOut (rows,O,OH,OW), weight (O,C,KH,KW) -> gradIn (rows,C,H,W) +=
+        float[] gradIn = gradInputs[0];
+        if (gradIn == null) {
+            return;
+        }
+        // Behind a max-pool and a ReLU most output gradients are exactly 0 (three of four pool inputs lose), so
+        // scattering only the non-zero ones costs a fraction of the dense product.
+        int nonZero = 0;
+        for (int k = 0, end = rows * outputShape.size(); k < end; k++) {
+            if (gradOut[k] != 0f) {
+                nonZero++;
+            }
+        }
+        if (nonZero * 3L < (long) rows * outputShape.size()) {
+            transposeSparse(gradOut, gradIn, rows);
+            return;
+        }
+        int taps = inChannels * kernelH * kernelW;
+        int plane = outputShape.dim(1) * outputShape.dim(2);
+        int block = blockRows(rows);
+        float[] gathered = new float[outChannels * block * plane];
+        float[] patchGrads = new float[taps * block * plane];
+        for (int first = 0; first < rows; first += block) {
+            int count = Math.min(block, rows - first);
+            int width = count * plane;
+            for (int b = 0; b < count; b++) {
+                for (int o = 0; o < outChannels; o++) {
+                    System.arraycopy(gradOut, ((first + b) * outChannels + o) * plane, gathered, o * width + b * plane, plane);
+                }
+            }
+            java.util.Arrays.fill(patchGrads, 0, taps * width, 0f);
+            for (int o = 0; o < outChannels; o++) {
+                int gradRow = o * width;
+                for (int k = 0; k < taps; k++) {
+                    float w = weight[o * taps + k];
+                    if (w == 0f) {
+                        continue;
+                    }
+                    int patchRow = k * width;
+                    for (int p = 0; p < width; p++) {
+                        patchGrads[patchRow + p] += w * gathered[gradRow + p];
+                    }
+                }
+            }
+            for (int b = 0; b < count; b++) {
+                col2imAdd(patchGrads, width, b * plane, gradIn, (first + b) * inputShape.size());
+            }
+        }
+    }
+
+    /**
+     * {@link #transpose} for mostly-zero gradients: each output position with a non-zero gradient in any row scatters
+     * its filter. Rows are made the innermost index first, so one filter tap updates all rows with one contiguous
+     * loop; for etalons all rows of an image share one pattern, so their zeros coincide.
+     */
+    private void transposeSparse(float[] gradOut, float[] gradIn, int rows) {
+        int inH = inputShape.dim(1);
+        int inW = inputShape.dim(2);
+        int outH = outputShape.dim(1);
+        int outW = outputShape.dim(2);
+        int inSize = inputShape.size();
+        int outSize = outputShape.size();
+        int filter = inChannels * kernelH * kernelW;
+        float[] byPosition = new float[outSize * rows];
+        boolean[] active = new boolean[outSize];
+        for (int r = 0; r < rows; r++) {
+            for (int q = 0; q < outSize; q++) {
+                float g = gradOut[r * outSize + q];
+                if (g != 0f) {
+                    byPosition[q * rows + r] = g;
+                    active[q] = true;
+                }
+            }
+        }
+        float[] inputByPosition = new float[inSize * rows];
+        for (int o = 0; o < outChannels; o++) {
+            for (int y = 0; y < outH; y++) {
+                for (int x = 0; x < outW; x++) {
+                    int q = (o * outH + y) * outW + x;
+                    if (!active[q]) {
+                        continue;
+                    }
+                    int source = q * rows;
+                    int top = y * strideH - padTop;
+                    int left = x * strideW - padLeft;
+                    for (int c = 0; c < inChannels; c++) {
+                        int wBase = o * filter + c * kernelH * kernelW;
+                        for (int i = 0; i < kernelH; i++) {
+                            int h = top + i * dilationH;
+                            if (h < 0 || h >= inH) {
+                                continue;
+                            }
+                            for (int j = 0; j < kernelW; j++) {
+                                int w = left + j * dilationW;
+                                if (w < 0 || w >= inW) {
+                                    continue;
+                                }
+                                float tap = weight[wBase + i * kernelW + j];
+                                int target = ((c * inH + h) * inW + w) * rows;
+                                for (int r = 0; r < rows; r++) {
+                                    inputByPosition[target + r] += tap * byPosition[source + r];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for (int r = 0; r < rows; r++) {
+            int base = r * inSize;
+            for (int q = 0; q < inSize; q++) {
+                gradIn[base + q] += inputByPosition[q * rows + r];
+            }
+        }
+    }
+
+    /** Writes one sample's input patches into columns {@code [offset, offset + OH*OW)} of a (K, width) matrix. */
+    private void im2col(float[] in, int inBase, float[] patches, int width, int offset) {
+        int inH = inputShape.dim(1);
+        int inW = inputShape.dim(2);
+        int outH = outputShape.dim(1);
+        int outW = outputShape.dim(2);
+        for (int c = 0; c < inChannels; c++) {
+            for (int i = 0; i < kernelH; i++) {
+                for (int j = 0; j < kernelW; j++) {
+                    int row = ((c * kernelH + i) * kernelW + j) * width + offset;
+                    int xLo = firstValid(padLeft, j, dilationW, strideW);
+                    int xHi = endValid(inW, padLeft, j, dilationW, strideW, outW);
+                    for (int y = 0; y < outH; y++) {
+                        int h = y * strideH - padTop + i * dilationH;
+                        int at = row + y * outW;
+                        if (h < 0 || h >= inH || xLo >= xHi) {
+                            java.util.Arrays.fill(patches, at, at + outW, 0f);
+                            continue;
+                        }
+                        java.util.Arrays.fill(patches, at, at + xLo, 0f);
+                        int source = inBase + (c * inH + h) * inW - padLeft + j * dilationW;
+                        for (int x = xLo; x < xHi; x++) {
+                            patches[at + x] = in[source + x * strideW];
+                        }
+                        java.util.Arrays.fill(patches, at + xHi, at + outW, 0f);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Adds columns {@code [offset, offset + OH*OW)} of a (K, width) patch-gradient matrix back onto one input. */
+    private void col2imAdd(float[] patchGrads, int width, int offset, float[] gradIn, int inBase) {
+        int inH = inputShape.dim(1);
+        int inW = inputShape.dim(2);
+        int outH = outputShape.dim(1);
+        int outW = outputShape.dim(2);
+        for (int c = 0; c < inChannels; c++) {
+            for (int i = 0; i < kernelH; i++) {
+                for (int j = 0; j < kernelW; j++) {
+                    int row = ((c * kernelH + i) * kernelW + j) * width + offset;
+                    int xLo = firstValid(padLeft, j, dilationW, strideW);
+                    int xHi = endValid(inW, padLeft, j, dilationW, strideW, outW);
+                    for (int y = 0; y < outH; y++) {
+                        int h = y * strideH - padTop + i * dilationH;
+                        if (h < 0 || h >= inH) {
+                            continue;
+                        }
+                        int at = row + y * outW;
+                        int target = inBase + (c * inH + h) * inW - padLeft + j * dilationW;
+                        for (int x = xLo; x < xHi; x++) {
+                            gradIn[target + x * strideW] += patchGrads[at + x];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Override
     public void addBias(float[] out, int rows) {
         int plane = outputShape.dim(1) * outputShape.dim(2);
@@ -215,13 +438,9 @@ public final class Conv2d implements Op {
         }
     }
 
-    @Override
-    public void transpose(float[] gradOut, float[][] gradInputs, int rows, Switches switches, int rowsPerSample) {
+    /** The direct loop nest of {@link #transpose}: the naive twin the fast kernel is tested against. */
+    void transposeDirect(float[] gradOut, float[] gradIn, int rows) {
         // gradOut (rows,O,OH,OW), weight (O,C,KH,KW) -> gradIn (rows,C,H,W) +=
-        float[] gradIn = gradInputs[0];
-        if (gradIn == null) {
-            return;
-        }
         int inH = inputShape.dim(1);
         int inW = inputShape.dim(2);
         int outH = outputShape.dim(1);
@@ -254,6 +473,26 @@ public final class Conv2d implements Op {
                     }
                 }
             }
+        }
+    }
+
+    @Override
+    public void accumulateBiasContribution(float[] gradOut, int rows, double[] contribution) {
+        int plane = outputShape.dim(1) * outputShape.dim(2);
+        for (int r = 0; r < rows; r++) {
+            double sum = 0;
+            for (int o = 0; o < outChannels; o++) {
+                if (bias[o] == 0f) {
+                    continue;
+                }
+                int base = (r * outChannels + o) * plane;
+                double channel = 0;
+                for (int k = 0; k < plane; k++) {
+                    channel += gradOut[base + k];
+                }
+                sum += channel * bias[o];
+            }
+            contribution[r] += sum;
         }
     }
 

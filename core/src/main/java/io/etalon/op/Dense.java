@@ -123,6 +123,17 @@ public final class Dense implements Op {
     }
 
     @Override
+    public void accumulateBiasContribution(float[] gradOut, int rows, double[] contribution) {
+        for (int r = 0; r < rows; r++) {
+            double sum = 0;
+            for (int o = 0; o < outFeatures; o++) {
+                sum += (double) gradOut[r * outFeatures + o] * bias[o];
+            }
+            contribution[r] += sum;
+        }
+    }
+
+    @Override
     public void accumulateGradients(float[][] inputs, float[] gradOut, int n, float[][] gradParams) {
         // in (n,I), gradOut (n,O) -> gradWeight (O,I) +=, gradBias (O) +=
         float[] in = inputs[0];

@@ -66,6 +66,16 @@ public sealed interface Op permits Conv2d, Dense, Relu, MaxPool2d, Flatten {
      */
     void transpose(float[] gradOut, float[][] gradInputs, int rows, Switches switches, int rowsPerSample);
 
+    /**
+     * Adds, for each row, {@code <gradOut_row, bias>} (the bias broadcast to the output shape): summed over the
+     * ops of a transposed pass this is the bias b_p of the region's affine map, with no extra forward pass.
+     *
+     * @param gradOut      not modified; {@code (rows, outputSize)}
+     * @param contribution modified (accumulated); one value per row
+     */
+    default void accumulateBiasContribution(float[] gradOut, int rows, double[] contribution) {
+    }
+
     /** The op's parameters (copies), weights first; empty for ops without parameters. */
     default List<Tensor> parameters() {
         return List.of();
