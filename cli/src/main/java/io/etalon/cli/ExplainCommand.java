@@ -1,5 +1,6 @@
 package io.etalon.cli;
 
+import io.etalon.data.Idx;
 import io.etalon.data.ImageSet;
 import io.etalon.data.Npy;
 import io.etalon.etalon.Etalon;
@@ -48,7 +49,8 @@ final class ExplainCommand implements Callable<Integer> {
         List<Path> png;
     }
 
-    @Option(names = "--index", defaultValue = "0", description = "Images of the IDX file: e.g. 0,5,10-20 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--index", defaultValue = "0",
+            description = "Images of the IDX file: e.g. 0,5,10-20, or all (default: ${DEFAULT-VALUE}).")
     String index;
 
     @Option(names = "--labels", description = "Optional IDX label file matching --images, recorded in the summary.")
@@ -71,6 +73,13 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--zoom", defaultValue = "8", description = "Pixels per input pixel in the PNGs (default: ${DEFAULT-VALUE}).")
     int zoom;
 
+    @Option(names = "--no-png", description = "Skip the PNG pictures (for large runs).")
+    boolean noPng;
+
+    @Option(names = "--chunk", defaultValue = "256", description = "Images explained and written per step; memory "
+            + "grows with it, not with the file (default: ${DEFAULT-VALUE}).")
+    int chunk;
+
     @Option(names = "--out", required = true, description = "Output folder.")
     Path out;
 
@@ -81,49 +90,68 @@ final class ExplainCommand implements Callable<Integer> {
         Arguments.zoom(zoom);
         Network network = Models.load(model, spec.commandLine().getErr());
         List<Neuron> chosen = Neuron.parseAll(neurons, network);
-        ImageSet images;
-        int[] indices;
-        List<String> sources = new ArrayList<>();
-        int[] labelValues = null;
-        if (source.images != null) {
-            ImageSet all = Inputs.idx(source.images, network);
-            indices = Indices.parse(index, all.count());
-            images = all.select(indices);
-            if (labels != null) {
-                labelValues = Inputs.labels(labels, all.count());
-            }
-            for (int i : indices) {
-                sources.add(source.images + "#" + i);
-            }
-        } else {
-            images = Inputs.png(source.png, network);
-            indices = new int[images.count()];
-            for (int i = 0; i < indices.length; i++) {
-                indices[i] = i;
-                sources.add(source.png.get(i).toString());
-            }
+        if (chunk < 1) {
+            throw new IllegalArgumentException("--chunk must be at least 1, got " + chunk);
         }
         int workers = threads == null ? Runtime.getRuntime().availableProcessors() : Arguments.threads(threads);
         Explainer explainer = new Explainer(network, solver.solver(), workers);
-        Explanation[] explanations;
-        try (Progress progress = new Progress("explain", images.count())) {
-            explanations = explainer.explainAll(images.pixels(), images.count(), chosen, progress::stepTo);
-        }
+        int[] labelValues = null;
         double worst = 0;
-        try (Staging staging = new Staging(out)) {
-            for (int k = 0; k < explanations.length; k++) {
-                String name = String.valueOf(indices[k]);
-                write(staging.resolve(name), network, images.image(k), explanations[k], chosen, sources.get(k),
-                        labelValues == null ? null : labelValues[indices[k]], solver, colours);
-                worst = Math.max(worst, explanations[k].maxRelativeResidual());
+        int explained = 0;
+        if (source.images != null) {
+            try (Idx.ImageStream stream = Idx.streamImages(Home.existing(source.images, "image file"))) {
+                Inputs.checkFits(stream.shape(), source.images.toString(), network);
+                int[] indices = index.trim().equals("all") ? allIndices(stream.count()) : Indices.parse(index, stream.count());
+                int[] order = java.util.Arrays.stream(indices).distinct().sorted().toArray();
+                if (labels != null) {
+                    labelValues = Inputs.labels(labels, stream.count());
+                }
+                // Streams the file in index order, a chunk at a time: memory stays bounded whatever the file's length.
+                try (Progress progress = new Progress("explain", order.length); Staging staging = new Staging(out)) {
+                    for (int first = 0; first < order.length; first += chunk) {
+                        int[] part = java.util.Arrays.copyOfRange(order, first, Math.min(order.length, first + chunk));
+                        ImageSet images = stream.read(part);
+                        int done = first;
+                        Explanation[] explanations = explainer.explainAll(images.pixels(), images.count(), chosen,
+                                finished -> progress.stepTo(done + finished));
+                        for (int k = 0; k < part.length; k++) {
+                            String name = String.valueOf(part[k]);
+                            write(staging.resolve(name), network, images.image(k), explanations[k], chosen,
+                                    source.images + "#" + part[k], labelValues == null ? null : labelValues[part[k]],
+                                    solver, colours);
+                            staging.publish(name);
+                            worst = Math.max(worst, explanations[k].maxRelativeResidual());
+                        }
+                        explained += part.length;
+                    }
+                }
             }
-            for (int i : indices) {
-                staging.publish(String.valueOf(i));
+        } else {
+            ImageSet images = Inputs.png(source.png, network);
+            Explanation[] explanations = explainer.explainAll(images.pixels(), images.count(), chosen, done -> { });
+            try (Staging staging = new Staging(out)) {
+                for (int k = 0; k < explanations.length; k++) {
+                    write(staging.resolve(String.valueOf(k)), network, images.image(k), explanations[k], chosen,
+                            source.png.get(k).toString(), null, solver, colours);
+                    worst = Math.max(worst, explanations[k].maxRelativeResidual());
+                }
+                for (int k = 0; k < explanations.length; k++) {
+                    staging.publish(String.valueOf(k));
+                }
             }
+            explained = images.count();
         }
         spec.commandLine().getOut().printf("explained %d image(s) x %d neuron(s) with %s; max relative residual %.2g; wrote %s%n",
-                images.count(), chosen.size(), solver.cliName(), worst, out.toAbsolutePath().normalize());
+                explained, chosen.size(), solver.cliName(), worst, out.toAbsolutePath().normalize());
         return 0;
+    }
+
+    private static int[] allIndices(int count) {
+        int[] all = new int[count];
+        for (int i = 0; i < count; i++) {
+            all[i] = i;
+        }
+        return all;
     }
 
     private void write(Path folder, Network network, float[] image, Explanation explanation, List<Neuron> chosen,
@@ -136,7 +164,7 @@ final class ExplainCommand implements Callable<Integer> {
             Etalon etalon = explanation.etalons().get(p);
             System.arraycopy(etalon.weights(), 0, all, p * pixels, pixels);
             String png = etalon.neuron().layer() + "-" + etalon.neuron().index() + ".png";
-            if (shape.rank() == 3) {
+            if (shape.rank() == 3 && !noPng) {
                 Images.writePng(Images.signed(etalon.weights(), shape.dim(1), shape.dim(2), zoom, colours), folder.resolve(png));
             }
             Map<String, Object> entry = new LinkedHashMap<>();
@@ -148,7 +176,7 @@ final class ExplainCommand implements Callable<Integer> {
             entry.put("bias", etalon.bias());
             entry.put("residual", etalon.residual());
             entry.put("relativeResidual", etalon.relativeResidual());
-            if (shape.rank() == 3) {
+            if (shape.rank() == 3 && !noPng) {
                 entry.put("png", png);
             }
             etalons.add(entry);
@@ -157,7 +185,7 @@ final class ExplainCommand implements Callable<Integer> {
         npyShape[0] = chosen.size();
         System.arraycopy(shape.dims(), 0, npyShape, 1, shape.rank());
         Npy.writeFloat32(folder.resolve("etalons.npy"), npyShape, all);
-        if (shape.rank() == 3) {
+        if (shape.rank() == 3 && !noPng) {
             Images.writePng(Images.grey(java.util.Arrays.copyOf(image, shape.dim(1) * shape.dim(2)), shape.dim(1),
                     shape.dim(2), zoom), folder.resolve("input.png"));
         }

@@ -29,11 +29,15 @@ final class Inputs {
     }
 
     static ImageSet checkFits(ImageSet images, String source, Network network) {
-        if (!images.shape().equals(network.inputShape())) {
-            throw new DataFormatException(source + ": images are " + images.shape() + " but the model takes "
+        checkFits(images.shape(), source, network);
+        return images;
+    }
+
+    static void checkFits(io.etalon.tensor.Shape shape, String source, Network network) {
+        if (!shape.equals(network.inputShape())) {
+            throw new DataFormatException(source + ": images are " + shape + " but the model takes "
                     + network.inputShape() + "; give images of the model's input size");
         }
-        return images;
     }
 
     static int[] labels(Path file, int expected) throws IOException {

@@ -97,6 +97,27 @@ class CliEndToEndTest {
     }
 
     @Test
+    void wholeFilesStreamInChunksWithResultsIndependentOfThreads() throws Exception {
+        ImageSet images = Idx.readImages(Path.of(CliRun.testImages()));
+        Path idx = folder.resolve("forty.idx.gz");
+        Idx.writeImages(idx, images.select(java.util.stream.IntStream.range(100, 140).toArray()));
+        Path one = folder.resolve("one");
+        Path two = folder.resolve("two");
+        for (String threads : new String[] {"1", "2"}) {
+            CliRun run = CliRun.of("explain", "--model", CliRun.model(), "--images", idx.toString(), "--index", "all",
+                    "--chunk", "16", "--no-png", "--threads", threads, "--out", (threads.equals("1") ? one : two).toString());
+            assertThat(run.exitCode()).as(run.err()).isZero();
+            assertThat(run.out()).contains("explained 40 image(s)");
+        }
+        for (int i = 0; i < 40; i++) {
+            assertThat(Files.readAllBytes(one.resolve(i + "/etalons.npy")))
+                    .isEqualTo(Files.readAllBytes(two.resolve(i + "/etalons.npy")));
+            assertThat(one.resolve(i + "/fc3-0.png")).doesNotExist();
+        }
+        assertThat(leftovers(one)).isEmpty();
+    }
+
+    @Test
     void explainReadsPngImages() throws Exception {
         ImageSet images = Idx.readImages(Path.of(CliRun.testImages()));
         Path png = folder.resolve("digit.png");

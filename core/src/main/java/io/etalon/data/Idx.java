@@ -46,6 +46,90 @@ public final class Idx {
         }
     }
 
+    /**
+     * Opens a rank-3 IDX image file for reading in order, a few images at a time, so that files of any length stream
+     * through bounded memory. Close it when done.
+     */
+    public static ImageStream streamImages(Path file) throws IOException {
+        DataInputStream in = open(file);
+        try {
+            int[] dims = header(file, in, 3, "images (N x H x W)");
+            long expected = 16 + (long) dims[0] * dims[1] * dims[2];
+            if (!isGzip(file) && Files.size(file) < expected) {
+                throw new DataFormatException(file + ": truncated: header declares " + dims[0] + " images of " + dims[1]
+                        + "x" + dims[2] + " (" + expected + " bytes) but the file has " + Files.size(file)
+                        + " bytes; re-create or re-download the file");
+            }
+            return new ImageStream(file, in, dims[0], dims[1], dims[2]);
+        } catch (IOException | RuntimeException e) {
+            in.close();
+            throw e;
+        }
+    }
+
+    /** Sequential reader of an IDX image file; see {@link #streamImages}. */
+    public static final class ImageStream implements AutoCloseable {
+        private final Path file;
+        private final DataInputStream in;
+        private final int count;
+        private final int height;
+        private final int width;
+        private int position;
+
+        private ImageStream(Path file, DataInputStream in, int count, int height, int width) {
+            this.file = file;
+            this.in = in;
+            this.count = count;
+            this.height = height;
+            this.width = width;
+        }
+
+        /** Number of images the header declares. */
+        public int count() {
+            return count;
+        }
+
+        /** Index of the next image {@link #read} returns. */
+        public int position() {
+            return position;
+        }
+
+        /** Shape of one image, {@code 1 x H x W}. */
+        public io.etalon.tensor.Shape shape() {
+            return io.etalon.tensor.Shape.of(1, height, width);
+        }
+
+        /**
+         * Reads the images with the given indices, which must be increasing and not before {@link #position()};
+         * images in between are skipped.
+         */
+        public ImageSet read(int[] indices) throws IOException {
+            int size = height * width;
+            float[] pixels = new float[indices.length * size];
+            byte[] bytes = new byte[size];
+            for (int k = 0; k < indices.length; k++) {
+                int target = indices[k];
+                if (target < position || target >= count) {
+                    throw new IllegalArgumentException("image index " + target + " is out of order or outside 0.." + (count - 1));
+                }
+                while (position <= target) {
+                    byte[] body = readBody(file, in, size, "header declares " + count + " images of " + height + "x" + width);
+                    System.arraycopy(body, 0, bytes, 0, size);
+                    position++;
+                }
+                for (int i = 0; i < size; i++) {
+                    pixels[k * size + i] = (bytes[i] & 0xFF) / 255f;
+                }
+            }
+            return new ImageSet(indices.length, 1, height, width, pixels);
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+    }
+
     /** Reads a rank-1 IDX file of unsigned bytes as labels. */
     public static int[] readLabels(Path file) throws IOException {
         try (DataInputStream in = open(file)) {
@@ -84,6 +168,12 @@ public final class Idx {
             buffer.put((byte) label);
         }
         write(file, buffer.array());
+    }
+
+    private static boolean isGzip(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.read() == 0x1f && in.read() == 0x8b;
+        }
     }
 
     private static DataInputStream open(Path file) throws IOException {

@@ -95,6 +95,20 @@ class IdxTest {
     }
 
     @Test
+    void streamingReadsChosenImagesInOrderLikeTheWholeFile() throws Exception {
+        Path file = MNIST.resolve("test-images-idx3-ubyte.gz");
+        ImageSet all = Idx.readImages(file);
+        try (Idx.ImageStream stream = Idx.streamImages(file)) {
+            assertThat(stream.count()).isEqualTo(2000);
+            ImageSet first = stream.read(new int[] {0, 3, 4});
+            ImageSet later = stream.read(new int[] {1999});
+            assertThat(first).isEqualTo(all.select(new int[] {0, 3, 4}));
+            assertThat(later).isEqualTo(all.select(new int[] {1999}));
+            assertThatThrownBy(() -> stream.read(new int[] {5})).hasMessageContaining("out of order");
+        }
+    }
+
+    @Test
     void nanPixelsAreRefusedWithTheirPlace() {
         float[] pixels = new float[2 * 4];
         pixels[6] = Float.NaN;

@@ -1,0 +1,62 @@
+package io.etalon.bench;
+
+import io.etalon.etalon.Etalon;
+import io.etalon.etalon.Explainer;
+import io.etalon.etalon.Explanation;
+import io.etalon.etalon.Method;
+import io.etalon.etalon.Neuron;
+import io.etalon.graph.Network;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.stream.IntStream;
+
+/** Etalon's own engine as the benchmarks drive it: batches of images, a fixed number of threads. */
+final class Engines {
+
+    private Engines() {
+    }
+
+    /** The etalons of all output neurons of a batch, as {@code (batch, outputs, pixels)}. */
+    static float[] etalons(Explainer explainer, float[] images, int batch, List<Neuron> outputs) {
+        Explanation[] explanations = explainer.explainAll(images, batch, outputs, done -> { });
+        int pixels = explainer.network().inputShape().size();
+        float[] result = new float[batch * outputs.size() * pixels];
+        for (int b = 0; b < batch; b++) {
+            List<Etalon> etalons = explanations[b].etalons();
+            for (int p = 0; p < etalons.size(); p++) {
+                System.arraycopy(etalons.get(p).weights(), 0, result, (b * outputs.size() + p) * pixels, pixels);
+            }
+        }
+        return result;
+    }
+
+    static Explainer explainer(Network network, Method method, int threads) {
+        return new Explainer(network, method.solver(), threads);
+    }
+
+    /** Plain inference of a batch, split into one chunk per thread. Returns the scores. */
+    static float[] infer(Network network, ForkJoinPool pool, float[] images, int batch) {
+        int threads = pool.getParallelism();
+        int size = network.inputShape().size();
+        int classes = network.outputShape().size();
+        float[] scores = new float[batch * classes];
+        int chunk = (batch + threads - 1) / threads;
+        try {
+            pool.submit(() -> IntStream.range(0, (batch + chunk - 1) / chunk).parallel().forEach(c -> {
+                int from = c * chunk;
+                int n = Math.min(chunk, batch - from);
+                var trace = network.forward(java.util.Arrays.copyOfRange(images, from * size, (from + n) * size), n);
+                for (int s = 0; s < n; s++) {
+                    System.arraycopy(trace.output(s), 0, scores, (from + s) * classes, classes);
+                }
+            })).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+        return scores;
+    }
+}
