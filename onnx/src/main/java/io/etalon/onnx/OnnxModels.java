@@ -54,7 +54,12 @@ public final class OnnxModels {
             throw new ModelFormatException(file + ": not a valid ONNX model (" + firstLine(e.getMessage())
                     + "); check that the file is complete and was written by an ONNX exporter");
         }
-        return new OnnxImporter(file.toString(), model).read();
+        return read(file.toString(), model);
+    }
+
+    /** Imports an already parsed model; {@code name} stands for the file in messages. */
+    static LoadedModel read(String name, ModelProto model) {
+        return new OnnxImporter(name, model).read();
     }
 
     /** Writes a network as ONNX (opset 13) through a temporary file that is then moved into place. */
