@@ -47,6 +47,10 @@ final class OnnxImporter {
     private final List<Network.Node> nodes = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
     private final Set<String> usedNames = new HashSet<>();
+    /** Small int64 vectors computed from shapes at load time (Shape, Gather, Unsqueeze, Concat), by tensor name. */
+    private final Map<String, long[]> shapeValues = new HashMap<>();
+    /** Stands for the batch dimension, unknown until run time, inside folded shape vectors. */
+    private static final long BATCH = Long.MIN_VALUE;
     private Shape inputShape;
 
     OnnxImporter(String file, ModelProto model) {
@@ -169,6 +173,10 @@ final class OnnxImporter {
             constants.put(node.getOutput(0), value.getT());
             return;
         }
+        if (OnnxOperators.SHAPE_OPS.contains(type)) {
+            foldShapeComputation(node, name, type);
+            return;
+        }
         if (OnnxOperators.NOT_PIECEWISE_LINEAR.containsKey(type)) {
             throw new UnsupportedOpException(file + ": node '" + name + "' is " + type + " (" + OnnxOperators.NOT_PIECEWISE_LINEAR.get(type)
                     + "); etalons need piecewise-linear ops (" + OnnxOperators.PIECEWISE_LINEAR_OPS + ")");
@@ -213,6 +221,69 @@ final class OnnxImporter {
         producers.put(node.getOutput(0), nodes.size() - 1);
     }
 
+    /**
+     * Folds the shape arithmetic exporters write before a Reshape (PyTorch's {@code x.view(x.size(0), -1)} becomes
+     * Shape, Gather, Unsqueeze, Concat) into a constant vector, with {@link #BATCH} for the batch dimension.
+     */
+    private void foldShapeComputation(NodeProto node, String name, String type) {
+        long[] result;
+        switch (type) {
+            case "Shape" -> {
+                Integer source = producers.get(node.getInput(0));
+                if (source == null) {
+                    throw new UnsupportedOpException(file + ": Shape node '" + name + "' reads a constant; not supported");
+                }
+                int[] dims = (source == Network.INPUT ? inputShape : nodes.get(source).op().outputShape()).dims();
+                result = new long[dims.length + 1];
+                result[0] = BATCH;
+                for (int i = 0; i < dims.length; i++) {
+                    result[i + 1] = dims[i];
+                }
+            }
+            case "Gather" -> {
+                long[] data = staticValues(node.getInput(0), name);
+                long[] indices = staticValues(node.getInput(1), name);
+                if (intAttribute(node, "axis", 0) != 0) {
+                    throw new UnsupportedOpException(file + ": Gather node '" + name + "' on a shape uses an axis other than 0");
+                }
+                result = new long[indices.length];
+                for (int i = 0; i < indices.length; i++) {
+                    long index = indices[i] < 0 ? indices[i] + data.length : indices[i];
+                    if (index < 0 || index >= data.length) {
+                        throw new ModelFormatException(file + ": Gather node '" + name + "' index " + indices[i] + " is out of range");
+                    }
+                    result[i] = data[(int) index];
+                }
+            }
+            case "Unsqueeze", "Squeeze", "Identity", "Cast" -> result = staticValues(node.getInput(0), name);
+            case "Concat" -> {
+                List<Long> joined = new ArrayList<>();
+                for (String input : node.getInputList()) {
+                    for (long v : staticValues(input, name)) {
+                        joined.add(v);
+                    }
+                }
+                result = joined.stream().mapToLong(Long::longValue).toArray();
+            }
+            default -> throw new IllegalStateException(type);
+        }
+        shapeValues.put(node.getOutput(0), result);
+    }
+
+    /** The values of an int64 tensor known at load time: a folded shape vector or an int64 constant. */
+    private long[] staticValues(String tensor, String node) {
+        long[] folded = shapeValues.get(tensor);
+        if (folded != null) {
+            return folded;
+        }
+        long[] constant = longs(tensor, node);
+        if (constant == null) {
+            throw new UnsupportedOpException(file + ": node '" + node + "' computes with '" + tensor
+                    + "', which is not known at load time; only shape arithmetic on constants can be folded");
+        }
+        return constant;
+    }
+
     private String displayName(NodeProto node) {
         return !node.getName().isEmpty() ? node.getName() : node.getOutputCount() > 0 ? node.getOutput(0) : node.getOpType();
     }
@@ -226,14 +297,15 @@ final class OnnxImporter {
     }
 
     private Op reshape(NodeProto node, String name, Shape in) {
-        long[] target = node.getInputCount() > 1 ? longs(node.getInput(1), name) : null;
-        if (target == null) {
-            throw new UnsupportedOpException(file + ": Reshape node '" + name + "' has no constant target shape");
+        if (node.getInputCount() < 2) {
+            throw new UnsupportedOpException(file + ": Reshape node '" + name + "' has no target shape");
         }
+        long[] target = staticValues(node.getInput(1), name);
         boolean flattens = target.length == 2 && (target[1] == -1 || target[1] == in.size())
-                && (target[0] == -1 || target[0] == 0 || target[0] == 1);
+                && (target[0] == BATCH || target[0] == -1 || target[0] == 0 || target[0] == 1);
         if (!flattens) {
-            throw new UnsupportedOpException(file + ": Reshape node '" + name + "' reshapes to " + Arrays.toString(target)
+            throw new UnsupportedOpException(file + ": Reshape node '" + name + "' reshapes to "
+                    + Arrays.toString(target).replace(String.valueOf(BATCH), "batch")
                     + "; only flattening to [batch, " + in.size() + "] is supported");
         }
         return new Flatten(in);

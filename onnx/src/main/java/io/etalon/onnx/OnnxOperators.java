@@ -14,7 +14,9 @@ import java.util.Set;
  *   <tr><td>Relu</td><td>Relu</td><td></td></tr>
  *   <tr><td>Gemm</td><td>Dense</td><td>transA 0; transB 0 or 1; alpha and beta folded into the weights</td></tr>
  *   <tr><td>Flatten</td><td>Flatten</td><td>axis 1</td></tr>
- *   <tr><td>Reshape</td><td>Flatten</td><td>constant target shape that keeps the batch and flattens the rest</td></tr>
+ *   <tr><td>Reshape</td><td>Flatten</td><td>target shape known at load time that keeps the batch and flattens the rest</td></tr>
+ *   <tr><td>Shape, Gather, Unsqueeze, Squeeze, Concat, Cast</td><td>(none)</td><td>folded to constants when they compute a
+ *   shape (PyTorch's {@code x.view(x.size(0), -1)})</td></tr>
  *   <tr><td>Identity, Dropout</td><td>(none)</td><td>passed through (inference)</td></tr>
  *   <tr><td>Softmax, LogSoftmax</td><td>(none)</td><td>dropped when they produce the graph output, as the paper does</td></tr>
  * </table>
@@ -26,6 +28,9 @@ final class OnnxOperators {
     /** Operators that map to an Etalon op. */
     static final Set<String> SUPPORTED = Set.of("Conv", "MaxPool", "Relu", "Gemm", "Flatten", "Reshape", "Identity",
             "Dropout", "Softmax", "LogSoftmax");
+
+    /** Operators folded at load time when they only compute shapes. */
+    static final Set<String> SHAPE_OPS = Set.of("Shape", "Gather", "Unsqueeze", "Squeeze", "Concat", "Cast");
 
     /** Operators that are not piecewise linear, with a word on why, for the refusal message. */
     static final Map<String, String> NOT_PIECEWISE_LINEAR = Map.ofEntries(

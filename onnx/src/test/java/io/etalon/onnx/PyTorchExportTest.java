@@ -1,0 +1,69 @@
+package io.etalon.onnx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.etalon.data.Npy;
+import io.etalon.etalon.Etalon;
+import io.etalon.etalon.Method;
+import io.etalon.etalon.Neuron;
+import io.etalon.graph.Network;
+import io.etalon.graph.Trace;
+import java.nio.file.Path;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Models exported by PyTorch's own ONNX exporter ({@code tools/onnx-fixtures/make_models.py}): they load, compute
+ * PyTorch's scores, and their etalons are exact. A trailing softmax is dropped; a sigmoid inside is refused.
+ */
+class PyTorchExportTest {
+
+    private static final Path FIXTURES = Path.of("src/test/resources/pytorch");
+
+    private static float[] inputs() throws Exception {
+        double[] values = Npy.read(FIXTURES.resolve("inputs.npy")).values();
+        float[] floats = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            floats[i] = (float) values[i];
+        }
+        return floats;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"cnn_view", "cnn_flatten"})
+    void loadsComputesPyTorchsScoresAndHasExactEtalons(String name) throws Exception {
+        LoadedModel model = OnnxModels.load(FIXTURES.resolve(name + ".onnx"));
+        Network network = model.network();
+        float[] x = inputs();
+        int batch = x.length / network.inputShape().size();
+        double[] expected = Npy.read(FIXTURES.resolve(name + ".scores.npy")).values();
+        Trace trace = network.forward(x, batch);
+        for (int s = 0; s < batch; s++) {
+            float[] scores = trace.output(s);
+            // cnn_flatten's expected values are log-softmax: equal to the scores up to one constant per row
+            double shift = name.equals("cnn_flatten") ? expected[s * 5] - scores[0] : 0;
+            for (int c = 0; c < 5; c++) {
+                assertThat(scores[c] + shift).as("%s image %d class %d", name, s, c)
+                        .isCloseTo(expected[s * 5 + c], org.assertj.core.data.Offset.offset(1e-4 * (1 + Math.abs(expected[s * 5 + c]))));
+            }
+            Trace one = network.forward(java.util.Arrays.copyOfRange(x, s * 196, (s + 1) * 196), 1);
+            for (Method method : Method.values()) {
+                for (Etalon etalon : method.solver().solve(network, one, Neuron.parse("output", network))) {
+                    assertThat(etalon.relativeResidual()).as("%s %s %s", name, method, etalon.neuron()).isLessThan(1e-5);
+                }
+            }
+        }
+        if (name.equals("cnn_flatten")) {
+            assertThat(model.notes()).singleElement().asString().contains("dropped the trailing Softmax");
+        }
+    }
+
+    @Test
+    void sigmoidInsideTheGraphIsRefusedByName() {
+        Path file = FIXTURES.resolve("cnn_sigmoid.onnx");
+        assertThatThrownBy(() -> OnnxModels.load(file)).isInstanceOf(UnsupportedOpException.class)
+                .hasMessageContaining("is Sigmoid").hasMessageContaining("piecewise-linear").hasMessageNotContaining("\n");
+    }
+}
