@@ -4,9 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.etalon.pattern.Pattern;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,16 +19,7 @@ final class Json {
     }
 
     static void write(Path file, Object value) throws IOException {
-        Path folder = file.toAbsolutePath().getParent();
-        Files.createDirectories(folder);
-        Path temporary = Files.createTempFile(folder, ".etalon-", ".json.tmp");
-        try {
-            MAPPER.writeValue(temporary.toFile(), value);
-            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            Files.deleteIfExists(temporary);
-            throw e;
-        }
+        io.etalon.data.AtomicFiles.write(file, out -> MAPPER.writeValue(out, value));
     }
 
     /** Pattern statistics per layer: active switches, size, ties and the smallest margin. */

@@ -11,8 +11,10 @@ final class Progress implements AutoCloseable {
     private final ProgressBar bar;
 
     Progress(String task, long total) {
+        // On a terminal the bar redraws in place; in a log (CI, a pipe) every redraw is a new line, so draw rarely.
+        boolean terminal = System.console() != null;
         this.bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(total)
-                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250)
+                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(terminal ? 250 : 10_000)
                 .setMaxRenderedLength(100).continuousUpdate()
                 .showSpeed().build();
     }

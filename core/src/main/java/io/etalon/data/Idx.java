@@ -6,12 +6,10 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipException;
@@ -255,18 +253,15 @@ public final class Idx {
     }
 
     private static void write(Path file, byte[] content) throws IOException {
-        Path folder = file.toAbsolutePath().getParent();
-        Files.createDirectories(folder);
-        Path temporary = Files.createTempFile(folder, ".etalon-", ".idx.tmp");
-        try {
-            try (OutputStream out = file.getFileName().toString().endsWith(".gz")
-                    ? new GZIPOutputStream(Files.newOutputStream(temporary)) : Files.newOutputStream(temporary)) {
+        boolean gzip = file.getFileName().toString().endsWith(".gz");
+        AtomicFiles.write(file, out -> {
+            if (gzip) {
+                GZIPOutputStream compressed = new GZIPOutputStream(out);
+                compressed.write(content);
+                compressed.finish();
+            } else {
                 out.write(content);
             }
-            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            Files.deleteIfExists(temporary);
-            throw e;
-        }
+        });
     }
 }

@@ -13,7 +13,8 @@ import io.etalon.tensor.Shape;
  *                         gathered along the transposed pass
  * @param score            NET(X)_p from the ordinary forward pass (float32)
  * @param residual         {@code |NET(X)_p - (<W_p, X> + b_p)|}, computed in double
- * @param relativeResidual the residual over the round-off scale {@code |b_p| + sum_i |W_p,i X_i|}
+ * @param relativeResidual the residual over the round-off scale {@code biasScale + sum_i |W_p,i X_i|}, where the bias
+ *                         scale is {@code |b_p|} or, when b_p was summed from many terms, the sum of their magnitudes
  */
 public record Etalon(Neuron neuron, Shape shape, float[] weights, double bias, double score, double residual,
                      double relativeResidual) {
@@ -28,12 +29,15 @@ public record Etalon(Neuron neuron, Shape shape, float[] weights, double bias, d
     /**
      * Builds an etalon and measures its exactness residual against the input it explains.
      *
-     * @param input not modified; the image X
+     * @param biasScale the round-off scale of the bias: {@code |bias|}, or the sum of the magnitudes of the terms it
+     *                  was summed from (cancelling terms make float round-off larger than {@code |bias|} suggests)
+     * @param input     not modified; the image X
      */
-    public static Etalon of(Neuron neuron, Shape shape, float[] weights, double bias, double score, float[] input) {
+    public static Etalon of(Neuron neuron, Shape shape, float[] weights, double bias, double biasScale, double score,
+                            float[] input) {
         double linear = Floats.dotDouble(weights, 0, input, 0, input.length);
         double residual = Math.abs(score - (linear + bias));
-        double scale = Math.abs(bias) + Floats.absDotDouble(weights, 0, input, 0, input.length);
+        double scale = Math.max(Math.abs(bias), biasScale) + Floats.absDotDouble(weights, 0, input, 0, input.length);
         return new Etalon(neuron, shape, weights, bias, score, residual, scale == 0 ? residual : residual / scale);
     }
 

@@ -35,14 +35,10 @@ public interface EtalonSolver {
         return network.frozen(trace, new float[network.inputShape().size()], 1, 1, true);
     }
 
-    /** Assembles an etalon for a neuron from its weights and bias, with its score and residual. */
-    static Etalon assemble(Network network, Trace trace, Neuron neuron, float[] weights, double bias) {
-        return Etalon.of(neuron, network.inputShape(), weights, bias, trace.value(neuron.node(), 0, neuron.index()),
-                trace.input(0));
-    }
-
-    /** {@link #assemble(Network, Trace, Neuron, float[], double)} with the bias from {@link #biases}. */
+    /** Assembles an etalon for a neuron from its weights and its bias from {@link #biases}, with score and residual. */
     static Etalon assemble(Network network, Trace trace, float[][] biases, Neuron neuron, float[] weights) {
-        return assemble(network, trace, neuron, weights, biases[neuron.node()][neuron.index()]);
+        double bias = biases[neuron.node()][neuron.index()];
+        return Etalon.of(neuron, network.inputShape(), weights, bias, Math.abs(bias),
+                trace.value(neuron.node(), 0, neuron.index()), trace.input(0));
     }
 }

@@ -31,6 +31,7 @@ public final class ReverseMode implements EtalonSolver {
         }
         float[][] weights = new float[neurons.size()][];
         double[] biases = new double[neurons.size()];
+        double[] biasScales = new double[neurons.size()];
         for (Map.Entry<Integer, List<Integer>> group : positionsByNode.entrySet()) {
             int node = group.getKey();
             List<Integer> positions = group.getValue();
@@ -41,15 +42,18 @@ public final class ReverseMode implements EtalonSolver {
                 oneHot[r * size + neurons.get(positions.get(r)).index()] = 1f;
             }
             double[] groupBiases = new double[rows];
-            float[] etalonRows = network.transpose(trace, node, oneHot, rows, rows, groupBiases);
+            double[] groupScales = new double[rows];
+            float[] etalonRows = network.transpose(trace, node, oneHot, rows, rows, groupBiases, groupScales);
             for (int r = 0; r < rows; r++) {
                 weights[positions.get(r)] = Arrays.copyOfRange(etalonRows, r * pixels, (r + 1) * pixels);
                 biases[positions.get(r)] = groupBiases[r];
+                biasScales[positions.get(r)] = groupScales[r];
             }
         }
         List<Etalon> etalons = new ArrayList<>(neurons.size());
         for (int p = 0; p < neurons.size(); p++) {
-            etalons.add(EtalonSolver.assemble(network, trace, neurons.get(p), weights[p], biases[p]));
+            etalons.add(Etalon.of(neurons.get(p), network.inputShape(), weights[p], biases[p], biasScales[p],
+                    trace.value(neurons.get(p).node(), 0, neurons.get(p).index()), trace.input(0)));
         }
         return etalons;
     }

@@ -216,7 +216,7 @@ public final class Network {
      * @return the input gradient, {@code (rows, inputSize)}
      */
     public float[] transpose(Trace trace, int from, float[] cotangent, int rows, int rowsPerSample) {
-        return transpose(trace, from, cotangent, rows, rowsPerSample, null);
+        return transpose(trace, from, cotangent, rows, rowsPerSample, null, null);
     }
 
     /**
@@ -224,9 +224,11 @@ public final class Network {
      * cotangent: {@code sum over ops of <cotangent at the op's output, op bias>}. For a one-hot cotangent of neuron p
      * this is b_p.
      *
-     * @param biases modified (accumulated) when not null; one value per row
+     * @param biases     modified (accumulated) when not null; one value per row
+     * @param magnitudes modified (accumulated) with the biases; {@code sum |term|} of each row's bias, its round-off scale
      */
-    public float[] transpose(Trace trace, int from, float[] cotangent, int rows, int rowsPerSample, double[] biases) {
+    public float[] transpose(Trace trace, int from, float[] cotangent, int rows, int rowsPerSample, double[] biases,
+                             double[] magnitudes) {
         float[][] grads = new float[from + 1][];
         grads[from] = cotangent;
         float[] inputGrad = new float[rows * inputShape.size()];
@@ -248,7 +250,7 @@ public final class Network {
                 }
             }
             if (biases != null) {
-                node.op().accumulateBiasContribution(grads[k], rows, biases);
+                node.op().accumulateBiasContribution(grads[k], rows, biases, magnitudes);
             }
             node.op().transpose(grads[k], gradInputs, rows, trace.switches(k), rowsPerSample);
             if (k != from) {

@@ -477,22 +477,27 @@ public final class Conv2d implements Op {
     }
 
     @Override
-    public void accumulateBiasContribution(float[] gradOut, int rows, double[] contribution) {
+    public void accumulateBiasContribution(float[] gradOut, int rows, double[] contribution, double[] magnitude) {
         int plane = outputShape.dim(1) * outputShape.dim(2);
         for (int r = 0; r < rows; r++) {
             double sum = 0;
+            double size = 0;
             for (int o = 0; o < outChannels; o++) {
                 if (bias[o] == 0f) {
                     continue;
                 }
                 int base = (r * outChannels + o) * plane;
                 double channel = 0;
+                double absolute = 0;
                 for (int k = 0; k < plane; k++) {
                     channel += gradOut[base + k];
+                    absolute += Math.abs(gradOut[base + k]);
                 }
                 sum += channel * bias[o];
+                size += absolute * Math.abs(bias[o]);
             }
             contribution[r] += sum;
+            magnitude[r] += size;
         }
     }
 

@@ -123,13 +123,17 @@ public final class Dense implements Op {
     }
 
     @Override
-    public void accumulateBiasContribution(float[] gradOut, int rows, double[] contribution) {
+    public void accumulateBiasContribution(float[] gradOut, int rows, double[] contribution, double[] magnitude) {
         for (int r = 0; r < rows; r++) {
             double sum = 0;
+            double size = 0;
             for (int o = 0; o < outFeatures; o++) {
-                sum += (double) gradOut[r * outFeatures + o] * bias[o];
+                double term = (double) gradOut[r * outFeatures + o] * bias[o];
+                sum += term;
+                size += Math.abs(term);
             }
             contribution[r] += sum;
+            magnitude[r] += size;
         }
     }
 

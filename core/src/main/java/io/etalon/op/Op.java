@@ -68,12 +68,14 @@ public sealed interface Op permits Conv2d, Dense, Relu, MaxPool2d, Flatten {
 
     /**
      * Adds, for each row, {@code <gradOut_row, bias>} (the bias broadcast to the output shape): summed over the
-     * ops of a transposed pass this is the bias b_p of the region's affine map, with no extra forward pass.
+     * ops of a transposed pass this is the bias b_p of the region's affine map, with no extra forward pass. Also adds
+     * {@code sum_i |gradOut_row,i * bias_i|}, the scale against which the bias's round-off is judged.
      *
      * @param gradOut      not modified; {@code (rows, outputSize)}
      * @param contribution modified (accumulated); one value per row
+     * @param magnitude    modified (accumulated); one value per row
      */
-    default void accumulateBiasContribution(float[] gradOut, int rows, double[] contribution) {
+    default void accumulateBiasContribution(float[] gradOut, int rows, double[] contribution, double[] magnitude) {
     }
 
     /** The op's parameters (copies), weights first; empty for ops without parameters. */

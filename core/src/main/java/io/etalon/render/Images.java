@@ -2,10 +2,7 @@ package io.etalon.render;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import javax.imageio.ImageIO;
 
 /**
@@ -63,17 +60,10 @@ public final class Images {
 
     /** Writes a PNG through a temporary file in the same folder, then moves it into place. */
     public static void writePng(BufferedImage image, Path file) throws IOException {
-        Path folder = file.toAbsolutePath().getParent();
-        Files.createDirectories(folder);
-        Path temporary = Files.createTempFile(folder, ".etalon-", ".png.tmp");
-        try {
-            if (!ImageIO.write(image, "png", temporary.toFile())) {
+        io.etalon.data.AtomicFiles.write(file, out -> {
+            if (!ImageIO.write(image, "png", out)) {
                 throw new IOException("no PNG writer is available in this Java runtime");
             }
-            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException | UncheckedIOException e) {
-            Files.deleteIfExists(temporary);
-            throw e;
-        }
+        });
     }
 }

@@ -47,6 +47,12 @@ interface SolverContract {
         }
     }
 
+    /** Seed 7 has a hidden neuron that ignores the input (W = 0): its bias is a sum of cancelling terms. */
+    @Test
+    default void etalonReproducesTheScoreWhenTheNeuronIgnoresTheInput() {
+        etalonReproducesTheScoreForEveryNeuron(7);
+    }
+
     @Property(tries = 25)
     default void agreesWithAlgorithmOne(@ForAll long seed) {
         Network network = RandomNetworks.network(seed);

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * Loads and saves networks as ONNX, the model file format of Etalon.
@@ -64,17 +63,7 @@ public final class OnnxModels {
 
     /** Writes a network as ONNX (opset 13) through a temporary file that is then moved into place. */
     public static void save(Network network, Path file) throws IOException {
-        byte[] bytes = OnnxExporter.export(network).toByteArray();
-        Path folder = file.toAbsolutePath().getParent();
-        Files.createDirectories(folder);
-        Path temporary = Files.createTempFile(folder, ".etalon-", ".onnx.tmp");
-        try {
-            Files.write(temporary, bytes);
-            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            Files.deleteIfExists(temporary);
-            throw e;
-        }
+        io.etalon.data.AtomicFiles.write(file, OnnxExporter.export(network).toByteArray());
     }
 
     private static String firstLine(String message) {
