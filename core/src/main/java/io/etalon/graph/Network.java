@@ -175,7 +175,7 @@ public final class Network {
             op.record(in, n, switches[k]);
             outputs[k] = new float[n * op.outputShape().size()];
             op.linear(in, outputs[k], n, switches[k], 1);
-            op.addBias(outputs[k], n);
+            op.addBias(outputs[k], n, switches[k], 1);
         }
         return new Trace(this, input.clone(), n, outputs, switches);
     }
@@ -202,7 +202,7 @@ public final class Network {
             outputs[k] = new float[rows * op.outputShape().size()];
             op.linear(gather(nodes.get(k), input, outputs), outputs[k], rows, trace.switches(k), rowsPerSample);
             if (withBias) {
-                op.addBias(outputs[k], rows);
+                op.addBias(outputs[k], rows, trace.switches(k), rowsPerSample);
             }
         }
         return outputs;
@@ -250,7 +250,7 @@ public final class Network {
                 }
             }
             if (biases != null) {
-                node.op().accumulateBiasContribution(grads[k], rows, biases, magnitudes);
+                node.op().accumulateBiasContribution(grads[k], rows, trace.switches(k), rowsPerSample, biases, magnitudes);
             }
             node.op().transpose(grads[k], gradInputs, rows, trace.switches(k), rowsPerSample);
             if (k != from) {

@@ -425,7 +425,7 @@ public final class Conv2d implements Op {
     }
 
     @Override
-    public void addBias(float[] out, int rows) {
+    public void addBias(float[] out, int rows, Switches switches, int rowsPerSample) {
         int plane = outputShape.dim(1) * outputShape.dim(2);
         for (int r = 0; r < rows; r++) {
             for (int o = 0; o < outChannels; o++) {
@@ -477,7 +477,8 @@ public final class Conv2d implements Op {
     }
 
     @Override
-    public void accumulateBiasContribution(float[] gradOut, int rows, double[] contribution, double[] magnitude) {
+    public void accumulateBiasContribution(float[] gradOut, int rows, Switches switches, int rowsPerSample,
+                                           double[] contribution, double[] magnitude) {
         int plane = outputShape.dim(1) * outputShape.dim(2);
         for (int r = 0; r < rows; r++) {
             double sum = 0;

@@ -92,7 +92,7 @@ public final class Dense implements Op {
     }
 
     @Override
-    public void addBias(float[] out, int rows) {
+    public void addBias(float[] out, int rows, Switches switches, int rowsPerSample) {
         for (int r = 0; r < rows; r++) {
             for (int o = 0; o < outFeatures; o++) {
                 out[r * outFeatures + o] += bias[o];
@@ -123,7 +123,8 @@ public final class Dense implements Op {
     }
 
     @Override
-    public void accumulateBiasContribution(float[] gradOut, int rows, double[] contribution, double[] magnitude) {
+    public void accumulateBiasContribution(float[] gradOut, int rows, Switches switches, int rowsPerSample,
+                                           double[] contribution, double[] magnitude) {
         for (int r = 0; r < rows; r++) {
             double sum = 0;
             double size = 0;

@@ -21,7 +21,8 @@ import java.util.List;
  * {@code transpose}, row {@code r} uses the switches of sample {@code r / rowsPerSample}: training passes 1
  * (one row per sample); an etalon solver passes the number of tangents per image.
  */
-public sealed interface Op permits Conv2d, Dense, Relu, MaxPool2d, Flatten {
+public sealed interface Op permits Conv2d, Dense, Relu, MaxPool2d, Flatten, ChannelAffine, AvgPool2d, LeakyRelu, Clip,
+        Add, Pad {
 
     /** The op's kind as a word, e.g. {@code Conv2d}. */
     String kind();
@@ -54,8 +55,11 @@ public sealed interface Op permits Conv2d, Dense, Relu, MaxPool2d, Flatten {
      */
     void linear(float[][] inputs, float[] out, int rows, Switches switches, int rowsPerSample);
 
-    /** Adds the bias to each of {@code rows} outputs; {@code out} is modified. No-op for ops without bias. */
-    default void addBias(float[] out, int rows) {
+    /**
+     * Adds the constant part of the frozen map to each of {@code rows} outputs: the bias of affine ops, the clamp
+     * value of a clipped unit; {@code out} is modified. No-op for ops without one.
+     */
+    default void addBias(float[] out, int rows, Switches switches, int rowsPerSample) {
     }
 
     /**
@@ -75,7 +79,8 @@ public sealed interface Op permits Conv2d, Dense, Relu, MaxPool2d, Flatten {
      * @param contribution modified (accumulated); one value per row
      * @param magnitude    modified (accumulated); one value per row
      */
-    default void accumulateBiasContribution(float[] gradOut, int rows, double[] contribution, double[] magnitude) {
+    default void accumulateBiasContribution(float[] gradOut, int rows, Switches switches, int rowsPerSample,
+                                            double[] contribution, double[] magnitude) {
     }
 
     /** The op's parameters (copies), weights first; empty for ops without parameters. */

@@ -47,6 +47,24 @@ interface SolverContract {
         }
     }
 
+    @Property(tries = 20)
+    default void etalonReproducesTheScoreOnNetworksWithEveryOtherOp(@ForAll long seed) {
+        Network network = RandomNetworks.richNetwork(seed);
+        Trace trace = network.forward(RandomNetworks.image(new SplittableRandom(seed), network.inputShape(), 0.4), 1);
+        List<Neuron> neurons = everyNeuronOfEveryLayer(network);
+        List<Etalon> ours = solver().solve(network, trace, neurons);
+        List<Etalon> reference = new CoordinateImages().solve(network, trace, neurons);
+        for (int p = 0; p < neurons.size(); p++) {
+            assertThat(ours.get(p).relativeResidual()).as("relative residual of %s", ours.get(p).neuron()).isLessThan(EXACTNESS);
+            assertClose(ours.get(p), reference.get(p));
+        }
+    }
+
+    @Property(tries = 15)
+    default void equalsFiniteDifferencesOnNetworksWithEveryOtherOp(@ForAll long seed) {
+        checkFiniteDifferences(RandomNetworks.richNetwork(seed), seed);
+    }
+
     /** Seed 7 has a hidden neuron that ignores the input (W = 0): its bias is a sum of cancelling terms. */
     @Test
     default void etalonReproducesTheScoreWhenTheNeuronIgnoresTheInput() {
@@ -67,7 +85,10 @@ interface SolverContract {
 
     @Property(tries = 25)
     default void equalsFloat64FiniteDifferencesInsideTheRegion(@ForAll long seed) {
-        Network network = RandomNetworks.network(seed);
+        checkFiniteDifferences(RandomNetworks.network(seed), seed);
+    }
+
+    private void checkFiniteDifferences(Network network, long seed) {
         float[] image = RandomNetworks.image(new SplittableRandom(seed), network.inputShape(), 0.0);
         Trace trace = network.forward(image, 1);
         Pattern pattern = trace.pattern(0);

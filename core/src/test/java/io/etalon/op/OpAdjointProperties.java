@@ -20,7 +20,15 @@ class OpAdjointProperties {
 
     @Property(tries = 60)
     void linearAndTransposeAreAdjoint(@ForAll long seed) {
-        Network network = RandomNetworks.network(seed);
+        checkAdjoint(RandomNetworks.network(seed), seed);
+    }
+
+    @Property(tries = 60)
+    void linearAndTransposeAreAdjointForEveryOtherOp(@ForAll long seed) {
+        checkAdjoint(RandomNetworks.richNetwork(seed), seed);
+    }
+
+    private void checkAdjoint(Network network, long seed) {
         SplittableRandom random = new SplittableRandom(seed ^ 0x9E3779B97F4A7C15L);
         int samples = 2;
         float[] images = new float[samples * network.inputShape().size()];
@@ -33,16 +41,23 @@ class OpAdjointProperties {
         int rows = samples * rowsPerSample;
         for (int k = 0; k < network.size(); k++) {
             Op op = network.node(k).op();
-            Shape in = op.inputShapes().get(0);
+            int inputs = op.inputShapes().size();
             Shape out = op.outputShape();
-            float[] v = RandomNetworks.values(random, rows * in.size(), 1.0);
+            float[][] v = new float[inputs][];
+            float[][] jtu = new float[inputs][];
+            for (int i = 0; i < inputs; i++) {
+                v[i] = RandomNetworks.values(random, rows * op.inputShapes().get(i).size(), 1.0);
+                jtu[i] = new float[v[i].length];
+            }
             float[] u = RandomNetworks.values(random, rows * out.size(), 1.0);
             float[] jv = new float[rows * out.size()];
-            op.linear(new float[][] {v}, jv, rows, trace.switches(k), rowsPerSample);
-            float[] jtu = new float[rows * in.size()];
-            op.transpose(u, new float[][] {jtu}, rows, trace.switches(k), rowsPerSample);
+            op.linear(v, jv, rows, trace.switches(k), rowsPerSample);
+            op.transpose(u, jtu, rows, trace.switches(k), rowsPerSample);
             double left = dot(jv, u);
-            double right = dot(v, jtu);
+            double right = 0;
+            for (int i = 0; i < inputs; i++) {
+                right += dot(v[i], jtu[i]);
+            }
             double scale = Math.max(1, Math.abs(left) + Math.abs(right));
             assertThat(Math.abs(left - right) / scale)
                     .as("<Jv,u> vs <v,J^T u> for %s (%s)", network.node(k).name(), op.describe())
@@ -57,6 +72,9 @@ class OpAdjointProperties {
         Trace trace = network.forward(RandomNetworks.image(random, network.inputShape(), 0.3), 1);
         for (int k = 0; k < network.size(); k++) {
             Op op = network.node(k).op();
+            if (op.inputShapes().size() != 1) {
+                continue;
+            }
             int inSize = op.inputShapes().get(0).size();
             float[] u = RandomNetworks.values(random, op.outputShape().size(), 1.0);
             float[] once = new float[inSize];

@@ -14,7 +14,7 @@ class OpForwardTest {
         float[] out = new float[op.outputShape().size()];
         op.record(new float[][] {input}, 1, switches);
         op.linear(new float[][] {input}, out, 1, switches, 1);
-        op.addBias(out, 1);
+        op.addBias(out, 1, switches, 1);
         return out;
     }
 

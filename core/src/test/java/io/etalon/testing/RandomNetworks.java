@@ -42,6 +42,52 @@ public final class RandomNetworks {
         return chain.build();
     }
 
+    /**
+     * A random network with every other op: batch norm (ChannelAffine), PReLU, zero padding, average or max pooling,
+     * a residual branch (conv, clip) added back, then dense layers. The graph is a DAG with one join.
+     */
+    public static Network richNetwork(long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        Shape input = Shape.of(1 + random.nextInt(2), 6 + random.nextInt(4), 6 + random.nextInt(4));
+        java.util.List<Network.Node> nodes = new java.util.ArrayList<>();
+        Shape shape = input;
+        Conv2d conv1 = conv(random, shape, 2 + random.nextInt(2));
+        nodes.add(new Network.Node("conv1", conv1, new int[] {Network.INPUT}));
+        shape = conv1.outputShape();
+        int channels = shape.dim(0);
+        nodes.add(new Network.Node("bn1", new io.etalon.op.ChannelAffine(shape, tensor(random, Shape.of(channels), 1.5),
+                tensor(random, Shape.of(channels), 0.5)), new int[] {0}));
+        float[] slopes = new float[channels];
+        for (int c = 0; c < channels; c++) {
+            slopes[c] = (float) (random.nextDouble() * 0.3);
+        }
+        nodes.add(new Network.Node("prelu1", new io.etalon.op.LeakyRelu(shape, new io.etalon.tensor.Tensor(Shape.of(channels), slopes)),
+                new int[] {1}));
+        io.etalon.op.Pad pad = new io.etalon.op.Pad(shape, new int[] {random.nextInt(2), random.nextInt(2), random.nextInt(2), random.nextInt(2)});
+        nodes.add(new Network.Node("pad1", pad, new int[] {2}));
+        shape = pad.outputShape();
+        io.etalon.op.Op pool = random.nextBoolean()
+                ? new io.etalon.op.AvgPool2d(shape, new int[] {2, 2}, new int[] {1 + random.nextInt(2), 1 + random.nextInt(2)},
+                        new int[] {random.nextInt(2), 0, 0, random.nextInt(2)}, random.nextBoolean())
+                : MaxPool2d.of(shape, 2);
+        nodes.add(new Network.Node("pool1", pool, new int[] {3}));
+        shape = pool.outputShape();
+        Conv2d branch = new Conv2d(shape, tensor(random, Shape.of(channels, channels, 3, 3), 0.7), tensor(random, Shape.of(channels), 0.3),
+                new int[] {1, 1}, new int[] {1, 1, 1, 1}, new int[] {1, 1});
+        nodes.add(new Network.Node("branch", branch, new int[] {4}));
+        nodes.add(new Network.Node("clip", new io.etalon.op.Clip(shape, -0.4f, 0.5f), new int[] {5}));
+        nodes.add(new Network.Node("add", new io.etalon.op.Add(shape), new int[] {4, 6}));
+        nodes.add(new Network.Node("flatten", new Flatten(shape), new int[] {7}));
+        int hidden = 3 + random.nextInt(5);
+        nodes.add(new Network.Node("fc1", new Dense(Shape.of(shape.size()), tensor(random, Shape.of(hidden, shape.size()), 0.8),
+                tensor(random, Shape.of(hidden), 0.5)), new int[] {8}));
+        nodes.add(new Network.Node("relu", new Relu(Shape.of(hidden)), new int[] {9}));
+        int outputs = 2 + random.nextInt(3);
+        nodes.add(new Network.Node("fc2", new Dense(Shape.of(hidden), tensor(random, Shape.of(outputs, hidden), 1.0),
+                tensor(random, Shape.of(outputs), 0.5)), new int[] {10}));
+        return new Network(input, nodes);
+    }
+
     private static Conv2d conv(SplittableRandom random, Shape in, int outChannels) {
         int kernel = 1 + random.nextInt(Math.min(3, Math.min(in.dim(1), in.dim(2))));
         int stride = Math.min(in.dim(1), in.dim(2)) >= 5 ? 1 + random.nextInt(2) : 1;

@@ -26,6 +26,16 @@ public final class ReferenceNetwork {
             Network.Node node = network.node(k);
             int source = node.inputs()[0];
             double[] in = source == Network.INPUT ? input : values[source];
+            if (node.op() instanceof io.etalon.op.Add) {
+                int other = node.inputs()[1];
+                double[] second = other == Network.INPUT ? input : values[other];
+                double[] sum = new double[in.length];
+                for (int i = 0; i < sum.length; i++) {
+                    sum[i] = in[i] + second[i];
+                }
+                values[k] = sum;
+                continue;
+            }
             values[k] = apply(node.op(), in);
         }
         return values;
@@ -108,6 +118,60 @@ public final class ReferenceNetwork {
             }
         } else if (op instanceof Flatten) {
             System.arraycopy(in, 0, out, 0, out.length);
+        } else if (op instanceof io.etalon.op.ChannelAffine affine) {
+            float[] scale = affine.parameters().get(0).data();
+            float[] shift = affine.parameters().get(1).data();
+            int plane = out.length / scale.length;
+            for (int i = 0; i < out.length; i++) {
+                out[i] = scale[i / plane] * in[i] + shift[i / plane];
+            }
+        } else if (op instanceof io.etalon.op.LeakyRelu leaky) {
+            float[] slopes = leaky.slopes();
+            int plane = out.length / slopes.length;
+            for (int i = 0; i < out.length; i++) {
+                out[i] = in[i] > 0 ? in[i] : slopes[i / plane] * in[i];
+            }
+        } else if (op instanceof io.etalon.op.Clip clip) {
+            for (int i = 0; i < out.length; i++) {
+                out[i] = Math.min(clip.max(), Math.max(clip.min(), in[i]));
+            }
+        } else if (op instanceof io.etalon.op.Pad padding) {
+            int[] p = padding.pads();
+            for (int c = 0; c < inShape.dim(0); c++) {
+                for (int h = 0; h < inShape.dim(1); h++) {
+                    for (int w = 0; w < inShape.dim(2); w++) {
+                        out[(c * outShape.dim(1) + h + p[0]) * outShape.dim(2) + w + p[1]] = in[(c * inShape.dim(1) + h) * inShape.dim(2) + w];
+                    }
+                }
+            }
+        } else if (op instanceof io.etalon.op.AvgPool2d pool) {
+            int[] k = pool.kernel();
+            int[] s = pool.stride();
+            int[] p = pool.pads();
+            for (int c = 0; c < outShape.dim(0); c++) {
+                for (int y = 0; y < outShape.dim(1); y++) {
+                    for (int x = 0; x < outShape.dim(2); x++) {
+                        double sum = 0;
+                        int inside = 0;
+                        int counted = 0;
+                        for (int i = 0; i < k[0]; i++) {
+                            for (int j = 0; j < k[1]; j++) {
+                                int h = y * s[0] - p[0] + i;
+                                int v = x * s[1] - p[1] + j;
+                                boolean inPadded = h < inShape.dim(1) + p[2] && v < inShape.dim(2) + p[3];
+                                if (h >= 0 && h < inShape.dim(1) && v >= 0 && v < inShape.dim(2)) {
+                                    sum += in[(c * inShape.dim(1) + h) * inShape.dim(2) + v];
+                                    inside++;
+                                }
+                                if (inPadded) {
+                                    counted++;
+                                }
+                            }
+                        }
+                        out[(c * outShape.dim(1) + y) * outShape.dim(2) + x] = sum / (pool.countPadding() ? counted : inside);
+                    }
+                }
+            }
         } else {
             throw new IllegalArgumentException("no reference for " + op.kind());
         }
