@@ -11,7 +11,13 @@ import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.google.protobuf.ByteString;
 import io.etalon.graph.Network;
+import io.etalon.op.Add;
+import io.etalon.op.AvgPool2d;
+import io.etalon.op.ChannelAffine;
+import io.etalon.op.Clip;
 import io.etalon.op.Conv2d;
+import io.etalon.op.LeakyRelu;
+import io.etalon.op.Pad;
 import io.etalon.op.Dense;
 import io.etalon.op.Flatten;
 import io.etalon.op.MaxPool2d;
@@ -93,10 +99,77 @@ final class OnnxExporter {
                     .addInput(initializer(graph, name + ".bias", parameters.get(1)))
                     .addAttribute(AttributeProto.newBuilder().setName("transB")
                             .setType(AttributeProto.AttributeType.INT).setI(1));
+        } else if (op instanceof ChannelAffine affine) {
+            // inference batch normalisation with mean 0, variance 1 and epsilon 0 is exactly x * scale + shift
+            List<Tensor> parameters = affine.parameters();
+            int channels = parameters.get(0).size();
+            if (channels != op.inputShapes().get(0).dim(0)) {
+                Tensor scale = parameters.get(0);
+                Tensor shift = parameters.get(1);
+                parameters = List.of(new Tensor(Shape.of(op.inputShapes().get(0).dim(0)), filled(op.inputShapes().get(0).dim(0), scale.get(0))),
+                        new Tensor(Shape.of(op.inputShapes().get(0).dim(0)), filled(op.inputShapes().get(0).dim(0), shift.get(0))));
+                channels = op.inputShapes().get(0).dim(0);
+            }
+            node.setOpType("BatchNormalization").addInput(initializer(graph, name + ".scale", parameters.get(0)))
+                    .addInput(initializer(graph, name + ".shift", parameters.get(1)))
+                    .addInput(initializer(graph, name + ".mean", Tensor.zeros(Shape.of(channels))))
+                    .addInput(initializer(graph, name + ".variance", new Tensor(Shape.of(channels), filled(channels, 1f))))
+                    .addAttribute(AttributeProto.newBuilder().setName("epsilon").setType(AttributeProto.AttributeType.FLOAT).setF(0f));
+        } else if (op instanceof AvgPool2d pool) {
+            node.setOpType("AveragePool").addAttribute(ints("kernel_shape", pool.kernel()))
+                    .addAttribute(ints("strides", pool.stride()))
+                    .addAttribute(ints("pads", pool.pads()))
+                    .addAttribute(AttributeProto.newBuilder().setName("count_include_pad")
+                            .setType(AttributeProto.AttributeType.INT).setI(pool.countPadding() ? 1 : 0));
+        } else if (op instanceof LeakyRelu leaky) {
+            float[] slopes = leaky.slopes();
+            if (slopes.length == 1) {
+                node.setOpType("LeakyRelu").addAttribute(AttributeProto.newBuilder().setName("alpha")
+                        .setType(AttributeProto.AttributeType.FLOAT).setF(slopes[0]));
+            } else {
+                Shape in = op.inputShapes().get(0);
+                int[] dims = new int[in.rank()];
+                java.util.Arrays.fill(dims, 1);
+                dims[0] = slopes.length;
+                node.setOpType("PRelu").addInput(initializer(graph, name + ".slope", new Tensor(Shape.of(dims), slopes)));
+            }
+        } else if (op instanceof Clip clip) {
+            node.setOpType("Clip").addInput(initializer(graph, name + ".min", new Tensor(Shape.of(1), new float[] {clip.min()}), true))
+                    .addInput(initializer(graph, name + ".max", new Tensor(Shape.of(1), new float[] {clip.max()}), true));
+        } else if (op instanceof Add) {
+            node.setOpType("Add");
+        } else if (op instanceof Pad pad) {
+            int[] p = pad.pads();
+            node.setOpType("Pad").addInput(int64(graph, name + ".pads", new long[] {0, 0, p[0], p[1], 0, 0, p[2], p[3]}));
         } else {
             throw new IllegalStateException("no ONNX export for " + op.kind());
         }
         return node.build();
+    }
+
+    private static float[] filled(int count, float value) {
+        float[] values = new float[count];
+        java.util.Arrays.fill(values, value);
+        return values;
+    }
+
+    private static String int64(GraphProto.Builder graph, String name, long[] values) {
+        ByteBuffer bytes = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asLongBuffer().put(values);
+        graph.addInitializer(TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64.getNumber())
+                .addDims(values.length).setRawData(ByteString.copyFrom(bytes.array())));
+        return name;
+    }
+
+    /** A float initializer; {@code scalar} writes it with no dimensions (rank 0), as Clip's bounds must be. */
+    private static String initializer(GraphProto.Builder graph, String name, Tensor tensor, boolean scalar) {
+        if (!scalar) {
+            return initializer(graph, name, tensor);
+        }
+        ByteBuffer bytes = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(tensor.get(0));
+        graph.addInitializer(TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT.getNumber())
+                .setRawData(ByteString.copyFrom(bytes.array())));
+        return name;
     }
 
     private static String initializer(GraphProto.Builder graph, String name, Tensor tensor) {

@@ -8,7 +8,13 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import io.etalon.graph.Network;
+import io.etalon.op.Add;
+import io.etalon.op.AvgPool2d;
+import io.etalon.op.ChannelAffine;
+import io.etalon.op.Clip;
 import io.etalon.op.Conv2d;
+import io.etalon.op.LeakyRelu;
+import io.etalon.op.Pad;
 import io.etalon.op.Dense;
 import io.etalon.op.Flatten;
 import io.etalon.op.MaxPool2d;
@@ -52,6 +58,7 @@ final class OnnxImporter {
     /** Stands for the batch dimension, unknown until run time, inside folded shape vectors. */
     private static final long BATCH = Long.MIN_VALUE;
     private Shape inputShape;
+    private final long opset;
 
     OnnxImporter(String file, ModelProto model) {
         this.file = file;
@@ -59,6 +66,13 @@ final class OnnxImporter {
             throw new ModelFormatException(file + ": the model has no graph nodes; is it an ONNX model file?");
         }
         this.graph = model.getGraph();
+        long version = 1;
+        for (var opset : model.getOpsetImportList()) {
+            if (opset.getDomain().isEmpty() || opset.getDomain().equals("ai.onnx")) {
+                version = opset.getVersion();
+            }
+        }
+        this.opset = version;
     }
 
     LoadedModel read() {
@@ -109,9 +123,9 @@ final class OnnxImporter {
             throw new ModelFormatException(file + ": graph input '" + input.getName() + "' is not float32");
         }
         List<TensorShapeProto.Dimension> dims = input.getType().getTensorType().getShape().getDimList();
-        if (dims.size() != 4 && dims.size() != 2) {
+        if (dims.size() < 2 || dims.size() > 5) {
             throw new ModelFormatException(file + ": graph input '" + input.getName() + "' has rank " + dims.size()
-                    + "; expected [batch, C, H, W] or [batch, features]");
+                    + "; expected a batch dimension first, as in [batch, C, H, W] or [batch, features]");
         }
         int[] shape = new int[dims.size() - 1];
         for (int d = 1; d < dims.size(); d++) {
@@ -188,6 +202,10 @@ final class OnnxImporter {
         if (node.getInputCount() == 0 || node.getOutputCount() == 0) {
             throw new ModelFormatException(file + ": node '" + name + "' (" + type + ") has no input or no output");
         }
+        if (OnnxOperators.ARITHMETIC.contains(type)) {
+            arithmetic(node, name, type);
+            return;
+        }
         Integer source = producers.get(node.getInput(0));
         if (source == null) {
             throw new ModelFormatException(file + ": node '" + name + "' (" + type + ") reads '" + node.getInput(0)
@@ -204,6 +222,13 @@ final class OnnxImporter {
                 case "Conv" -> conv(node, name, in);
                 case "MaxPool" -> maxPool(node, name, in);
                 case "Gemm" -> gemm(node, name, in);
+                case "BatchNormalization" -> batchNorm(node, name, in);
+                case "AveragePool" -> averagePool(node, name, in);
+                case "GlobalAveragePool" -> AvgPool2d.global(in);
+                case "LeakyRelu" -> new LeakyRelu(in, new Tensor(Shape.of(1), new float[] {floatAttribute(node, "alpha", 0.01f)}));
+                case "PRelu" -> prelu(node, name, in);
+                case "Clip" -> clip(node, name, in);
+                case "Pad" -> pad(node, name, in);
                 default -> throw new IllegalStateException(type);
             };
         } catch (ModelFormatException | UnsupportedOpException e) {
@@ -215,10 +240,182 @@ final class OnnxImporter {
             producers.put(node.getOutput(0), source);
             return;
         }
+        addNode(node, name, op, new int[] {source});
+    }
+
+    private void addNode(NodeProto node, String name, Op op, int[] sources) {
         String layer = usedNames.add(name) ? name : node.getOutput(0);
         usedNames.add(layer);
-        nodes.add(new Network.Node(layer, op, new int[] {source}));
+        nodes.add(new Network.Node(layer, op, sources));
         producers.put(node.getOutput(0), nodes.size() - 1);
+    }
+
+    /**
+     * Add, Sub, Mul, Div. Two activations of one shape (a residual join) become {@link Add}; an activation and a
+     * constant that is a scalar or one value per channel become a {@link ChannelAffine} (input normalisation,
+     * a conv bias added separately).
+     */
+    private void arithmetic(NodeProto node, String name, String type) {
+        if (node.getInputCount() != 2) {
+            throw new ModelFormatException(file + ": " + type + " node '" + name + "' needs two inputs");
+        }
+        Integer left = producers.get(node.getInput(0));
+        Integer right = producers.get(node.getInput(1));
+        if (left != null && right != null) {
+            Shape a = shapeOf(left);
+            Shape b = shapeOf(right);
+            if (!type.equals("Add") || !a.equals(b)) {
+                throw new UnsupportedOpException(file + ": " + type + " node '" + name + "' combines two activations ("
+                        + a + ", " + b + "); only Add of equal shapes (a residual join) is supported");
+            }
+            addNode(node, name, new Add(a), new int[] {left, right});
+            return;
+        }
+        if (left == null && right == null) {
+            throw new UnsupportedOpException(file + ": " + type + " node '" + name + "' has no input that depends on the image");
+        }
+        boolean constantFirst = left == null;
+        int source = constantFirst ? right : left;
+        Shape in = shapeOf(source);
+        Tensor constant = floats(node.getInput(constantFirst ? 0 : 1), name);
+        float[] values = perChannel(constant, in, name, type);
+        int channels = values.length;
+        float[] scale = new float[channels];
+        float[] shift = new float[channels];
+        for (int c = 0; c < channels; c++) {
+            float v = values[c];
+            switch (type) {
+                case "Add" -> { scale[c] = 1; shift[c] = v; }
+                case "Sub" -> { scale[c] = constantFirst ? -1 : 1; shift[c] = constantFirst ? v : -v; }
+                case "Mul" -> scale[c] = v;
+                default -> {
+                    if (constantFirst) {
+                        throw new UnsupportedOpException(file + ": Div node '" + name + "' divides a constant by the"
+                                + " image; that is not piecewise linear");
+                    }
+                    if (v == 0) {
+                        throw new ModelFormatException(file + ": Div node '" + name + "' divides by zero");
+                    }
+                    scale[c] = 1 / v;
+                }
+            }
+        }
+        addNode(node, name, new ChannelAffine(in, new Tensor(Shape.of(channels), scale),
+                new Tensor(Shape.of(channels), shift)), new int[] {source});
+    }
+
+    /** A scalar, or one value per channel laid out as [C], [C,1,1] or [1,C,1,1]. */
+    private float[] perChannel(Tensor constant, Shape in, String name, String type) {
+        if (constant.size() == 1) {
+            return constant.data();
+        }
+        int[] dims = constant.shape().dims();
+        int nonUnit = 0;
+        int length = 1;
+        for (int d : dims) {
+            if (d != 1) {
+                nonUnit++;
+                length = d;
+            }
+        }
+        boolean channelAxis = dims.length == in.rank() ? dims[0] == length
+                : dims.length == in.rank() + 1 && dims[1] == length;
+        if (in.rank() == 1) {
+            channelAxis = dims[dims.length - 1] == length;
+        }
+        if (nonUnit != 1 || length != in.dim(0) || !channelAxis) {
+            throw new UnsupportedOpException(file + ": " + type + " node '" + name + "' uses a constant of shape "
+                    + constant.shape() + "; only a scalar or one value per channel (" + in.dim(0) + ") is supported");
+        }
+        return constant.data();
+    }
+
+    private Shape shapeOf(int producer) {
+        return producer == Network.INPUT ? inputShape : nodes.get(producer).op().outputShape();
+    }
+
+    private Op batchNorm(NodeProto node, String name, Shape in) {
+        if (intAttribute(node, "training_mode", 0) != 0 || node.getOutputCount() > 1 && !node.getOutput(1).isEmpty()) {
+            throw new UnsupportedOpException(file + ": BatchNormalization node '" + name + "' is in training mode (it uses"
+                    + " the batch's statistics); export the model in inference mode (model.eval())");
+        }
+        float epsilon = floatAttribute(node, "epsilon", 1e-5f);
+        float[] gamma = floats(node.getInput(1), name).data();
+        float[] beta = floats(node.getInput(2), name).data();
+        float[] mean = floats(node.getInput(3), name).data();
+        float[] variance = floats(node.getInput(4), name).data();
+        int channels = in.dim(0);
+        if (gamma.length != channels || beta.length != channels || mean.length != channels || variance.length != channels) {
+            throw new ModelFormatException(file + ": BatchNormalization node '" + name + "' has statistics that do not fit "
+                    + channels + " channels");
+        }
+        float[] scale = new float[channels];
+        float[] shift = new float[channels];
+        for (int c = 0; c < channels; c++) {
+            scale[c] = (float) (gamma[c] / Math.sqrt((double) variance[c] + epsilon));
+            shift[c] = beta[c] - mean[c] * scale[c];
+        }
+        return new ChannelAffine(in, new Tensor(Shape.of(channels), scale), new Tensor(Shape.of(channels), shift));
+    }
+
+    private Op averagePool(NodeProto node, String name, Shape in) {
+        if (intAttribute(node, "ceil_mode", 0) != 0) {
+            throw new UnsupportedOpException(file + ": AveragePool node '" + name + "' uses ceil_mode; not supported yet");
+        }
+        int[] kernel = ints(node, "kernel_shape", null);
+        if (kernel == null || kernel.length != 2 || in.rank() != 3) {
+            throw new UnsupportedOpException(file + ": AveragePool node '" + name + "' is not a 2-D pooling");
+        }
+        int[] strides = ints(node, "strides", new int[] {1, 1});
+        return new AvgPool2d(in, kernel, strides, pads(node, name, in, kernel, strides, new int[] {1, 1}),
+                intAttribute(node, "count_include_pad", 0) != 0);
+    }
+
+    private Op prelu(NodeProto node, String name, Shape in) {
+        Tensor slope = floats(node.getInput(1), name);
+        return new LeakyRelu(in, new Tensor(Shape.of(slope.size()), perChannel(slope, in, name, "PRelu")));
+    }
+
+    private Op clip(NodeProto node, String name, Shape in) {
+        float min = Float.NEGATIVE_INFINITY;
+        float max = Float.POSITIVE_INFINITY;
+        if (opset < 11) {
+            min = floatAttribute(node, "min", min);
+            max = floatAttribute(node, "max", max);
+        } else {
+            if (node.getInputCount() > 1 && !node.getInput(1).isEmpty()) {
+                min = floats(node.getInput(1), name).get(0);
+            }
+            if (node.getInputCount() > 2 && !node.getInput(2).isEmpty()) {
+                max = floats(node.getInput(2), name).get(0);
+            }
+        }
+        return new Clip(in, min, max);
+    }
+
+    private Op pad(NodeProto node, String name, Shape in) {
+        String mode = attribute(node, "mode") == null ? "constant" : attribute(node, "mode").getS().toStringUtf8();
+        if (!mode.equals("constant")) {
+            throw new UnsupportedOpException(file + ": Pad node '" + name + "' uses mode " + mode + "; only constant zero padding is supported");
+        }
+        long[] pads;
+        if (opset < 11) {
+            int[] attributePads = ints(node, "pads", null);
+            pads = attributePads == null ? null : java.util.Arrays.stream(attributePads).asLongStream().toArray();
+            if (floatAttribute(node, "value", 0f) != 0f) {
+                throw new UnsupportedOpException(file + ": Pad node '" + name + "' pads with a non-zero value");
+            }
+        } else {
+            pads = staticValues(node.getInput(1), name);
+            if (node.getInputCount() > 2 && !node.getInput(2).isEmpty() && floats(node.getInput(2), name).get(0) != 0f) {
+                throw new UnsupportedOpException(file + ": Pad node '" + name + "' pads with a non-zero value");
+            }
+        }
+        if (pads == null || pads.length != 8 || in.rank() != 3 || pads[0] != 0 || pads[1] != 0 || pads[4] != 0 || pads[5] != 0) {
+            throw new UnsupportedOpException(file + ": Pad node '" + name + "' pads " + java.util.Arrays.toString(pads)
+                    + "; only the two spatial dimensions of an NCHW tensor can be padded");
+        }
+        return new Pad(in, new int[] {(int) pads[2], (int) pads[3], (int) pads[6], (int) pads[7]});
     }
 
     /**

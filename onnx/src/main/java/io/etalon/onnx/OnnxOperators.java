@@ -17,6 +17,13 @@ import java.util.Set;
  *   <tr><td>Reshape</td><td>Flatten</td><td>target shape known at load time that keeps the batch and flattens the rest</td></tr>
  *   <tr><td>Shape, Gather, Unsqueeze, Squeeze, Concat, Cast</td><td>(none)</td><td>folded to constants when they compute a
  *   shape (PyTorch's {@code x.view(x.size(0), -1)})</td></tr>
+ *   <tr><td>BatchNormalization</td><td>ChannelAffine</td><td>inference form, folded to a per-channel scale and shift</td></tr>
+ *   <tr><td>AveragePool, GlobalAveragePool</td><td>AvgPool2d</td><td>2-D; strides, pads, count_include_pad; ceil_mode 0</td></tr>
+ *   <tr><td>LeakyRelu, PRelu</td><td>LeakyRelu</td><td>one slope, or one per channel</td></tr>
+ *   <tr><td>Clip</td><td>Clip</td><td>constant bounds (ReLU6), as attributes or inputs</td></tr>
+ *   <tr><td>Pad</td><td>Pad</td><td>constant zero padding of H and W</td></tr>
+ *   <tr><td>Add</td><td>Add</td><td>two activations of one shape: a residual join</td></tr>
+ *   <tr><td>Add, Sub, Mul, Div</td><td>ChannelAffine</td><td>with a scalar or per-channel constant (normalisation)</td></tr>
  *   <tr><td>Identity, Dropout</td><td>(none)</td><td>passed through (inference)</td></tr>
  *   <tr><td>Softmax, LogSoftmax</td><td>(none)</td><td>dropped when they produce the graph output, as the paper does</td></tr>
  * </table>
@@ -27,7 +34,11 @@ final class OnnxOperators {
 
     /** Operators that map to an Etalon op. */
     static final Set<String> SUPPORTED = Set.of("Conv", "MaxPool", "Relu", "Gemm", "Flatten", "Reshape", "Identity",
-            "Dropout", "Softmax", "LogSoftmax");
+            "Dropout", "Softmax", "LogSoftmax", "BatchNormalization", "AveragePool", "GlobalAveragePool", "LeakyRelu",
+            "PRelu", "Clip", "Pad", "Add", "Sub", "Mul", "Div");
+
+    /** Element-wise arithmetic: a residual Add of two activations, or an affine map by a constant. */
+    static final Set<String> ARITHMETIC = Set.of("Add", "Sub", "Mul", "Div");
 
     /** Operators folded at load time when they only compute shapes. */
     static final Set<String> SHAPE_OPS = Set.of("Shape", "Gather", "Unsqueeze", "Squeeze", "Concat", "Cast");
@@ -44,7 +55,8 @@ final class OnnxOperators {
             Map.entry("InstanceNormalization", "depends on the input's statistics"));
 
     /** The list shown to users. */
-    static final String PIECEWISE_LINEAR_OPS = "Conv, Gemm, Relu, MaxPool, Flatten, Reshape";
+    static final String PIECEWISE_LINEAR_OPS = "Conv, Gemm, Relu, LeakyRelu, PRelu, Clip, MaxPool, AveragePool, "
+            + "BatchNormalization, Add, Flatten, Reshape";
 
     private OnnxOperators() {
     }
