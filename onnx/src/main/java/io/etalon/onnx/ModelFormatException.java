@@ -4,6 +4,6 @@ package io.etalon.onnx;
 public final class ModelFormatException extends IllegalArgumentException {
 
     public ModelFormatException(String message) {
-        super(message);
+        super(Messages.oneLine(message));
     }
 }

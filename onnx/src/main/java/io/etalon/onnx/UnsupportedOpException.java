@@ -7,6 +7,6 @@ package io.etalon.onnx;
 public final class UnsupportedOpException extends IllegalArgumentException {
 
     public UnsupportedOpException(String message) {
-        super(message);
+        super(Messages.oneLine(message));
     }
 }

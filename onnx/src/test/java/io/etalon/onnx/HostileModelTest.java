@@ -1,0 +1,107 @@
+package io.etalon.onnx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Broken and hostile model files: each either loads or fails with a one-line {@link ModelFormatException} or
+ * {@link UnsupportedOpException}, in bounded time and memory; never another exception.
+ */
+class HostileModelTest {
+
+    private static final Path SHIPPED = Path.of("..", "models", "lenet-mnist.onnx");
+
+    @TempDir
+    Path folder;
+
+    private static void assertLoadsOrFailsCleanly(Path file) {
+        try {
+            OnnxModels.load(file);
+        } catch (ModelFormatException | UnsupportedOpException e) {
+            assertThat(e.getMessage()).as(file.toString()).doesNotContain("\n").startsWith(file.toString());
+        } catch (Exception e) {
+            throw new AssertionError(file + " gave " + e.getClass().getName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void bitFlippedAndTruncatedCopiesFailCleanly() throws Exception {
+        byte[] original = Files.readAllBytes(SHIPPED);
+        SplittableRandom random = new SplittableRandom(2018);
+        Path file = folder.resolve("mutant.onnx");
+        for (int trial = 0; trial < 300; trial++) {
+            byte[] bytes = original.clone();
+            int flips = 1 + random.nextInt(4);
+            // most weight bytes change only values; aim most flips at the graph structure near the end and start
+            for (int f = 0; f < flips; f++) {
+                int at = random.nextBoolean() ? random.nextInt(Math.min(2000, bytes.length))
+                        : bytes.length - 1 - random.nextInt(Math.min(4000, bytes.length));
+                bytes[at] ^= (byte) (1 << random.nextInt(8));
+            }
+            if (random.nextInt(5) == 0) {
+                bytes = java.util.Arrays.copyOf(bytes, random.nextInt(bytes.length));
+            }
+            Files.write(file, bytes);
+            assertLoadsOrFailsCleanly(file);
+        }
+    }
+
+    @Test
+    void hugeDeclaredDimensionsAreRefusedWithoutAllocating() throws Exception {
+        ModelProto model = ModelProto.parseFrom(Files.readAllBytes(SHIPPED));
+        ModelProto.Builder builder = model.toBuilder();
+        TensorProto weight = builder.getGraph().getInitializer(0);
+        builder.getGraphBuilder().setInitializer(0, weight.toBuilder().clearDims().addDims(1L << 40).addDims(1L << 30));
+        Path file = Files.write(folder.resolve("huge.onnx"), builder.build().toByteArray());
+        assertThatThrownBy(() -> OnnxModels.load(file)).isInstanceOf(ModelFormatException.class)
+                .hasMessageContaining("dimension");
+    }
+
+    @Test
+    void cyclesAreNamed() throws Exception {
+        ModelProto model = ModelProto.parseFrom(Files.readAllBytes(SHIPPED));
+        ModelProto.Builder builder = model.toBuilder();
+        // conv1 now reads relu1's output, and relu1 reads conv1's: a cycle
+        builder.getGraphBuilder().getNodeBuilder(0).setInput(0, "relu1");
+        Path file = Files.write(folder.resolve("cycle.onnx"), builder.build().toByteArray());
+        assertThatThrownBy(() -> OnnxModels.load(file)).isInstanceOf(ModelFormatException.class)
+                .hasMessageContaining("cycle");
+    }
+
+    @Test
+    void externalWeightFilesAreRefusedByName() throws Exception {
+        ModelProto model = ModelProto.parseFrom(Files.readAllBytes(SHIPPED));
+        for (String location : new String[] {"weights.bin", "../../etc/passwd"}) {
+            ModelProto.Builder builder = model.toBuilder();
+            TensorProto weight = builder.getGraph().getInitializer(0);
+            builder.getGraphBuilder().setInitializer(0, weight.toBuilder().clearRawData()
+                    .setDataLocation(TensorProto.DataLocation.EXTERNAL)
+                    .addExternalData(StringStringEntryProto.newBuilder().setKey("location").setValue(location)));
+            Path file = Files.write(folder.resolve("external.onnx"), builder.build().toByteArray());
+            assertThatThrownBy(() -> OnnxModels.load(file)).isInstanceOf(UnsupportedOpException.class)
+                    .hasMessageContaining("external file");
+        }
+    }
+
+    @Test
+    void notAnOnnxFileAtAll() throws Exception {
+        Path text = Files.writeString(folder.resolve("readme.onnx"), "this is not a model\n");
+        Path image = Path.of("..", "docs", "figure11.png");
+        Path copy = Files.copy(image, folder.resolve("figure.onnx"));
+        for (Path file : new Path[] {text, copy}) {
+            assertLoadsOrFailsCleanly(file);
+            assertThatThrownBy(() -> OnnxModels.load(file)).isInstanceOf(ModelFormatException.class);
+        }
+    }
+}
