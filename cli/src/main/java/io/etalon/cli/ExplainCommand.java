@@ -146,6 +146,12 @@ final class ExplainCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** A layer name as a file name: ONNX names such as {@code /conv1/Conv} must not become paths. */
+    static String fileName(String layer) {
+        String safe = layer.replaceAll("[^A-Za-z0-9._-]", "_").replaceAll("^[._]+", "");
+        return safe.isEmpty() ? "layer" : safe;
+    }
+
     private static int[] allIndices(int count) {
         int[] all = new int[count];
         for (int i = 0; i < count; i++) {
@@ -163,7 +169,7 @@ final class ExplainCommand implements Callable<Integer> {
         for (int p = 0; p < chosen.size(); p++) {
             Etalon etalon = explanation.etalons().get(p);
             System.arraycopy(etalon.weights(), 0, all, p * pixels, pixels);
-            String png = etalon.neuron().layer() + "-" + etalon.neuron().index() + ".png";
+            String png = fileName(etalon.neuron().layer()) + "-" + etalon.neuron().index() + ".png";
             if (shape.rank() == 3 && !noPng) {
                 Images.writePng(Images.signed(etalon.weights(), shape.dim(1), shape.dim(2), zoom, colours), folder.resolve(png));
             }

@@ -118,6 +118,21 @@ class CliEndToEndTest {
     }
 
     @Test
+    void modelsFromPyTorchWithPathLikeLayerNamesWriteInsideTheOutputFolder() throws Exception {
+        Path model = CliRun.home().resolve("onnx/src/test/resources/pytorch/cnn_view.onnx");
+        Path png = folder.resolve("small.png");
+        Images.writePng(Images.grey(new float[14 * 14], 14, 14, 1), png);
+        Path out = folder.resolve("torch-out");
+        CliRun run = CliRun.of("explain", "--model", model.toString(), "--png", png.toString(),
+                "--neuron", "/fc1/Gemm:3", "output", "--out", out.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(out.resolve("0/fc1_Gemm-3.png")).isRegularFile();
+        JsonNode summary = JSON.readTree(out.resolve("0/summary.json").toFile());
+        assertThat(summary.get("etalons").get(0).get("neuron").asText()).isEqualTo("/fc1/Gemm:3");
+        assertThat(CliRun.of("inspect", model.toString()).out()).contains("/conv1/Conv");
+    }
+
+    @Test
     void explainReadsPngImages() throws Exception {
         ImageSet images = Idx.readImages(Path.of(CliRun.testImages()));
         Path png = folder.resolve("digit.png");
