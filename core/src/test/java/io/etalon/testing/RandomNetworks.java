@@ -44,7 +44,8 @@ public final class RandomNetworks {
 
     /**
      * A random network with every other op: batch norm (ChannelAffine), PReLU, zero padding, average or max pooling,
-     * a residual branch (conv, clip) added back, then dense layers. The graph is a DAG with one join.
+     * a residual branch (conv, clip) added back, a channel concat, an NHWC transpose, a reshape, then dense layers.
+     * The graph is a DAG with two joins.
      */
     public static Network richNetwork(long seed) {
         SplittableRandom random = new SplittableRandom(seed);
@@ -77,14 +78,19 @@ public final class RandomNetworks {
         nodes.add(new Network.Node("branch", branch, new int[] {4}));
         nodes.add(new Network.Node("clip", new io.etalon.op.Clip(shape, -0.4f, 0.5f), new int[] {5}));
         nodes.add(new Network.Node("add", new io.etalon.op.Add(shape), new int[] {4, 6}));
-        nodes.add(new Network.Node("flatten", new Flatten(shape), new int[] {7}));
+        io.etalon.op.Concat concat = new io.etalon.op.Concat(java.util.List.of(shape, shape));
+        nodes.add(new Network.Node("concat", concat, new int[] {7, 4}));
+        io.etalon.op.Transpose channelsLast = new io.etalon.op.Transpose(concat.outputShape(), new int[] {1, 2, 0});
+        nodes.add(new Network.Node("nhwc", channelsLast, new int[] {8}));
+        shape = channelsLast.outputShape();
+        nodes.add(new Network.Node("flatten", new io.etalon.op.Reshape(shape, Shape.of(shape.size())), new int[] {9}));
         int hidden = 3 + random.nextInt(5);
         nodes.add(new Network.Node("fc1", new Dense(Shape.of(shape.size()), tensor(random, Shape.of(hidden, shape.size()), 0.8),
-                tensor(random, Shape.of(hidden), 0.5)), new int[] {8}));
-        nodes.add(new Network.Node("relu", new Relu(Shape.of(hidden)), new int[] {9}));
+                tensor(random, Shape.of(hidden), 0.5)), new int[] {10}));
+        nodes.add(new Network.Node("relu", new Relu(Shape.of(hidden)), new int[] {11}));
         int outputs = 2 + random.nextInt(3);
         nodes.add(new Network.Node("fc2", new Dense(Shape.of(hidden), tensor(random, Shape.of(outputs, hidden), 1.0),
-                tensor(random, Shape.of(outputs), 0.5)), new int[] {10}));
+                tensor(random, Shape.of(outputs), 0.5)), new int[] {12}));
         return new Network(input, nodes);
     }
 

@@ -26,6 +26,21 @@ public final class ReferenceNetwork {
             Network.Node node = network.node(k);
             int source = node.inputs()[0];
             double[] in = source == Network.INPUT ? input : values[source];
+            if (node.op() instanceof io.etalon.op.Concat) {
+                int total = 0;
+                for (int source2 : node.inputs()) {
+                    total += source2 == Network.INPUT ? input.length : values[source2].length;
+                }
+                double[] joined = new double[total];
+                int offset = 0;
+                for (int source2 : node.inputs()) {
+                    double[] part = source2 == Network.INPUT ? input : values[source2];
+                    System.arraycopy(part, 0, joined, offset, part.length);
+                    offset += part.length;
+                }
+                values[k] = joined;
+                continue;
+            }
             if (node.op() instanceof io.etalon.op.Add) {
                 int other = node.inputs()[1];
                 double[] second = other == Network.INPUT ? input : values[other];
@@ -118,6 +133,18 @@ public final class ReferenceNetwork {
             }
         } else if (op instanceof Flatten) {
             System.arraycopy(in, 0, out, 0, out.length);
+        } else if (op instanceof io.etalon.op.Reshape) {
+            System.arraycopy(in, 0, out, 0, out.length);
+        } else if (op instanceof io.etalon.op.Transpose transpose) {
+            int[] perm = transpose.permutation();
+            for (int flat = 0; flat < in.length; flat++) {
+                int[] from = inShape.coordinates(flat);
+                int[] to = new int[from.length];
+                for (int axis = 0; axis < to.length; axis++) {
+                    to[axis] = from[perm[axis]];
+                }
+                out[outShape.flatIndex(to)] = in[flat];
+            }
         } else if (op instanceof io.etalon.op.ChannelAffine affine) {
             float[] scale = affine.parameters().get(0).data();
             float[] shift = affine.parameters().get(1).data();

@@ -141,6 +141,23 @@ final class OnnxExporter {
         } else if (op instanceof Pad pad) {
             int[] p = pad.pads();
             node.setOpType("Pad").addInput(int64(graph, name + ".pads", new long[] {0, 0, p[0], p[1], 0, 0, p[2], p[3]}));
+        } else if (op instanceof io.etalon.op.Reshape reshape) {
+            int[] dims = reshape.outputShape().dims();
+            long[] target = new long[dims.length + 1];
+            for (int k = 0; k < dims.length; k++) {
+                target[k + 1] = dims[k];
+            }
+            node.setOpType("Reshape").addInput(int64(graph, name + ".shape", target)); // 0 keeps the batch
+        } else if (op instanceof io.etalon.op.Transpose transpose) {
+            int[] sample = transpose.permutation();
+            int[] perm = new int[sample.length + 1];
+            for (int k = 0; k < sample.length; k++) {
+                perm[k + 1] = sample[k] + 1;
+            }
+            node.setOpType("Transpose").addAttribute(ints("perm", perm));
+        } else if (op instanceof io.etalon.op.Concat) {
+            node.setOpType("Concat").addAttribute(AttributeProto.newBuilder().setName("axis")
+                    .setType(AttributeProto.AttributeType.INT).setI(1));
         } else {
             throw new IllegalStateException("no ONNX export for " + op.kind());
         }

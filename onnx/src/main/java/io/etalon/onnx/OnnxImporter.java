@@ -187,8 +187,13 @@ final class OnnxImporter {
             constants.put(node.getOutput(0), value.getT());
             return;
         }
-        if (OnnxOperators.SHAPE_OPS.contains(type)) {
+        if (OnnxOperators.SHAPE_OPS.contains(type)
+                && (type.equals("Shape") || node.getInputList().stream().noneMatch(producers::containsKey))) {
             foldShapeComputation(node, name, type);
+            return;
+        }
+        if (type.equals("Concat")) {
+            concat(node, name);
             return;
         }
         if (OnnxOperators.NOT_PIECEWISE_LINEAR.containsKey(type)) {
@@ -229,6 +234,9 @@ final class OnnxImporter {
                 case "PRelu" -> prelu(node, name, in);
                 case "Clip" -> clip(node, name, in);
                 case "Pad" -> pad(node, name, in);
+                case "Transpose" -> transpose(node, name, in);
+                case "Squeeze", "Unsqueeze" -> squeeze(node, name, in, type);
+                case "Cast" -> null;
                 default -> throw new IllegalStateException(type);
             };
         } catch (ModelFormatException | UnsupportedOpException e) {
@@ -332,6 +340,98 @@ final class OnnxImporter {
 
     private Shape shapeOf(int producer) {
         return producer == Network.INPUT ? inputShape : nodes.get(producer).op().outputShape();
+    }
+
+    private void concat(NodeProto node, String name) {
+        long axis = intAttribute(node, "axis", 1);
+        List<Shape> shapes = new ArrayList<>();
+        int[] sources = new int[node.getInputCount()];
+        for (int i = 0; i < sources.length; i++) {
+            Integer source = producers.get(node.getInput(i));
+            if (source == null) {
+                throw new UnsupportedOpException(file + ": Concat node '" + name + "' joins an activation with a constant; not supported");
+            }
+            sources[i] = source;
+            shapes.add(shapeOf(source));
+        }
+        if (axis != 1 && axis != -shapes.get(0).rank() - 1) {
+            throw new UnsupportedOpException(file + ": Concat node '" + name + "' joins along axis " + axis
+                    + "; only the channel axis (1) is supported");
+        }
+        try {
+            addNode(node, name, new io.etalon.op.Concat(shapes), sources);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException(file + ": Concat node '" + name + "': " + e.getMessage());
+        }
+    }
+
+    private Op transpose(NodeProto node, String name, Shape in) {
+        int[] perm = ints(node, "perm", null);
+        if (perm == null) {
+            perm = new int[in.rank() + 1];
+            for (int k = 0; k < perm.length; k++) {
+                perm[k] = perm.length - 1 - k;
+            }
+        }
+        if (perm.length != in.rank() + 1 || perm[0] != 0) {
+            throw new UnsupportedOpException(file + ": Transpose node '" + name + "' moves the batch axis (perm "
+                    + Arrays.toString(perm) + "); only permutations that keep it first are supported");
+        }
+        int[] sample = new int[in.rank()];
+        for (int k = 0; k < sample.length; k++) {
+            sample[k] = perm[k + 1] - 1;
+        }
+        return new io.etalon.op.Transpose(in, sample);
+    }
+
+    /** Squeeze and Unsqueeze of activations only relabel the shape; the batch axis must stay. */
+    private Op squeeze(NodeProto node, String name, Shape in, String type) {
+        long[] axes = null;
+        if (opset >= 13 && node.getInputCount() > 1 && !node.getInput(1).isEmpty()) {
+            axes = staticValues(node.getInput(1), name);
+        } else if (attribute(node, "axes") != null) {
+            axes = java.util.Arrays.stream(ints(node, "axes", new int[0])).asLongStream().toArray();
+        }
+        List<Integer> dims = new ArrayList<>();
+        dims.add(-1); // the batch
+        for (int d : in.dims()) {
+            dims.add(d);
+        }
+        if (type.equals("Squeeze")) {
+            List<Integer> kept = new ArrayList<>();
+            for (int axis = 0; axis < dims.size(); axis++) {
+                final int a = axis;
+                boolean named = axes == null ? dims.get(axis) == 1
+                        : java.util.Arrays.stream(axes).anyMatch(x -> (x < 0 ? x + dims.size() : x) == a);
+                if (!named) {
+                    kept.add(dims.get(axis));
+                } else if (axis == 0) {
+                    throw new UnsupportedOpException(file + ": Squeeze node '" + name + "' removes the batch axis");
+                }
+            }
+            dims.clear();
+            dims.addAll(kept);
+        } else {
+            if (axes == null) {
+                throw new ModelFormatException(file + ": Unsqueeze node '" + name + "' has no axes");
+            }
+            long[] sortedAxes = axes.clone();
+            java.util.Arrays.sort(sortedAxes);
+            int rank = dims.size() + sortedAxes.length;
+            for (long raw : sortedAxes) {
+                int axis = (int) (raw < 0 ? raw + rank : raw);
+                if (axis <= 0 || axis > dims.size()) {
+                    throw new UnsupportedOpException(file + ": Unsqueeze node '" + name + "' inserts axis " + raw
+                            + " before the batch axis or out of range");
+                }
+                dims.add(axis, 1);
+            }
+        }
+        int[] sample = dims.subList(1, dims.size()).stream().mapToInt(Integer::intValue).toArray();
+        if (sample.length == 0) {
+            sample = new int[] {1};
+        }
+        return new io.etalon.op.Reshape(in, Shape.of(sample));
     }
 
     private Op batchNorm(NodeProto node, String name, Shape in) {
@@ -500,6 +600,34 @@ final class OnnxImporter {
         long[] target = staticValues(node.getInput(1), name);
         boolean flattens = target.length == 2 && (target[1] == -1 || target[1] == in.size())
                 && (target[0] == BATCH || target[0] == -1 || target[0] == 0 || target[0] == 1);
+        if (flattens) {
+            return new Flatten(in);
+        }
+        boolean keepsBatch = target.length >= 2 && (target[0] == BATCH || target[0] == 0 || target[0] == -1);
+        if (keepsBatch) {
+            int[] sample = new int[target.length - 1];
+            int unknown = -1;
+            long known = 1;
+            for (int k = 1; k < target.length; k++) {
+                long d = target[k] == 0 && k <= in.rank() ? in.dim(k - 1) : target[k];
+                if (d == -1 && unknown < 0 && target[0] != -1) {
+                    unknown = k - 1;
+                } else if (d <= 0 || d > in.size()) {
+                    keepsBatch = false;
+                    break;
+                } else {
+                    sample[k - 1] = (int) d;
+                    known *= d;
+                }
+            }
+            if (keepsBatch && unknown >= 0 && known > 0 && in.size() % known == 0) {
+                sample[unknown] = (int) (in.size() / known);
+                known *= sample[unknown];
+            }
+            if (keepsBatch && known == in.size()) {
+                return new io.etalon.op.Reshape(in, Shape.of(sample));
+            }
+        }
         if (!flattens) {
             throw new UnsupportedOpException(file + ": Reshape node '" + name + "' reshapes to "
                     + Arrays.toString(target).replace(String.valueOf(BATCH), "batch")

@@ -24,7 +24,10 @@ import java.util.Set;
  *   <tr><td>Pad</td><td>Pad</td><td>constant zero padding of H and W</td></tr>
  *   <tr><td>Add</td><td>Add</td><td>two activations of one shape: a residual join</td></tr>
  *   <tr><td>Add, Sub, Mul, Div</td><td>ChannelAffine</td><td>with a scalar or per-channel constant (normalisation)</td></tr>
- *   <tr><td>Identity, Dropout</td><td>(none)</td><td>passed through (inference)</td></tr>
+ *   <tr><td>Transpose</td><td>Transpose</td><td>any permutation that keeps the batch axis first (NHWC models)</td></tr>
+ *   <tr><td>Concat</td><td>Concat</td><td>activations joined along the channel axis</td></tr>
+ *   <tr><td>Reshape, Squeeze, Unsqueeze</td><td>Reshape</td><td>new shapes of activations that keep the batch axis</td></tr>
+ *   <tr><td>Identity, Dropout, Cast</td><td>(none)</td><td>passed through (inference)</td></tr>
  *   <tr><td>Softmax, LogSoftmax</td><td>(none)</td><td>dropped when they produce the graph output, as the paper does</td></tr>
  * </table>
  *
@@ -35,7 +38,7 @@ final class OnnxOperators {
     /** Operators that map to an Etalon op. */
     static final Set<String> SUPPORTED = Set.of("Conv", "MaxPool", "Relu", "Gemm", "Flatten", "Reshape", "Identity",
             "Dropout", "Softmax", "LogSoftmax", "BatchNormalization", "AveragePool", "GlobalAveragePool", "LeakyRelu",
-            "PRelu", "Clip", "Pad", "Add", "Sub", "Mul", "Div");
+            "PRelu", "Clip", "Pad", "Add", "Sub", "Mul", "Div", "Transpose", "Squeeze", "Unsqueeze", "Concat", "Cast");
 
     /** Element-wise arithmetic: a residual Add of two activations, or an affine map by a constant. */
     static final Set<String> ARITHMETIC = Set.of("Add", "Sub", "Mul", "Div");

@@ -30,7 +30,7 @@ class OnnxConformanceTest {
     private static final List<String> PREFIXES = List.of("test_conv_", "test_maxpool_", "test_relu", "test_gemm_",
             "test_flatten_", "test_identity", "test_dropout_default", "test_reshape_", "test_averagepool_2d",
             "test_globalaveragepool", "test_batchnorm_", "test_leakyrelu", "test_prelu", "test_clip", "test_pad",
-            "test_add", "test_sub", "test_mul", "test_div");
+            "test_add", "test_sub", "test_mul", "test_div", "test_transpose", "test_concat", "test_squeeze", "test_unsqueeze");
     /** Cases that must load and pass: the op settings Etalon documents as supported. */
     private static final List<String> MUST_PASS = List.of("test_conv_with_strides_padding",
             "test_conv_with_strides_no_padding", "test_conv_with_strides_and_asymmetric_padding",
