@@ -6,6 +6,8 @@ PyTorch computes for a fixed batch of inputs (inputs.npy, <name>.scores.npy):
   cnn_view.onnx     conv/relu/maxpool, flattened with x.view(n, -1) (exported as Reshape of a computed shape)
   cnn_flatten.onnx  the same with torch.flatten and a trailing softmax (which Etalon drops)
   cnn_sigmoid.onnx  a sigmoid inside the graph (which Etalon refuses)
+  resnet_bn.onnx    batch norm, LeakyReLU, a residual block, average pooling, global average pooling, a trailing
+                    log-softmax and input normalisation, as in small ResNets
 Usage (from the repository root):
     /usr/bin/python3 tools/onnx-fixtures/make_models.py onnx/src/test/resources/pytorch
 """
@@ -34,6 +36,26 @@ class Cnn(torch.nn.Module):
         return torch.softmax(x, dim=1) if self.head == 'softmax' else x
 
 
+class ResNetBn(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.stem = torch.nn.Conv2d(1, 6, 3, padding=1, bias=False)
+        self.bn1 = torch.nn.BatchNorm2d(6)
+        self.conv_a = torch.nn.Conv2d(6, 6, 3, padding=1)
+        self.bn_a = torch.nn.BatchNorm2d(6)
+        self.conv_b = torch.nn.Conv2d(6, 6, 3, padding=1)
+        self.fc = torch.nn.Linear(6, 5)
+
+    def forward(self, x):
+        x = (x - 0.1307) / 0.3081
+        x = torch.nn.functional.leaky_relu(self.bn1(self.stem(x)), 0.1)
+        x = torch.nn.functional.avg_pool2d(x, 2)
+        y = torch.relu(self.bn_a(self.conv_a(x)))
+        x = torch.relu(x + self.conv_b(y))
+        x = torch.flatten(torch.nn.functional.adaptive_avg_pool2d(x, 1), 1)
+        return torch.log_softmax(self.fc(x), dim=1)
+
+
 def main(out):
     os.makedirs(out, exist_ok=True)
     torch.manual_seed(2018)
@@ -41,8 +63,12 @@ def main(out):
     inputs[:, :, :3, :] = 0  # exact zeros, as in MNIST backgrounds
     np.save(os.path.join(out, 'inputs.npy'), inputs.numpy())
     models = {'cnn_view': Cnn('view'), 'cnn_flatten': Cnn('flatten', 'softmax'),
-              'cnn_sigmoid': Cnn('view', act=torch.nn.Sigmoid)}
+              'cnn_sigmoid': Cnn('view', act=torch.nn.Sigmoid), 'resnet_bn': ResNetBn()}
     for name, model in models.items():
+        if name == 'resnet_bn':  # give batch norm non-trivial statistics before freezing it
+            model.train()
+            with torch.no_grad():
+                model(torch.rand(64, 1, 14, 14))
         model.eval()
         path = os.path.join(out, name + '.onnx')
         torch.onnx.export(model, inputs[:1], path, opset_version=13, input_names=['input'], output_names=['scores'],
