@@ -38,6 +38,9 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "The ONNX model.")
     Path model;
 
+    @picocli.CommandLine.Mixin
+    InputOptions input;
+
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source;
 
@@ -88,7 +91,7 @@ final class ExplainCommand implements Callable<Integer> {
         Method solver = Method.parse(method);
         Palette colours = Arguments.palette(palette);
         Arguments.zoom(zoom);
-        Network network = Models.load(model, spec.commandLine().getErr());
+        Network network = input.adapt(Models.load(model, input.output, spec.commandLine().getErr()), 1);
         List<Neuron> chosen = Neuron.parseAll(neurons, network);
         if (chunk < 1) {
             throw new IllegalArgumentException("--chunk must be at least 1, got " + chunk);

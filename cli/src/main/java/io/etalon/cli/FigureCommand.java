@@ -26,6 +26,9 @@ final class FigureCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "The ONNX model.")
     Path model;
 
+    @picocli.CommandLine.Mixin
+    InputOptions input;
+
     @Option(names = "--images", required = true, description = "An IDX image file.")
     Path images;
 
@@ -59,7 +62,7 @@ final class FigureCommand implements Callable<Integer> {
         if (!out.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".png")) {
             throw new IllegalArgumentException("--out must name a .png file, got " + out);
         }
-        Network network = Models.load(model, spec.commandLine().getErr());
+        Network network = input.adapt(Models.load(model, input.output, spec.commandLine().getErr()), 1);
         ImageSet set = Inputs.idx(images, network);
         int[] labelValues = labels == null ? null : Inputs.labels(labels, set.count());
         int[] chosen;

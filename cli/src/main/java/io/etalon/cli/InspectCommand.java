@@ -24,12 +24,15 @@ final class InspectCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "The ONNX model.")
     Path file;
 
+    @picocli.CommandLine.Option(names = "--output", description = "The graph output to inspect, for models with several.")
+    String output;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         LoadedModel model;
         try {
-            model = OnnxModels.load(file);
+            model = OnnxModels.load(file, output);
         } catch (UnsupportedOpException e) {
             out.println("piecewise linear: no");
             throw e;

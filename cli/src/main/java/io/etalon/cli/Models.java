@@ -14,7 +14,11 @@ final class Models {
     }
 
     static Network load(Path file, PrintWriter err) throws IOException {
-        LoadedModel model = OnnxModels.load(file);
+        return load(file, null, err);
+    }
+
+    static Network load(Path file, String output, PrintWriter err) throws IOException {
+        LoadedModel model = OnnxModels.load(file, output);
         for (String note : model.notes()) {
             err.println("etalon: note: " + note);
         }

@@ -133,6 +133,43 @@ class CliEndToEndTest {
     }
 
     @Test
+    void normalisationAndGreyToRgbAreFoldedIntoTheEtalon() throws Exception {
+        // a three-channel model that expects 0..255 pixels normalised per channel
+        io.etalon.graph.LeNet.Chain chain = new io.etalon.graph.LeNet.Chain(io.etalon.tensor.Shape.of(3, 8, 8));
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        chain.add("conv", io.etalon.op.Conv2d.of(chain.shape(), tensor(random, 4, 3, 3, 3), tensor(random, 4), 1));
+        chain.add("relu", new io.etalon.op.Relu(chain.shape()));
+        chain.add("flatten", new io.etalon.op.Flatten(chain.shape()));
+        chain.add("fc", new io.etalon.op.Dense(chain.shape(), tensor(random, 3, 256), tensor(random, 3)));
+        Path model = folder.resolve("rgb.onnx");
+        io.etalon.onnx.OnnxModels.save(chain.build(), model);
+        float[] grey = new float[64];
+        for (int i = 0; i < 64; i++) {
+            grey[i] = (i % 7) / 7f;
+        }
+        Path png = folder.resolve("grey.png");
+        Images.writePng(Images.grey(grey, 8, 8, 1), png);
+        Path out = folder.resolve("rgb-out");
+        CliRun run = CliRun.of("explain", "--model", model.toString(), "--png", png.toString(), "--pixel-scale", "255",
+                "--mean", "120,110,100", "--std", "60,50,40", "--out", out.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode summary = JSON.readTree(out.resolve("0/summary.json").toFile());
+        assertThat(summary.get("maxRelativeResidual").asDouble()).isLessThan(1e-5);
+        assertThat(Npy.read(out.resolve("0/etalons.npy")).shape()).containsExactly(3, 1, 8, 8);
+        assertThat(CliRun.of("explain", "--model", model.toString(), "--png", png.toString(), "--mean", "1,2",
+                "--out", out.toString()).err()).contains("--mean has 2 values");
+    }
+
+    private static io.etalon.tensor.Tensor tensor(java.util.SplittableRandom random, int... dims) {
+        io.etalon.tensor.Shape shape = io.etalon.tensor.Shape.of(dims);
+        float[] values = new float[shape.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) (random.nextDouble() - 0.5);
+        }
+        return new io.etalon.tensor.Tensor(shape, values);
+    }
+
+    @Test
     void explainReadsPngImages() throws Exception {
         ImageSet images = Idx.readImages(Path.of(CliRun.testImages()));
         Path png = folder.resolve("digit.png");

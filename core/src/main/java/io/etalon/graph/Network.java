@@ -152,6 +152,35 @@ public final class Network {
         return new Network(inputShape, replaced);
     }
 
+    /**
+     * This network behind a chain of new first ops that take {@code inputShape}: for example a channel replication
+     * for grey images and a normalisation folded in as an affine step, so that etalons are reported on the pixels the
+     * user gives. The chain's last op must output this network's input shape.
+     *
+     * @param names a name per op, unique in the network
+     */
+    public Network withInputStages(Shape inputShape, List<String> names, List<Op> stages) {
+        if (stages.isEmpty()) {
+            return this;
+        }
+        List<Node> all = new ArrayList<>();
+        for (int k = 0; k < stages.size(); k++) {
+            int inputs = stages.get(k).inputShapes().size();
+            int[] sources = new int[inputs];
+            java.util.Arrays.fill(sources, k - 1);
+            all.add(new Node(names.get(k), stages.get(k), sources));
+        }
+        int shift = stages.size();
+        for (Node node : nodes) {
+            int[] sources = node.inputs();
+            for (int i = 0; i < sources.length; i++) {
+                sources[i] = sources[i] == INPUT ? shift - 1 : sources[i] + shift;
+            }
+            all.add(new Node(node.name(), node.op(), sources));
+        }
+        return new Network(inputShape, all);
+    }
+
     /** The same network with every bias set to zero: the frozen network of the paper's Algorithm 1. */
     public Network withoutBiases() {
         return withOps(nodes.stream().map(node -> node.op().withoutBias()).toList());

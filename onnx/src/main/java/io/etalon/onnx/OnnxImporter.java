@@ -59,9 +59,15 @@ final class OnnxImporter {
     private static final long BATCH = Long.MIN_VALUE;
     private Shape inputShape;
     private final long opset;
+    /** The model's own folder, the only place external weight files are read from; null for in-memory models. */
+    private final java.nio.file.Path folder;
+    /** The graph output to explain; null for the first. */
+    private final String outputName;
 
-    OnnxImporter(String file, ModelProto model) {
+    OnnxImporter(String file, ModelProto model, java.nio.file.Path folder, String outputName) {
         this.file = file;
+        this.folder = folder;
+        this.outputName = outputName;
         if (!model.hasGraph() || model.getGraph().getNodeCount() == 0) {
             throw new ModelFormatException(file + ": the model has no graph nodes; is it an ONNX model file?");
         }
@@ -80,15 +86,26 @@ final class OnnxImporter {
             constants.put(initializer.getName(), initializer);
         }
         readInput();
-        List<NodeProto> ordered = topologicalOrder();
-        String output = graph.getOutputCount() == 0 ? null : graph.getOutput(0).getName();
-        if (output == null) {
+        if (graph.getOutputCount() == 0) {
             throw new ModelFormatException(file + ": the graph declares no output");
         }
-        for (int k = 0; k < ordered.size(); k++) {
-            NodeProto node = ordered.get(k);
-            boolean last = k == ordered.size() - 1;
-            importNode(node, last);
+        String output = graph.getOutput(0).getName();
+        if (outputName != null) {
+            List<String> names = graph.getOutputList().stream().map(ValueInfoProto::getName).toList();
+            if (!names.contains(outputName)) {
+                throw new ModelFormatException(file + ": the graph has no output named '" + outputName + "'; its outputs are "
+                        + String.join(", ", names));
+            }
+            output = outputName;
+        } else if (graph.getOutputCount() > 1) {
+            notes.add("the graph has " + graph.getOutputCount() + " outputs; explaining the first, '" + output
+                    + "' (choose another with --output)");
+        }
+        Set<String> needed = ancestors(output);
+        for (NodeProto node : topologicalOrder()) {
+            if (node.getOutputList().stream().anyMatch(needed::contains)) {
+                importNode(node, node.getOutputList().contains(output));
+            }
         }
         Integer producer = producers.get(output);
         if (producer == null || producer == Network.INPUT) {
@@ -137,6 +154,29 @@ final class OnnxImporter {
         }
         inputShape = Shape.of(shape);
         producers.put(input.getName(), Network.INPUT);
+    }
+
+    /** Names of every tensor the chosen output depends on, itself included. */
+    private Set<String> ancestors(String output) {
+        Map<String, NodeProto> producerOf = new HashMap<>();
+        for (NodeProto node : graph.getNodeList()) {
+            for (String name : node.getOutputList()) {
+                producerOf.put(name, node);
+            }
+        }
+        Set<String> needed = new HashSet<>();
+        Deque<String> pending = new ArrayDeque<>(List.of(output));
+        while (!pending.isEmpty()) {
+            String tensor = pending.removeFirst();
+            if (!needed.add(tensor)) {
+                continue;
+            }
+            NodeProto node = producerOf.get(tensor);
+            if (node != null) {
+                pending.addAll(node.getInputList());
+            }
+        }
+        return needed;
     }
 
     /** Kahn's algorithm over tensor names: exporters do not always list nodes in order. */
@@ -780,10 +820,77 @@ final class OnnxImporter {
                     + "', which is not an initializer or constant; re-export the model with its weights");
         }
         if (proto.hasDataLocation() && proto.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
-            throw new UnsupportedOpException(file + ": weight '" + tensor + "' is stored in an external file; "
-                    + "re-export with the weights inside the model");
+            proto = external(proto, node);
+            constants.put(tensor, proto);
         }
         return proto;
+    }
+
+    /**
+     * Reads the bytes of a weight stored in a file beside the model (ONNX external data). Only files inside the
+     * model's own folder are read: absolute paths and {@code ..} are refused.
+     */
+    private TensorProto external(TensorProto proto, String node) {
+        String location = null;
+        long offset = 0;
+        long length = -1;
+        for (var entry : proto.getExternalDataList()) {
+            switch (entry.getKey()) {
+                case "location" -> location = entry.getValue();
+                case "offset" -> offset = parseLong(entry.getValue(), proto, node);
+                case "length" -> length = parseLong(entry.getValue(), proto, node);
+                default -> { }
+            }
+        }
+        if (folder == null) {
+            throw new UnsupportedOpException(file + ": weight '" + proto.getName() + "' is stored in an external file,"
+                    + " which an in-memory model cannot read");
+        }
+        if (location == null || location.isEmpty()) {
+            throw new ModelFormatException(file + ": weight '" + proto.getName() + "' is external but names no file");
+        }
+        java.nio.file.Path relative = java.nio.file.Path.of(location).normalize();
+        java.nio.file.Path resolved = folder.resolve(relative).normalize();
+        if (relative.isAbsolute() || relative.startsWith("..") || !resolved.startsWith(folder.normalize())) {
+            throw new ModelFormatException(file + ": weight '" + proto.getName() + "' points to '" + location
+                    + "', outside the model's folder; external weight files must sit beside the model");
+        }
+        int[] dims = dims(proto, node);
+        long count = 1;
+        for (int d : dims) {
+            count *= d;
+        }
+        int width = proto.getDataType() == TensorProto.DataType.DOUBLE.getNumber()
+                || proto.getDataType() == TensorProto.DataType.INT64.getNumber() ? 8 : 4;
+        long bytes = length >= 0 ? length : count * width;
+        if (bytes != count * width) {
+            throw new ModelFormatException(file + ": weight '" + proto.getName() + "' declares " + bytes
+                    + " external bytes for " + count + " values");
+        }
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(resolved)) {
+            if (offset < 0 || offset + bytes > channel.size()) {
+                throw new ModelFormatException(file + ": weight '" + proto.getName() + "' needs bytes " + offset + ".."
+                        + (offset + bytes) + " of '" + location + "', which has " + channel.size());
+            }
+            ByteBuffer buffer = ByteBuffer.allocate((int) bytes);
+            channel.read(buffer, offset);
+            return proto.toBuilder().clearExternalData().clearDataLocation()
+                    .setRawData(com.google.protobuf.ByteString.copyFrom(buffer.flip())).build();
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new ModelFormatException(file + ": weight '" + proto.getName() + "' is stored in '" + location
+                    + "', which is missing from the model's folder");
+        } catch (java.io.IOException e) {
+            throw new ModelFormatException(file + ": cannot read external weight file '" + location + "': " + e.getMessage());
+        }
+    }
+
+    private long parseLong(String text, TensorProto proto, String node) {
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw new ModelFormatException(file + ": weight '" + proto.getName() + "' of node '" + node
+                    + "' has external-data field '" + text + "', not a number");
+        }
     }
 
     private int[] dims(TensorProto proto, String node) {

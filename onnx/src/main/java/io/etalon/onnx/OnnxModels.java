@@ -34,6 +34,15 @@ public final class OnnxModels {
      * @throws UnsupportedOpException  if the model uses an op that is not piecewise linear or not supported
      */
     public static LoadedModel load(Path file) throws IOException {
+        return load(file, null);
+    }
+
+    /**
+     * Reads an ONNX model and explains the graph output named {@code output} (null: the first output).
+     *
+     * @throws ModelFormatException if there is no such output, or as {@link #load(Path)}
+     */
+    public static LoadedModel load(Path file, String output) throws IOException {
         if (!Files.exists(file)) {
             throw new NoSuchFileException(file + ": no such model file");
         }
@@ -53,12 +62,12 @@ public final class OnnxModels {
             throw new ModelFormatException(file + ": not a valid ONNX model (" + firstLine(e.getMessage())
                     + "); check that the file is complete and was written by an ONNX exporter");
         }
-        return read(file.toString(), model);
+        return new OnnxImporter(file.toString(), model, file.toAbsolutePath().getParent(), output).read();
     }
 
     /** Imports an already parsed model; {@code name} stands for the file in messages. */
     static LoadedModel read(String name, ModelProto model) {
-        return new OnnxImporter(name, model).read();
+        return new OnnxImporter(name, model, null, null).read();
     }
 
     /** Writes a network as ONNX (opset 13) through a temporary file that is then moved into place. */

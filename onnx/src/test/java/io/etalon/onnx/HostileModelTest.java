@@ -80,18 +80,42 @@ class HostileModelTest {
     }
 
     @Test
-    void externalWeightFilesAreRefusedByName() throws Exception {
+    void externalWeightFilesAreReadOnlyFromTheModelsFolder() throws Exception {
         ModelProto model = ModelProto.parseFrom(Files.readAllBytes(SHIPPED));
-        for (String location : new String[] {"weights.bin", "../../etc/passwd"}) {
+        TensorProto weight = model.getGraph().getInitializer(0);
+        Files.write(folder.resolve("weights.bin"), weight.getRawData().toByteArray());
+        for (String location : new String[] {"weights.bin", "absent.bin", "../../etc/passwd", "/etc/passwd"}) {
             ModelProto.Builder builder = model.toBuilder();
-            TensorProto weight = builder.getGraph().getInitializer(0);
             builder.getGraphBuilder().setInitializer(0, weight.toBuilder().clearRawData()
                     .setDataLocation(TensorProto.DataLocation.EXTERNAL)
                     .addExternalData(StringStringEntryProto.newBuilder().setKey("location").setValue(location)));
             Path file = Files.write(folder.resolve("external.onnx"), builder.build().toByteArray());
-            assertThatThrownBy(() -> OnnxModels.load(file)).isInstanceOf(UnsupportedOpException.class)
-                    .hasMessageContaining("external file");
+            if (location.equals("weights.bin")) {
+                var network = OnnxModels.load(file).network();
+                var shipped = OnnxModels.load(SHIPPED).network();
+                float[] x = new float[784];
+                x[300] = 1f;
+                assertThat(network.forward(x, 1).output(0)).containsExactly(shipped.forward(x, 1).output(0));
+            } else {
+                assertThatThrownBy(() -> OnnxModels.load(file)).as(location).isInstanceOf(ModelFormatException.class)
+                        .hasMessageContaining(location.equals("absent.bin") ? "missing" : "outside the model's folder");
+            }
         }
+    }
+
+    @Test
+    void aModelWithSeveralOutputsExplainsTheChosenOne() throws Exception {
+        ModelProto model = ModelProto.parseFrom(Files.readAllBytes(SHIPPED));
+        ModelProto.Builder builder = model.toBuilder();
+        builder.getGraphBuilder().addOutput(model.getGraph().getOutput(0).toBuilder().setName("fc1").clearType());
+        Path file = Files.write(folder.resolve("two-outputs.onnx"), builder.build().toByteArray());
+        LoadedModel first = OnnxModels.load(file);
+        assertThat(first.network().names()).endsWith("fc3");
+        assertThat(first.notes()).singleElement().asString().contains("2 outputs");
+        LoadedModel hidden = OnnxModels.load(file, "fc1");
+        assertThat(hidden.network().names()).endsWith("fc1").hasSize(8);
+        assertThatThrownBy(() -> OnnxModels.load(file, "nope")).isInstanceOf(ModelFormatException.class)
+                .hasMessageContaining("output, fc1");
     }
 
     @Test

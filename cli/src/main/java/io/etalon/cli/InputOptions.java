@@ -1,0 +1,80 @@
+package io.etalon.cli;
+
+import io.etalon.graph.Network;
+import io.etalon.op.ChannelAffine;
+import io.etalon.op.Concat;
+import io.etalon.op.Op;
+import io.etalon.tensor.Shape;
+import io.etalon.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/**
+ * How the user's pixels reach a model that expects something else: a pixel scale, a mean/std normalisation and
+ * grey images for three-channel models. Each is folded into the network as a first step, so that etalons and
+ * {@code <W, X> + b} hold on the image the user gives and its pictures look right.
+ */
+final class InputOptions {
+
+    @Option(names = "--output", description = "The graph output to explain, for models with several (default: the first).")
+    String output;
+
+    @Option(names = "--pixel-scale", defaultValue = "1",
+            description = "What the model calls a white pixel: 1 (pixels in 0..1) or 255 (default: ${DEFAULT-VALUE}).")
+    double pixelScale;
+
+    @Option(names = "--mean", split = ",", description = "Per-channel mean the model subtracts, e.g. 0.485,0.456,0.406.")
+    List<Float> mean;
+
+    @Option(names = "--std", split = ",", description = "Per-channel standard deviation the model divides by.")
+    List<Float> std;
+
+    /** The network seen from the user's images of {@code imageChannels} channels. */
+    Network adapt(Network network, int imageChannels) {
+        Shape modelInput = network.inputShape();
+        if (!(pixelScale > 0)) {
+            throw new IllegalArgumentException("--pixel-scale must be positive, got " + pixelScale);
+        }
+        List<String> names = new ArrayList<>();
+        List<Op> stages = new ArrayList<>();
+        Shape current = modelInput;
+        if (modelInput.rank() == 3 && imageChannels == 1 && modelInput.dim(0) == 3) {
+            Shape grey = Shape.of(1, modelInput.dim(1), modelInput.dim(2));
+            names.add("input.grey-to-rgb");
+            stages.add(new Concat(Collections.nCopies(3, grey)));
+            current = grey;
+        }
+        int channels = modelInput.dim(0);
+        float[] scale = new float[channels];
+        float[] shift = new float[channels];
+        boolean identity = pixelScale == 1;
+        for (int c = 0; c < channels; c++) {
+            float m = pick(mean, c, channels, 0f, "--mean");
+            float s = pick(std, c, channels, 1f, "--std");
+            if (s == 0) {
+                throw new IllegalArgumentException("--std must not contain 0");
+            }
+            scale[c] = (float) (pixelScale / s);
+            shift[c] = -m / s;
+            identity &= m == 0 && s == 1;
+        }
+        if (!identity) {
+            names.add("input.normalize");
+            stages.add(new ChannelAffine(modelInput, new Tensor(Shape.of(channels), scale), new Tensor(Shape.of(channels), shift)));
+        }
+        return network.withInputStages(current, names, stages);
+    }
+
+    private static float pick(List<Float> values, int c, int channels, float fallback, String option) {
+        if (values == null || values.isEmpty()) {
+            return fallback;
+        }
+        if (values.size() != 1 && values.size() != channels) {
+            throw new IllegalArgumentException(option + " has " + values.size() + " values; the model has " + channels
+                    + " channels, so give 1 or " + channels);
+        }
+        return values.get(values.size() == 1 ? 0 : c);
+    }
+}
