@@ -170,6 +170,21 @@ class CliEndToEndTest {
     }
 
     @Test
+    void regionReportsTheRadiusTiesAndFirstFlip() throws Exception {
+        Path json = folder.resolve("region.json");
+        CliRun run = CliRun.of("region", "--model", CliRun.model(), "--images", CliRun.testImages(), "--index", "4",
+                "--out", json.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("radius (L2)").contains("tied faces").contains("first flip");
+        JsonNode report = JSON.readTree(json.toFile());
+        // MNIST digits sit on faces: flat backgrounds tie in the pools
+        assertThat(report.get("tiedFaces").asInt()).isPositive();
+        assertThat(report.get("radiusL2").asDouble()).isZero();
+        assertThat(report.get("faceRadiusL2").asDouble()).isPositive();
+        assertThat(folder.resolve("region-direction.png")).isRegularFile();
+    }
+
+    @Test
     void explainReadsPngImages() throws Exception {
         ImageSet images = Idx.readImages(Path.of(CliRun.testImages()));
         Path png = folder.resolve("digit.png");

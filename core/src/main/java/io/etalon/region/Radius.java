@@ -1,0 +1,192 @@
+package io.etalon.region;
+
+import io.etalon.graph.Network;
+import io.etalon.graph.Trace;
+import io.etalon.op.Clip;
+import io.etalon.op.LeakyRelu;
+import io.etalon.op.MaxPool2d;
+import io.etalon.op.Op;
+import io.etalon.op.Relu;
+import io.etalon.tensor.Floats;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The exact radius of an input's linear region (DESIGN.md section 2, "Region geometry").
+ *
+ * <p>Inside the region every decision is an affine function of the input: a ReLU's pre-activation {@code z_j}
+ * with gradient {@code w_j}, a pool winner's lead over each rival {@code v_a - v_b} with gradient
+ * {@code w_a - w_b}. The region is the polytope where all keep their sign, so the largest L2 ball around X has
+ * radius {@code min_j margin_j / ||grad_j||_2} (L-infinity: the 1-norm), and the minimising face is the first
+ * decision to flip. All gradients come from one forward-mode pass: the m coordinate images pushed through the
+ * frozen linear map give every neuron's etalon at once.
+ */
+public final class Radius {
+
+    private static final int NEAREST = 5;
+
+    private Radius() {
+    }
+
+    /**
+     * Measures the region of one input.
+     *
+     * @param image not modified; one sample of the network's input shape
+     */
+    public static RegionReport of(Network network, float[] image) {
+        Trace trace = network.forward(image, 1);
+        int pixels = network.inputShape().size();
+        float[] identity = new float[pixels * pixels];
+        for (int t = 0; t < pixels; t++) {
+            identity[t * pixels + t] = 1f;
+        }
+        float[][] tangents = network.frozen(trace, identity, pixels, pixels, false);
+        List<Constraint> constraints = new ArrayList<>();
+        List<float[]> gradients = new ArrayList<>();
+        for (int k = 0; k < network.size(); k++) {
+            Network.Node node = network.node(k);
+            Op op = node.op();
+            if (!op.hasSwitches()) {
+                continue;
+            }
+            int source = node.inputs()[0];
+            int size = network.shapeOf(source).size();
+            float[] value = source == Network.INPUT ? image : trace.output(source, 0);
+            float[] tangent = source == Network.INPUT ? identity : tangents[source];
+            if (op instanceof Relu || op instanceof LeakyRelu) {
+                for (int j = 0; j < size; j++) {
+                    add(constraints, gradients, node.name(), j, -1, Math.abs(value[j]), column(tangent, size, j, -1, pixels),
+                            value[j] > 0 ? -1 : 1);
+                }
+            } else if (op instanceof Clip clip) {
+                for (int j = 0; j < size; j++) {
+                    float z = value[j];
+                    double toMin = Math.abs(z - clip.min());
+                    double toMax = Math.abs(z - clip.max());
+                    double margin = Math.min(toMin, toMax);
+                    if (Double.isFinite(margin)) {
+                        float bound = toMax <= toMin ? clip.max() : clip.min();
+                        add(constraints, gradients, node.name(), j, -1, margin, column(tangent, size, j, -1, pixels),
+                                z < bound ? 1 : -1);
+                    }
+                }
+            } else if (op instanceof MaxPool2d pool) {
+                addPoolConstraints(constraints, gradients, node.name(), pool, trace.switches(k).sampleStates(0), value,
+                        tangent, size, pixels);
+            }
+        }
+        return report(network, trace, tangents, constraints, gradients, pixels);
+    }
+
+    /** Winner-beats-rival faces of every pool window. */
+    private static void addPoolConstraints(List<Constraint> constraints, List<float[]> gradients, String layer,
+                                           MaxPool2d pool, int[] winners, float[] value, float[] tangent, int size,
+                                           int pixels) {
+        int[] kernel = pool.kernel();
+        int[] stride = pool.stride();
+        int[] pads = pool.pads();
+        var in = pool.inputShapes().get(0);
+        var out = pool.outputShape();
+        for (int c = 0; c < out.dim(0); c++) {
+            for (int y = 0; y < out.dim(1); y++) {
+                for (int x = 0; x < out.dim(2); x++) {
+                    int window = (c * out.dim(1) + y) * out.dim(2) + x;
+                    int winner = winners[window];
+                    for (int i = 0; i < kernel[0]; i++) {
+                        for (int j = 0; j < kernel[1]; j++) {
+                            int h = y * stride[0] - pads[0] + i;
+                            int w = x * stride[1] - pads[1] + j;
+                            if (h < 0 || h >= in.dim(1) || w < 0 || w >= in.dim(2)) {
+                                continue;
+                            }
+                            int rival = (c * in.dim(1) + h) * in.dim(2) + w;
+                            if (rival == winner) {
+                                continue;
+                            }
+                            add(constraints, gradients, layer, window, rival, value[winner] - value[rival],
+                                    column(tangent, size, winner, rival, pixels), -1);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Column {@code j} of a (pixels, size) tangent matrix, minus column {@code minus} when that is not -1. */
+    private static float[] column(float[] tangent, int size, int j, int minus, int pixels) {
+        float[] gradient = new float[pixels];
+        for (int t = 0; t < pixels; t++) {
+            gradient[t] = tangent[t * size + j] - (minus < 0 ? 0f : tangent[t * size + minus]);
+        }
+        return gradient;
+    }
+
+    /**
+     * @param sign +1 if moving along the gradient reaches the face, -1 if moving against it
+     */
+    private static void add(List<Constraint> constraints, List<float[]> gradients, String layer, int index, int rival,
+                            double margin, float[] gradient, int sign) {
+        double l2 = Math.sqrt(Floats.dotDouble(gradient, 0, gradient, 0, gradient.length));
+        double l1 = 0;
+        for (float g : gradient) {
+            l1 += Math.abs(g);
+        }
+        if (l2 == 0) {
+            return; // this decision does not depend on the input inside the region: it never flips
+        }
+        constraints.add(new Constraint(layer, index, rival, margin, margin / l2, margin / l1));
+        float[] direction = new float[gradient.length];
+        for (int t = 0; t < gradient.length; t++) {
+            direction[t] = (float) (sign * gradient[t] / l2);
+        }
+        gradients.add(direction);
+    }
+
+    private static RegionReport report(Network network, Trace trace, float[][] tangents, List<Constraint> constraints,
+                                       List<float[]> directions, int pixels) {
+        double radiusL2 = Double.POSITIVE_INFINITY;
+        double radiusLinf = Double.POSITIVE_INFINITY;
+        double faceL2 = Double.POSITIVE_INFINITY;
+        double faceLinf = Double.POSITIVE_INFINITY;
+        int tied = 0;
+        int first = -1;
+        for (int i = 0; i < constraints.size(); i++) {
+            Constraint constraint = constraints.get(i);
+            radiusL2 = Math.min(radiusL2, constraint.distanceL2());
+            radiusLinf = Math.min(radiusLinf, constraint.distanceLinf());
+            if (constraint.tied()) {
+                tied++;
+                continue;
+            }
+            if (constraint.distanceL2() < faceL2) {
+                faceL2 = constraint.distanceL2();
+                first = i;
+            }
+            faceLinf = Math.min(faceLinf, constraint.distanceLinf());
+        }
+        List<Constraint> nearest = constraints.stream().filter(c -> !c.tied())
+                .sorted(Comparator.comparingDouble(Constraint::distanceL2)).limit(NEAREST).toList();
+        // decision boundary: scores are affine in the region; class k wins while s_k - s_c > 0 for every c
+        int outputNode = network.outputIndex();
+        float[] scores = trace.output(0);
+        int classes = scores.length;
+        int predicted = Floats.argmax(scores, 0, classes);
+        double decision = Double.POSITIVE_INFINITY;
+        int rival = -1;
+        for (int c = 0; c < classes; c++) {
+            if (c == predicted) {
+                continue;
+            }
+            float[] difference = column(tangents[outputNode], classes, predicted, c, pixels);
+            double norm = Math.sqrt(Floats.dotDouble(difference, 0, difference, 0, pixels));
+            double distance = norm == 0 ? Double.POSITIVE_INFINITY : (scores[predicted] - scores[c]) / norm;
+            if (distance < decision) {
+                decision = distance;
+                rival = c;
+            }
+        }
+        return new RegionReport(radiusL2, radiusLinf, tied, faceL2, faceLinf, first < 0 ? null : constraints.get(first),
+                first < 0 ? null : directions.get(first), decision, rival, nearest, constraints.size());
+    }
+}
