@@ -1,0 +1,89 @@
+package io.etalon.cli;
+
+import io.etalon.cli.web.EtalonApi;
+import io.etalon.cli.web.EtalonServer;
+import io.etalon.data.Idx;
+import io.etalon.data.ImageSet;
+import io.etalon.graph.Network;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Serves the page where a user draws a digit and watches its etalons, on this machine only unless asked. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Serve a local web page: draw a digit and watch its etalons (and a JSON API).")
+final class ServeCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", description = "The ONNX model (default: the shipped LeNet).")
+    Path model;
+
+    @Option(names = "--port", defaultValue = "8080", description = "Port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    int port;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}, this machine only).")
+    String host;
+
+    @Option(names = "--threads", defaultValue = "4", description = "Request threads (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Override
+    public Integer call() throws Exception {
+        Path file = model == null ? Home.existing(Home.model(), "shipped model") : model;
+        Network network = Models.load(file, spec.commandLine().getErr());
+        EtalonApi api = new EtalonApi(network, file.getFileName().toString());
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("--port must be between 0 and 65535, got " + port);
+        }
+        try (EtalonServer server = new EtalonServer(api, samples(network), host, port, Arguments.threads(threads))) {
+            spec.commandLine().getOut().printf("Etalon is serving %s on http://%s:%d/ (Ctrl-C stops it)%n",
+                    file.getFileName(), host.contains(":") ? "[" + host + "]" : host, server.port());
+            spec.commandLine().getOut().flush();
+            CountDownLatch stop = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+            stop.await();
+        } catch (java.net.BindException e) {
+            throw new IllegalArgumentException("cannot listen on " + host + ":" + port + " (" + e.getMessage()
+                    + "); choose another --port");
+        }
+        return 0;
+    }
+
+    /** One held-out digit per class from the shipped data, when it fits the model. */
+    static Map<String, Object> samples(Network network) {
+        Map<String, Object> samples = new LinkedHashMap<>();
+        List<float[]> images = new ArrayList<>();
+        List<Integer> labels = new ArrayList<>();
+        Path data = Home.mnist();
+        try {
+            if (Files.exists(Home.testImages(data)) && Files.exists(Home.testLabels(data))) {
+                ImageSet test = Idx.readImages(Home.testImages(data));
+                int[] all = Idx.readLabels(Home.testLabels(data));
+                if (test.shape().equals(network.inputShape())) {
+                    for (int index : Figure.firstOfEachClass(all, 10)) {
+                        images.add(test.image(index));
+                        labels.add(all[index]);
+                    }
+                }
+            }
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            images.clear();
+            labels.clear();
+        }
+        samples.put("images", images);
+        samples.put("labels", labels);
+        return samples;
+    }
+}
