@@ -185,6 +185,19 @@ class CliEndToEndTest {
     }
 
     @Test
+    void pathListsTheRegionsBetweenTwoDigits() throws Exception {
+        Path json = folder.resolve("path.json");
+        CliRun run = CliRun.of("path", "--model", CliRun.model(), "--images", CliRun.testImages(), "--from", "3",
+                "--to", "2", "--out", json.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("linear regions between image 3 and image 2");
+        JsonNode regions = JSON.readTree(json.toFile()).get("regions");
+        assertThat(regions.size()).isGreaterThan(100);
+        assertThat(regions.get(0).get("start").asDouble()).isZero();
+        assertThat(regions.get(regions.size() - 1).get("end").asDouble()).isEqualTo(1.0);
+    }
+
+    @Test
     void explainReadsPngImages() throws Exception {
         ImageSet images = Idx.readImages(Path.of(CliRun.testImages()));
         Path png = folder.resolve("digit.png");

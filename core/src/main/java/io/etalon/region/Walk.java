@@ -1,0 +1,176 @@
+package io.etalon.region;
+
+import io.etalon.etalon.Neuron;
+import io.etalon.etalon.ReverseMode;
+import io.etalon.graph.Network;
+import io.etalon.graph.Trace;
+import io.etalon.op.Clip;
+import io.etalon.op.LeakyRelu;
+import io.etalon.op.MaxPool2d;
+import io.etalon.op.Op;
+import io.etalon.op.Relu;
+import io.etalon.tensor.Floats;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The exact sequence of linear regions crossed on the straight path {@code X(t) = A + t (B - A)}, {@code t in [0,1]}.
+ *
+ * <p>Inside a region every decision value is affine in t: {@code z(t0 + s) = z(t0) + s z'}, where z' comes from one
+ * frozen linear pass of the direction {@code B - A} (a JVP). The next breakpoint is the smallest s at which any ReLU
+ * pre-activation or pool lead crosses zero, so each region costs one forward pass and one JVP.
+ */
+public final class Walk {
+
+    /** One region on the path. */
+    public record Segment(double start, double end, int predicted, int patternHash, String flipAtEnd,
+                          double etalonChange) {
+    }
+
+    /** How far past a breakpoint the next region is probed, in units of t. */
+    static final double STEP = 1e-6;
+    private static final int MAX_SEGMENTS = 100_000;
+
+    private Walk() {
+    }
+
+    /**
+     * Walks from {@code a} to {@code b}.
+     *
+     * @return the regions in order; {@code etalonChange} is the relative L2 change of the predicted class's etalon from
+     *         the previous region (0 for the first)
+     */
+    public static List<Segment> between(Network network, float[] a, float[] b) {
+        int pixels = network.inputShape().size();
+        if (a.length != pixels || b.length != pixels) {
+            throw new IllegalArgumentException("both ends must have " + pixels + " pixels");
+        }
+        float[] direction = new float[pixels];
+        for (int i = 0; i < pixels; i++) {
+            direction[i] = b[i] - a[i];
+        }
+        List<Segment> segments = new ArrayList<>();
+        ReverseMode reverse = new ReverseMode();
+        List<Neuron> outputs = Neuron.parse("output", network);
+        float[] previousEtalon = null;
+        double t = 0;
+        while (t < 1 && segments.size() < MAX_SEGMENTS) {
+            double probe = Math.min(1, t + STEP);
+            float[] x = at(a, direction, probe);
+            Trace trace = network.forward(x, 1);
+            float[][] slopes = network.frozen(trace, direction, 1, 1, false);
+            Crossing next = nextCrossing(network, trace, slopes, x, direction);
+            double end = Math.min(1, probe + next.distance);
+            float[] scores = trace.output(0);
+            int predicted = Floats.argmax(scores, 0, scores.length);
+            float[] etalon = reverse.solve(network, trace, List.of(outputs.get(predicted))).get(0).weights();
+            double change = previousEtalon == null ? 0 : relativeChange(previousEtalon, etalon);
+            segments.add(new Segment(t, end, predicted, trace.pattern(0).hashCode(), end < 1 ? next.decision : null, change));
+            previousEtalon = etalon;
+            t = end;
+        }
+        return segments;
+    }
+
+    private record Crossing(double distance, String decision) {
+    }
+
+    /** The smallest positive s at which a decision of the trace's region changes along the direction. */
+    private static Crossing nextCrossing(Network network, Trace trace, float[][] slopes, float[] x, float[] direction) {
+        double best = Double.POSITIVE_INFINITY;
+        String decision = null;
+        for (int k = 0; k < network.size(); k++) {
+            Network.Node node = network.node(k);
+            Op op = node.op();
+            if (!op.hasSwitches()) {
+                continue;
+            }
+            int source = node.inputs()[0];
+            float[] value = source == Network.INPUT ? x : trace.output(source, 0);
+            float[] slope = source == Network.INPUT ? direction : slopes[source];
+            if (op instanceof Relu || op instanceof LeakyRelu) {
+                for (int j = 0; j < value.length; j++) {
+                    double s = crossing(value[j], slope[j]);
+                    if (s < best) {
+                        best = s;
+                        decision = node.name() + ":" + j;
+                    }
+                }
+            } else if (op instanceof Clip clip) {
+                for (int j = 0; j < value.length; j++) {
+                    double s = Math.min(crossing(value[j] - clip.min(), slope[j]), crossing(value[j] - clip.max(), slope[j]));
+                    if (s < best) {
+                        best = s;
+                        decision = node.name() + ":" + j;
+                    }
+                }
+            } else if (op instanceof MaxPool2d pool) {
+                int[] winners = trace.switches(k).sampleStates(0);
+                int[] kernel = pool.kernel();
+                int[] stride = pool.stride();
+                int[] pads = pool.pads();
+                var in = pool.inputShapes().get(0);
+                var out = pool.outputShape();
+                for (int c = 0; c < out.dim(0); c++) {
+                    for (int y = 0; y < out.dim(1); y++) {
+                        for (int w = 0; w < out.dim(2); w++) {
+                            int window = (c * out.dim(1) + y) * out.dim(2) + w;
+                            int winner = winners[window];
+                            for (int i = 0; i < kernel[0]; i++) {
+                                for (int j = 0; j < kernel[1]; j++) {
+                                    int h = y * stride[0] - pads[0] + i;
+                                    int v = w * stride[1] - pads[1] + j;
+                                    if (h < 0 || h >= in.dim(1) || v < 0 || v >= in.dim(2)) {
+                                        continue;
+                                    }
+                                    int rival = (c * in.dim(1) + h) * in.dim(2) + v;
+                                    if (rival == winner) {
+                                        continue;
+                                    }
+                                    double lead = value[winner] - value[rival];
+                                    double rate = (double) slope[winner] - slope[rival];
+                                    double s = rate < 0 ? lead / -rate : Double.POSITIVE_INFINITY;
+                                    if (s < best) {
+                                        best = s;
+                                        decision = node.name() + ":" + window;
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return new Crossing(best, decision);
+    }
+
+    /** Distance along the path until {@code z + s * rate} changes sign; infinity if never. */
+    private static double crossing(double z, double rate) {
+        if (z > 0 && rate < 0) {
+            return z / -rate;
+        }
+        if (z <= 0 && rate > 0) {
+            return -z / rate;
+        }
+        return Double.POSITIVE_INFINITY;
+    }
+
+    static float[] at(float[] a, float[] direction, double t) {
+        float[] x = new float[a.length];
+        for (int i = 0; i < a.length; i++) {
+            x[i] = (float) (a[i] + t * direction[i]);
+        }
+        return x;
+    }
+
+    private static double relativeChange(float[] before, float[] after) {
+        double difference = 0;
+        double size = 0;
+        for (int i = 0; i < before.length; i++) {
+            difference += (double) (after[i] - before[i]) * (after[i] - before[i]);
+            size += (double) before[i] * before[i];
+        }
+        return size == 0 ? 0 : Math.sqrt(difference / size);
+    }
+
+}
