@@ -198,6 +198,22 @@ class CliEndToEndTest {
     }
 
     @Test
+    void censusCountsRegionsOfASmallDataSet() throws Exception {
+        ImageSet images = Idx.readImages(Path.of(CliRun.testImages()));
+        Path data = folder.resolve("small-mnist");
+        Idx.writeImages(data.resolve("train-images-idx3-ubyte.gz"), images.select(java.util.stream.IntStream.range(0, 60).toArray()));
+        // the test split repeats 5 training digits, which must land in the same regions
+        Idx.writeImages(data.resolve("test-images-idx3-ubyte.gz"), images.select(new int[] {0, 1, 2, 3, 4, 100, 101}));
+        Path json = folder.resolve("census.json");
+        CliRun run = CliRun.of("census", "--model", CliRun.model(), "--data", data.toString(), "--out", json.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode census = JSON.readTree(json.toFile());
+        assertThat(census.get("train").get("inputs").asInt()).isEqualTo(60);
+        assertThat(census.get("train").get("distinctPatterns").asInt()).isBetween(1, 60);
+        assertThat(census.get("testSharingARegionWithTraining").asInt()).isEqualTo(5);
+    }
+
+    @Test
     void explainReadsPngImages() throws Exception {
         ImageSet images = Idx.readImages(Path.of(CliRun.testImages()));
         Path png = folder.resolve("digit.png");

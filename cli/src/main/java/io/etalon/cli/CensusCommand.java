@@ -1,0 +1,132 @@
+package io.etalon.cli;
+
+import io.etalon.data.Idx;
+import io.etalon.data.ImageSet;
+import io.etalon.etalon.Etalon;
+import io.etalon.etalon.Explainer;
+import io.etalon.etalon.Explanation;
+import io.etalon.etalon.Method;
+import io.etalon.etalon.Neuron;
+import io.etalon.graph.Network;
+import io.etalon.pattern.Census;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** How many linear regions (etalon subgraphs) a model uses over a data set, streamed in chunks. */
+@Command(name = "census", mixinStandardHelpOptions = true,
+        description = "Count the distinct activation patterns and output etalons a model uses over a data set.")
+final class CensusCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", description = "The ONNX model (default: the shipped LeNet).")
+    Path model;
+
+    @Option(names = "--data", description = "Folder with {train,test}-images-idx3-ubyte.gz (default: the shipped MNIST).")
+    Path data;
+
+    @Option(names = "--threads", description = "Worker threads (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--out", description = "Write the census as JSON here.")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        Path file = model == null ? Home.existing(Home.model(), "shipped model") : model;
+        Network network = Models.load(file, spec.commandLine().getErr());
+        Path folder = data == null ? Home.mnist() : data;
+        int workers = threads == null ? Runtime.getRuntime().availableProcessors() : Arguments.threads(threads);
+        Explainer explainer = new Explainer(network, Method.AUTO.solver(), workers);
+        List<Neuron> outputs = Neuron.parse("output", network);
+        Census train = census(explainer, outputs, Home.existing(Home.trainImages(folder), "training images"), null);
+        int[] shared = new int[1];
+        Census test = census(explainer, outputs, Home.existing(Home.testImages(folder), "test images"), fingerprint -> {
+            if (train.contains(fingerprint)) {
+                shared[0]++;
+            }
+        });
+        PrintWriter stdout = spec.commandLine().getOut();
+        print(stdout, "training", train);
+        print(stdout, "test", test);
+        stdout.printf("test inputs in a region some training input also falls in: %d of %d%n", shared[0], test.inputs());
+        if (out != null) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("model", file.toString());
+            json.put("train", summary(train));
+            json.put("test", summary(test));
+            json.put("testSharingARegionWithTraining", shared[0]);
+            Json.write(out, json);
+            stdout.printf("wrote %s%n", out.toAbsolutePath().normalize());
+        }
+        return 0;
+    }
+
+    private Census census(Explainer explainer, List<Neuron> outputs, Path images, java.util.function.LongConsumer onEach)
+            throws java.io.IOException {
+        Network network = explainer.network();
+        try (Idx.ImageStream stream = Idx.streamImages(images)) {
+            Inputs.checkFits(stream.shape(), images.toString(), network);
+            Census census = null;
+            int chunk = 256;
+            try (Progress progress = new Progress("census " + images.getFileName(), stream.count())) {
+                for (int first = 0; first < stream.count(); first += chunk) {
+                    int[] indices = java.util.stream.IntStream.range(first, Math.min(stream.count(), first + chunk)).toArray();
+                    ImageSet set = stream.read(indices);
+                    int done = first;
+                    Explanation[] explanations = explainer.explainAll(set.pixels(), set.count(), outputs,
+                            finished -> progress.stepTo(done + finished));
+                    for (Explanation explanation : explanations) {
+                        if (census == null) {
+                            census = new Census(explanation.pattern().layers());
+                        }
+                        if (onEach != null) {
+                            onEach.accept(Census.wholeFingerprint(explanation.pattern()));
+                        }
+                        census.add(explanation.pattern(), etalonFingerprint(explanation));
+                    }
+                }
+            }
+            return census;
+        }
+    }
+
+    private static long etalonFingerprint(Explanation explanation) {
+        List<Etalon> etalons = explanation.etalons();
+        int size = etalons.get(0).shape().size();
+        float[] all = new float[etalons.size() * size];
+        for (int p = 0; p < etalons.size(); p++) {
+            System.arraycopy(etalons.get(p).weights(), 0, all, p * size, size);
+        }
+        return Census.fingerprint(all);
+    }
+
+    private static void print(PrintWriter out, String name, Census census) {
+        Map<Integer, Integer> groups = census.groupSizes();
+        int largest = groups.isEmpty() ? 0 : ((java.util.TreeMap<Integer, Integer>) groups).lastKey();
+        out.printf("%s: %d inputs fall in %d distinct linear regions and use %d distinct sets of output etalons; "
+                        + "%d regions hold one input, the largest holds %d%n", name, census.inputs(), census.distinctPatterns(),
+                census.distinctEtalons(), groups.getOrDefault(1, 0), largest);
+        out.printf("  distinct patterns per layer: %s%n", census.distinctPerLayer());
+    }
+
+    private static Map<String, Object> summary(Census census) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("inputs", census.inputs());
+        json.put("distinctPatterns", census.distinctPatterns());
+        json.put("distinctOutputEtalons", census.distinctEtalons());
+        json.put("distinctPerLayer", census.distinctPerLayer());
+        json.put("groupSizes", census.groupSizes());
+        json.put("growth", census.growth());
+        return json;
+    }
+}
