@@ -71,7 +71,7 @@ final class CensusCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Census census(Explainer explainer, List<Neuron> outputs, Path images, java.util.function.LongConsumer onEach)
+    static Census census(Explainer explainer, List<Neuron> outputs, Path images, java.util.function.LongConsumer onEach)
             throws java.io.IOException {
         Network network = explainer.network();
         try (Idx.ImageStream stream = Idx.streamImages(images)) {
@@ -119,7 +119,7 @@ final class CensusCommand implements Callable<Integer> {
         out.printf("  distinct patterns per layer: %s%n", census.distinctPerLayer());
     }
 
-    private static Map<String, Object> summary(Census census) {
+    static Map<String, Object> summary(Census census) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("inputs", census.inputs());
         json.put("distinctPatterns", census.distinctPatterns());

@@ -214,6 +214,30 @@ class CliEndToEndTest {
     }
 
     @Test
+    void studyWritesASelfContainedReportOnASubset() throws Exception {
+        ImageSet images = Idx.readImages(Path.of(CliRun.testImages()));
+        int[] labels = Idx.readLabels(Path.of(CliRun.testLabels()));
+        Path data = folder.resolve("subset");
+        int[] train = java.util.stream.IntStream.range(200, 300).toArray();
+        int[] test = java.util.stream.IntStream.range(0, 60).toArray();
+        Idx.writeImages(data.resolve("train-images-idx3-ubyte.gz"), images.select(train));
+        Idx.writeImages(data.resolve("test-images-idx3-ubyte.gz"), images.select(test));
+        Idx.writeLabels(data.resolve("test-labels-idx1-ubyte.gz"), java.util.Arrays.copyOf(labels, 60));
+        Path out = folder.resolve("study");
+        CliRun run = CliRun.of("study", "--model", CliRun.model(), "--data", data.toString(), "--regions", "3",
+                "--out", out.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        String html = Files.readString(out.resolve("report.html"));
+        assertThat(html).contains("Figure 11").contains("Voting").contains("Census").contains("Region geometry")
+                .contains("data:image/png;base64,").doesNotContain("src=\"http");
+        JsonNode report = JSON.readTree(out.resolve("report.json").toFile());
+        assertThat(report.get("voting")).hasSize(10);
+        assertThat(report.get("censusTrain").get("inputs").asInt()).isEqualTo(100);
+        assertThat(report.get("regionGeometry").get("digits").asInt()).isEqualTo(3);
+        assertThat(leftovers(out)).isEmpty();
+    }
+
+    @Test
     void explainReadsPngImages() throws Exception {
         ImageSet images = Idx.readImages(Path.of(CliRun.testImages()));
         Path png = folder.resolve("digit.png");

@@ -1,0 +1,339 @@
+package io.etalon.cli;
+
+import io.etalon.data.ImageSet;
+import io.etalon.etalon.Etalon;
+import io.etalon.etalon.Explainer;
+import io.etalon.etalon.Explanation;
+import io.etalon.etalon.Method;
+import io.etalon.etalon.Neuron;
+import io.etalon.graph.Network;
+import io.etalon.pattern.Census;
+import io.etalon.region.Radius;
+import io.etalon.region.RegionReport;
+import io.etalon.render.FigureGrid;
+import io.etalon.render.Palette;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The paper's analyses as a self-contained HTML report with a JSON of every number: Figure 11, voting by attention
+ * and ignoring, the etalon census, region geometry and hidden-neuron etalons. Streams the data in chunks.
+ */
+@Command(name = "study", mixinStandardHelpOptions = true,
+        description = "Write an HTML report of the paper's analyses: voting, census, region geometry, hidden etalons.")
+final class StudyCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", description = "The ONNX model (default: the shipped LeNet).")
+    Path model;
+
+    @Option(names = "--data", description = "Folder with MNIST-named IDX files (default: the shipped MNIST).")
+    Path data;
+
+    @Option(names = "--regions", defaultValue = "50", description = "Test digits whose region geometry is measured (default: ${DEFAULT-VALUE}).")
+    int regions;
+
+    @Option(names = "--threads", description = "Worker threads (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--out", required = true, description = "Output folder for report.html and report.json.")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        Path file = model == null ? Home.existing(Home.model(), "shipped model") : model;
+        Network network = Models.load(file, spec.commandLine().getErr());
+        Path folder = data == null ? Home.mnist() : data;
+        int workers = threads == null ? Runtime.getRuntime().availableProcessors() : Arguments.threads(threads);
+        if (network.inputShape().rank() != 3 || network.inputShape().dim(0) != 1) {
+            throw new IllegalArgumentException("study needs a model of grey images; this one takes " + network.inputShape());
+        }
+        int height = network.inputShape().dim(1);
+        int width = network.inputShape().dim(2);
+        int pixels = height * width;
+        Explainer explainer = new Explainer(network, Method.AUTO.solver(), workers);
+        List<Neuron> outputs = Neuron.parse("output", network);
+        int classes = outputs.size();
+        ImageSet test = Inputs.idx(Home.testImages(folder), network);
+        int[] labels = Inputs.labels(Home.testLabels(folder), test.count());
+        PrintWriter stdout = spec.commandLine().getOut();
+
+        // 1. voting: attention (positive contributions) and ignoring (negative ones) of each class's own etalon
+        double[][] meanEtalon = new double[classes][pixels];
+        double[][] meanContribution = new double[classes][pixels];
+        double[][] votes = new double[classes][6]; // attention, ignoring, bias, margin by attention, by ignoring, by bias
+        int[] count = new int[classes];
+        int correct = 0;
+        try (Progress progress = new Progress("voting", test.count())) {
+            for (int first = 0; first < test.count(); first += 256) {
+                int[] indices = java.util.stream.IntStream.range(first, Math.min(test.count(), first + 256)).toArray();
+                ImageSet chunk = test.select(indices);
+                int done = first;
+                Explanation[] explanations = explainer.explainAll(chunk.pixels(), chunk.count(), outputs,
+                        finished -> progress.stepTo(done + finished));
+                for (int k = 0; k < indices.length; k++) {
+                    int label = labels[indices[k]];
+                    if (label < 0 || label >= classes) {
+                        continue;
+                    }
+                    float[] x = chunk.image(k);
+                    Explanation explanation = explanations[k];
+                    correct += explanation.predicted() == label ? 1 : 0;
+                    Etalon own = explanation.etalons().get(label);
+                    double[] ownVotes = votes(own, x);
+                    int rival = strongestOther(explanation.scores(), label);
+                    double[] rivalVotes = votes(explanation.etalons().get(rival), x);
+                    count[label]++;
+                    for (int j = 0; j < pixels; j++) {
+                        meanEtalon[label][j] += own.weight(j);
+                        meanContribution[label][j] += own.weight(j) * x[j];
+                    }
+                    for (int v = 0; v < 3; v++) {
+                        votes[label][v] += ownVotes[v];
+                        votes[label][3 + v] += ownVotes[v] - rivalVotes[v];
+                    }
+                }
+            }
+        }
+        for (int c = 0; c < classes; c++) {
+            for (int j = 0; j < pixels; j++) {
+                meanEtalon[c][j] /= Math.max(1, count[c]);
+                meanContribution[c][j] /= Math.max(1, count[c]);
+            }
+            for (int v = 0; v < 6; v++) {
+                votes[c][v] /= Math.max(1, count[c]);
+            }
+        }
+        double accuracy = (double) correct / test.count();
+
+        // 2. census over the training split, and how many test digits share a training region
+        Census train = CensusCommand.census(explainer, outputs, Home.existing(Home.trainImages(folder), "training images"), null);
+        int[] shared = new int[1];
+        Census testCensus = CensusCommand.census(explainer, outputs, Home.testImages(folder), f -> {
+            if (train.contains(f)) {
+                shared[0]++;
+            }
+        });
+
+        // 3. region geometry of a sample of test digits
+        int sample = Math.min(Math.max(0, regions), test.count());
+        int onFace = 0;
+        List<Double> faceRadii = new ArrayList<>();
+        List<Double> decisionDistances = new ArrayList<>();
+        Map<String, Integer> firstFlipLayers = new TreeMap<>();
+        try (Progress progress = new Progress("regions", sample)) {
+            for (int i = 0; i < sample; i++) {
+                RegionReport report = Radius.of(network, test.image(i));
+                onFace += report.tiedConstraints() > 0 ? 1 : 0;
+                faceRadii.add(report.faceRadiusL2());
+                decisionDistances.add(report.decisionDistanceL2());
+                if (report.firstFlip() != null) {
+                    firstFlipLayers.merge(report.firstFlip().layer(), 1, Integer::sum);
+                }
+                progress.stepTo(i + 1);
+            }
+        }
+
+        // 4. pictures
+        Explainer figureExplainer = new Explainer(network, Method.AUTO.solver(), workers);
+        Figure.Result figure = Figure.draw(figureExplainer, test, labels, Figure.firstOfEachClass(labels, classes),
+                Palette.GREY, 3, "Figure 11: etalons of one held-out digit per class (rows) for each output neuron (columns)");
+        List<String> titles = outputs.stream().map(n -> String.valueOf(n.index())).toList();
+        String meanRow = Charts.dataUri(FigureGrid.draw("Mean etalon of each class's own output neuron, and mean contribution X (.) W",
+                titles, List.of(new FigureGrid.Row(new float[pixels], "etalon", toFloat(meanEtalon)),
+                        new FigureGrid.Row(new float[pixels], "X (.) W", toFloat(meanContribution))), height, width, 3, Palette.GREY));
+        Map<String, Map<String, Double>> voteBars = new LinkedHashMap<>();
+        String[] names = {"attention (positive mass)", "ignoring (negative mass)", "bias"};
+        for (int v = 0; v < 3; v++) {
+            Map<String, Double> values = new LinkedHashMap<>();
+            for (int c = 0; c < classes; c++) {
+                values.put(String.valueOf(c), votes[c][3 + v]);
+            }
+            voteBars.put(names[v], values);
+        }
+        String voteChart = Charts.bars("Where the winning margin comes from (own class minus strongest rival), per class",
+                "mean share of the margin", voteBars);
+        String growthChart = Charts.lines("Distinct linear regions against inputs seen", "inputs", "distinct regions",
+                Map.of("training split", train.growth()));
+        List<String> hidden = hiddenGrids(network, figureExplainer, test.image(0), height, width);
+
+        // 5. report
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("model", file.toString());
+        json.put("testAccuracy", accuracy);
+        json.put("maxRelativeResidualFigure", figure.maxRelativeResidual());
+        List<Map<String, Object>> voting = new ArrayList<>();
+        for (int c = 0; c < classes; c++) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("class", c);
+            row.put("digits", count[c]);
+            row.put("attention", votes[c][0]);
+            row.put("ignoring", votes[c][1]);
+            row.put("bias", votes[c][2]);
+            row.put("marginFromAttention", votes[c][3]);
+            row.put("marginFromIgnoring", votes[c][4]);
+            row.put("marginFromBias", votes[c][5]);
+            voting.add(row);
+        }
+        json.put("voting", voting);
+        json.put("censusTrain", CensusCommand.summary(train));
+        json.put("censusTest", CensusCommand.summary(testCensus));
+        json.put("testSharingARegionWithTraining", shared[0]);
+        Map<String, Object> geometry = new LinkedHashMap<>();
+        geometry.put("digits", sample);
+        geometry.put("onAFace", onFace);
+        geometry.put("medianFaceRadiusL2", median(faceRadii));
+        geometry.put("medianDecisionDistanceL2", median(decisionDistances));
+        geometry.put("firstFlipLayers", firstFlipLayers);
+        json.put("regionGeometry", geometry);
+        String html = html(json, Charts.dataUri(figure.image()), meanRow, voteChart, growthChart, hidden, train, votes, count);
+        try (Staging staging = new Staging(out)) {
+            io.etalon.data.AtomicFiles.write(staging.resolve("report.html"), html.getBytes(StandardCharsets.UTF_8));
+            Json.write(staging.resolve("report.json"), json);
+            staging.publish("report.html");
+            staging.publish("report.json");
+        }
+        stdout.printf("accuracy %.2f%%; %d of %d training digits in distinct regions; %d of %d sampled test digits on a face%n",
+                100 * accuracy, train.distinctPatterns(), train.inputs(), onFace, sample);
+        stdout.printf("wrote %s%n", out.resolve("report.html").toAbsolutePath().normalize());
+        return 0;
+    }
+
+    /** Attention, ignoring and bias of one etalon on one input: sum of positive and of negative X (.) W, and b. */
+    private static double[] votes(Etalon etalon, float[] x) {
+        double attention = 0;
+        double ignoring = 0;
+        for (int j = 0; j < x.length; j++) {
+            double term = (double) etalon.weight(j) * x[j];
+            if (term > 0) {
+                attention += term;
+            } else {
+                ignoring += term;
+            }
+        }
+        return new double[] {attention, ignoring, etalon.bias()};
+    }
+
+    private static int strongestOther(float[] scores, int label) {
+        int best = label == 0 ? 1 : 0;
+        for (int c = 0; c < scores.length; c++) {
+            if (c != label && scores[c] > scores[best]) {
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    private static List<float[]> toFloat(double[][] rows) {
+        List<float[]> images = new ArrayList<>();
+        for (double[] row : rows) {
+            float[] image = new float[row.length];
+            for (int j = 0; j < row.length; j++) {
+                image[j] = (float) row[j];
+            }
+            images.add(image);
+        }
+        return images;
+    }
+
+    /** Etalons of hidden neurons for one digit: the centre unit of each conv channel, the first dense units. */
+    private static List<String> hiddenGrids(Network network, Explainer explainer, float[] image, int height, int width) {
+        List<String> grids = new ArrayList<>();
+        for (Network.Node node : network.nodes()) {
+            String kind = node.op().kind();
+            if (!kind.equals("Conv2d") && !kind.equals("Dense") || node == network.node(network.outputIndex())) {
+                continue;
+            }
+            int[] shape = node.op().outputShape().dims();
+            List<String> specs = new ArrayList<>();
+            if (shape.length == 3) {
+                for (int c = 0; c < Math.min(16, shape[0]); c++) {
+                    specs.add(node.name() + ":" + c + "," + shape[1] / 2 + "," + shape[2] / 2);
+                }
+            } else {
+                for (int i = 0; i < Math.min(16, shape[0]); i++) {
+                    specs.add(node.name() + ":" + i);
+                }
+            }
+            List<Neuron> neurons = Neuron.parseAll(specs, network);
+            Explanation explanation = explainer.explain(image, neurons);
+            List<float[]> cells = explanation.etalons().stream().map(Etalon::weights).toList();
+            grids.add(Charts.dataUri(FigureGrid.draw("Etalons of " + node.name() + " neurons for test digit 0", specs,
+                    List.of(new FigureGrid.Row(image, "input", cells)), height, width, 3, Palette.GREY)));
+        }
+        return grids;
+    }
+
+    private static double median(List<Double> values) {
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).filter(Double::isFinite).sorted().toArray();
+        return sorted.length == 0 ? Double.NaN : sorted[sorted.length / 2];
+    }
+
+    private static String html(Map<String, Object> json, String figure, String means, String voteChart, String growth,
+                               List<String> hidden, Census train, double[][] votes, int[] count) {
+        StringBuilder page = new StringBuilder();
+        page.append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Etalon study</title><style>")
+                .append("body{font-family:system-ui,sans-serif;max-width:70rem;margin:2rem auto;color:#1b1b1b}")
+                .append("table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2rem .5rem;text-align:right}")
+                .append("img{max-width:100%}</style></head><body>");
+        page.append("<h1>Etalon study</h1><p>Model <code>").append(escape(String.valueOf(json.get("model"))))
+                .append("</code>; held-out accuracy ").append(String.format("%.2f%%", 100 * (double) json.get("testAccuracy")))
+                .append(". Every etalon below is exact: the largest relative residual in Figure 11 is ")
+                .append(String.format("%.2g", (double) json.get("maxRelativeResidualFigure"))).append(".</p>");
+        page.append("<h2>Figure 11</h2><img alt=\"Figure 11\" src=\"").append(figure).append("\">");
+        page.append("<h2>Voting: attention and ignoring</h2><p>For each digit, its own class's score splits into the "
+                + "positive part of X (.) W (attention, white in the etalon where the digit has ink), the negative part "
+                + "(ignoring: ink where the etalon is black) and the bias. The margin over the strongest other class "
+                + "splits the same way.</p><table><tr><th>class</th><th>digits</th><th>attention</th><th>ignoring</th>"
+                + "<th>bias</th><th>margin from attention</th><th>from ignoring</th><th>from bias</th></tr>");
+        for (int c = 0; c < votes.length; c++) {
+            page.append("<tr><td>").append(c).append("</td><td>").append(count[c]).append("</td>");
+            for (double v : votes[c]) {
+                page.append("<td>").append(String.format("%.3f", v)).append("</td>");
+            }
+            page.append("</tr>");
+        }
+        page.append("</table><img alt=\"margin decomposition\" src=\"").append(voteChart).append("\">");
+        page.append("<img alt=\"mean etalons\" src=\"").append(means).append("\">");
+        page.append("<h2>Census of etalons</h2><p>").append(train.inputs()).append(" training digits fall in ")
+                .append(train.distinctPatterns()).append(" distinct linear regions and use ").append(train.distinctEtalons())
+                .append(" distinct sets of output etalons; ").append(json.get("testSharingARegionWithTraining"))
+                .append(" held-out digits fall in a region some training digit falls in. Distinct patterns per layer: ")
+                .append(escape(train.distinctPerLayer().toString())).append(".</p><img alt=\"growth\" src=\"").append(growth).append("\">");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> geometry = (Map<String, Object>) json.get("regionGeometry");
+        page.append("<h2>Region geometry</h2><p>Of ").append(geometry.get("digits")).append(" held-out digits, ")
+                .append(geometry.get("onAFace")).append(" sit exactly on a face of their region (tied pool windows on the flat "
+                        + "background), so their L2 radius is 0. Within the face, the median radius is ")
+                .append(String.format("%.3g", (double) geometry.get("medianFaceRadiusL2")))
+                .append("; the median distance to the class boundary of the region's affine map is ")
+                .append(String.format("%.3g", (double) geometry.get("medianDecisionDistanceL2")))
+                .append(". The layer whose decision flips first: ").append(escape(String.valueOf(geometry.get("firstFlipLayers"))))
+                .append(".</p>");
+        page.append("<h2>Hidden neurons</h2>");
+        hidden.forEach(grid -> page.append("<img alt=\"hidden etalons\" src=\"").append(grid).append("\">"));
+        page.append("<p>All numbers are in <code>report.json</code> beside this file.</p></body></html>");
+        return page.toString();
+    }
+
+    private static String escape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+}
