@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 @Command(name = "etalon", mixinStandardHelpOptions = true, versionProvider = EtalonCommand.Version.class,
         description = "Exact etalon images: the linear rule a ReLU CNN applies to an input.",
         subcommands = {DemoCommand.class, TrainCommand.class, ExplainCommand.class, FigureCommand.class,
-                InspectCommand.class, RegionCommand.class, PathCommand.class, CensusCommand.class, StudyCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
+                InspectCommand.class, RegionCommand.class, PathCommand.class, SliceCommand.class, CensusCommand.class, StudyCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
 public final class EtalonCommand {
 
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces of errors.")

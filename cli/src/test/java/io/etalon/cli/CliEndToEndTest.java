@@ -238,6 +238,20 @@ class CliEndToEndTest {
     }
 
     @Test
+    void sliceDrawsTheRegionsOnThePlaneThroughThreeDigits() throws Exception {
+        Path png = folder.resolve("slice.png");
+        CliRun run = CliRun.of("slice", "--model", CliRun.model(), "--images", CliRun.testImages(), "--points", "3,2,1",
+                "--size", "24", "--out", png.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(png).isRegularFile();
+        JsonNode summary = JSON.readTree(folder.resolve("slice.json").toFile());
+        assertThat(summary.get("distinctRegionsSampled").asInt()).isGreaterThan(1);
+        assertThat(summary.get("classes").asInt()).isGreaterThanOrEqualTo(2);
+        assertThat(CliRun.of("slice", "--model", CliRun.model(), "--images", CliRun.testImages(), "--points", "1,2",
+                "--out", png.toString()).err()).contains("three image indices");
+    }
+
+    @Test
     void explainReadsPngImages() throws Exception {
         ImageSet images = Idx.readImages(Path.of(CliRun.testImages()));
         Path png = folder.resolve("digit.png");
