@@ -2,11 +2,6 @@ package io.etalon.region;
 
 import io.etalon.graph.Network;
 import io.etalon.graph.Trace;
-import io.etalon.op.Clip;
-import io.etalon.op.LeakyRelu;
-import io.etalon.op.MaxPool2d;
-import io.etalon.op.Op;
-import io.etalon.op.Relu;
 import io.etalon.tensor.Floats;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -44,73 +39,15 @@ public final class Radius {
         float[][] tangents = network.frozen(trace, identity, pixels, pixels, false);
         List<Constraint> constraints = new ArrayList<>();
         List<float[]> gradients = new ArrayList<>();
-        for (int k = 0; k < network.size(); k++) {
-            Network.Node node = network.node(k);
-            Op op = node.op();
-            if (!op.hasSwitches()) {
-                continue;
-            }
-            int source = node.inputs()[0];
-            int size = network.shapeOf(source).size();
-            float[] value = source == Network.INPUT ? image : trace.output(source, 0);
+        Decisions.forEach(network, trace, image, (source, name, layer, index, rival, plus, minus, offset, sign) -> {
+            float[] z = source == Network.INPUT ? image : trace.output(source, 0);
+            int size = z.length;
             float[] tangent = source == Network.INPUT ? identity : tangents[source];
-            if (op instanceof Relu || op instanceof LeakyRelu) {
-                for (int j = 0; j < size; j++) {
-                    add(constraints, gradients, node.name(), j, -1, Math.abs(value[j]), column(tangent, size, j, -1, pixels),
-                            value[j] > 0 ? -1 : 1);
-                }
-            } else if (op instanceof Clip clip) {
-                for (int j = 0; j < size; j++) {
-                    float z = value[j];
-                    double toMin = Math.abs(z - clip.min());
-                    double toMax = Math.abs(z - clip.max());
-                    double margin = Math.min(toMin, toMax);
-                    if (Double.isFinite(margin)) {
-                        float bound = toMax <= toMin ? clip.max() : clip.min();
-                        add(constraints, gradients, node.name(), j, -1, margin, column(tangent, size, j, -1, pixels),
-                                z < bound ? 1 : -1);
-                    }
-                }
-            } else if (op instanceof MaxPool2d pool) {
-                addPoolConstraints(constraints, gradients, node.name(), pool, trace.switches(k).sampleStates(0), value,
-                        tangent, size, pixels);
-            }
-        }
+            double value = z[plus] - (minus < 0 ? 0 : z[minus]) - offset;
+            add(constraints, gradients, layer, index, rival, Math.abs(value), column(tangent, size, plus, minus, pixels),
+                    value > 0 ? -1 : 1);
+        });
         return report(network, trace, tangents, constraints, gradients, pixels);
-    }
-
-    /** Winner-beats-rival faces of every pool window. */
-    private static void addPoolConstraints(List<Constraint> constraints, List<float[]> gradients, String layer,
-                                           MaxPool2d pool, int[] winners, float[] value, float[] tangent, int size,
-                                           int pixels) {
-        int[] kernel = pool.kernel();
-        int[] stride = pool.stride();
-        int[] pads = pool.pads();
-        var in = pool.inputShapes().get(0);
-        var out = pool.outputShape();
-        for (int c = 0; c < out.dim(0); c++) {
-            for (int y = 0; y < out.dim(1); y++) {
-                for (int x = 0; x < out.dim(2); x++) {
-                    int window = (c * out.dim(1) + y) * out.dim(2) + x;
-                    int winner = winners[window];
-                    for (int i = 0; i < kernel[0]; i++) {
-                        for (int j = 0; j < kernel[1]; j++) {
-                            int h = y * stride[0] - pads[0] + i;
-                            int w = x * stride[1] - pads[1] + j;
-                            if (h < 0 || h >= in.dim(1) || w < 0 || w >= in.dim(2)) {
-                                continue;
-                            }
-                            int rival = (c * in.dim(1) + h) * in.dim(2) + w;
-                            if (rival == winner) {
-                                continue;
-                            }
-                            add(constraints, gradients, layer, window, rival, value[winner] - value[rival],
-                                    column(tangent, size, winner, rival, pixels), -1);
-                        }
-                    }
-                }
-            }
-        }
     }
 
     /** Column {@code j} of a (pixels, size) tangent matrix, minus column {@code minus} when that is not -1. */

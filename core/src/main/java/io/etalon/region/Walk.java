@@ -4,11 +4,6 @@ import io.etalon.etalon.Neuron;
 import io.etalon.etalon.ReverseMode;
 import io.etalon.graph.Network;
 import io.etalon.graph.Trace;
-import io.etalon.op.Clip;
-import io.etalon.op.LeakyRelu;
-import io.etalon.op.MaxPool2d;
-import io.etalon.op.Op;
-import io.etalon.op.Relu;
 import io.etalon.tensor.Floats;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,84 +70,24 @@ public final class Walk {
     private record Crossing(double distance, String decision) {
     }
 
-    /** The smallest positive s at which a decision of the trace's region changes along the direction. */
+    /** The smallest s at which a decision of the trace's region changes along the direction. */
     private static Crossing nextCrossing(Network network, Trace trace, float[][] slopes, float[] x, float[] direction) {
-        double best = Double.POSITIVE_INFINITY;
-        String decision = null;
-        for (int k = 0; k < network.size(); k++) {
-            Network.Node node = network.node(k);
-            Op op = node.op();
-            if (!op.hasSwitches()) {
-                continue;
-            }
-            int source = node.inputs()[0];
-            float[] value = source == Network.INPUT ? x : trace.output(source, 0);
+        double[] best = {Double.POSITIVE_INFINITY};
+        String[] decision = {null};
+        Decisions.forEach(network, trace, x, (source, name, layer, index, rival, plus, minus, offset, sign) -> {
+            float[] z = source == Network.INPUT ? x : trace.output(source, 0);
             float[] slope = source == Network.INPUT ? direction : slopes[source];
-            if (op instanceof Relu || op instanceof LeakyRelu) {
-                for (int j = 0; j < value.length; j++) {
-                    double s = crossing(value[j], slope[j]);
-                    if (s < best) {
-                        best = s;
-                        decision = node.name() + ":" + j;
-                    }
-                }
-            } else if (op instanceof Clip clip) {
-                for (int j = 0; j < value.length; j++) {
-                    double s = Math.min(crossing(value[j] - clip.min(), slope[j]), crossing(value[j] - clip.max(), slope[j]));
-                    if (s < best) {
-                        best = s;
-                        decision = node.name() + ":" + j;
-                    }
-                }
-            } else if (op instanceof MaxPool2d pool) {
-                int[] winners = trace.switches(k).sampleStates(0);
-                int[] kernel = pool.kernel();
-                int[] stride = pool.stride();
-                int[] pads = pool.pads();
-                var in = pool.inputShapes().get(0);
-                var out = pool.outputShape();
-                for (int c = 0; c < out.dim(0); c++) {
-                    for (int y = 0; y < out.dim(1); y++) {
-                        for (int w = 0; w < out.dim(2); w++) {
-                            int window = (c * out.dim(1) + y) * out.dim(2) + w;
-                            int winner = winners[window];
-                            for (int i = 0; i < kernel[0]; i++) {
-                                for (int j = 0; j < kernel[1]; j++) {
-                                    int h = y * stride[0] - pads[0] + i;
-                                    int v = w * stride[1] - pads[1] + j;
-                                    if (h < 0 || h >= in.dim(1) || v < 0 || v >= in.dim(2)) {
-                                        continue;
-                                    }
-                                    int rival = (c * in.dim(1) + h) * in.dim(2) + v;
-                                    if (rival == winner) {
-                                        continue;
-                                    }
-                                    double lead = value[winner] - value[rival];
-                                    double rate = (double) slope[winner] - slope[rival];
-                                    double s = rate < 0 ? lead / -rate : Double.POSITIVE_INFINITY;
-                                    if (s < best) {
-                                        best = s;
-                                        decision = node.name() + ":" + window;
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
+            double value = z[plus] - (minus < 0 ? 0 : z[minus]) - offset;
+            double rate = (double) slope[plus] - (minus < 0 ? 0 : slope[minus]);
+            // holding on the positive side, it flips when the value falls through 0; on the other side, when it rises
+            double s = sign > 0 ? (rate < 0 ? Math.max(0, value) / -rate : Double.POSITIVE_INFINITY)
+                    : (rate > 0 ? Math.max(0, -value) / rate : Double.POSITIVE_INFINITY);
+            if (s < best[0]) {
+                best[0] = s;
+                decision[0] = name;
             }
-        }
-        return new Crossing(best, decision);
-    }
-
-    /** Distance along the path until {@code z + s * rate} changes sign; infinity if never. */
-    private static double crossing(double z, double rate) {
-        if (z > 0 && rate < 0) {
-            return z / -rate;
-        }
-        if (z <= 0 && rate > 0) {
-            return -z / rate;
-        }
-        return Double.POSITIVE_INFINITY;
+        });
+        return new Crossing(best[0], decision[0]);
     }
 
     static float[] at(float[] a, float[] direction, double t) {
