@@ -23,8 +23,9 @@ try {
   }
   const before = Number(await page.evaluate(() => document.body.dataset.updates || 0));
   await page.mouse.up();
-  await page.waitForFunction(n => Number(document.body.dataset.updates || 0) > n, before, { timeout: 30000 });
-  await page.waitForTimeout(500); // let a queued update land
+  // wait until the update for the finished stroke has landed and nothing is queued
+  await page.waitForFunction(n => Number(document.body.dataset.updates || 0) > n && document.body.dataset.busy === 'false',
+    before, { timeout: 30000 });
   const prediction = (await page.textContent('#prediction')).trim();
   const etalons = await page.locator('#etalons canvas').count();
   await page.screenshot({ path: screenshot, fullPage: true });

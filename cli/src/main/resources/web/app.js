@@ -108,6 +108,7 @@ async function ask(image, neurons, radius) {
 async function update(image) {
   lastImage = image;
   paint(document.getElementById('preview'), image, false);
+  document.body.dataset.busy = 'true';
   if (inFlight) { pending = image; return; }
   inFlight = true;
   try {
@@ -117,7 +118,7 @@ async function update(image) {
     statusLine.textContent = 'Error: ' + error.message;
   } finally {
     inFlight = false;
-    if (pending) { const next = pending; pending = null; update(next); }
+    if (pending) { const next = pending; pending = null; update(next); } else { document.body.dataset.busy = 'false'; }
   }
 }
 

@@ -29,6 +29,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--model", description = "The ONNX model (default: the shipped LeNet).")
     Path model;
 
+    @picocli.CommandLine.Mixin
+    InputOptions input;
+
     @Option(names = "--port", defaultValue = "8080", description = "Port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int port;
 
@@ -42,7 +45,13 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path file = model == null ? Home.existing(Home.model(), "shipped model") : model;
-        Network network = Models.load(file, spec.commandLine().getErr());
+        // the page draws grey images: three-channel models get the grey-to-RGB step, like explain's --png
+        Network network = input.adapt(Models.load(file, input.output, spec.commandLine().getErr()), 1);
+        if (network.inputShape().rank() != 3 || network.inputShape().dim(0) != 1
+                || network.inputShape().dim(1) != network.inputShape().dim(2)) {
+            throw new IllegalArgumentException("the page draws square grey images; this model takes "
+                    + network.inputShape() + " (use the API of another tool, or etalon explain)");
+        }
         EtalonApi api = new EtalonApi(network, file.getFileName().toString());
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be between 0 and 65535, got " + port);
