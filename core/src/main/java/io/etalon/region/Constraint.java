@@ -15,7 +15,7 @@ public record Constraint(String layer, int index, int rival, double margin, doub
 
     /** {@code layer:index}, or {@code layer:index vs input rival} for a pool window. */
     public String name() {
-        return rival < 0 ? layer + ":" + index : layer + ":" + index + " (rival input " + rival + ")";
+        return Decisions.name(layer, index, rival);
     }
 
     /** True when X sits exactly on this face (an exact tie, as in flat MNIST backgrounds). */

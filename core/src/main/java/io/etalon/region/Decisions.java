@@ -20,17 +20,22 @@ final class Decisions {
     interface Visitor {
         /**
          * @param source the node whose output {@code z} is (or {@link Network#INPUT})
-         * @param name   how to call the decision in a report
+         * @param z      that output for the traced input (shared, not to be modified)
          * @param layer  the op that decides
          * @param index  the unit or window in the op's output
          * @param rival  for a pool, the input index of the rival; -1 otherwise
          * @param sign   +1 if the decision holds while the value is positive, -1 if while it is at most 0
          */
-        void visit(int source, String name, String layer, int index, int rival, int plus, int minus, double offset,
+        void visit(int source, float[] z, String layer, int index, int rival, int plus, int minus, double offset,
                    int sign);
     }
 
     private Decisions() {
+    }
+
+    /** How a decision is called in reports: {@code layer:index}, with the rival input for a pool window. */
+    static String name(String layer, int index, int rival) {
+        return rival < 0 ? layer + ":" + index : layer + ":" + index + " (rival input " + rival + ")";
     }
 
     /**
@@ -50,24 +55,24 @@ final class Decisions {
             String layer = node.name();
             if (op instanceof Relu || op instanceof LeakyRelu) {
                 for (int j = 0; j < z.length; j++) {
-                    visitor.visit(source, layer + ":" + j, layer, j, -1, j, -1, 0, z[j] > 0 ? 1 : -1);
+                    visitor.visit(source, z, layer, j, -1, j, -1, 0, z[j] > 0 ? 1 : -1);
                 }
             } else if (op instanceof Clip clip) {
                 for (int j = 0; j < z.length; j++) {
                     if (Float.isFinite(clip.min())) {
-                        visitor.visit(source, layer + ":" + j, layer, j, -1, j, -1, clip.min(), z[j] >= clip.min() ? 1 : -1);
+                        visitor.visit(source, z, layer, j, -1, j, -1, clip.min(), z[j] >= clip.min() ? 1 : -1);
                     }
                     if (Float.isFinite(clip.max())) {
-                        visitor.visit(source, layer + ":" + j, layer, j, -1, j, -1, clip.max(), z[j] > clip.max() ? 1 : -1);
+                        visitor.visit(source, z, layer, j, -1, j, -1, clip.max(), z[j] > clip.max() ? 1 : -1);
                     }
                 }
             } else if (op instanceof MaxPool2d pool) {
-                poolRivals(layer, pool, trace.switches(k).sampleStates(0), source, visitor);
+                poolRivals(layer, pool, trace.switches(k).sampleStates(0), source, z, visitor);
             }
         }
     }
 
-    private static void poolRivals(String layer, MaxPool2d pool, int[] winners, int source, Visitor visitor) {
+    private static void poolRivals(String layer, MaxPool2d pool, int[] winners, int source, float[] z, Visitor visitor) {
         int[] kernel = pool.kernel();
         int[] stride = pool.stride();
         int[] pads = pool.pads();
@@ -87,8 +92,7 @@ final class Decisions {
                             }
                             int rival = (c * in.dim(1) + h) * in.dim(2) + w;
                             if (rival != winner) {
-                                visitor.visit(source, layer + ":" + window + " (rival input " + rival + ")", layer, window,
-                                        rival, winner, rival, 0, 1);
+                                visitor.visit(source, z, layer, window, rival, winner, rival, 0, 1);
                             }
                         }
                     }

@@ -39,8 +39,7 @@ public final class Radius {
         float[][] tangents = network.frozen(trace, identity, pixels, pixels, false);
         List<Constraint> constraints = new ArrayList<>();
         List<float[]> gradients = new ArrayList<>();
-        Decisions.forEach(network, trace, image, (source, name, layer, index, rival, plus, minus, offset, sign) -> {
-            float[] z = source == Network.INPUT ? image : trace.output(source, 0);
+        Decisions.forEach(network, trace, image, (source, z, layer, index, rival, plus, minus, offset, sign) -> {
             int size = z.length;
             float[] tangent = source == Network.INPUT ? identity : tangents[source];
             double value = z[plus] - (minus < 0 ? 0 : z[minus]) - offset;

@@ -73,9 +73,8 @@ public final class Walk {
     /** The smallest s at which a decision of the trace's region changes along the direction. */
     private static Crossing nextCrossing(Network network, Trace trace, float[][] slopes, float[] x, float[] direction) {
         double[] best = {Double.POSITIVE_INFINITY};
-        String[] decision = {null};
-        Decisions.forEach(network, trace, x, (source, name, layer, index, rival, plus, minus, offset, sign) -> {
-            float[] z = source == Network.INPUT ? x : trace.output(source, 0);
+        Object[] decision = {null, 0, 0};
+        Decisions.forEach(network, trace, x, (source, z, layer, index, rival, plus, minus, offset, sign) -> {
             float[] slope = source == Network.INPUT ? direction : slopes[source];
             double value = z[plus] - (minus < 0 ? 0 : z[minus]) - offset;
             double rate = (double) slope[plus] - (minus < 0 ? 0 : slope[minus]);
@@ -84,10 +83,13 @@ public final class Walk {
                     : (rate > 0 ? Math.max(0, -value) / rate : Double.POSITIVE_INFINITY);
             if (s < best[0]) {
                 best[0] = s;
-                decision[0] = name;
+                decision[0] = layer;
+                decision[1] = index;
+                decision[2] = rival;
             }
         });
-        return new Crossing(best[0], decision[0]);
+        return new Crossing(best[0], decision[0] == null ? null
+                : Decisions.name((String) decision[0], (Integer) decision[1], (Integer) decision[2]));
     }
 
     static float[] at(float[] a, float[] direction, double t) {
