@@ -34,6 +34,18 @@ class PngAndNpyTest {
         assertThat(read.pixels()).containsExactly(pixels);
     }
 
+    @Test
+    void greyPngWriteThenReadGivesBackEveryLevel() throws Exception {
+        float[] pixels = new float[16 * 16];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = i / 255f;
+        }
+        Path file = folder.resolve("levels.png");
+        PngImages.write(file, pixels, 16, 16);
+        assertThat(ImageIO.read(file.toFile()).getType()).as("an 8-bit grey PNG").isEqualTo(BufferedImage.TYPE_BYTE_GRAY);
+        assertThat(PngImages.read(List.of(file), 16, 16).pixels()).containsExactly(pixels);
+        assertThat(folder.toFile().list()).as("no temporary file left").containsExactly("levels.png");
+    }
 
     @Test
     void greyPngsReadTheirStoredSamplesNotGammaBrightenedOnes() throws Exception {
@@ -66,6 +78,17 @@ class PngAndNpyTest {
                 (float) (0.299 * 255 / 255), (float) (0.587 * 255 / 255), (float) (0.114 * 255 / 255), (float) (128 / 255.0));
     }
 
+    @Test
+    void writingNanOrAMismatchedSizeIsRefused() {
+        Path file = folder.resolve("bad.png");
+        float[] pixels = new float[4];
+        pixels[3] = Float.NaN;
+        assertThatThrownBy(() -> PngImages.write(file, pixels, 2, 2))
+                .hasMessage(file + ": pixel 3 is NaN; pixels must be finite numbers");
+        assertThatThrownBy(() -> PngImages.write(file, new float[5], 2, 2))
+                .hasMessage("a 2x2 grey image needs 4 pixels, got 5");
+        assertThat(folder.toFile().list()).isEmpty();
+    }
 
     private float[] readBack(BufferedImage image, String name) throws Exception {
         Path file = folder.resolve(name);
