@@ -30,14 +30,20 @@ class IdxTest {
         assertThat(java.util.Arrays.stream(trainLabels).distinct().sorted().toArray()).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
         assertThat(testLabels).hasSize(2000);
         assertThat(java.util.Arrays.stream(testLabels).distinct().sorted().toArray()).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+        // the seeded split of tools/mnist/convert.mjs, as listed in data/mnist/NOTICE
+        assertThat(countPerClass(trainLabels)).containsExactly(818, 927, 781, 835, 796, 684, 795, 848, 740, 776);
+        assertThat(countPerClass(testLabels)).containsExactly(183, 200, 210, 197, 184, 179, 219, 222, 204, 202);
         assertThat(train.shape().toString()).isEqualTo("1x28x28");
         float[] pixels = test.pixels();
         long zeros = 0;
+        float min = 1;
         float max = 0;
         for (float p : pixels) {
             zeros += p == 0f ? 1 : 0;
+            min = Math.min(min, p);
             max = Math.max(max, p);
         }
+        assertThat(min).isEqualTo(0f);
         assertThat(max).isEqualTo(1f);
         assertThat((double) zeros / pixels.length).as("MNIST backgrounds are exactly 0").isGreaterThan(0.7);
     }
@@ -172,6 +178,14 @@ class IdxTest {
         pixels[6] = Float.NaN;
         assertThatThrownBy(() -> new ImageSet(2, 1, 2, 2, pixels))
                 .hasMessage("pixel 2 of image 1 is NaN; pixels must be finite numbers");
+    }
+
+    private static int[] countPerClass(int[] labels) {
+        int[] counts = new int[10];
+        for (int label : labels) {
+            counts[label]++;
+        }
+        return counts;
     }
 
     /** An IDX file: the header ints as given, then {@code dataBytes} bytes of value 7. */
