@@ -19,8 +19,9 @@ import java.util.zip.ZipException;
  * dimensions, then the bytes. Images are rank 3 ({@code N, H, W}), labels rank 1. Files may be gzip-compressed;
  * compression is detected from the content, not the name.
  *
- * <p>The header is never trusted for allocation: data are read in bounded chunks, so a file that declares a huge
- * size but holds little fails fast with a clear message.
+ * <p>The header is never trusted for allocation: a plain file's size is checked against the header before reading,
+ * and data are read in bounded chunks, so a file that declares a huge size but holds little fails fast with a clear
+ * message. Data after the declared values are refused too: the header would not describe them.
  */
 public final class Idx {
 
@@ -34,8 +35,11 @@ public final class Idx {
     public static ImageSet readImages(Path file) throws IOException {
         try (DataInputStream in = open(file)) {
             int[] dims = header(file, in, 3, "images (N x H x W)");
-            byte[] bytes = readBody(file, in, (long) dims[0] * dims[1] * dims[2],
-                    "header declares " + dims[0] + " images of " + dims[1] + "x" + dims[2]);
+            long count = (long) dims[0] * dims[1] * dims[2];
+            String declared = "header declares " + dims[0] + " images of " + dims[1] + "x" + dims[2];
+            checkPlainSize(file, 16, count, declared);
+            byte[] bytes = readBody(file, in, count, declared);
+            checkNothingFollows(file, in, count, declared);
             float[] pixels = new float[bytes.length];
             for (int i = 0; i < bytes.length; i++) {
                 pixels[i] = (bytes[i] & 0xFF) / 255f;
@@ -52,12 +56,8 @@ public final class Idx {
         DataInputStream in = open(file);
         try {
             int[] dims = header(file, in, 3, "images (N x H x W)");
-            long expected = 16 + (long) dims[0] * dims[1] * dims[2];
-            if (!isGzip(file) && Files.size(file) < expected) {
-                throw new DataFormatException(file + ": truncated: header declares " + dims[0] + " images of " + dims[1]
-                        + "x" + dims[2] + " (" + expected + " bytes) but the file has " + Files.size(file)
-                        + " bytes; re-create or re-download the file");
-            }
+            checkPlainSize(file, 16, (long) dims[0] * dims[1] * dims[2],
+                    "header declares " + dims[0] + " images of " + dims[1] + "x" + dims[2]);
             return new ImageStream(file, in, dims[0], dims[1], dims[2]);
         } catch (IOException | RuntimeException e) {
             in.close();
@@ -132,7 +132,10 @@ public final class Idx {
     public static int[] readLabels(Path file) throws IOException {
         try (DataInputStream in = open(file)) {
             int[] dims = header(file, in, 1, "labels (N)");
-            byte[] bytes = readBody(file, in, dims[0], "header declares " + dims[0] + " labels");
+            String declared = "header declares " + dims[0] + " labels";
+            checkPlainSize(file, 8, dims[0], declared);
+            byte[] bytes = readBody(file, in, dims[0], declared);
+            checkNothingFollows(file, in, dims[0], declared);
             int[] labels = new int[bytes.length];
             for (int i = 0; i < bytes.length; i++) {
                 labels[i] = bytes[i] & 0xFF;
@@ -174,6 +177,61 @@ public final class Idx {
         }
     }
 
+    private static String describe(int[] dims, int known) {
+        StringBuilder text = new StringBuilder();
+        for (int k = 0; k < known; k++) {
+            text.append(k == 0 ? "" : " x ").append(dims[k]);
+        }
+        return text.toString();
+    }
+
+    /** The IDX element types; {@code null} for a byte that names none. */
+    private static String typeName(int type) {
+        return switch (type) {
+            case 0x08 -> "unsigned byte";
+            case 0x09 -> "signed byte";
+            case 0x0B -> "16-bit integer";
+            case 0x0C -> "32-bit integer";
+            case 0x0D -> "32-bit float";
+            case 0x0E -> "64-bit float";
+            default -> null;
+        };
+    }
+
+    /** For a plain file, refuses a header that declares more data than the file holds, before reading any of it. */
+    private static void checkPlainSize(Path file, int headerBytes, long count, String declared) throws IOException {
+        if (isGzip(file)) {
+            return; // the compressed size says nothing exact; readBody reads in bounded chunks instead
+        }
+        long follow = Files.size(file) - headerBytes;
+        if (follow < count) {
+            throw truncated(file, declared, follow, count);
+        }
+    }
+
+    /**
+     * Refuses data after the declared values: the header and the data disagree on the size. Reading to the end also
+     * makes a gzip stream check its length and CRC trailer.
+     */
+    private static void checkNothingFollows(Path file, DataInputStream in, long count, String declared) throws IOException {
+        int next;
+        try {
+            next = in.read();
+        } catch (ZipException | EOFException e) {
+            throw new DataFormatException(file + ": broken gzip data after the last of " + count + " data bytes ("
+                    + e.getMessage() + "); re-create or re-download the file");
+        }
+        if (next >= 0) {
+            throw new DataFormatException(file + ": " + declared + " (" + count + " data bytes) but more data follows;"
+                    + " the header does not match the data, re-create or re-download the file");
+        }
+    }
+
+    private static DataFormatException truncated(Path file, String declared, long found, long count) {
+        return new DataFormatException(file + ": truncated: " + declared + " but only " + found + " of " + count
+                + " data bytes follow; re-create or re-download the file");
+    }
+
     private static DataInputStream open(Path file) throws IOException {
         InputStream raw;
         try {
@@ -205,11 +263,24 @@ public final class Idx {
         } catch (ZipException e) {
             throw new DataFormatException(file + ": broken gzip data (" + e.getMessage() + "); re-create the file");
         }
-        int expected = (UNSIGNED_BYTE << 8) | rank;
-        if (magic != expected) {
+        int type = (magic >>> 8) & 0xFF;
+        int foundRank = magic & 0xFF;
+        if ((magic >>> 16) != 0 || typeName(type) == null) {
             throw new DataFormatException(String.format(
-                    "%s: not an IDX file of %s: magic is 0x%08x, expected 0x%08x; give an MNIST-style IDX file",
-                    file, what, magic, expected));
+                    "%s: not an IDX file: magic is 0x%08x, expected 0x%08x for %s; give an MNIST-style IDX file",
+                    file, magic, (UNSIGNED_BYTE << 8) | rank, what));
+        }
+        if (type != UNSIGNED_BYTE) {
+            throw new DataFormatException(String.format(
+                    "%s: IDX data type is 0x%02x (%s) but only unsigned bytes (0x08) are read; convert the values to"
+                            + " bytes 0..255", file, type, typeName(type)));
+        }
+        if (foundRank != rank) {
+            String hint = foundRank == 1 ? "this looks like a labels file; give the images file"
+                    : foundRank == 3 ? "this looks like an images file; give the labels file"
+                    : "give an MNIST-style IDX file";
+            throw new DataFormatException(file + ": IDX file has " + foundRank + " dimensions but " + what + " need "
+                    + rank + "; " + hint);
         }
         int[] dims = new int[rank];
         long product = 1;
@@ -220,11 +291,14 @@ public final class Idx {
                 throw new DataFormatException(file + ": truncated IDX header; re-create the file");
             }
             if (dims[k] <= 0) {
-                throw new DataFormatException(file + ": IDX dimension " + k + " is " + dims[k] + "; dimensions must be positive");
+                throw new DataFormatException(file + ": IDX dimension " + k + " is " + dims[k] + "; dimensions must be positive,"
+                        + " re-create or re-download the file");
             }
             product *= dims[k];
             if (product > MAX_VALUES) {
-                throw new DataFormatException(file + ": IDX header declares more than 2^31 values; the file is corrupt");
+                throw new DataFormatException(file + ": IDX header declares dimensions " + describe(dims, k + 1)
+                        + (k + 1 < rank ? " x ..." : "") + ", over " + MAX_VALUES + " values, more than one array holds;"
+                        + " the header is corrupt, re-create or re-download the file");
             }
         }
         return dims;
@@ -239,8 +313,7 @@ public final class Idx {
             while (remaining > 0) {
                 int read = in.read(chunk, 0, (int) Math.min(chunk.length, remaining));
                 if (read < 0) {
-                    throw new DataFormatException(file + ": truncated: " + declared + " but only " + (count - remaining)
-                            + " of " + count + " data bytes follow; re-create or re-download the file");
+                    throw truncated(file, declared, count - remaining, count);
                 }
                 body.write(chunk, 0, read);
                 remaining -= read;

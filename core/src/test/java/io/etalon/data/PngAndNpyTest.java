@@ -4,9 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.etalon.render.Images;
+import java.awt.Transparency;
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.WritableRaster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +32,68 @@ class PngAndNpyTest {
         Images.writePng(Images.grey(pixels, 28, 28, 1), file);
         ImageSet read = PngImages.read(List.of(file), 28, 28);
         assertThat(read.pixels()).containsExactly(pixels);
+    }
+
+    @Test
+    void greyPngWriteThenReadGivesBackEveryLevel() throws Exception {
+        float[] pixels = new float[16 * 16];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = i / 255f;
+        }
+        Path file = folder.resolve("levels.png");
+        PngImages.write(file, pixels, 16, 16);
+        assertThat(ImageIO.read(file.toFile()).getType()).as("an 8-bit grey PNG").isEqualTo(BufferedImage.TYPE_BYTE_GRAY);
+        assertThat(PngImages.read(List.of(file), 16, 16).pixels()).containsExactly(pixels);
+        assertThat(folder.toFile().list()).as("no temporary file left").containsExactly("levels.png");
+    }
+
+    @Test
+    void greyPngsReadTheirStoredSamplesNotGammaBrightenedOnes() throws Exception {
+        // Java's getRGB maps grey sample 128 to 188: the reader must not go through it for grey PNGs
+        BufferedImage grey8 = new BufferedImage(3, 1, BufferedImage.TYPE_BYTE_GRAY);
+        grey8.getRaster().setSamples(0, 0, 3, 1, 0, new int[] {0, 128, 255});
+        BufferedImage grey16 = new BufferedImage(3, 1, BufferedImage.TYPE_USHORT_GRAY);
+        grey16.getRaster().setSamples(0, 0, 3, 1, 0, new int[] {0, 32896, 65535});
+        ComponentColorModel greyAlphaModel = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_GRAY), true,
+                false, Transparency.TRANSLUCENT, DataBuffer.TYPE_BYTE);
+        WritableRaster greyAlphaRaster = greyAlphaModel.createCompatibleWritableRaster(3, 1);
+        greyAlphaRaster.setPixels(0, 0, 3, 1, new int[] {255, 0, 200, 255, 255, 51});
+        BufferedImage greyAlpha = new BufferedImage(greyAlphaModel, greyAlphaRaster, false, null);
+
+        assertThat(readBack(grey8, "grey8.png")).containsExactly(0f, 128 / 255f, 1f);
+        assertThat(readBack(grey16, "grey16.png")).containsExactly(0f, (float) (32896 / 65535.0), 1f);
+        assertThat(readBack(greyAlpha, "grey-alpha.png"))
+                .as("transparent is black: level times opacity")
+                .containsExactly(0f, 200 / 255f, (float) (51 / 255.0));
+    }
+
+    @Test
+    void colourBecomesLuminanceAndTransparencyBecomesBlack() throws Exception {
+        BufferedImage colour = new BufferedImage(4, 1, BufferedImage.TYPE_INT_ARGB);
+        colour.setRGB(0, 0, 0xFFFF0000);
+        colour.setRGB(1, 0, 0xFF00FF00);
+        colour.setRGB(2, 0, 0xFF0000FF);
+        colour.setRGB(3, 0, 0x80FFFFFF);
+        assertThat(readBack(colour, "colour.png")).containsExactly(
+                (float) (0.299 * 255 / 255), (float) (0.587 * 255 / 255), (float) (0.114 * 255 / 255), (float) (128 / 255.0));
+    }
+
+    @Test
+    void writingNanOrAMismatchedSizeIsRefused() {
+        Path file = folder.resolve("bad.png");
+        float[] pixels = new float[4];
+        pixels[3] = Float.NaN;
+        assertThatThrownBy(() -> PngImages.write(file, pixels, 2, 2))
+                .hasMessage(file + ": pixel 3 is NaN; pixels must be finite numbers");
+        assertThatThrownBy(() -> PngImages.write(file, new float[5], 2, 2))
+                .hasMessage("a 2x2 grey image needs 4 pixels, got 5");
+        assertThat(folder.toFile().list()).isEmpty();
+    }
+
+    private float[] readBack(BufferedImage image, String name) throws Exception {
+        Path file = folder.resolve(name);
+        assertThat(ImageIO.write(image, "png", file.toFile())).isTrue();
+        return PngImages.read(List.of(file), image.getHeight(), image.getWidth()).pixels();
     }
 
     @Test
