@@ -27,7 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = "-Xmx2g")
+@Fork(value = 1, jvmArgsAppend = {"-Xmx2g", "--add-modules", "jdk.incubator.vector"})
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 3)
 public class EtalonBenchmark {
@@ -41,6 +41,10 @@ public class EtalonBenchmark {
     @Param({"2"})
     public int threads;
 
+    /** {@code vector} (the default of the launcher) or {@code scalar}: see io.etalon.kernel.Kernels. */
+    @Param({"vector", "scalar"})
+    public String kernels;
+
     private Workload workload;
     private List<Neuron> outputs;
     private Explainer explainer;
@@ -49,6 +53,7 @@ public class EtalonBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
+        System.setProperty("etalon.kernels", kernels); // each trial runs in its own fork, before any op is loaded
         workload = Workload.load(2000);
         outputs = Neuron.parse("output", workload.network());
         explainer = Engines.explainer(workload.network(), Method.parse(method), threads);

@@ -62,8 +62,9 @@ public final class PeerComparison {
         DjlAutograd.configureThreads(threads);
         Workload workload = Workload.load(2000);
         List<Neuron> outputs = Neuron.parse("output", workload.network());
-        out.printf(Locale.ROOT, "Etalon vs peers: shipped LeNet, %d held-out MNIST digits, %d thread(s), %s, %s, Java %s%n",
-                workload.count(), threads, LocalDate.now(), System.getProperty("os.arch"), System.getProperty("java.version"));
+        out.printf(Locale.ROOT, "Etalon vs peers: shipped LeNet, %d held-out MNIST digits, %d thread(s), %s, %s, Java %s, "
+                + "Etalon kernels %s%n", workload.count(), threads, LocalDate.now(), System.getProperty("os.arch"),
+                System.getProperty("java.version"), io.etalon.kernel.Kernels.best().name());
         try (DjlAutograd djl = new DjlAutograd(workload.network());
              OrtForward ort = new OrtForward(workload.modelFile(), threads)) {
             out.printf("peers: PyTorch %s through DJL (autograd), ONNX Runtime (inference)%n", DjlAutograd.version());

@@ -1,5 +1,6 @@
 package io.etalon.op;
 
+import io.etalon.kernel.Kernels;
 import io.etalon.tensor.Shape;
 import io.etalon.tensor.Tensor;
 import java.util.List;
@@ -17,9 +18,12 @@ import java.util.List;
  */
 public final class Conv2d implements Op {
 
+    private static final Kernels KERNELS = Kernels.best();
+
     private final Shape inputShape;
     private final Shape outputShape;
     private final float[] weight;
+    private final float[] weightT; // (C*KH*KW, O): the transposed weight matrix of the im2col product
     private final float[] bias;
     private final int outChannels;
     private final int inChannels;
@@ -86,6 +90,13 @@ public final class Conv2d implements Op {
         this.padRight = pads[3];
         this.dilationH = dilation[0];
         this.dilationW = dilation[1];
+        int taps = inChannels * kernelH * kernelW;
+        this.weightT = new float[taps * outChannels];
+        for (int o = 0; o < outChannels; o++) {
+            for (int k = 0; k < taps; k++) {
+                weightT[k * outChannels + o] = this.weight[o * taps + k];
+            }
+        }
         int outH = (inputShape.dim(1) + padTop + padBottom - dilationH * (kernelH - 1) - 1) / strideH + 1;
         int outW = (inputShape.dim(2) + padLeft + padRight - dilationW * (kernelW - 1) - 1) / strideW + 1;
         if (outH <= 0 || outW <= 0) {
@@ -203,11 +214,12 @@ public final class Conv2d implements Op {
     // The fast kernels lower the convolution to a matrix product over a block of rows (im2col): the input patches
     // of B rows become a (K = C*KH*KW, B*OH*OW) matrix, so one product with the (O, K) weight matrix covers the
     // block and the inner loop runs over B*OH*OW contiguous values, which the JIT vectorises. The block keeps the
-    // patch matrix near 4 MB.
+    // patch matrix within a core's L2 cache (PATCH_BLOCK floats), since the product reads it once per four filters.
+    private static final int PATCH_BLOCK = Integer.getInteger("etalon.patchBlock", 1 << 16);
 
     private int blockRows(int rows) {
         int patch = inChannels * kernelH * kernelW * outputShape.dim(1) * outputShape.dim(2);
-        return Math.max(1, Math.min(rows, (1 << 20) / patch));
+        return Math.max(1, Math.min(rows, PATCH_BLOCK / patch));
     }
 
     @Override
@@ -226,19 +238,7 @@ public final class Conv2d implements Op {
                 im2col(in, (first + b) * inputShape.size(), patches, width, b * plane);
             }
             java.util.Arrays.fill(product, 0, outChannels * width, 0f);
-            for (int o = 0; o < outChannels; o++) {
-                int productRow = o * width;
-                for (int k = 0; k < taps; k++) {
-                    float w = weight[o * taps + k];
-                    if (w == 0f) {
-                        continue;
-                    }
-                    int patchRow = k * width;
-                    for (int p = 0; p < width; p++) {
-                        product[productRow + p] += w * patches[patchRow + p];
-                    }
-                }
-            }
+            KERNELS.gemm(outChannels, width, taps, weight, 0, taps, patches, 0, width, product, 0, width);
             for (int b = 0; b < count; b++) {
                 for (int o = 0; o < outChannels; o++) {
                     System.arraycopy(product, o * width + b * plane, out, ((first + b) * outChannels + o) * plane, plane);
@@ -280,19 +280,7 @@ public final class Conv2d implements Op {
                 }
             }
             java.util.Arrays.fill(patchGrads, 0, taps * width, 0f);
-            for (int o = 0; o < outChannels; o++) {
-                int gradRow = o * width;
-                for (int k = 0; k < taps; k++) {
-                    float w = weight[o * taps + k];
-                    if (w == 0f) {
-                        continue;
-                    }
-                    int patchRow = k * width;
-                    for (int p = 0; p < width; p++) {
-                        patchGrads[patchRow + p] += w * gathered[gradRow + p];
-                    }
-                }
-            }
+            KERNELS.gemm(taps, width, outChannels, weightT, 0, outChannels, gathered, 0, width, patchGrads, 0, width);
             for (int b = 0; b < count; b++) {
                 col2imAdd(patchGrads, width, b * plane, gradIn, (first + b) * inputShape.size());
             }
@@ -300,69 +288,106 @@ public final class Conv2d implements Op {
     }
 
     /**
-     * {@link #transpose} for mostly-zero gradients: each output position with a non-zero gradient in any row scatters
-     * its filter. Rows are made the innermost index first, so one filter tap updates all rows with one contiguous
-     * loop; for etalons all rows of an image share one pattern, so their zeros coincide.
+     * {@link #transpose} for mostly-zero gradients: lists the output positions with a non-zero gradient in any row and
+     * hands them to {@link #transposeAt}. For etalons all rows of an image share one pattern, so their zeros coincide.
      */
     private void transposeSparse(float[] gradOut, float[] gradIn, int rows) {
-        int inH = inputShape.dim(1);
-        int inW = inputShape.dim(2);
-        int outH = outputShape.dim(1);
-        int outW = outputShape.dim(2);
-        int inSize = inputShape.size();
         int outSize = outputShape.size();
-        int filter = inChannels * kernelH * kernelW;
-        float[] byPosition = new float[outSize * rows];
-        boolean[] active = new boolean[outSize];
-        for (int r = 0; r < rows; r++) {
-            for (int q = 0; q < outSize; q++) {
-                float g = gradOut[r * outSize + q];
-                if (g != 0f) {
-                    byPosition[q * rows + r] = g;
-                    active[q] = true;
+        int stride = paddedRows(rows);
+        int[] positions = new int[outSize];
+        int count = 0;
+        for (int q = 0; q < outSize; q++) {
+            for (int r = 0; r < rows; r++) {
+                if (gradOut[r * outSize + q] != 0f) {
+                    positions[count++] = q;
+                    break;
                 }
             }
         }
-        float[] inputByPosition = new float[inSize * rows];
-        for (int o = 0; o < outChannels; o++) {
-            for (int y = 0; y < outH; y++) {
-                for (int x = 0; x < outW; x++) {
-                    int q = (o * outH + y) * outW + x;
-                    if (!active[q]) {
-                        continue;
-                    }
-                    int source = q * rows;
-                    int top = y * strideH - padTop;
-                    int left = x * strideW - padLeft;
-                    for (int c = 0; c < inChannels; c++) {
-                        int wBase = o * filter + c * kernelH * kernelW;
-                        for (int i = 0; i < kernelH; i++) {
-                            int h = top + i * dilationH;
-                            if (h < 0 || h >= inH) {
-                                continue;
-                            }
-                            for (int j = 0; j < kernelW; j++) {
-                                int w = left + j * dilationW;
-                                if (w < 0 || w >= inW) {
-                                    continue;
-                                }
-                                float tap = weight[wBase + i * kernelW + j];
-                                int target = ((c * inH + h) * inW + w) * rows;
-                                for (int r = 0; r < rows; r++) {
-                                    inputByPosition[target + r] += tap * byPosition[source + r];
-                                }
-                            }
+        float[] values = new float[count * stride];
+        for (int s = 0; s < count; s++) {
+            for (int r = 0; r < rows; r++) {
+                values[s * stride + r] = gradOut[r * outSize + positions[s]];
+            }
+        }
+        transposeAt(positions, count, values, stride, rows, gradIn);
+    }
+
+    /** The row stride {@link #transposeAt} wants: the row count rounded up to the kernels' lane width. */
+    public static int paddedRows(int rows) {
+        int lanes = KERNELS.lanes();
+        return (rows + lanes - 1) / lanes * lanes;
+    }
+
+    /**
+     * The transposed convolution of a compact gradient: output position {@code positions[s]} (a flat {@code (o,y,x)}
+     * index) carries the gradient {@code values[s*stride + r]} of row {@code r}; every other output position has
+     * gradient 0. Adds the result into {@code gradIn} {@code (rows,C,H,W)}.
+     *
+     * <p>Rows are the innermost index (padded to {@code stride}, a multiple of the lane width), so each position
+     * scatters its whole filter with one kernel call (positions whose window the border clips scatter the taps that
+     * land inside). Cost: taps x positions x stride, whatever the size of the output.
+     */
+    public void transposeAt(int[] positions, int count, float[] values, int stride, int rows, float[] gradIn) {
+        int inH = inputShape.dim(1);
+        int inW = inputShape.dim(2);
+        int outW = outputShape.dim(2);
+        int plane = outputShape.dim(1) * outW;
+        int inSize = inputShape.size();
+        int filter = inChannels * kernelH * kernelW;
+        int[] offsets = new int[filter];
+        for (int c = 0, t = 0; c < inChannels; c++) {
+            for (int i = 0; i < kernelH; i++) {
+                for (int j = 0; j < kernelW; j++) {
+                    offsets[t++] = ((c * inH + i * dilationH) * inW + j * dilationW) * stride;
+                }
+            }
+        }
+        int spanH = (kernelH - 1) * dilationH;
+        int spanW = (kernelW - 1) * dilationW;
+        float[] inputByPosition = new float[inSize * stride];
+        int[] clippedOffsets = new int[filter];
+        float[] clippedWeights = new float[filter];
+        for (int s = 0; s < count; s++) {
+            int q = positions[s];
+            int o = q / plane;
+            int y = q % plane / outW;
+            int x = q % outW;
+            int top = y * strideH - padTop;
+            int left = x * strideW - padLeft;
+            if (top >= 0 && top + spanH < inH && left >= 0 && left + spanW < inW) {
+                KERNELS.scatter(filter, weight, o * filter, offsets, values, s * stride, stride, inputByPosition,
+                        (top * inW + left) * stride);
+                continue;
+            }
+            // clipped by the border: the taps that land inside, as a compact filter
+            int taps = 0;
+            for (int c = 0, t = 0; c < inChannels; c++) {
+                for (int i = 0; i < kernelH; i++) {
+                    int h = top + i * dilationH;
+                    for (int j = 0; j < kernelW; j++, t++) {
+                        int w = left + j * dilationW;
+                        if (h >= 0 && h < inH && w >= 0 && w < inW) {
+                            clippedOffsets[taps] = offsets[t];
+                            clippedWeights[taps++] = weight[o * filter + t];
                         }
                     }
                 }
             }
+            KERNELS.scatter(taps, clippedWeights, 0, clippedOffsets, values, s * stride, stride, inputByPosition,
+                    (top * inW + left) * stride);
         }
         for (int r = 0; r < rows; r++) {
             int base = r * inSize;
-            for (int q = 0; q < inSize; q++) {
-                gradIn[base + q] += inputByPosition[q * rows + r];
+            for (int p = 0; p < inSize; p++) {
+                gradIn[base + p] += inputByPosition[p * stride + r];
             }
         }
+    }
+
+    /** The bias of output channel {@code o}. */
+    public float bias(int o) {
+        return bias[o];
     }
 
     /** Writes one sample's input patches into columns {@code [offset, offset + OH*OW)} of a (K, width) matrix. */
@@ -386,8 +411,12 @@ public final class Conv2d implements Op {
                         }
                         java.util.Arrays.fill(patches, at, at + xLo, 0f);
                         int source = inBase + (c * inH + h) * inW - padLeft + j * dilationW;
-                        for (int x = xLo; x < xHi; x++) {
-                            patches[at + x] = in[source + x * strideW];
+                        if (strideW == 1) {
+                            System.arraycopy(in, source + xLo, patches, at + xLo, xHi - xLo);
+                        } else {
+                            for (int x = xLo; x < xHi; x++) {
+                                patches[at + x] = in[source + x * strideW];
+                            }
                         }
                         java.util.Arrays.fill(patches, at + xHi, at + outW, 0f);
                     }

@@ -1,5 +1,6 @@
 package io.etalon.op;
 
+import io.etalon.kernel.Kernels;
 import io.etalon.tensor.Shape;
 import io.etalon.tensor.Tensor;
 import java.util.List;
@@ -12,9 +13,12 @@ import java.util.List;
  */
 public final class Dense implements Op {
 
+    private static final Kernels KERNELS = Kernels.best();
+
     private final Shape inputShape;
     private final Shape outputShape;
     private final float[] weight;
+    private final float[] weightT; // (I,O), so that the forward pass is one row-major product
     private final float[] bias;
     private final int inFeatures;
     private final int outFeatures;
@@ -41,6 +45,12 @@ public final class Dense implements Op {
         this.outputShape = Shape.of(outFeatures);
         this.weight = weight.data();
         this.bias = bias == null ? new float[outFeatures] : bias.data();
+        this.weightT = new float[inFeatures * outFeatures];
+        for (int o = 0; o < outFeatures; o++) {
+            for (int i = 0; i < inFeatures; i++) {
+                weightT[i * outFeatures + o] = this.weight[o * inFeatures + i];
+            }
+        }
     }
 
     @Override
@@ -77,18 +87,12 @@ public final class Dense implements Op {
     @Override
     public void linear(float[][] inputs, float[] out, int rows, Switches switches, int rowsPerSample) {
         // in (rows,I), weight (O,I) -> out (rows,O)
+        // inputs a ReLU switched off in every row are skipped
         float[] in = inputs[0];
-        for (int r = 0; r < rows; r++) {
-            int inBase = r * inFeatures;
-            for (int o = 0; o < outFeatures; o++) {
-                int wBase = o * inFeatures;
-                float sum = 0f;
-                for (int i = 0; i < inFeatures; i++) {
-                    sum += weight[wBase + i] * in[inBase + i];
-                }
-                out[r * outFeatures + o] = sum;
-            }
-        }
+        int[] live = new int[inFeatures];
+        int count = Kernels.nonZeroColumns(rows, inFeatures, in, 0, inFeatures, live);
+        java.util.Arrays.fill(out, 0, rows * outFeatures, 0f);
+        KERNELS.gemm(rows, outFeatures, live, count, in, 0, inFeatures, weightT, 0, outFeatures, out, 0, outFeatures);
     }
 
     @Override
@@ -107,19 +111,10 @@ public final class Dense implements Op {
         if (gradIn == null) {
             return;
         }
-        for (int r = 0; r < rows; r++) {
-            int inBase = r * inFeatures;
-            for (int o = 0; o < outFeatures; o++) {
-                float g = gradOut[r * outFeatures + o];
-                if (g == 0f) {
-                    continue;
-                }
-                int wBase = o * inFeatures;
-                for (int i = 0; i < inFeatures; i++) {
-                    gradIn[inBase + i] += g * weight[wBase + i];
-                }
-            }
-        }
+        // behind a ReLU the units it switched off have a zero gradient in every row: skip their weight rows
+        int[] live = new int[outFeatures];
+        int count = Kernels.nonZeroColumns(rows, outFeatures, gradOut, 0, outFeatures, live);
+        KERNELS.gemm(rows, inFeatures, live, count, gradOut, 0, outFeatures, weight, 0, inFeatures, gradIn, 0, inFeatures);
     }
 
     @Override

@@ -4,7 +4,7 @@ import io.etalon.tensor.Shape;
 import java.util.List;
 
 /** Reinterprets a {@code (C,H,W)} sample as a vector of {@code C*H*W} values; the data are unchanged. */
-public final class Flatten implements Op {
+public final class Flatten implements Op, Selection {
 
     private final Shape inputShape;
     private final Shape outputShape;
@@ -43,6 +43,11 @@ public final class Flatten implements Op {
         for (int k = 0, end = rows * outputShape.size(); k < end; k++) {
             gradIn[k] += gradOut[k];
         }
+    }
+
+    @Override
+    public int source(Switches switches, int sample, int index) {
+        return index;
     }
 
     @Override

@@ -14,7 +14,7 @@ import java.util.List;
  *
  * <p>Shapes: in {@code (C,H,W)}, out {@code (C,OH,OW)} with {@code OH = (H + padTop + padBottom - KH) / sy + 1}.
  */
-public final class MaxPool2d implements Op {
+public final class MaxPool2d implements Op, Selection {
 
     private final Shape inputShape;
     private final Shape outputShape;
@@ -105,6 +105,18 @@ public final class MaxPool2d implements Op {
     public void record(float[][] inputs, int n, Switches switches) {
         // in (n,C,H,W) -> winner (n,C,OH,OW), a flat index into the sample's input
         float[] in = inputs[0];
+        int inH = inputShape.dim(1);
+        int inW = inputShape.dim(2);
+        if (kernelH == 2 && kernelW == 2 && strideH == 2 && strideW == 2 && padTop == 0 && padLeft == 0
+                && inH % 2 == 0 && inW % 2 == 0) {
+            recordTwoByTwo(in, n, switches);
+        } else {
+            recordAnyWindow(in, n, switches);
+        }
+    }
+
+    /** The general loop of {@link #record}; the twin the 2x2 path is tested against. */
+    void recordAnyWindow(float[] in, int n, Switches switches) {
         int[] winner = switches.states();
         int channels = inputShape.dim(0);
         int inH = inputShape.dim(1);
@@ -115,6 +127,8 @@ public final class MaxPool2d implements Op {
         int outSize = outputShape.size();
         for (int s = 0; s < n; s++) {
             int inBase = s * inSize;
+            int ties = 0;
+            float margin = Float.POSITIVE_INFINITY;
             for (int c = 0; c < channels; c++) {
                 for (int y = 0; y < outH; y++) {
                     int hLo = Math.max(0, y * strideH - padTop);
@@ -122,37 +136,84 @@ public final class MaxPool2d implements Op {
                     for (int x = 0; x < outW; x++) {
                         int wLo = Math.max(0, x * strideW - padLeft);
                         int wHi = Math.min(inW, x * strideW - padLeft + kernelW);
-                        int best = -1;
-                        float bestValue = Float.NEGATIVE_INFINITY;
+                        // branch-free (the comparisons are data-dependent and mispredict): C2 turns these into
+                        // conditional moves; the first element seeds the winner
+                        int best = (c * inH + hLo) * inW + wLo;
+                        float bestValue = in[inBase + best];
                         float runnerUp = Float.NEGATIVE_INFINITY;
                         boolean tie = false;
                         for (int h = hLo; h < hHi; h++) {
-                            for (int w = wLo; w < wHi; w++) {
+                            for (int w = h == hLo ? wLo + 1 : wLo; w < wHi; w++) {
                                 int k = (c * inH + h) * inW + w;
                                 float v = in[inBase + k];
-                                if (best < 0 || v > bestValue) {
-                                    if (best >= 0) {
-                                        runnerUp = bestValue;
-                                    }
-                                    best = k;
-                                    bestValue = v;
-                                    tie = false;
-                                } else if (v == bestValue) {
-                                    tie = true;
-                                } else if (v > runnerUp) {
-                                    runnerUp = v;
-                                }
+                                boolean better = v > bestValue;
+                                float loser = better ? bestValue : v;
+                                runnerUp = loser > runnerUp ? loser : runnerUp;
+                                tie = !better && (tie || v == bestValue);
+                                best = better ? k : best;
+                                bestValue = better ? v : bestValue;
                             }
                         }
                         winner[s * outSize + (c * outH + y) * outW + x] = best;
                         if (tie) {
-                            switches.addTie(s);
+                            ties++;
                         } else if (runnerUp != Float.NEGATIVE_INFINITY) {
-                            switches.offerMargin(s, bestValue - runnerUp);
+                            float lead = bestValue - runnerUp;
+                            margin = lead > 0f && lead < margin ? lead : margin;
                         }
                     }
                 }
             }
+            switches.addTies(s, ties);
+            switches.offerMargin(s, margin);
+        }
+    }
+
+    /**
+     * {@link #record} for the most common pool, 2x2 windows at stride 2 that tile the input: the four candidates are
+     * compared in the same order (row by row) with the same first-maximum rule, without the general loop.
+     */
+    private void recordTwoByTwo(float[] in, int n, Switches switches) {
+        int[] winner = switches.states();
+        int inW = inputShape.dim(2);
+        int inSize = inputShape.size();
+        int outSize = outputShape.size();
+        int outW = outputShape.dim(2);
+        int rowsOut = inputShape.dim(0) * outputShape.dim(1); // (channel, output row) pairs
+        for (int s = 0; s < n; s++) {
+            int inBase = s * inSize;
+            int ties = 0;
+            float margin = Float.POSITIVE_INFINITY;
+            for (int row = 0; row < rowsOut; row++) {
+                int top = row * 2 * inW; // channel c, output row y: input row 2y of channel c, since H is even
+                for (int x = 0; x < outW; x++) {
+                    int k0 = top + 2 * x;
+                    int k2 = k0 + inW;
+                    float v0 = in[inBase + k0];
+                    float v1 = in[inBase + k0 + 1];
+                    float v2 = in[inBase + k2];
+                    float v3 = in[inBase + k2 + 1];
+                    // winner of (v0, v1), then of (v2, v3), then the final: earlier wins ties at every step
+                    int a = v1 > v0 ? k0 + 1 : k0;
+                    float av = v1 > v0 ? v1 : v0;
+                    float aLoser = v1 > v0 ? v0 : v1;
+                    int b = v3 > v2 ? k2 + 1 : k2;
+                    float bv = v3 > v2 ? v3 : v2;
+                    float bLoser = v3 > v2 ? v2 : v3;
+                    boolean second = bv > av;
+                    float top1 = second ? bv : av;
+                    float runnerUp = Math.max(second ? av : bv, second ? bLoser : aLoser);
+                    winner[s * outSize + row * outW + x] = second ? b : a;
+                    if (runnerUp == top1) {
+                        ties++;
+                    } else {
+                        float lead = top1 - runnerUp;
+                        margin = lead < margin ? lead : margin;
+                    }
+                }
+            }
+            switches.addTies(s, ties);
+            switches.offerMargin(s, margin);
         }
     }
 
@@ -191,6 +252,11 @@ public final class MaxPool2d implements Op {
                 gradIn[inBase + winner[sampleBase + k]] += gradOut[rowBase + k];
             }
         }
+    }
+
+    @Override
+    public int source(Switches switches, int sample, int index) {
+        return switches.state(sample, index);
     }
 
     @Override

@@ -7,7 +7,7 @@ import java.util.List;
  * Rectified linear unit: {@code out = max(0, in)}. Its switch is on iff the pre-activation is {@code > 0};
  * a pre-activation exactly 0 is off and counted as a tie (the input lies on the unit's boundary).
  */
-public final class Relu implements Op {
+public final class Relu implements Op, Selection {
 
     private final Shape shape;
 
@@ -41,15 +41,17 @@ public final class Relu implements Op {
         int[] on = switches.states();
         int size = shape.size();
         for (int s = 0; s < n; s++) {
+            int ties = 0;
+            float margin = Float.POSITIVE_INFINITY; // locals, not the Switches' fields, so the loop stays in registers
             for (int k = s * size, end = k + size; k < end; k++) {
                 float z = preActivation[k];
                 on[k] = z > 0f ? 1 : 0;
-                if (z == 0f) {
-                    switches.addTie(s);
-                } else {
-                    switches.offerMargin(s, Math.abs(z));
-                }
+                float a = Math.abs(z);
+                ties += a == 0f ? 1 : 0;
+                margin = a > 0f && a < margin ? a : margin;
             }
+            switches.addTies(s, ties);
+            switches.offerMargin(s, margin);
         }
     }
 
@@ -84,6 +86,11 @@ public final class Relu implements Op {
                 }
             }
         }
+    }
+
+    @Override
+    public int source(Switches switches, int sample, int index) {
+        return switches.state(sample, index) != 0 ? index : -1;
     }
 
     @Override

@@ -73,8 +73,12 @@ public final class Switches {
         ties[sample]++;
     }
 
+    void addTies(int sample, int count) {
+        ties[sample] += count;
+    }
+
     void offerMargin(int sample, float margin) {
-        if (margin > 0 && margin < margins[sample]) {
+        if (margin > 0 && margin < margins[sample]) { // also ignores +infinity: "no margin"
             margins[sample] = margin;
         }
     }

@@ -10,10 +10,13 @@ import java.util.Arrays;
  * Shape image = Shape.of(1, 28, 28);   // image.size() == 784, image.dim(1) == 28
  * }</pre>
  */
-public record Shape(int[] dims) {
+public final class Shape {
+
+    private final int[] dims;
+    private final int size; // cached: size() sits in the inner loops of every op
 
     /** Validates that every dimension is positive and copies the array in. */
-    public Shape {
+    public Shape(int[] dims) {
         if (dims == null || dims.length == 0) {
             throw new IllegalArgumentException("a shape needs at least one dimension");
         }
@@ -28,6 +31,8 @@ public record Shape(int[] dims) {
                 throw new IllegalArgumentException("shape " + Arrays.toString(dims) + " has more than 2^31 elements");
             }
         }
+        this.dims = dims;
+        this.size = (int) size;
     }
 
     public static Shape of(int... dims) {
@@ -35,7 +40,6 @@ public record Shape(int[] dims) {
     }
 
     /** A copy of the dimensions. */
-    @Override
     public int[] dims() {
         return dims.clone();
     }
@@ -50,10 +54,6 @@ public record Shape(int[] dims) {
 
     /** Number of elements of one sample. */
     public int size() {
-        int size = 1;
-        for (int d : dims) {
-            size *= d;
-        }
         return size;
     }
 

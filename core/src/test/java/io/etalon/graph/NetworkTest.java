@@ -44,6 +44,39 @@ class NetworkTest {
         }
     }
 
+    @Property(tries = 40)
+    void jumpingOverThePatternEqualsTheStepByStepTransposedPass(@ForAll long seed) {
+        // one sample's rows take the jump from a pool or flatten straight to the convolution's input; rows of two
+        // samples go op by op; the two must agree, biases included
+        Network network = RandomNetworks.network(seed);
+        SplittableRandom random = new SplittableRandom(seed);
+        int size = network.inputShape().size();
+        float[] image = RandomNetworks.image(random, network.inputShape(), 0.3);
+        float[] twice = new float[2 * size];
+        System.arraycopy(image, 0, twice, 0, size);
+        System.arraycopy(image, 0, twice, size, size);
+        int from = network.outputIndex();
+        int outputs = network.outputShape().size();
+        int rows = 1 + random.nextInt(outputs);
+        float[] cotangent = RandomNetworks.values(random, rows * outputs, 1.0);
+        float[] doubled = new float[2 * rows * outputs];
+        System.arraycopy(cotangent, 0, doubled, 0, cotangent.length);
+        System.arraycopy(cotangent, 0, doubled, cotangent.length, cotangent.length);
+        double[] jumpBiases = new double[rows];
+        double[] jumpScales = new double[rows];
+        float[] jumped = network.transpose(network.forward(image, 1), from, cotangent, rows, rows, jumpBiases, jumpScales);
+        double[] stepBiases = new double[2 * rows];
+        double[] stepScales = new double[2 * rows];
+        float[] stepped = network.transpose(network.forward(twice, 2), from, doubled, 2 * rows, rows, stepBiases, stepScales);
+        for (int k = 0; k < rows * size; k++) {
+            assertThat(jumped[k]).as("input gradient %d", k)
+                    .isCloseTo(stepped[k], org.assertj.core.data.Offset.offset(1e-5f * (1 + Math.abs(stepped[k]))));
+        }
+        for (int r = 0; r < rows; r++) {
+            assertThat(jumpBiases[r]).isCloseTo(stepBiases[r], org.assertj.core.data.Offset.offset(1e-5 * (1 + stepScales[r])));
+        }
+    }
+
     @Test
     void batchedForwardEqualsOneAtATime() {
         Network lenet = LeNet.create(3);

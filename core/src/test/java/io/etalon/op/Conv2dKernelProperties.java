@@ -34,6 +34,17 @@ class Conv2dKernelProperties {
             conv.transpose(g, new float[][] {fastGrad}, rows, Switches.none(rows), 1);
             conv.transposeDirect(g, directGrad, rows);
             assertClose(fastGrad, directGrad, conv.describe());
+            // mostly-zero gradients, as behind a max-pool, take the sparse scatter path
+            for (int k = 0; k < g.length; k++) {
+                if (random.nextInt(5) != 0) {
+                    g[k] = 0f;
+                }
+            }
+            float[] sparseGrad = new float[rows * in];
+            float[] sparseDirect = new float[rows * in];
+            conv.transpose(g, new float[][] {sparseGrad}, rows, Switches.none(rows), 1);
+            conv.transposeDirect(g, sparseDirect, rows);
+            assertClose(sparseGrad, sparseDirect, conv.describe() + " (sparse)");
         }
     }
 

@@ -1,0 +1,93 @@
+package io.etalon.kernel;
+
+/**
+ * The inner loops of the ops' fast paths: a matrix product and a filter scatter. Two implementations
+ * compute exactly the same floats: {@link ScalarKernels} in plain Java, and {@link VectorKernels} on the JDK's
+ * incubating Vector API, which keeps a block of outputs in registers (one load of B feeds four fused multiply-adds)
+ * and is several times faster. Both accumulate every output over k in the same order with a fused multiply-add, so
+ * the lane width never changes a result.
+ *
+ * <p>The vector kernels are used when the JVM runs with {@code --add-modules jdk.incubator.vector} (the
+ * {@code etalon} launcher and the tests do) unless {@code -Detalon.kernels=scalar}; otherwise the scalar kernels.
+ */
+public interface Kernels {
+
+    /** The kernels this JVM uses. */
+    static Kernels best() {
+        return Selection.BEST;
+    }
+
+    /** The plain-Java kernels, always available. */
+    static Kernels scalar() {
+        return ScalarKernels.INSTANCE;
+    }
+
+    /** {@code "vector (16 lanes)"} or {@code "scalar"}. */
+    String name();
+
+    /**
+     * {@code C += A * B} for row-major A {@code (m,k)}, B {@code (k,n)}, C {@code (m,n)} at the given offsets and
+     * leading dimensions. Each {@code C[i][j]} gets its k terms in order {@code p = 0..k-1}, each by a fused
+     * multiply-add.
+     */
+    default void gemm(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c,
+                      int cOff, int ldc) {
+        int[] all = new int[k];
+        for (int p = 0; p < k; p++) {
+            all[p] = p;
+        }
+        gemm(m, n, all, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+    }
+
+    /**
+     * {@link #gemm} over the terms {@code p = ks[0..count-1]} only, in that order: the caller skips the columns of A
+     * that are zero in every row (units a ReLU switched off), which changes no value of C.
+     */
+    void gemm(int m, int n, int[] ks, int count, float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c,
+              int cOff, int ldc);
+
+    /**
+     * The indices of the columns of A {@code (m,k)} that are non-zero in some row, into {@code ks}; returns how many.
+     */
+    static int nonZeroColumns(int m, int k, float[] a, int aOff, int lda, int[] ks) {
+        int count = 0;
+        for (int p = 0; p < k; p++) {
+            for (int i = 0; i < m; i++) {
+                if (a[aOff + i * lda + p] != 0f) {
+                    ks[count++] = p;
+                    break;
+                }
+            }
+        }
+        return count;
+    }
+
+    /**
+     * Scatters a filter times a gradient row: {@code dst[dstBase + offsets[t] + r] += w[wOff + t] * g[gOff + r]} for
+     * {@code t < count}, {@code r < width}, each by a fused multiply-add, in order of t.
+     */
+    void scatter(int count, float[] w, int wOff, int[] offsets, float[] g, int gOff, int width, float[] dst, int dstBase);
+
+    /** Widths that are a multiple of this run without a scalar tail in {@link #scatter}; 1 for the scalar kernels. */
+    int lanes();
+
+    /** Picks the kernels once per JVM. */
+    final class Selection {
+        static final Kernels BEST = select();
+
+        private Selection() {
+        }
+
+        private static Kernels select() {
+            if ("scalar".equals(System.getProperty("etalon.kernels"))
+                    || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+                return ScalarKernels.INSTANCE;
+            }
+            try {
+                return (Kernels) Class.forName("io.etalon.kernel.VectorKernels").getField("INSTANCE").get(null);
+            } catch (ReflectiveOperationException | LinkageError e) {
+                return ScalarKernels.INSTANCE;
+            }
+        }
+    }
+}

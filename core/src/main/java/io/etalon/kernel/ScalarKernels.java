@@ -1,0 +1,48 @@
+package io.etalon.kernel;
+
+/** {@link Kernels} in plain Java: the reference the vector kernels are tested against, and the fallback. */
+final class ScalarKernels implements Kernels {
+
+    static final ScalarKernels INSTANCE = new ScalarKernels();
+
+    private ScalarKernels() {
+    }
+
+    @Override
+    public String name() {
+        return "scalar";
+    }
+
+    @Override
+    public int lanes() {
+        return 1;
+    }
+
+    @Override
+    public void gemm(int m, int n, int[] ks, int count, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                     float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            int cRow = cOff + i * ldc;
+            for (int t = 0; t < count; t++) {
+                int p = ks[t];
+                float av = a[aOff + i * lda + p];
+                int bRow = bOff + p * ldb;
+                for (int j = 0; j < n; j++) {
+                    c[cRow + j] = Math.fma(av, b[bRow + j], c[cRow + j]);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void scatter(int count, float[] w, int wOff, int[] offsets, float[] g, int gOff, int width, float[] dst,
+                        int dstBase) {
+        for (int t = 0; t < count; t++) {
+            float wt = w[wOff + t];
+            int row = dstBase + offsets[t];
+            for (int r = 0; r < width; r++) {
+                dst[row + r] = Math.fma(wt, g[gOff + r], dst[row + r]);
+            }
+        }
+    }
+}

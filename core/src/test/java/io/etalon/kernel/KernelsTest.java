@@ -1,0 +1,115 @@
+package io.etalon.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.SplittableRandom;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+class KernelsTest {
+
+    private final Kernels scalar = Kernels.scalar();
+    private final Kernels best = Kernels.best();
+
+    @Test
+    void theTestsRunTheVectorKernels() {
+        // surefire adds jdk.incubator.vector, as the launcher does; without it this suite would compare scalar to scalar
+        assertThat(best.name()).startsWith("vector");
+        assertThat(best.lanes()).isGreaterThan(1);
+    }
+
+    @Property(tries = 60)
+    void productMatchesTheDefinitionAndBothKernelsAgreeExactly(@ForAll @IntRange(min = 1, max = 13) int m,
+                                                               @ForAll @IntRange(min = 1, max = 70) int n,
+                                                               @ForAll @IntRange(min = 1, max = 40) int k,
+                                                               @ForAll long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int lda = k + 3;
+        int ldb = n + 5;
+        int ldc = n + 2;
+        float[] a = sparse(random, 2 + m * lda);
+        float[] b = sparse(random, 1 + k * ldb);
+        float[] c = sparse(random, 3 + m * ldc);
+        float[] viaScalar = c.clone();
+        float[] viaBest = c.clone();
+        scalar.gemm(m, n, k, a, 2, lda, b, 1, ldb, viaScalar, 3, ldc);
+        best.gemm(m, n, k, a, 2, lda, b, 1, ldb, viaBest, 3, ldc);
+        int[] live = new int[k];
+        int count = Kernels.nonZeroColumns(m, k, a, 2, lda, live);
+        float[] skippingZeros = c.clone();
+        best.gemm(m, n, live, count, a, 2, lda, b, 1, ldb, skippingZeros, 3, ldc);
+        assertSameValues(skippingZeros, viaScalar);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double expected = c[3 + i * ldc + j];
+                double scale = Math.abs(expected);
+                for (int p = 0; p < k; p++) {
+                    double term = (double) a[2 + i * lda + p] * b[1 + p * ldb + j];
+                    expected += term;
+                    scale += Math.abs(term);
+                }
+                assertThat((double) viaScalar[3 + i * ldc + j]).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-6 * (1 + scale)));
+            }
+        }
+        assertSameValues(viaBest, viaScalar);
+    }
+
+    @Property(tries = 60)
+    void filterScatterMatchesTheDefinition(@ForAll @IntRange(min = 1, max = 30) int count,
+                                           @ForAll @IntRange(min = 1, max = 40) int width,
+                                           @ForAll long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int[] offsets = new int[count];
+        for (int t = 0; t < count; t++) {
+            offsets[t] = random.nextInt(6) * width + (t == 0 ? 0 : offsets[t - 1]); // rows may repeat
+        }
+        float[] w = sparse(random, count + 1);
+        float[] g = sparse(random, width + 2);
+        float[] dst = sparse(random, 4 + offsets[count - 1] + width);
+        float[] viaScalar = dst.clone();
+        float[] viaBest = dst.clone();
+        scalar.scatter(count, w, 1, offsets, g, 2, width, viaScalar, 4);
+        best.scatter(count, w, 1, offsets, g, 2, width, viaBest, 4);
+        float[] expected = dst.clone();
+        for (int t = 0; t < count; t++) {
+            for (int r = 0; r < width; r++) {
+                expected[4 + offsets[t] + r] = Math.fma(w[1 + t], g[2 + r], expected[4 + offsets[t] + r]);
+            }
+        }
+        assertSameValues(viaScalar, expected);
+        assertSameValues(viaBest, expected);
+    }
+
+    /** Equal as numbers: a skipped zero term may leave a zero with the other sign. */
+    private static void assertSameValues(float[] actual, float[] expected) {
+        assertThat(actual).hasSameSizeAs(expected);
+        for (int i = 0; i < actual.length; i++) {
+            if (actual[i] != expected[i]) {
+                assertThat(actual[i]).as("value %d", i).isEqualTo(expected[i]);
+            }
+        }
+    }
+
+    @Test
+    void nonZeroColumnsListsTheColumnsWithSomeNonZeroEntry() {
+        float[] a = {0, 1, 0, 0,
+                     0, 0, 0, 2};
+        int[] ks = new int[4];
+        assertThat(Kernels.nonZeroColumns(2, 4, a, 0, 4, ks)).isEqualTo(2);
+        assertThat(ks).startsWith(1, 3);
+    }
+
+    /** Random values with about a quarter exact zeros, as behind a ReLU. */
+    private static float[] sparse(SplittableRandom random, int size) {
+        float[] values = new float[size];
+        for (int i = 0; i < size; i++) {
+            values[i] = random.nextInt(4) == 0 ? 0f : (float) random.nextGaussian();
+        }
+        for (int i = random.nextInt(3); i < size; i += 7) {
+            values[i] = 0f; // whole zero columns for some leading dimensions
+        }
+        return values;
+    }
+}
