@@ -73,14 +73,21 @@ final class CensusCommand implements Callable<Integer> {
 
     static Census census(Explainer explainer, List<Neuron> outputs, Path images, java.util.function.LongConsumer onEach)
             throws java.io.IOException {
+        return census(explainer, outputs, images, Integer.MAX_VALUE, onEach);
+    }
+
+    /** The census of the first {@code limit} images of an IDX file, streamed in chunks. */
+    static Census census(Explainer explainer, List<Neuron> outputs, Path images, int limit,
+                         java.util.function.LongConsumer onEach) throws java.io.IOException {
         Network network = explainer.network();
         try (Idx.ImageStream stream = Idx.streamImages(images)) {
             Inputs.checkFits(stream.shape(), images.toString(), network);
             Census census = null;
             int chunk = 256;
-            try (Progress progress = new Progress("census " + images.getFileName(), stream.count())) {
-                for (int first = 0; first < stream.count(); first += chunk) {
-                    int[] indices = java.util.stream.IntStream.range(first, Math.min(stream.count(), first + chunk)).toArray();
+            int count = Math.min(limit, stream.count());
+            try (Progress progress = new Progress("census " + images.getFileName(), count)) {
+                for (int first = 0; first < count; first += chunk) {
+                    int[] indices = java.util.stream.IntStream.range(first, Math.min(count, first + chunk)).toArray();
                     ImageSet set = stream.read(indices);
                     int done = first;
                     Explanation[] explanations = explainer.explainAll(set.pixels(), set.count(), outputs,

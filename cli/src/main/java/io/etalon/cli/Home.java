@@ -2,6 +2,7 @@ package io.etalon.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Where the shipped model and data live: the folder named by the system property {@code etalon.home} (set by the
@@ -28,19 +29,37 @@ final class Home {
     }
 
     static Path testImages(Path folder) {
-        return folder.resolve("test-images-idx3-ubyte.gz");
+        return idxFile(folder, "test", "images-idx3-ubyte");
     }
 
     static Path testLabels(Path folder) {
-        return folder.resolve("test-labels-idx1-ubyte.gz");
+        return idxFile(folder, "test", "labels-idx1-ubyte");
     }
 
     static Path trainImages(Path folder) {
-        return folder.resolve("train-images-idx3-ubyte.gz");
+        return idxFile(folder, "train", "images-idx3-ubyte");
     }
 
     static Path trainLabels(Path folder) {
-        return folder.resolve("train-labels-idx1-ubyte.gz");
+        return idxFile(folder, "train", "labels-idx1-ubyte");
+    }
+
+    /**
+     * An IDX file of a data folder: {@code SPLIT-KIND.gz}, where the test split may also use the original MNIST name
+     * {@code t10k} (as Fashion-MNIST and Debian's dataset packages do), gzipped or not. The first that exists, else the
+     * shipped naming, for the error message.
+     */
+    private static Path idxFile(Path folder, String split, String kind) {
+        List<String> prefixes = split.equals("test") ? List.of("test", "t10k") : List.of(split);
+        for (String prefix : prefixes) {
+            for (String suffix : List.of(".gz", "")) {
+                Path candidate = folder.resolve(prefix + "-" + kind + suffix);
+                if (Files.isRegularFile(candidate)) {
+                    return candidate;
+                }
+            }
+        }
+        return folder.resolve(split + "-" + kind + ".gz");
     }
 
     /** Fails with a one-line message if a file the command needs is missing. */

@@ -40,6 +40,17 @@ final class Inputs {
         }
     }
 
+    /** The first {@code limit} images, or all when {@code limit} is null. */
+    static ImageSet first(ImageSet images, Integer limit, String option) {
+        if (limit == null || limit >= images.count()) {
+            return images;
+        }
+        if (limit <= 0) {
+            throw new IllegalArgumentException(option + " must be positive, got " + limit);
+        }
+        return images.select(java.util.stream.IntStream.range(0, limit).toArray());
+    }
+
     static int[] labels(Path file, int expected) throws IOException {
         int[] labels = Idx.readLabels(Home.existing(file, "label file"));
         if (labels.length != expected) {

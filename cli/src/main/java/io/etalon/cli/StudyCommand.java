@@ -49,6 +49,17 @@ final class StudyCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Worker threads (default: all cores).")
     Integer threads;
 
+    @Option(names = "--compare", description = "A second data folder (e.g. /usr/share/datasets/fashion-mnist) to set "
+            + "against --data on equal numbers of inputs: the paper's conjecture that harder data needs more and worse etalons.")
+    Path compare;
+
+    @Option(names = "--compare-model", description = "The model trained on the --compare data (required with --compare).")
+    Path compareModel;
+
+    @Option(names = "--checkpoints", description = "A folder of epoch-NN.onnx files from etalon train --checkpoints: "
+            + "adds the census across training epochs (on the --data split).")
+    Path checkpoints;
+
     @Option(names = "--out", required = true, description = "Output folder for report.html and report.json.")
     Path out;
 
@@ -57,6 +68,11 @@ final class StudyCommand implements Callable<Integer> {
         Path file = model == null ? Home.existing(Home.model(), "shipped model") : model;
         Network network = Models.load(file, spec.commandLine().getErr());
         Path folder = data == null ? Home.mnist() : data;
+        if (compare != null && compareModel == null) {
+            throw new IllegalArgumentException("--compare needs --compare-model, the model trained on that data "
+                    + "(e.g. etalon train --data " + compare + " --out other.onnx)");
+        }
+        List<Path> epochFiles = checkpoints == null ? List.of() : EpochCensus.checkpoints(checkpoints);
         int workers = threads == null ? Runtime.getRuntime().availableProcessors() : Arguments.threads(threads);
         if (network.inputShape().rank() != 3 || network.inputShape().dim(0) != 1) {
             throw new IllegalArgumentException("study needs a model of grey images; this one takes " + network.inputShape());
@@ -147,7 +163,23 @@ final class StudyCommand implements Callable<Integer> {
             }
         }
 
-        // 4. pictures
+        // 4. data complexity: this model on its data against another model on other data, on equal input counts
+        List<DataComplexity.Profile> profiles = new ArrayList<>();
+        if (compare != null) {
+            Network other = Models.load(compareModel, spec.commandLine().getErr());
+            int[] ours = DataComplexity.sizes(folder);
+            int[] theirs = DataComplexity.sizes(compare);
+            int trainLimit = Math.min(ours[0], theirs[0]);
+            int testLimit = Math.min(ours[1], theirs[1]);
+            profiles.add(DataComplexity.measure(folder.getFileName().toString(), file, network, folder, trainLimit, testLimit, workers));
+            profiles.add(DataComplexity.measure(compare.getFileName().toString(), compareModel, other, compare, trainLimit,
+                    testLimit, workers));
+        }
+
+        // 5. the census across training epochs
+        List<Map<String, Object>> epochs = EpochCensus.measure(epochFiles, folder, workers, spec.commandLine().getErr());
+
+        // 6. pictures
         Explainer figureExplainer = new Explainer(network, Method.AUTO.solver(), workers);
         Figure.Result figure = Figure.draw(figureExplainer, test, labels, Figure.firstOfEachClass(labels, classes),
                 Palette.GREY, 3, "Figure 11: etalons of one held-out digit per class (rows) for each output neuron (columns)");
@@ -170,7 +202,7 @@ final class StudyCommand implements Callable<Integer> {
                 Map.of("training split", train.growth()));
         List<String> hidden = hiddenGrids(network, figureExplainer, test.image(0), height, width);
 
-        // 5. report
+        // 7. report
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("model", file.toString());
         json.put("testAccuracy", accuracy);
@@ -199,7 +231,14 @@ final class StudyCommand implements Callable<Integer> {
         geometry.put("medianDecisionDistanceL2", median(decisionDistances));
         geometry.put("firstFlipLayers", firstFlipLayers);
         json.put("regionGeometry", geometry);
-        String html = html(json, Charts.dataUri(figure.image()), meanRow, voteChart, growthChart, hidden, train, votes, count);
+        if (!profiles.isEmpty()) {
+            json.put("dataComplexity", profiles.stream().map(DataComplexity.Profile::toJson).toList());
+        }
+        if (!epochs.isEmpty()) {
+            json.put("censusAcrossEpochs", epochs);
+        }
+        String html = html(json, Charts.dataUri(figure.image()), meanRow, voteChart, growthChart,
+                complexityHtml(profiles) + epochsHtml(epochs), hidden, train, votes, count);
         try (Staging staging = new Staging(out)) {
             io.etalon.data.AtomicFiles.write(staging.resolve("report.html"), html.getBytes(StandardCharsets.UTF_8));
             Json.write(staging.resolve("report.json"), json);
@@ -286,7 +325,7 @@ final class StudyCommand implements Callable<Integer> {
     }
 
     private static String html(Map<String, Object> json, String figure, String means, String voteChart, String growth,
-                               List<String> hidden, Census train, double[][] votes, int[] count) {
+                               String comparisons, List<String> hidden, Census train, double[][] votes, int[] count) {
         StringBuilder page = new StringBuilder();
         page.append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Etalon study</title><style>")
                 .append("body{font-family:system-ui,sans-serif;max-width:70rem;margin:2rem auto;color:#1b1b1b}")
@@ -326,9 +365,65 @@ final class StudyCommand implements Callable<Integer> {
                 .append(String.format("%.3g", (double) geometry.get("medianDecisionDistanceL2")))
                 .append(". The layer whose decision flips first: ").append(escape(String.valueOf(geometry.get("firstFlipLayers"))))
                 .append(".</p>");
+        page.append(comparisons);
         page.append("<h2>Hidden neurons</h2>");
         hidden.forEach(grid -> page.append("<img alt=\"hidden etalons\" src=\"").append(grid).append("\">"));
         page.append("<p>All numbers are in <code>report.json</code> beside this file.</p></body></html>");
+        return page.toString();
+    }
+
+    private static String complexityHtml(List<DataComplexity.Profile> profiles) {
+        if (profiles.isEmpty()) {
+            return "";
+        }
+        StringBuilder page = new StringBuilder("<h2>Data complexity: more and worse etalons?</h2><p>The paper conjectures "
+                + "that the number and quality of etalons reflect the complexity of the data. Each model below is measured "
+                + "on its own data, on the same numbers of inputs. More etalons: distinct linear regions and output-etalon "
+                + "sets among the training inputs. Worse etalons: lower accuracy, lower consistency (mean cosine between an "
+                + "input's own-class etalon and its class's mean etalon) and more of the winning score carried by the bias."
+                + "</p><table><tr><th>data</th><th>training inputs</th><th>distinct regions</th><th>distinct output etalons</th>"
+                + "<th>largest group</th><th>held-out inputs in a training region</th><th>accuracy</th><th>consistency</th>"
+                + "<th>bias share</th></tr>");
+        Map<String, List<int[]>> growth = new LinkedHashMap<>();
+        for (DataComplexity.Profile p : profiles) {
+            Map<String, Object> row = p.toJson();
+            page.append("<tr><td>").append(escape(p.name())).append("</td><td>").append(p.trainInputs()).append("</td><td>")
+                    .append(row.get("distinctRegions")).append("</td><td>").append(row.get("distinctOutputEtalons"))
+                    .append("</td><td>").append(row.get("largestGroup")).append("</td><td>").append(p.testSharingARegion())
+                    .append(" of ").append(p.testInputs()).append("</td><td>").append(String.format("%.2f%%", 100 * p.accuracy()))
+                    .append("</td><td>").append(String.format("%.3f", p.consistency())).append("</td><td>")
+                    .append(String.format("%.3f", p.biasShare())).append("</td></tr>");
+            growth.put(p.name(), p.census().growth());
+        }
+        page.append("</table><img alt=\"growth of distinct regions per data set\" src=\"")
+                .append(Charts.lines("Distinct linear regions against training inputs seen", "inputs", "distinct regions", growth))
+                .append("\">");
+        return page.toString();
+    }
+
+    private static String epochsHtml(List<Map<String, Object>> epochs) {
+        if (epochs.isEmpty()) {
+            return "";
+        }
+        StringBuilder page = new StringBuilder("<h2>Census across training</h2><p>Each checkpoint's census on the training "
+                + "inputs: how the number of linear regions and etalons changes as the network learns.</p><table><tr>"
+                + "<th>epoch</th><th>accuracy</th><th>distinct regions</th><th>distinct output etalons</th>"
+                + "<th>held-out inputs in a training region</th></tr>");
+        List<int[]> regions = new ArrayList<>();
+        List<int[]> etalons = new ArrayList<>();
+        for (Map<String, Object> row : epochs) {
+            page.append("<tr><td>").append(row.get("epoch")).append("</td><td>")
+                    .append(String.format("%.2f%%", 100 * (double) row.get("testAccuracy"))).append("</td><td>")
+                    .append(row.get("distinctRegions")).append("</td><td>").append(row.get("distinctOutputEtalons"))
+                    .append("</td><td>").append(row.get("testSharingARegionWithTraining")).append("</td></tr>");
+            regions.add(new int[] {(int) row.get("epoch"), (int) row.get("distinctRegions")});
+            etalons.add(new int[] {(int) row.get("epoch"), (int) row.get("distinctOutputEtalons")});
+        }
+        Map<String, List<int[]>> series = new LinkedHashMap<>();
+        series.put("distinct regions", regions);
+        series.put("distinct output etalons", etalons);
+        page.append("</table><img alt=\"census across epochs\" src=\"")
+                .append(Charts.lines("Census across training epochs", "epoch", "distinct", series)).append("\">");
         return page.toString();
     }
 

@@ -45,6 +45,16 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--weight-decay", description = "Decoupled weight decay of the weights; smooths the etalons (default: 0.3).")
     Double weightDecay;
 
+    @Option(names = "--limit-train", description = "Train on the first N training images only (default: all).")
+    Integer limitTrain;
+
+    @Option(names = "--limit-test", description = "Test on the first N held-out images only (default: all).")
+    Integer limitTest;
+
+    @Option(names = "--checkpoints", description = "Also save the model after every epoch as DIR/epoch-NN.onnx, e.g. for "
+            + "etalon study --checkpoints DIR (the census across training).")
+    Path checkpoints;
+
     @Option(names = "--out", required = true, description = "The ONNX file to write.")
     Path out;
 
@@ -74,10 +84,18 @@ final class TrainCommand implements Callable<Integer> {
         }
         Path folder = data == null ? Home.mnist() : data;
         Network network = LeNet.create(config.seed());
-        ImageSet train = Inputs.idx(Home.trainImages(folder), network);
-        int[] trainLabels = Inputs.labels(Home.trainLabels(folder), train.count());
-        ImageSet test = Inputs.idx(Home.testImages(folder), network);
-        int[] testLabels = Inputs.labels(Home.testLabels(folder), test.count());
+        ImageSet fullTrain = Inputs.idx(Home.trainImages(folder), network);
+        int[] trainLabels = Inputs.labels(Home.trainLabels(folder), fullTrain.count());
+        ImageSet fullTest = Inputs.idx(Home.testImages(folder), network);
+        int[] testLabels = Inputs.labels(Home.testLabels(folder), fullTest.count());
+        ImageSet train = Inputs.first(fullTrain, limitTrain, "--limit-train");
+        trainLabels = java.util.Arrays.copyOf(trainLabels, train.count());
+        ImageSet test = Inputs.first(fullTest, limitTest, "--limit-test");
+        testLabels = java.util.Arrays.copyOf(testLabels, test.count());
+        final int[] heldOutLabels = testLabels;
+        if (checkpoints != null) {
+            java.nio.file.Files.createDirectories(checkpoints);
+        }
         var stdout = spec.commandLine().getOut();
         stdout.printf("training LeNet on %d images, testing on %d; %s%n", train.count(), test.count(), config);
         long start = System.nanoTime();
@@ -98,7 +116,10 @@ final class TrainCommand implements Callable<Integer> {
 
                 @Override
                 public void epoch(int epoch, Network current, double meanLoss) {
-                    lastAccuracy[0] = Trainer.accuracy(current, test.pixels(), testLabels, settings.threads());
+                    lastAccuracy[0] = Trainer.accuracy(current, test.pixels(), heldOutLabels, settings.threads());
+                    if (checkpoints != null) {
+                        saveCheckpoint(current, epoch);
+                    }
                     progress.extra(String.format("epoch %d/%d loss %.4f test %.2f%%", epoch, settings.epochs(), meanLoss,
                             100 * lastAccuracy[0]));
                 }
@@ -106,9 +127,20 @@ final class TrainCommand implements Callable<Integer> {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         OnnxModels.save(trained, out);
+        if (checkpoints != null) {
+            stdout.printf("saved %d checkpoints in %s%n", settings.epochs(), checkpoints.toAbsolutePath().normalize());
+        }
         stdout.printf("test accuracy %.2f%% on %d held-out images after %d epochs in %.1f s%n", 100 * lastAccuracy[0],
                 test.count(), settings.epochs(), seconds);
         stdout.printf("saved %s%n", out.toAbsolutePath().normalize());
         return 0;
+    }
+
+    private void saveCheckpoint(Network current, int epoch) {
+        try {
+            OnnxModels.save(current, checkpoints.resolve(String.format("epoch-%02d.onnx", epoch)));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

@@ -238,6 +238,58 @@ class CliEndToEndTest {
     }
 
     @Test
+    void studyComparesTwoDataSetsAndTracksTheCensusAcrossEpochs() throws Exception {
+        ImageSet images = Idx.readImages(Path.of(CliRun.testImages()));
+        int[] labels = Idx.readLabels(Path.of(CliRun.testLabels()));
+        Path data = folder.resolve("subset");
+        writeSplit(data, "train", images, labels, 300, 420);
+        writeSplit(data, "test", images, labels, 0, 40);
+        // the second folder uses the original MNIST names (t10k-...), as Fashion-MNIST does, and is larger
+        Path other = folder.resolve("other");
+        writeSplit(other, "train", images, labels, 500, 700);
+        writeSplit(other, "t10k", images, labels, 40, 100);
+        Path checkpoints = folder.resolve("checkpoints");
+        Path small = folder.resolve("small.onnx");
+        CliRun train = CliRun.of("train", "--data", other.toString(), "--epochs", "2", "--limit-train", "64",
+                "--limit-test", "20", "--checkpoints", checkpoints.toString(), "--out", small.toString());
+        assertThat(train.exitCode()).as(train.err()).isZero();
+        assertThat(checkpoints.resolve("epoch-01.onnx")).isRegularFile();
+        assertThat(checkpoints.resolve("epoch-02.onnx")).isRegularFile();
+
+        Path out = folder.resolve("study");
+        CliRun run = CliRun.of("study", "--model", CliRun.model(), "--data", data.toString(), "--regions", "1",
+                "--compare", other.toString(), "--compare-model", small.toString(), "--checkpoints", checkpoints.toString(),
+                "--out", out.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode report = JSON.readTree(out.resolve("report.json").toFile());
+        JsonNode complexity = report.get("dataComplexity");
+        assertThat(complexity).hasSize(2);
+        for (JsonNode profile : complexity) {
+            // equal numbers of inputs on both sides: the smaller folder's
+            assertThat(profile.get("trainInputs").asInt()).isEqualTo(120);
+            assertThat(profile.get("testInputs").asInt()).isEqualTo(40);
+            assertThat(profile.get("distinctRegions").asInt()).isBetween(1, 120);
+            assertThat(profile.get("etalonConsistency").asDouble()).isBetween(-1.0, 1.0);
+        }
+        JsonNode epochs = report.get("censusAcrossEpochs");
+        assertThat(epochs).hasSize(2);
+        assertThat(epochs.get(1).get("epoch").asInt()).isEqualTo(2);
+        assertThat(epochs.get(0).get("trainInputs").asInt()).isEqualTo(120);
+        assertThat(Files.readString(out.resolve("report.html"))).contains("Data complexity").contains("Census across training");
+
+        CliRun missing = CliRun.of("study", "--data", data.toString(), "--compare", other.toString(), "--out", out.toString());
+        assertThat(missing.exitCode()).isNotZero();
+        assertThat(missing.err()).contains("--compare-model").doesNotContain("Exception");
+    }
+
+    private static void writeSplit(Path folder, String prefix, ImageSet images, int[] labels, int from, int to)
+            throws java.io.IOException {
+        int[] indices = java.util.stream.IntStream.range(from, to).toArray();
+        Idx.writeImages(folder.resolve(prefix + "-images-idx3-ubyte.gz"), images.select(indices));
+        Idx.writeLabels(folder.resolve(prefix + "-labels-idx1-ubyte.gz"), java.util.Arrays.copyOfRange(labels, from, to));
+    }
+
+    @Test
     void sliceDrawsTheRegionsOnThePlaneThroughThreeDigits() throws Exception {
         Path png = folder.resolve("slice.png");
         CliRun run = CliRun.of("slice", "--model", CliRun.model(), "--images", CliRun.testImages(), "--points", "3,2,1",

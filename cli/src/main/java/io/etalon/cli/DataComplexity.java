@@ -1,0 +1,136 @@
+package io.etalon.cli;
+
+import io.etalon.data.ImageSet;
+import io.etalon.etalon.Etalon;
+import io.etalon.etalon.Explainer;
+import io.etalon.etalon.Explanation;
+import io.etalon.etalon.Method;
+import io.etalon.etalon.Neuron;
+import io.etalon.graph.Network;
+import io.etalon.pattern.Census;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The paper's conjecture that a more complex data manifold needs more and worse etalons, measured on one model and
+ * its data set so that two (MNIST and Fashion-MNIST, each with the LeNet trained on it) can be set side by side on the
+ * same numbers of inputs.
+ *
+ * <p>More etalons: distinct linear regions and distinct output-etalon sets among the first N training inputs, the
+ * largest group sharing one, and how many held-out inputs land in a region some training input has. Worse etalons:
+ * held-out accuracy; consistency, the mean cosine between an input's own-class etalon and the mean own-class etalon of
+ * its class (1 when a class has one template); and the share of the winning score the bias carries instead of the
+ * pixels.
+ */
+final class DataComplexity {
+
+    /** What was measured for one model on one data set. */
+    record Profile(String name, String model, String data, int trainInputs, int testInputs, double accuracy,
+                   Census census, int testSharingARegion, double consistency, double biasShare) {
+
+        Map<String, Object> toJson() {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("name", name);
+            json.put("model", model);
+            json.put("data", data);
+            json.put("trainInputs", trainInputs);
+            json.put("testInputs", testInputs);
+            json.put("testAccuracy", accuracy);
+            json.put("distinctRegions", census.distinctPatterns());
+            json.put("distinctOutputEtalons", census.distinctEtalons());
+            json.put("distinctPerLayer", census.distinctPerLayer());
+            json.put("largestGroup", census.groupSizes().keySet().stream().mapToInt(Integer::intValue).max().orElse(0));
+            json.put("testSharingARegionWithTraining", testSharingARegion);
+            json.put("etalonConsistency", consistency);
+            json.put("biasShareOfWinningScore", biasShare);
+            json.put("growth", census.growth());
+            return json;
+        }
+    }
+
+    private DataComplexity() {
+    }
+
+    /**
+     * Measures a model on the first {@code trainLimit} training and {@code testLimit} held-out images of a data folder.
+     */
+    static Profile measure(String name, Path modelFile, Network network, Path folder, int trainLimit, int testLimit,
+                           int threads) throws IOException {
+        Explainer explainer = new Explainer(network, Method.AUTO.solver(), threads);
+        List<Neuron> outputs = Neuron.parse("output", network);
+        Census train = CensusCommand.census(explainer, outputs, Home.existing(Home.trainImages(folder), "training images"),
+                trainLimit, null);
+        int[] shared = new int[1];
+        CensusCommand.census(explainer, outputs, Home.existing(Home.testImages(folder), "held-out images"), testLimit,
+                fingerprint -> shared[0] += train.contains(fingerprint) ? 1 : 0);
+        ImageSet allTest = Inputs.idx(Home.testImages(folder), network);
+        int[] labels = Inputs.labels(Home.testLabels(folder), allTest.count());
+        ImageSet test = Inputs.first(allTest, testLimit, "the test limit");
+        int pixels = network.inputShape().size();
+        int classes = outputs.size();
+        double[][] means = new double[classes][pixels];
+        int[] counts = new int[classes];
+        float[][] own = new float[test.count()][];
+        int correct = 0;
+        double biasShare = 0;
+        try (Progress progress = new Progress("etalons " + name, test.count())) {
+            for (int first = 0; first < test.count(); first += 256) {
+                int[] indices = java.util.stream.IntStream.range(first, Math.min(test.count(), first + 256)).toArray();
+                ImageSet chunk = test.select(indices);
+                int done = first;
+                Explanation[] explanations = explainer.explainAll(chunk.pixels(), chunk.count(), outputs,
+                        finished -> progress.stepTo(done + finished));
+                for (int k = 0; k < indices.length; k++) {
+                    int label = labels[indices[k]];
+                    Explanation explanation = explanations[k];
+                    correct += explanation.predicted() == label ? 1 : 0;
+                    Etalon winner = explanation.etalons().get(explanation.predicted());
+                    double linear = explanation.scores()[explanation.predicted()] - winner.bias();
+                    biasShare += Math.abs(winner.bias()) / Math.max(1e-12, Math.abs(linear) + Math.abs(winner.bias()));
+                    if (label < 0 || label >= classes) {
+                        continue;
+                    }
+                    own[indices[k]] = explanation.etalons().get(label).weights();
+                    counts[label]++;
+                    for (int j = 0; j < pixels; j++) {
+                        means[label][j] += own[indices[k]][j];
+                    }
+                }
+            }
+        }
+        double consistency = 0;
+        int consistent = 0;
+        for (int i = 0; i < test.count(); i++) {
+            if (own[i] != null) {
+                consistency += cosine(own[i], means[labels[i]]);
+                consistent++;
+            }
+        }
+        return new Profile(name, modelFile.toString(), folder.toString(), train.inputs(), test.count(),
+                (double) correct / test.count(), train, shared[0], consistency / Math.max(1, consistent),
+                biasShare / test.count());
+    }
+
+    /** Training and held-out images of a data folder, for choosing equal limits for two folders. */
+    static int[] sizes(Path folder) throws IOException {
+        try (var trainImages = io.etalon.data.Idx.streamImages(Home.existing(Home.trainImages(folder), "training images"));
+             var testImages = io.etalon.data.Idx.streamImages(Home.existing(Home.testImages(folder), "held-out images"))) {
+            return new int[] {trainImages.count(), testImages.count()};
+        }
+    }
+
+    private static double cosine(float[] a, double[] b) {
+        double dot = 0;
+        double aa = 0;
+        double bb = 0;
+        for (int j = 0; j < a.length; j++) {
+            dot += a[j] * b[j];
+            aa += (double) a[j] * a[j];
+            bb += b[j] * b[j];
+        }
+        return aa == 0 || bb == 0 ? 0 : dot / Math.sqrt(aa * bb);
+    }
+}
