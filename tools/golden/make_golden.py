@@ -9,7 +9,7 @@ the tie rule, which the exactness invariant alone cannot check.
 
 Usage (from the repository root):
     /usr/bin/python3 tools/golden/make_golden.py models/lenet-mnist.onnx data/mnist/test-images-idx3-ubyte.gz \
-        core/src/test/resources/golden --count 20
+        onnx/src/test/resources/golden --count 20
 Needs Debian's python3-torch, python3-onnx and python3-numpy.
 """
 import argparse

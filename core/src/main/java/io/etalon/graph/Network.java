@@ -354,16 +354,21 @@ public final class Network {
         int[] positions = new int[Math.min(convSize, topSize)];
         float[] values = new float[positions.length * stride];
         int count = 0;
+        // which convolution output each output of top copies (-1: zeroed by the pattern, or no gradient in any row)
+        int[] source = new int[topSize];
         for (int j = 0; j < topSize; j++) {
             boolean zero = true;
             for (int r = 0; r < rows && zero; r++) {
                 zero = gradTop[r * topSize + j] == 0f;
             }
-            int q = j;
-            for (int node = top; node > conv && q >= 0 && !zero; node--) {
-                q = ((Selection) nodes.get(node).op()).source(trace.switches(node), 0, q);
-            }
-            if (zero || q < 0) {
+            source[j] = zero ? -1 : j;
+        }
+        for (int node = top; node > conv; node--) {
+            ((Selection) nodes.get(node).op()).sources(trace.switches(node), 0, source, topSize);
+        }
+        for (int j = 0; j < topSize; j++) {
+            int q = source[j];
+            if (q < 0) {
                 continue;
             }
             int slot = slotOf[q];

@@ -46,6 +46,11 @@ public final class Flatten implements Op, Selection {
     }
 
     @Override
+    public void sources(Switches switches, int sample, int[] indices, int count) {
+        // the same index: nothing to do
+    }
+
+    @Override
     public int source(Switches switches, int sample, int index) {
         return index;
     }

@@ -255,6 +255,17 @@ public final class MaxPool2d implements Op, Selection {
     }
 
     @Override
+    public void sources(Switches switches, int sample, int[] indices, int count) {
+        int[] winner = switches.states();
+        int base = sample * switches.perSample();
+        for (int i = 0; i < count; i++) {
+            if (indices[i] >= 0) {
+                indices[i] = winner[base + indices[i]];
+            }
+        }
+    }
+
+    @Override
     public int source(Switches switches, int sample, int index) {
         return switches.state(sample, index);
     }

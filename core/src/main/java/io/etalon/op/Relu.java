@@ -89,6 +89,18 @@ public final class Relu implements Op, Selection {
     }
 
     @Override
+    public void sources(Switches switches, int sample, int[] indices, int count) {
+        int[] on = switches.states();
+        int base = sample * switches.perSample();
+        for (int i = 0; i < count; i++) {
+            int k = indices[i];
+            if (k >= 0 && on[base + k] == 0) {
+                indices[i] = -1;
+            }
+        }
+    }
+
+    @Override
     public int source(Switches switches, int sample, int index) {
         return switches.state(sample, index) != 0 ? index : -1;
     }

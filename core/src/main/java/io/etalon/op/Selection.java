@@ -12,4 +12,16 @@ public interface Selection {
      * -1 when the pattern zeroes it.
      */
     int source(Switches switches, int sample, int index);
+
+    /**
+     * {@link #source} of many outputs at once, in place: each non-negative entry of {@code indices[0..count)} is
+     * replaced by the input index it copies, or -1; entries that are already -1 stay.
+     */
+    default void sources(Switches switches, int sample, int[] indices, int count) {
+        for (int i = 0; i < count; i++) {
+            if (indices[i] >= 0) {
+                indices[i] = source(switches, sample, indices[i]);
+            }
+        }
+    }
 }
