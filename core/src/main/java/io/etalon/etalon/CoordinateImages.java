@@ -10,9 +10,13 @@ import java.util.List;
  * image e_j per pixel through the network with that pattern frozen; neuron p's value for e_j is W_p[j]. The bias
  * comes from the zero image pushed through the frozen network with its biases kept.
  *
- * <p>It costs m passes (m = input pixels) and is the reference the fast solvers are tested against.
+ * <p>It costs m passes (m = input pixels) and is the reference the fast solvers are tested against. The passes go
+ * {@value #CHUNK} coordinate images at a time (rows of one batch), which changes no value: each row is its own pass.
  */
 public final class CoordinateImages implements EtalonSolver {
+
+    /** Coordinate images per batch: the intermediate arrays of a batch stay in the core's cache. */
+    static final int CHUNK = 64;
 
     @Override
     public String name() {
@@ -24,14 +28,20 @@ public final class CoordinateImages implements EtalonSolver {
         Network withoutBiases = network.withoutBiases();
         int pixels = network.inputShape().size();
         float[][] weights = new float[neurons.size()][pixels];
-        float[] coordinateImage = new float[pixels];
-        for (int j = 0; j < pixels; j++) {
-            coordinateImage[j] = 1f;
-            float[][] outputs = withoutBiases.frozen(trace, coordinateImage, 1, 1, true);
-            for (int p = 0; p < neurons.size(); p++) {
-                weights[p][j] = outputs[neurons.get(p).node()][neurons.get(p).index()];
+        for (int first = 0; first < pixels; first += CHUNK) {
+            int rows = Math.min(CHUNK, pixels - first);
+            float[] coordinateImages = new float[rows * pixels];
+            for (int r = 0; r < rows; r++) {
+                coordinateImages[r * pixels + first + r] = 1f; // e_j, j = first + r
             }
-            coordinateImage[j] = 0f;
+            float[][] outputs = withoutBiases.frozen(trace, coordinateImages, rows, rows, true);
+            for (int p = 0; p < neurons.size(); p++) {
+                Neuron neuron = neurons.get(p);
+                int size = network.shapeOf(neuron.node()).size();
+                for (int r = 0; r < rows; r++) {
+                    weights[p][first + r] = outputs[neuron.node()][r * size + neuron.index()];
+                }
+            }
         }
         float[][] biases = EtalonSolver.biases(network, trace);
         List<Etalon> etalons = new ArrayList<>(neurons.size());

@@ -67,6 +67,39 @@ class ShippedModelTest {
     }
 
     @Test
+    void everySolverAgreesWithAlgorithmOneOnEveryHeldOutDigit() {
+        // Algorithm 1 (coordinate images through the zero-bias frozen network) is the paper's definition; the fast
+        // solvers must reproduce it on all 2,000 held-out digits x 10 outputs, relative to each etalon's largest weight
+        List<Neuron> outputs = Neuron.parse("output", network);
+        io.etalon.etalon.Explanation[] reference = new io.etalon.etalon.Explainer(network, Method.COORDINATE.solver(), 2)
+                .explainAll(test.pixels(), test.count(), outputs, done -> { });
+        for (Method method : new Method[] {Method.REVERSE, Method.FORWARD, Method.AUTO}) {
+            io.etalon.etalon.Explanation[] fast = new io.etalon.etalon.Explainer(network, method.solver(), 2)
+                    .explainAll(test.pixels(), test.count(), outputs, done -> { });
+            double worst = 0;
+            double worstBias = 0;
+            for (int i = 0; i < test.count(); i++) {
+                for (int p = 0; p < outputs.size(); p++) {
+                    Etalon expected = reference[i].etalons().get(p);
+                    Etalon actual = fast[i].etalons().get(p);
+                    double scale = 1e-30;
+                    for (int j = 0; j < 784; j++) {
+                        scale = Math.max(scale, Math.abs(expected.weight(j)));
+                    }
+                    for (int j = 0; j < 784; j++) {
+                        worst = Math.max(worst, Math.abs(actual.weight(j) - expected.weight(j)) / scale);
+                    }
+                    worstBias = Math.max(worstBias, Math.abs(actual.bias() - expected.bias()) / (1 + Math.abs(expected.bias())));
+                    assertThat(actual.relativeResidual()).isLessThan(1e-5);
+                }
+            }
+            assertThat(worst).as("%s against coordinate, largest relative difference over 2,000 x 10 etalons", method)
+                    .isLessThan(1e-5);
+            assertThat(worstBias).as("%s bias against coordinate", method).isLessThan(1e-5);
+        }
+    }
+
+    @Test
     void reloadsWithIdenticalOutputs() throws Exception {
         Path copy = folder.resolve("copy.onnx");
         OnnxModels.save(network, copy);
