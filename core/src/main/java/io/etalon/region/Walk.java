@@ -59,8 +59,18 @@ public final class Walk {
             float[] scores = trace.output(0);
             int predicted = Floats.argmax(scores, 0, scores.length);
             float[] etalon = reverse.solve(network, trace, List.of(outputs.get(predicted))).get(0).weights();
+            int pattern = trace.pattern(0).hashCode();
+            String flip = end < 1 ? next.decision : null;
+            Segment last = segments.isEmpty() ? null : segments.get(segments.size() - 1);
+            if (last != null && last.patternHash() == pattern) {
+                // the predicted flip did not happen: float round-off put the probe past a crossing the float forward
+                // pass has not reached yet; same pattern, same region, so the region just goes on
+                segments.set(segments.size() - 1, new Segment(last.start(), end, predicted, pattern, flip, last.etalonChange()));
+                t = end;
+                continue;
+            }
             double change = previousEtalon == null ? 0 : relativeChange(previousEtalon, etalon);
-            segments.add(new Segment(t, end, predicted, trace.pattern(0).hashCode(), end < 1 ? next.decision : null, change));
+            segments.add(new Segment(t, end, predicted, pattern, flip, change));
             previousEtalon = etalon;
             t = end;
         }
