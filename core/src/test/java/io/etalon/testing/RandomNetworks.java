@@ -44,7 +44,7 @@ public final class RandomNetworks {
 
     /**
      * A random network with every other op: batch norm (ChannelAffine), PReLU, zero padding, average or max pooling,
-     * a residual branch (conv, clip) added back, a channel concat, an NHWC transpose, a reshape, then dense layers.
+     * a residual branch (an ordinary or depthwise conv, clip) added back, a channel concat, an NHWC transpose, a reshape, then dense layers.
      * The graph is a DAG with two joins.
      */
     public static Network richNetwork(long seed) {
@@ -73,8 +73,9 @@ public final class RandomNetworks {
                 : MaxPool2d.of(shape, 2);
         nodes.add(new Network.Node("pool1", pool, new int[] {3}));
         shape = pool.outputShape();
-        Conv2d branch = new Conv2d(shape, tensor(random, Shape.of(channels, channels, 3, 3), 0.7), tensor(random, Shape.of(channels), 0.3),
-                new int[] {1, 1}, new int[] {1, 1, 1, 1}, new int[] {1, 1});
+        int groups = random.nextBoolean() ? channels : 1; // depthwise or ordinary
+        Conv2d branch = new Conv2d(shape, tensor(random, Shape.of(channels, channels / groups, 3, 3), 0.7),
+                tensor(random, Shape.of(channels), 0.3), new int[] {1, 1}, new int[] {1, 1, 1, 1}, new int[] {1, 1}, groups);
         nodes.add(new Network.Node("branch", branch, new int[] {4}));
         nodes.add(new Network.Node("clip", new io.etalon.op.Clip(shape, -0.4f, 0.5f), new int[] {5}));
         nodes.add(new Network.Node("add", new io.etalon.op.Add(shape), new int[] {4, 6}));
