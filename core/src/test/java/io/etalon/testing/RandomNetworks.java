@@ -43,9 +43,9 @@ public final class RandomNetworks {
     }
 
     /**
-     * A random network with every other op: batch norm (ChannelAffine), PReLU, zero padding, average or max pooling,
-     * a residual branch (an ordinary or depthwise conv, clip) added back, a channel concat, an NHWC transpose, a reshape, then dense layers.
-     * The graph is a DAG with two joins.
+     * A random network with every other op: batch norm (ChannelAffine), PReLU, zero padding, average or max pooling
+     * (floor or ceil mode), a residual branch (an ordinary or depthwise conv, clip) added back, a channel concat, an
+     * NHWC transpose, a reshape, then dense layers. The graph is a DAG with two joins.
      */
     public static Network richNetwork(long seed) {
         SplittableRandom random = new SplittableRandom(seed);
@@ -69,8 +69,8 @@ public final class RandomNetworks {
         shape = pad.outputShape();
         io.etalon.op.Op pool = random.nextBoolean()
                 ? new io.etalon.op.AvgPool2d(shape, new int[] {2, 2}, new int[] {1 + random.nextInt(2), 1 + random.nextInt(2)},
-                        new int[] {random.nextInt(2), 0, 0, random.nextInt(2)}, random.nextBoolean())
-                : MaxPool2d.of(shape, 2);
+                        new int[] {random.nextInt(2), 0, 0, random.nextInt(2)}, random.nextBoolean(), random.nextBoolean())
+                : new MaxPool2d(shape, new int[] {2, 2}, new int[] {2, 2}, new int[] {0, random.nextInt(2), 0, 0}, random.nextBoolean());
         nodes.add(new Network.Node("pool1", pool, new int[] {3}));
         shape = pool.outputShape();
         int groups = random.nextBoolean() ? channels : 1; // depthwise or ordinary
