@@ -67,10 +67,14 @@ public final class RandomNetworks {
         io.etalon.op.Pad pad = new io.etalon.op.Pad(shape, new int[] {random.nextInt(2), random.nextInt(2), random.nextInt(2), random.nextInt(2)});
         nodes.add(new Network.Node("pad1", pad, new int[] {2}));
         shape = pad.outputShape();
+        // These networks are checked against ONNX Runtime 1.20, whose opset 7-18 pooling differs from ONNX and PyTorch
+        // in ceil mode in two corners, avoided here: it keeps a last window that starts in the right or bottom padding,
+        // and with count_include_pad it divides a partial last window by the whole kernel.
+        boolean ceil = random.nextBoolean();
         io.etalon.op.Op pool = random.nextBoolean()
                 ? new io.etalon.op.AvgPool2d(shape, new int[] {2, 2}, new int[] {1 + random.nextInt(2), 1 + random.nextInt(2)},
-                        new int[] {random.nextInt(2), 0, 0, random.nextInt(2)}, random.nextBoolean(), random.nextBoolean())
-                : new MaxPool2d(shape, new int[] {2, 2}, new int[] {2, 2}, new int[] {0, random.nextInt(2), 0, 0}, random.nextBoolean());
+                        new int[] {random.nextInt(2), 0, 0, ceil ? 0 : random.nextInt(2)}, !ceil && random.nextBoolean(), ceil)
+                : new MaxPool2d(shape, new int[] {2, 2}, new int[] {2, 2}, new int[] {0, random.nextInt(2), 0, 0}, ceil);
         nodes.add(new Network.Node("pool1", pool, new int[] {3}));
         shape = pool.outputShape();
         int groups = random.nextBoolean() ? channels : 1; // depthwise or ordinary

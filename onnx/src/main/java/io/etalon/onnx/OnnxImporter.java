@@ -499,16 +499,13 @@ final class OnnxImporter {
     }
 
     private Op averagePool(NodeProto node, String name, Shape in) {
-        if (intAttribute(node, "ceil_mode", 0) != 0) {
-            throw new UnsupportedOpException(file + ": AveragePool node '" + name + "' uses ceil_mode; not supported yet");
-        }
         int[] kernel = ints(node, "kernel_shape", null);
         if (kernel == null || kernel.length != 2 || in.rank() != 3) {
             throw new UnsupportedOpException(file + ": AveragePool node '" + name + "' is not a 2-D pooling");
         }
         int[] strides = ints(node, "strides", new int[] {1, 1});
         return new AvgPool2d(in, kernel, strides, pads(node, name, in, kernel, strides, new int[] {1, 1}),
-                intAttribute(node, "count_include_pad", 0) != 0);
+                intAttribute(node, "count_include_pad", 0) != 0, intAttribute(node, "ceil_mode", 0) != 0);
     }
 
     private Op prelu(NodeProto node, String name, Shape in) {
@@ -679,25 +676,24 @@ final class OnnxImporter {
     private Op conv(NodeProto node, String name, Shape in) {
         Tensor weight = floats(node.getInput(1), name);
         Tensor bias = node.getInputCount() > 2 && !node.getInput(2).isEmpty() ? floats(node.getInput(2), name) : null;
-        if (intAttribute(node, "group", 1) != 1) {
-            throw new UnsupportedOpException(file + ": Conv node '" + name + "' has groups; grouped convolution is not supported yet");
-        }
         if (weight.shape().rank() != 4 || in.rank() != 3) {
             throw new UnsupportedOpException(file + ": Conv node '" + name + "' is not a 2-D convolution (weight " + weight.shape() + ")");
+        }
+        long group = intAttribute(node, "group", 1);
+        if (group < 1 || group > in.dim(0) || in.dim(0) % group != 0) {
+            throw new ModelFormatException(file + ": Conv node '" + name + "' has group " + group + ", which does not divide its "
+                    + in.dim(0) + " input channels; the model is inconsistent, re-export it");
         }
         int[] kernel = {weight.shape().dim(2), weight.shape().dim(3)};
         int[] strides = ints(node, "strides", new int[] {1, 1});
         int[] dilations = ints(node, "dilations", new int[] {1, 1});
         int[] pads = pads(node, name, in, kernel, strides, dilations);
-        return new Conv2d(in, weight, bias, strides, pads, dilations);
+        return new Conv2d(in, weight, bias, strides, pads, dilations, (int) group);
     }
 
     private Op maxPool(NodeProto node, String name, Shape in) {
         if (node.getOutputCount() > 1 && !node.getOutput(1).isEmpty()) {
             throw new UnsupportedOpException(file + ": MaxPool node '" + name + "' also outputs indices; this is not supported");
-        }
-        if (intAttribute(node, "ceil_mode", 0) != 0) {
-            throw new UnsupportedOpException(file + ": MaxPool node '" + name + "' uses ceil_mode; not supported yet");
         }
         int[] dilations = ints(node, "dilations", new int[] {1, 1});
         if (dilations[0] != 1 || dilations[1] != 1) {
@@ -708,7 +704,8 @@ final class OnnxImporter {
             throw new ModelFormatException(file + ": MaxPool node '" + name + "' needs a 2-D kernel_shape");
         }
         int[] strides = ints(node, "strides", new int[] {1, 1});
-        return new MaxPool2d(in, kernel, strides, pads(node, name, in, kernel, strides, new int[] {1, 1}));
+        return new MaxPool2d(in, kernel, strides, pads(node, name, in, kernel, strides, new int[] {1, 1}),
+                intAttribute(node, "ceil_mode", 0) != 0);
     }
 
     private Op gemm(NodeProto node, String name, Shape in) {

@@ -9,8 +9,9 @@ import java.util.Set;
  * <table>
  *   <caption>Supported operators</caption>
  *   <tr><th>ONNX</th><th>Etalon op</th><th>notes</th></tr>
- *   <tr><td>Conv</td><td>Conv2d</td><td>2-D, group 1; strides, pads, dilations, auto_pad NOTSET/VALID/SAME_UPPER/SAME_LOWER</td></tr>
- *   <tr><td>MaxPool</td><td>MaxPool2d</td><td>2-D; strides, pads; ceil_mode 0; one output</td></tr>
+ *   <tr><td>Conv</td><td>Conv2d</td><td>2-D; strides, pads, dilations, group (grouped and depthwise), auto_pad
+ *   NOTSET/VALID/SAME_UPPER/SAME_LOWER</td></tr>
+ *   <tr><td>MaxPool</td><td>MaxPool2d</td><td>2-D; strides, pads, ceil_mode; no dilations; one output</td></tr>
  *   <tr><td>Relu</td><td>Relu</td><td></td></tr>
  *   <tr><td>Gemm</td><td>Dense</td><td>transA 0; transB 0 or 1; alpha and beta folded into the weights</td></tr>
  *   <tr><td>Flatten</td><td>Flatten</td><td>axis 1</td></tr>
@@ -18,7 +19,7 @@ import java.util.Set;
  *   <tr><td>Shape, Gather, Unsqueeze, Squeeze, Concat, Cast</td><td>(none)</td><td>folded to constants when they compute a
  *   shape (PyTorch's {@code x.view(x.size(0), -1)})</td></tr>
  *   <tr><td>BatchNormalization</td><td>ChannelAffine</td><td>inference form, folded to a per-channel scale and shift</td></tr>
- *   <tr><td>AveragePool, GlobalAveragePool</td><td>AvgPool2d</td><td>2-D; strides, pads, count_include_pad; ceil_mode 0</td></tr>
+ *   <tr><td>AveragePool, GlobalAveragePool</td><td>AvgPool2d</td><td>2-D; strides, pads, count_include_pad, ceil_mode</td></tr>
  *   <tr><td>LeakyRelu, PRelu</td><td>LeakyRelu</td><td>one slope, or one per channel</td></tr>
  *   <tr><td>Clip</td><td>Clip</td><td>constant bounds (ReLU6), as attributes or inputs</td></tr>
  *   <tr><td>Pad</td><td>Pad</td><td>constant zero padding of H and W</td></tr>
