@@ -19,6 +19,11 @@ operator appears as the specification defines it:
       written by hand after tf2onnx's output): input NHWC [unk__6, 28, 28, 1], a Transpose to NCHW, conv/relu/pool
       twice, a Transpose back to NHWC, a Reshape with a constant shape [-1, 576], dense layers as MatMul then Add, and
       a trailing Softmax; tensor names with '/' and ':0' as TensorFlow names them.
+  pool_ceil.onnx    ceil_mode's two corners, where ONNX Runtime 1.20 differs from the ONNX specification and from
+      PyTorch: a MaxPool whose last window would start in the right padding (ONNX drops it; ONNX Runtime keeps it
+      and outputs -FLT_MAX), and an AveragePool with count_include_pad whose last window runs past the input (ONNX
+      divides by the positions inside the padded input; ONNX Runtime by the kernel size). Its expected scores for
+      pool_ceil.inputs.npy are computed here in NumPy from the specification (pool_ceil.scores.npy).
   nobatch_rgb.onnx  a model that takes one [3, 28, 28] image with no batch dimension: a Reshape to [1, 3, 28, 28],
       per-channel normalisation with [1, 3, 1, 1] constants, a depthwise Conv, a Conv, MaxPool with ceil_mode, a
       Gemm, and a Reshape to [10] scores.
@@ -224,12 +229,54 @@ def nobatch_rgb():
     return g.model(inputs, outputs, IR_VERSION[11])
 
 
+def pool_ceil():
+    """ceil_mode corners (opset 13): input [N, 2, 8, 8] -> 3 scores."""
+    g = Graph(13, seed=2023)
+    x = g.node('Conv', ['input', g.weight('conv.weight', (2, 2, 4, 4)), g.weight('conv.bias', (2,), 0.1)], 'conv',
+               kernel_shape=[4, 4])  # 8 -> 5
+    # 5 + 2 - 2 = 5: ceil gives 4 windows, but the 4th would start at 6 = 5 + 1, in the padding: 3 remain
+    x = g.node('MaxPool', [x], 'maxpool', kernel_shape=[2, 2], strides=[2, 2], pads=[1, 1, 1, 1], ceil_mode=1)
+    # 3 - 2 = 1: ceil gives 2 windows; the 2nd covers one input and one position past it, so it divides by 1
+    x = g.node('AveragePool', [x], 'avgpool', kernel_shape=[2, 2], strides=[2, 2], ceil_mode=1, count_include_pad=1)
+    x = g.node('Flatten', [x], 'flatten', axis=1)
+    g.node('Gemm', [x, g.weight('fc.weight', (3, 8)), g.weight('fc.bias', (3,), 0.1)], 'fc', outputs=['scores'],
+           transB=1)
+    inputs = [helper.make_tensor_value_info('input', TensorProto.FLOAT, ['N', 2, 8, 8])]
+    outputs = [helper.make_tensor_value_info('scores', TensorProto.FLOAT, ['N', 3])]
+    return g.model(inputs, outputs, IR_VERSION[13])
+
+
+def reference_pool_ceil(model, images):
+    """The pool_ceil model's scores in float64 NumPy, written from the ONNX definitions of its operators."""
+    w = {t.name: numpy_helper.to_array(t).astype(np.float64) for t in model.graph.initializer}
+    x = images.astype(np.float64)
+    n, k = x.shape[0], 4
+    conv = np.zeros((n, 2, 5, 5))
+    for y in range(5):
+        for z in range(5):
+            conv[:, :, y, z] = np.einsum('ncij,ocij->no', x[:, :, y:y + k, z:z + k], w['conv.weight']) + w['conv.bias']
+    # MaxPool, window 2, stride 2, pads 1: windows start at -1, 1, 3 (the one at 5 = input + leading pad is dropped)
+    pooled = np.zeros((n, 2, 3, 3))
+    for y in range(3):
+        for z in range(3):
+            rows = range(max(0, 2 * y - 1), min(5, 2 * y + 1))
+            cols = range(max(0, 2 * z - 1), min(5, 2 * z + 1))
+            pooled[:, :, y, z] = conv[:, :, rows][:, :, :, cols].max(axis=(2, 3))
+    # AveragePool, window 2, stride 2, no pads, count_include_pad: the window at 2 holds one input, divided by 1
+    averaged = np.zeros((n, 2, 2, 2))
+    for y in range(2):
+        for z in range(2):
+            averaged[:, :, y, z] = pooled[:, :, 2 * y:2 * y + 2, 2 * z:2 * z + 2].mean(axis=(2, 3))
+    return averaged.reshape(n, 8) @ w['fc.weight'].T + w['fc.bias']
+
+
 def main(out):
     os.makedirs(out, exist_ok=True)
     models = {'cnn_opset%d' % opset: cnn(opset) for opset in (7, 9, 11, 13, 17, 21)}
     models['cnn_opset6'] = cnn(6, old_forms=True)
     models['nhwc_tf2onnx'] = nhwc_tf2onnx()
     models['nobatch_rgb'] = nobatch_rgb()
+    models['pool_ceil'] = pool_ceil()
     for name, model in models.items():
         opset = model.opset_import[0].version
         if opset <= CHECKER_MAX_OPSET:
@@ -237,6 +284,10 @@ def main(out):
         path = os.path.join(out, name + '.onnx')
         onnx.save(model, path)
         print('wrote', path)
+    images = np.random.default_rng(2024).random((4, 2, 8, 8)).astype(np.float32)
+    images[:, :, :2, :] = 0
+    np.save(os.path.join(out, 'pool_ceil.inputs.npy'), images)
+    np.save(os.path.join(out, 'pool_ceil.scores.npy'), reference_pool_ceil(models['pool_ceil'], images))
 
 
 if __name__ == '__main__':

@@ -63,6 +63,30 @@ class OpsetModelsTest {
         ModelChecks.assertExactEtalons(old, images, IMAGES, "cnn_opset6");
     }
 
+    /**
+     * ceil_mode's corners follow the ONNX specification (and PyTorch), checked against NumPy: ONNX Runtime 1.20 keeps a
+     * last window that starts in the padding and divides a partial count_include_pad window by the kernel size.
+     */
+    @Test
+    void ceilModeCornersFollowTheOnnxSpecification() throws Exception {
+        Network network = OnnxModels.load(FIXTURES.resolve("pool_ceil.onnx")).network();
+        double[] stored = io.etalon.data.Npy.read(FIXTURES.resolve("pool_ceil.inputs.npy")).values();
+        float[] images = new float[stored.length];
+        for (int i = 0; i < images.length; i++) {
+            images[i] = (float) stored[i];
+        }
+        int count = images.length / network.inputShape().size();
+        double[] expected = io.etalon.data.Npy.read(FIXTURES.resolve("pool_ceil.scores.npy")).values();
+        io.etalon.graph.Trace trace = network.forward(images, count);
+        for (int s = 0; s < count; s++) {
+            for (int c = 0; c < 3; c++) {
+                assertThat((double) trace.output(s)[c]).as("image %d score %d", s, c).isCloseTo(expected[s * 3 + c],
+                        org.assertj.core.data.Offset.offset(ModelChecks.ORT_TOLERANCE * (1 + Math.abs(expected[s * 3 + c]))));
+            }
+        }
+        ModelChecks.assertExactEtalons(network, images, count, "pool_ceil");
+    }
+
     @Test
     void channelsLastModelKeepsItsLayoutAndTensorFlowNames() throws Exception {
         LoadedModel model = OnnxModels.load(FIXTURES.resolve("nhwc_tf2onnx.onnx"));
