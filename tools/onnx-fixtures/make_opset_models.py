@@ -181,12 +181,12 @@ def nhwc_tf2onnx():
     x = g.node('Transpose', ['input_1'], prefix + 'conv2d/Conv2D__6', outputs=[prefix + 'conv2d/Conv2D__6:0'],
                perm=[0, 3, 1, 2])
     x = g.node('Conv', [x, g.weight('conv2d/kernel:0', (8, 1, 3, 3)), g.weight('conv2d/bias:0', (8,), 0.1)],
-               prefix + 'conv2d/Relu', outputs=[prefix + 'conv2d/BiasAdd:0'], kernel_shape=[3, 3], pads=[1, 1, 1, 1],
+               prefix + 'conv2d/BiasAdd', outputs=[prefix + 'conv2d/BiasAdd:0'], kernel_shape=[3, 3], pads=[1, 1, 1, 1],
                strides=[1, 1], dilations=[1, 1], group=1)
     x = g.node('Relu', [x], prefix + 'conv2d/Relu:0')
     x = g.node('MaxPool', [x], prefix + 'max_pooling2d/MaxPool:0', kernel_shape=[2, 2], strides=[2, 2])
     x = g.node('Conv', [x, g.weight('conv2d_1/kernel:0', (16, 8, 3, 3)), g.weight('conv2d_1/bias:0', (16,), 0.1)],
-               prefix + 'conv2d_1/Conv2D', outputs=[prefix + 'conv2d_1/BiasAdd:0'], kernel_shape=[3, 3],
+               prefix + 'conv2d_1/BiasAdd', outputs=[prefix + 'conv2d_1/BiasAdd:0'], kernel_shape=[3, 3],
                auto_pad='VALID', strides=[1, 1], dilations=[1, 1], group=1)  # 14 -> 12
     x = g.node('Relu', [x], prefix + 'conv2d_1/Relu:0')
     x = g.node('MaxPool', [x], prefix + 'max_pooling2d_1/MaxPool:0', kernel_shape=[2, 2], strides=[2, 2])  # 6x6
