@@ -397,17 +397,15 @@ final class OnnxImporter {
                 perm[k] = rank - 1 - k;
             }
         }
-        if (perm.length != rank || rank == 0) {
+        int[] sorted = perm.clone();
+        Arrays.sort(sorted);
+        if (rank == 0 || value.shape().rank() != rank || !Arrays.equals(sorted, java.util.stream.IntStream.range(0, rank).toArray())) {
             throw new ModelFormatException(file + ": Transpose node '" + name + "' has perm " + Arrays.toString(perm)
-                    + " for a weight of rank " + rank);
+                    + " for a weight of rank " + rank + "; it must order the weight's axes");
         }
         Shape from = value.shape();
         int[] dims = new int[rank];
         for (int k = 0; k < rank; k++) {
-            if (perm[k] >= rank) {
-                throw new ModelFormatException(file + ": Transpose node '" + name + "' has perm " + Arrays.toString(perm)
-                        + " for a weight of rank " + rank);
-            }
             dims[k] = from.dim(perm[k]);
         }
         Shape to = Shape.of(dims);
@@ -913,7 +911,7 @@ final class OnnxImporter {
             long d = target[k] == 0 && k < in.rank() ? in.dim(k) : target[k];
             if (d == -1 && unknown < 0) {
                 unknown = k;
-            } else if (d <= 0 || d > in.size()) {
+            } else if (d <= 0 || d > in.size() || known * d > in.size()) {
                 throw new UnsupportedOpException(file + ": Reshape node '" + name + "' reshapes a " + in + " activation to "
                         + Arrays.toString(target).replace(String.valueOf(BATCH), "batch") + ", which does not keep its values");
             } else {
