@@ -74,6 +74,16 @@ class OnnxConformanceTest {
         System.out.println("ONNX conformance (libonnx-testdata node, pytorch-converted and pytorch-operator cases),"
                 + " per op: passed / refused by name");
         byOp.forEach((op, counts) -> System.out.printf("  %-18s %3d passed %3d refused%n", op, counts[0], counts[1]));
+        for (String suite : List.of("node", "pytorch-converted", "pytorch-operator")) {
+            // refusals start with the case's name, then ": "
+            java.util.function.Predicate<String> in = line -> {
+                String name = line.split(": ", 2)[0];
+                return suite.equals("node") ? !name.contains("/") : name.startsWith(suite + "/");
+            };
+            System.out.printf("  %-18s %3d passed %3d refused%n", suite, passed.stream().filter(in).count(),
+                    refused.stream().filter(in).count());
+        }
+        System.out.printf("  %-18s %3d passed %3d refused%n", "all", passed.size(), refused.size());
         refused.forEach(line -> System.out.println("  refused " + line));
         assertThat(passed).containsAll(MUST_PASS);
     }
