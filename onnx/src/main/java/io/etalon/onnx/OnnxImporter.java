@@ -179,8 +179,9 @@ final class OnnxImporter {
 
     /**
      * Whether the graph input's first axis is the batch. It is not when the input is a vector, or when its first size
-     * is fixed and a node reading it adds a leading axis itself: an Unsqueeze of axis 0 or a Reshape to a higher rank
-     * (what PyTorch writes for a model that takes one [C, H, W] image).
+     * is fixed and a node reading it adds a leading axis itself: an Unsqueeze of axis 0 (what PyTorch writes for a
+     * model that takes one [C, H, W] image), or a Reshape to a higher rank of an input whose first size is not 1 (a
+     * first size of 1 reads as a batch of one either way, as in [1, 784] reshaped to [1, 1, 28, 28]).
      */
     private boolean hasBatchAxis(String input, List<TensorShapeProto.Dimension> dims) {
         if (dims.size() == 1) {
@@ -202,7 +203,7 @@ final class OnnxImporter {
                 }
             } else if (node.getOpType().equals("Reshape") && node.getInputCount() > 1) {
                 long[] target = lookAheadLongs(node.getInput(1));
-                if (target != null && target.length > dims.size()) {
+                if (target != null && target.length > dims.size() && dims.get(0).getDimValue() != 1) {
                     return false;
                 }
             }

@@ -107,6 +107,31 @@ class OpsetModelsTest {
                 .contains("graph input 'image' [3, 28, 28] has no batch axis").contains("one image of shape 3x28x28");
     }
 
+    @Test
+    void flatInputWithABatchOfOneReshapedToAnImageKeepsItsBatchAxis() throws Exception {
+        // [1, 784] -> Reshape [1, 1, 28, 28] -> LeNet: the leading 1 is the batch, the sample a flat 784-pixel image
+        ModelProto lenet = OnnxExporter.export(io.etalon.graph.LeNet.create(3));
+        ModelProto.Builder builder = lenet.toBuilder();
+        var graph = builder.getGraphBuilder();
+        var dims = graph.getInputBuilder(0).getTypeBuilder().getTensorTypeBuilder().getShapeBuilder();
+        dims.clearDim().addDim(ai.onnx.proto.OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(1))
+                .addDim(ai.onnx.proto.OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(784));
+        graph.getNodeBuilder(0).setInput(0, "image");
+        graph.addNode(0, ai.onnx.proto.OnnxMl.NodeProto.newBuilder().setName("to_image").setOpType("Reshape")
+                .addInput("input").addInput("image_shape").addOutput("image"));
+        graph.addInitializer(ai.onnx.proto.OnnxMl.TensorProto.newBuilder().setName("image_shape").addDims(4)
+                .setDataType(ai.onnx.proto.OnnxMl.TensorProto.DataType.INT64.getNumber())
+                .addInt64Data(1).addInt64Data(1).addInt64Data(28).addInt64Data(28));
+        Path file = folder.resolve("flat.onnx");
+        Files.write(file, builder.build().toByteArray());
+        LoadedModel model = OnnxModels.load(file);
+        assertThat(model.network().inputShape()).isEqualTo(Shape.of(784));
+        assertThat(model.notes()).isEmpty();
+        float[] images = ModelChecks.images(2, model.network().inputShape(), 9);
+        ModelChecks.assertSameScores(model.network(), images, 2,
+                ModelChecks.onnxRuntime(file, images, 2, new long[] {1, 784}), "flat");
+    }
+
     private static long[] graphInputDims(Path file) throws java.io.IOException {
         ModelProto model = ModelProto.parseFrom(Files.readAllBytes(file));
         return model.getGraph().getInput(0).getType().getTensorType().getShape().getDimList().stream()
