@@ -8,6 +8,13 @@ PyTorch computes for a fixed batch of inputs (inputs.npy, <name>.scores.npy):
   cnn_sigmoid.onnx  a sigmoid inside the graph (which Etalon refuses)
   resnet_bn.onnx    batch norm, LeakyReLU, a residual block, average pooling, global average pooling, a trailing
                     log-softmax and input normalisation, as in small ResNets
+and, each with its own inputs (<name>.inputs.npy) and scores:
+  grouped_ceil.onnx  grouped and depthwise convolutions, max and average pooling with ceil_mode=True (including a
+                     last window that would start in the padding, which PyTorch drops, and count_include_pad)
+  nobatch_cnn.onnx   a model called on one [1, 28, 28] image: it adds the batch axis itself (x.unsqueeze(0)) and
+                     returns [10] scores (.squeeze(0)); exported with an input that has no batch dimension
+  nobatch_pool.onnx  a model that pools one unbatched image itself: PyTorch 1.13 writes a MaxPool on a [C, H, W]
+                     tensor, which ONNX does not define (its checker refuses it) and Etalon refuses with the fix
 Usage (from the repository root):
     /usr/bin/python3 tools/onnx-fixtures/make_models.py onnx/src/test/resources/pytorch
 """
@@ -56,6 +63,60 @@ class ResNetBn(torch.nn.Module):
         return torch.log_softmax(self.fc(x), dim=1)
 
 
+class GroupedCeil(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = torch.nn.Conv2d(3, 6, 3, padding=1)
+        self.depthwise = torch.nn.Conv2d(6, 6, 3, padding=1, groups=6)
+        self.grouped = torch.nn.Conv2d(6, 4, 3, groups=2, bias=False)
+        self.fc = torch.nn.Linear(4 * 2 * 2, 5)
+
+    def forward(self, x):  # 3x13x13
+        x = torch.relu(self.conv1(x))
+        x = torch.nn.functional.max_pool2d(x, 2, stride=2, padding=1, ceil_mode=True)  # 13 -> 7, a window dropped
+        x = torch.relu(self.depthwise(x))
+        x = torch.nn.functional.avg_pool2d(x, 3, stride=2, padding=1, ceil_mode=True, count_include_pad=True)  # 7 -> 4
+        x = torch.relu(self.grouped(x))  # 4 -> 2
+        return self.fc(torch.flatten(x, 1))
+
+
+class NoBatchCnn(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = torch.nn.Conv2d(1, 4, 5, padding=2)
+        self.conv2 = torch.nn.Conv2d(4, 8, 3, groups=4)
+        self.fc1 = torch.nn.Linear(8 * 6 * 6, 16)
+        self.fc2 = torch.nn.Linear(16, 10)
+
+    def forward(self, x):  # 1x28x28, no batch dimension
+        x = x.unsqueeze(0)
+        x = torch.nn.functional.max_pool2d(torch.relu(self.conv1(x)), 2)
+        x = torch.nn.functional.max_pool2d(torch.relu(self.conv2(x)), 2, ceil_mode=True)
+        x = self.fc2(torch.relu(self.fc1(torch.flatten(x, 1))))
+        return x.squeeze(0)
+
+
+class NoBatchPool(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = torch.nn.Conv2d(1, 4, 3, padding=1)
+
+    def forward(self, x):  # 1x28x28: conv2d and max_pool2d accept an image without batch dimension
+        return torch.flatten(torch.nn.functional.max_pool2d(torch.relu(self.conv(x)), 2), 0)
+
+
+def export_own_inputs(out, name, model, inputs, example):
+    """Exports a model with a fixed input shape and writes its inputs and PyTorch's scores for each."""
+    model.eval()
+    path = os.path.join(out, name + '.onnx')
+    torch.onnx.export(model, example, path, opset_version=13, input_names=['input'], output_names=['scores'])
+    np.save(os.path.join(out, name + '.inputs.npy'), inputs.numpy())
+    with torch.no_grad():
+        scores = torch.stack([model(image.reshape(example.shape)).reshape(-1) for image in inputs])
+    np.save(os.path.join(out, name + '.scores.npy'), scores.numpy())
+    print('wrote', path)
+
+
 def main(out):
     os.makedirs(out, exist_ok=True)
     torch.manual_seed(2018)
@@ -79,6 +140,14 @@ def main(out):
                 scores = torch.log(scores)  # before the softmax, up to a per-row constant; see the test
         np.save(os.path.join(out, name + '.scores.npy'), scores.numpy())
         print('wrote', path)
+    images = torch.rand(3, 3, 13, 13)
+    images[:, :, :4, :] = 0
+    export_own_inputs(out, 'grouped_ceil', GroupedCeil(), images, images[:1])
+    digits = torch.rand(3, 1, 28, 28)
+    digits[:, :, :6, :] = 0
+    export_own_inputs(out, 'nobatch_cnn', NoBatchCnn(), digits, digits[0])
+    torch.onnx.export(NoBatchPool().eval(), digits[0], os.path.join(out, 'nobatch_pool.onnx'), opset_version=13,
+                      input_names=['input'], output_names=['features'])
 
 
 if __name__ == '__main__':

@@ -4,6 +4,8 @@ import io.etalon.graph.Network;
 import io.etalon.op.ChannelAffine;
 import io.etalon.op.Concat;
 import io.etalon.op.Op;
+import io.etalon.op.Reshape;
+import io.etalon.op.Transpose;
 import io.etalon.tensor.Shape;
 import io.etalon.tensor.Tensor;
 import java.util.ArrayList;
@@ -12,9 +14,11 @@ import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
- * How the user's pixels reach a model that expects something else: a pixel scale, a mean/std normalisation and
- * grey images for three-channel models. Each is folded into the network as a first step, so that etalons and
- * {@code <W, X> + b} hold on the image the user gives and its pictures look right.
+ * How the user's pixels reach a model that expects something else: a pixel scale, a mean/std normalisation, grey
+ * images for three-channel models, and the layout of models that do not take channels-first {@code CxHxW} images
+ * (channels last, {@code HxWxC}, as Keras and tf2onnx write them; {@code HxW}; or a flat square image). Each is folded
+ * into the network as a first step, so that etalons and {@code <W, X> + b} hold on the {@code CxHxW} image the user
+ * gives and its pictures look right.
  */
 final class InputOptions {
 
@@ -33,10 +37,11 @@ final class InputOptions {
 
     /** The network seen from the user's images of {@code imageChannels} channels. */
     Network adapt(Network network, int imageChannels) {
-        Shape modelInput = network.inputShape();
         if (!(pixelScale > 0)) {
             throw new IllegalArgumentException("--pixel-scale must be positive, got " + pixelScale);
         }
+        // grey-to-RGB and normalisation work on channels-first images; the layout step comes last
+        Shape modelInput = channelsFirst(network.inputShape());
         List<String> names = new ArrayList<>();
         List<Op> stages = new ArrayList<>();
         Shape current = modelInput;
@@ -64,7 +69,31 @@ final class InputOptions {
             names.add("input.normalize");
             stages.add(new ChannelAffine(modelInput, new Tensor(Shape.of(channels), scale), new Tensor(Shape.of(channels), shift)));
         }
+        if (!modelInput.equals(network.inputShape())) {
+            Shape layout = network.inputShape();
+            names.add(layout.rank() == 3 ? "input.channels-last" : "input.layout");
+            stages.add(layout.rank() == 3 ? new Transpose(modelInput, new int[] {1, 2, 0}) : new Reshape(modelInput, layout));
+        }
         return network.withInputStages(current, names, stages);
+    }
+
+    /**
+     * The image shape {@code CxHxW} behind a model's input shape: the shape itself for channels-first models; for a
+     * channels-last {@code HxWxC} input (C of at most 4, smaller than H and W) its transpose; {@code 1xHxW} for an
+     * {@code HxW} input and {@code 1xSxS} for a flat input of S*S values.
+     */
+    static Shape channelsFirst(Shape input) {
+        if (input.rank() == 3 && input.dim(2) <= 4 && input.dim(2) < Math.min(input.dim(0), input.dim(1))) {
+            return Shape.of(input.dim(2), input.dim(0), input.dim(1));
+        }
+        if (input.rank() == 2) {
+            return Shape.of(1, input.dim(0), input.dim(1));
+        }
+        int side = (int) Math.round(Math.sqrt(input.size()));
+        if (input.rank() == 1 && side * side == input.size()) {
+            return Shape.of(1, side, side);
+        }
+        return input;
     }
 
     private static float pick(List<Float> values, int c, int channels, float fallback, String option) {

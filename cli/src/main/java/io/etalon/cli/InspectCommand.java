@@ -39,6 +39,10 @@ final class InspectCommand implements Callable<Integer> {
         }
         Network network = model.network();
         out.printf("model  %s%ninput  %s%n", file, network.inputShape());
+        io.etalon.tensor.Shape images = InputOptions.channelsFirst(network.inputShape());
+        if (!images.equals(network.inputShape())) {
+            out.printf("images %s (explain, figure and the other commands lay them out as the model's input)%n", images);
+        }
         out.printf("%-4s %-14s %-10s %-12s %-12s %10s  %s%n", "#", "layer", "op", "input", "output", "params", "settings");
         for (int k = 0; k < network.size(); k++) {
             Network.Node node = network.node(k);

@@ -326,6 +326,56 @@ class CliEndToEndTest {
         assertThat(JSON.readTree(folder.resolve("grid.json").toFile()).get("rows")).hasSize(3);
     }
 
+    /**
+     * Models from elsewhere on the shipped digits: a tf2onnx-style channels-last model, a PyTorch model without a batch
+     * dimension, and a model without one that takes three channels (fed the grey digits). Each is inspected, explained
+     * (etalons of the 1x28x28 digits, reproducing the scores) and drawn as a figure.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({
+            "onnx/src/test/resources/opsets/nhwc_tf2onnx.onnx, 28x28x1, images 1x28x28",
+            "onnx/src/test/resources/pytorch/nobatch_cnn.onnx, 1x28x28, has no batch axis",
+            "onnx/src/test/resources/opsets/nobatch_rgb.onnx, 3x28x28, has no batch axis"})
+    void inspectExplainAndFigureReadModelsFromElsewhere(String path, String input, String remark) throws Exception {
+        String model = CliRun.home().resolve(path).toString();
+        CliRun inspect = CliRun.of("inspect", model);
+        assertThat(inspect.exitCode()).as(inspect.err()).isZero();
+        assertThat(inspect.out()).contains("input  " + input).contains(remark).contains("piecewise linear  yes");
+
+        Path out = folder.resolve("explain");
+        CliRun explain = CliRun.of("explain", "--model", model, "--images", CliRun.testImages(), "--index", "0,4",
+                "--out", out.toString());
+        assertThat(explain.exitCode()).as(explain.err()).isZero();
+        ImageSet images = Idx.readImages(Path.of(CliRun.testImages()));
+        for (int index : new int[] {0, 4}) {
+            Path dir = out.resolve(String.valueOf(index));
+            Npy.Array etalons = Npy.read(dir.resolve("etalons.npy"));
+            assertThat(etalons.shape()).containsExactly(10, 1, 28, 28);
+            assertThat(dir.resolve("input.png")).isRegularFile();
+            JsonNode summary = JSON.readTree(dir.resolve("summary.json").toFile());
+            assertThat(summary.get("maxRelativeResidual").asDouble()).isLessThan(1e-5);
+            float[] x = images.image(index);
+            for (int p = 0; p < 10; p++) {
+                double linear = 0;
+                for (int j = 0; j < 784; j++) {
+                    linear += etalons.values()[p * 784 + j] * x[j];
+                }
+                JsonNode etalon = summary.get("etalons").get(p);
+                assertThat(linear + etalon.get("bias").asDouble()).isCloseTo(etalon.get("score").asDouble(),
+                        org.assertj.core.data.Offset.offset(1e-4 * (1 + Math.abs(etalon.get("score").asDouble()))));
+            }
+        }
+
+        Path png = folder.resolve("figure.png");
+        CliRun figure = CliRun.of("figure", "--model", model, "--images", CliRun.testImages(), "--labels",
+                CliRun.testLabels(), "--out", png.toString());
+        assertThat(figure.exitCode()).as(figure.err()).isZero();
+        assertThat(png).isRegularFile();
+        JsonNode summary = JSON.readTree(folder.resolve("figure.json").toFile());
+        assertThat(summary.get("rows")).hasSize(10);
+        assertThat(summary.get("maxRelativeResidual").asDouble()).isLessThan(1e-5);
+    }
+
     @Test
     void inspectListsLayersShapesAndParameters() {
         CliRun run = CliRun.of("inspect", CliRun.model());

@@ -8,7 +8,10 @@ import java.util.List;
  * the divisor only when {@code countPadding} is set (ONNX {@code count_include_pad}); a global average pool is a
  * window the size of the input.
  *
- * <p>Shapes: in {@code (C,H,W)}, out {@code (C,OH,OW)} with {@code OH = (H + padTop + padBottom - KH) / sy + 1}.
+ * <p>Shapes: in {@code (C,H,W)}, out {@code (C,OH,OW)} with {@code OH = floor((H + padTop + padBottom - KH) / sy) + 1};
+ * in ceil mode the division rounds up. A last window that hangs over the padded input averages what it covers: the
+ * inputs, plus the explicit padding when it is counted, but never the positions past the padding (as the ONNX
+ * reference and PyTorch do).
  */
 public final class AvgPool2d implements Op {
 
@@ -18,13 +21,20 @@ public final class AvgPool2d implements Op {
     private final int[] stride;
     private final int[] pads;
     private final boolean countPadding;
+    private final boolean ceilMode;
+
+    /** Floor mode: {@link #AvgPool2d(Shape, int[], int[], int[], boolean, boolean)} without ceil mode. */
+    public AvgPool2d(Shape inputShape, int[] kernel, int[] stride, int[] pads, boolean countPadding) {
+        this(inputShape, kernel, stride, pads, countPadding, false);
+    }
 
     /**
      * @param kernel {@code {KH, KW}}
      * @param stride {@code {sy, sx}}
      * @param pads   {@code {top, left, bottom, right}}
+     * @param ceilMode round the output size up: a last window may hang over the bottom and right edges
      */
-    public AvgPool2d(Shape inputShape, int[] kernel, int[] stride, int[] pads, boolean countPadding) {
+    public AvgPool2d(Shape inputShape, int[] kernel, int[] stride, int[] pads, boolean countPadding, boolean ceilMode) {
         if (inputShape.rank() != 3 || kernel.length != 2 || stride.length != 2 || pads.length != 4) {
             throw new IllegalArgumentException("AvgPool2d needs a CxHxW input, 2 kernel sizes, 2 strides and 4 pads");
         }
@@ -37,8 +47,9 @@ public final class AvgPool2d implements Op {
         this.stride = stride.clone();
         this.pads = pads.clone();
         this.countPadding = countPadding;
-        int outH = (inputShape.dim(1) + pads[0] + pads[2] - kernel[0]) / stride[0] + 1;
-        int outW = (inputShape.dim(2) + pads[1] + pads[3] - kernel[1]) / stride[1] + 1;
+        this.ceilMode = ceilMode;
+        int outH = PoolWindows.outputSize(inputShape.dim(1), pads[0], pads[2], kernel[0], stride[0], ceilMode);
+        int outW = PoolWindows.outputSize(inputShape.dim(2), pads[1], pads[3], kernel[1], stride[1], ceilMode);
         if (outH <= 0 || outW <= 0) {
             throw new IllegalArgumentException("AvgPool2d window is larger than the input " + inputShape);
         }
@@ -80,6 +91,11 @@ public final class AvgPool2d implements Op {
 
     public boolean countPadding() {
         return countPadding;
+    }
+
+    /** True if the output size is rounded up (ONNX {@code ceil_mode}). */
+    public boolean ceilMode() {
+        return ceilMode;
     }
 
     /** Visits every (output, input, weight) triple of one sample; forward and transpose share it. */
@@ -147,7 +163,7 @@ public final class AvgPool2d implements Op {
 
     @Override
     public String describe() {
-        return String.format("window %dx%d, stride %d,%d, pads %d,%d,%d,%d%s", kernel[0], kernel[1], stride[0], stride[1],
-                pads[0], pads[1], pads[2], pads[3], countPadding ? ", padding counted" : "");
+        return String.format("window %dx%d, stride %d,%d, pads %d,%d,%d,%d%s%s", kernel[0], kernel[1], stride[0], stride[1],
+                pads[0], pads[1], pads[2], pads[3], countPadding ? ", padding counted" : "", ceilMode ? ", ceil mode" : "");
     }
 }

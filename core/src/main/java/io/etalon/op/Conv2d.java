@@ -13,6 +13,10 @@ import java.util.List;
  * <p>Shapes: in {@code (C,H,W)}, weight {@code (O,C,KH,KW)}, bias {@code (O)}, out {@code (O,OH,OW)} with
  * {@code OH = (H + padTop + padBottom - dy*(KH-1) - 1) / sy + 1}.
  *
+ * <p>With G groups the weight is {@code (O,C/G,KH,KW)} and output channels {@code [g*O/G, (g+1)*O/G)} read only input
+ * channels {@code [g*C/G, (g+1)*C/G)} (G = C is a depthwise convolution); {@link ConvGroups} runs each group through
+ * an ungrouped Conv2d, so the kernels below only ever see one group.
+ *
  * <p>All four views share one loop nest: for each weight tap, the output columns whose input column lies inside
  * the image form a contiguous range, so the inner loop is a bounds-check-free axpy the JIT vectorises.
  */
@@ -37,6 +41,14 @@ public final class Conv2d implements Op {
     private final int padRight;
     private final int dilationH;
     private final int dilationW;
+    private final int groups;
+    /** The per-group convolutions when {@code groups > 1}; null for an ungrouped convolution. */
+    private final ConvGroups grouped;
+
+    /** An ungrouped convolution: {@link #Conv2d(Shape, Tensor, Tensor, int[], int[], int[], int)} with one group. */
+    public Conv2d(Shape inputShape, Tensor weight, Tensor bias, int[] stride, int[] pads, int[] dilation) {
+        this(inputShape, weight, bias, stride, pads, dilation, 1);
+    }
 
     /**
      * @param weight {@code (O,C,KH,KW)}, copied
@@ -44,15 +56,20 @@ public final class Conv2d implements Op {
      * @param stride {@code {sy, sx}}
      * @param pads   {@code {top, left, bottom, right}}
      * @param dilation {@code {dy, dx}}
+     * @param groups {@code G}, dividing both C and O; the weight is then {@code (O,C/G,KH,KW)}
      */
-    public Conv2d(Shape inputShape, Tensor weight, Tensor bias, int[] stride, int[] pads, int[] dilation) {
+    public Conv2d(Shape inputShape, Tensor weight, Tensor bias, int[] stride, int[] pads, int[] dilation, int groups) {
         if (inputShape.rank() != 3) {
             throw new IllegalArgumentException("Conv2d needs a CxHxW input, got " + inputShape);
         }
         Shape w = weight.shape();
-        if (w.rank() != 4 || w.dim(1) != inputShape.dim(0)) {
-            throw new IllegalArgumentException(
-                    "Conv2d weight " + w + " does not fit input " + inputShape + " (expected Ox" + inputShape.dim(0) + "xKHxKW)");
+        if (groups <= 0 || inputShape.dim(0) % groups != 0 || w.rank() == 4 && w.dim(0) % groups != 0) {
+            throw new IllegalArgumentException("Conv2d groups " + groups + " must divide both the " + inputShape.dim(0)
+                    + " input channels and the output channels of weight " + w);
+        }
+        if (w.rank() != 4 || w.dim(1) * groups != inputShape.dim(0)) {
+            throw new IllegalArgumentException("Conv2d weight " + w + " does not fit input " + inputShape
+                    + " (expected Ox" + inputShape.dim(0) / groups + "xKHxKW" + (groups > 1 ? " for " + groups + " groups" : "") + ")");
         }
         if (bias != null && (bias.shape().rank() != 1 || bias.shape().dim(0) != w.dim(0))) {
             throw new IllegalArgumentException("Conv2d bias " + bias.shape() + " does not fit " + w.dim(0) + " output channels");
@@ -103,6 +120,8 @@ public final class Conv2d implements Op {
             throw new IllegalArgumentException("Conv2d kernel " + kernelH + "x" + kernelW + " is larger than the padded input " + inputShape);
         }
         this.outputShape = Shape.of(outChannels, outH, outW);
+        this.groups = groups;
+        this.grouped = groups == 1 ? null : new ConvGroups(inputShape, weight, groups, stride, pads, dilation);
     }
 
     /** Stride 1, symmetric padding, no dilation. */
@@ -142,6 +161,11 @@ public final class Conv2d implements Op {
         return new int[] {kernelH, kernelW};
     }
 
+    /** Number of groups G: 1 for an ordinary convolution, C for a depthwise one. */
+    public int groups() {
+        return groups;
+    }
+
     @Override
     public List<Tensor> parameters() {
         return List.of(new Tensor(Shape.of(outChannels, inChannels, kernelH, kernelW), weight),
@@ -150,7 +174,7 @@ public final class Conv2d implements Op {
 
     @Override
     public Op withParameters(List<Tensor> parameters) {
-        return new Conv2d(inputShape, parameters.get(0), parameters.get(1), stride(), pads(), dilation());
+        return new Conv2d(inputShape, parameters.get(0), parameters.get(1), stride(), pads(), dilation(), groups);
     }
 
     // The loops below visit, for one sample, every (o, c, i, j) tap and the output rows y whose input row is
@@ -174,6 +198,10 @@ public final class Conv2d implements Op {
 
     /** The direct loop nest of {@link #linear}: the naive twin the fast kernel is tested against. */
     void linearDirect(float[] in, float[] out, int rows) {
+        if (grouped != null) {
+            grouped.linear(in, out, rows, true);
+            return;
+        }
         // in (rows,C,H,W), weight (O,C,KH,KW) -> out (rows,O,OH,OW)
         int inH = inputShape.dim(1);
         int inW = inputShape.dim(2);
@@ -226,6 +254,10 @@ public final class Conv2d implements Op {
     public void linear(float[][] inputs, float[] out, int rows, Switches switches, int rowsPerSample) {
         // in (rows,C,H,W), weight (O,C,KH,KW) -> out (rows,O,OH,OW)
         float[] in = inputs[0];
+        if (grouped != null) {
+            grouped.linear(in, out, rows, false);
+            return;
+        }
         int taps = inChannels * kernelH * kernelW;
         int plane = outputShape.dim(1) * outputShape.dim(2);
         int block = blockRows(rows);
@@ -252,6 +284,10 @@ public final class Conv2d implements Op {
         // gradOut (rows,O,OH,OW), weight (O,C,KH,KW) -> gradIn (rows,C,H,W) +=
         float[] gradIn = gradInputs[0];
         if (gradIn == null) {
+            return;
+        }
+        if (grouped != null) {
+            grouped.transpose(gradOut, gradIn, rows, false);
             return;
         }
         // Behind a max-pool and a ReLU most output gradients are exactly 0 (three of four pool inputs lose), so
@@ -469,6 +505,10 @@ public final class Conv2d implements Op {
 
     /** The direct loop nest of {@link #transpose}: the naive twin the fast kernel is tested against. */
     void transposeDirect(float[] gradOut, float[] gradIn, int rows) {
+        if (grouped != null) {
+            grouped.transpose(gradOut, gradIn, rows, true);
+            return;
+        }
         // gradOut (rows,O,OH,OW), weight (O,C,KH,KW) -> gradIn (rows,C,H,W) +=
         int inH = inputShape.dim(1);
         int inW = inputShape.dim(2);
@@ -537,6 +577,10 @@ public final class Conv2d implements Op {
         float[] in = inputs[0];
         float[] gradWeight = gradParams[0];
         float[] gradBias = gradParams[1];
+        if (grouped != null) {
+            grouped.accumulateGradients(in, gradOut, n, gradWeight, gradBias);
+            return;
+        }
         int inH = inputShape.dim(1);
         int inW = inputShape.dim(2);
         int outH = outputShape.dim(1);
@@ -578,8 +622,8 @@ public final class Conv2d implements Op {
 
     @Override
     public String describe() {
-        return String.format("kernel %dx%d, %d->%d channels, stride %d,%d, pads %d,%d,%d,%d, dilation %d,%d",
-                kernelH, kernelW, inChannels, outChannels, strideH, strideW, padTop, padLeft, padBottom, padRight,
-                dilationH, dilationW);
+        return String.format("kernel %dx%d, %d->%d channels, stride %d,%d, pads %d,%d,%d,%d, dilation %d,%d%s",
+                kernelH, kernelW, inputShape.dim(0), outChannels, strideH, strideW, padTop, padLeft, padBottom, padRight,
+                dilationH, dilationW, groups == 1 ? "" : ", " + groups + " groups");
     }
 }

@@ -12,7 +12,9 @@ import java.util.List;
  * On MNIST, windows of equal values are the common case (flat background), so this rule decides which etalon
  * is reported; a window with several maxima counts as one tie.
  *
- * <p>Shapes: in {@code (C,H,W)}, out {@code (C,OH,OW)} with {@code OH = (H + padTop + padBottom - KH) / sy + 1}.
+ * <p>Shapes: in {@code (C,H,W)}, out {@code (C,OH,OW)} with {@code OH = floor((H + padTop + padBottom - KH) / sy) + 1};
+ * in ceil mode (ONNX {@code ceil_mode}, PyTorch {@code ceil_mode=True}) the division rounds up, and the extra last
+ * window, cut off by the bottom or right edge, takes the maximum of the inputs it covers.
  */
 public final class MaxPool2d implements Op, Selection {
 
@@ -26,13 +28,20 @@ public final class MaxPool2d implements Op, Selection {
     private final int padLeft;
     private final int padBottom;
     private final int padRight;
+    private final boolean ceilMode;
+
+    /** Floor mode: {@link #MaxPool2d(Shape, int[], int[], int[], boolean)} without ceil mode. */
+    public MaxPool2d(Shape inputShape, int[] kernel, int[] stride, int[] pads) {
+        this(inputShape, kernel, stride, pads, false);
+    }
 
     /**
      * @param kernel {@code {KH, KW}}
      * @param stride {@code {sy, sx}}
      * @param pads   {@code {top, left, bottom, right}}, each smaller than the kernel
+     * @param ceilMode round the output size up: a last window may hang over the bottom and right edges
      */
-    public MaxPool2d(Shape inputShape, int[] kernel, int[] stride, int[] pads) {
+    public MaxPool2d(Shape inputShape, int[] kernel, int[] stride, int[] pads, boolean ceilMode) {
         if (inputShape.rank() != 3) {
             throw new IllegalArgumentException("MaxPool2d needs a CxHxW input, got " + inputShape);
         }
@@ -55,8 +64,9 @@ public final class MaxPool2d implements Op, Selection {
         this.padLeft = pads[1];
         this.padBottom = pads[2];
         this.padRight = pads[3];
-        int outH = (inputShape.dim(1) + padTop + padBottom - kernelH) / strideH + 1;
-        int outW = (inputShape.dim(2) + padLeft + padRight - kernelW) / strideW + 1;
+        this.ceilMode = ceilMode;
+        int outH = PoolWindows.outputSize(inputShape.dim(1), padTop, padBottom, kernelH, strideH, ceilMode);
+        int outW = PoolWindows.outputSize(inputShape.dim(2), padLeft, padRight, kernelW, strideW, ceilMode);
         if (outH <= 0 || outW <= 0) {
             throw new IllegalArgumentException("MaxPool2d window " + kernelH + "x" + kernelW + " is larger than the input " + inputShape);
         }
@@ -94,6 +104,11 @@ public final class MaxPool2d implements Op, Selection {
     /** {@code {top, left, bottom, right}}. */
     public int[] pads() {
         return new int[] {padTop, padLeft, padBottom, padRight};
+    }
+
+    /** True if the output size is rounded up (ONNX {@code ceil_mode}). */
+    public boolean ceilMode() {
+        return ceilMode;
     }
 
     @Override
@@ -272,7 +287,7 @@ public final class MaxPool2d implements Op, Selection {
 
     @Override
     public String describe() {
-        return String.format("window %dx%d, stride %d,%d, pads %d,%d,%d,%d; first maximum wins ties",
-                kernelH, kernelW, strideH, strideW, padTop, padLeft, padBottom, padRight);
+        return String.format("window %dx%d, stride %d,%d, pads %d,%d,%d,%d%s; first maximum wins ties",
+                kernelH, kernelW, strideH, strideW, padTop, padLeft, padBottom, padRight, ceilMode ? ", ceil mode" : "");
     }
 }

@@ -86,6 +86,51 @@ class OpForwardTest {
     }
 
     @Test
+    void maxPoolInCeilModeAddsAPartialLastWindow() {
+        // ONNX test_maxpool_2d_ceil: 1x4x4 of 1..16, window 3, stride 2 -> 2x2 (floor mode gives 1x1)
+        float[] in = new float[16];
+        for (int i = 0; i < 16; i++) {
+            in[i] = i + 1;
+        }
+        MaxPool2d pool = new MaxPool2d(Shape.of(1, 4, 4), new int[] {3, 3}, new int[] {2, 2}, new int[] {0, 0, 0, 0}, true);
+        Switches switches = new Switches(1, 4);
+        assertThat(forward(pool, in, switches)).containsExactly(11f, 12f, 15f, 16f);
+        assertThat(switches.sampleStates(0)).containsExactly(10, 11, 14, 15);
+        assertThat(new MaxPool2d(Shape.of(1, 4, 4), new int[] {3, 3}, new int[] {2, 2}, new int[] {0, 0, 0, 0}).outputShape())
+                .isEqualTo(Shape.of(1, 1, 1));
+        assertThat(pool.describe()).contains("ceil mode");
+    }
+
+    @Test
+    void ceilModeDropsAWindowThatWouldStartInTheTrailingPadding() {
+        // width 5, window 2, stride 2, pads 1,1: ceil(5/2) + 1 = 4 windows, but the 4th starts at 5, past the input
+        MaxPool2d pool = new MaxPool2d(Shape.of(1, 1, 5), new int[] {1, 2}, new int[] {1, 2}, new int[] {0, 1, 0, 1}, true);
+        assertThat(pool.outputShape()).isEqualTo(Shape.of(1, 1, 3));
+        assertThat(forward(pool, new float[] {-1, -2, -3, -4, -5})).containsExactly(-1f, -2f, -4f);
+    }
+
+    @Test
+    void averagePoolInCeilModeCountsOnlyWhatTheLastWindowCovers() {
+        // ONNX test_averagepool_2d_ceil: 1x4x4 of 1..16, window 3, stride 2 -> [[6, 7.5], [12, 13.5]]
+        float[] in = new float[16];
+        for (int i = 0; i < 16; i++) {
+            in[i] = i + 1;
+        }
+        AvgPool2d pool = new AvgPool2d(Shape.of(1, 4, 4), new int[] {3, 3}, new int[] {2, 2}, new int[] {0, 0, 0, 0}, false, true);
+        assertThat(forward(pool, in)).containsExactly(new float[] {6f, 7.5f, 12f, 13.5f}, org.assertj.core.data.Offset.offset(1e-5f));
+        // row [1,2,3,4], window 3, stride 2, pads 1,1: windows [p,1,2], [2,3,4], [4,p,-]; the position past the
+        // padding never counts, the padding counts only with count_include_pad
+        int[] window = {1, 3};
+        int[] stride = {1, 2};
+        int[] pads = {0, 1, 0, 1};
+        float[] row = {1, 2, 3, 4};
+        assertThat(forward(new AvgPool2d(Shape.of(1, 1, 4), window, stride, pads, true, true), row))
+                .containsExactly(new float[] {1f, 3f, 2f}, org.assertj.core.data.Offset.offset(1e-6f));
+        assertThat(forward(new AvgPool2d(Shape.of(1, 1, 4), window, stride, pads, false, true), row))
+                .containsExactly(new float[] {1.5f, 3f, 4f}, org.assertj.core.data.Offset.offset(1e-6f));
+    }
+
+    @Test
     void flattenKeepsValues() {
         Flatten flatten = new Flatten(Shape.of(2, 1, 2));
         assertThat(flatten.outputShape()).isEqualTo(Shape.of(4));

@@ -73,8 +73,11 @@ public final class ReferenceNetwork {
             int[] s = conv.stride();
             int[] p = conv.pads();
             int[] d = conv.dilation();
-            int channels = inShape.dim(0);
+            // with G groups, output channel o reads the C/G input channels of its group, o / (O/G)
+            int channels = inShape.dim(0) / conv.groups();
+            int outPerGroup = outShape.dim(0) / conv.groups();
             for (int o = 0; o < outShape.dim(0); o++) {
+                int first = (o / outPerGroup) * channels;
                 for (int y = 0; y < outShape.dim(1); y++) {
                     for (int x = 0; x < outShape.dim(2); x++) {
                         double sum = b[o];
@@ -85,7 +88,7 @@ public final class ReferenceNetwork {
                                     int v = x * s[1] - p[1] + j * d[1];
                                     if (h >= 0 && h < inShape.dim(1) && v >= 0 && v < inShape.dim(2)) {
                                         sum += w[((o * channels + c) * k[0] + i) * k[1] + j]
-                                                * in[(c * inShape.dim(1) + h) * inShape.dim(2) + v];
+                                                * in[((first + c) * inShape.dim(1) + h) * inShape.dim(2) + v];
                                     }
                                 }
                             }

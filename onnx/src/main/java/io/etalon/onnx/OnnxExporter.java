@@ -83,11 +83,13 @@ final class OnnxExporter {
                     .addAttribute(ints("kernel_shape", conv.kernel()))
                     .addAttribute(ints("strides", conv.stride()))
                     .addAttribute(ints("pads", conv.pads()))
-                    .addAttribute(ints("dilations", conv.dilation()));
+                    .addAttribute(ints("dilations", conv.dilation()))
+                    .addAttribute(integer("group", conv.groups()));
         } else if (op instanceof MaxPool2d pool) {
             node.setOpType("MaxPool").addAttribute(ints("kernel_shape", pool.kernel()))
                     .addAttribute(ints("strides", pool.stride()))
-                    .addAttribute(ints("pads", pool.pads()));
+                    .addAttribute(ints("pads", pool.pads()))
+                    .addAttribute(integer("ceil_mode", pool.ceilMode() ? 1 : 0));
         } else if (op instanceof Relu) {
             node.setOpType("Relu");
         } else if (op instanceof Flatten) {
@@ -119,8 +121,8 @@ final class OnnxExporter {
             node.setOpType("AveragePool").addAttribute(ints("kernel_shape", pool.kernel()))
                     .addAttribute(ints("strides", pool.stride()))
                     .addAttribute(ints("pads", pool.pads()))
-                    .addAttribute(AttributeProto.newBuilder().setName("count_include_pad")
-                            .setType(AttributeProto.AttributeType.INT).setI(pool.countPadding() ? 1 : 0));
+                    .addAttribute(integer("count_include_pad", pool.countPadding() ? 1 : 0))
+                    .addAttribute(integer("ceil_mode", pool.ceilMode() ? 1 : 0));
         } else if (op instanceof LeakyRelu leaky) {
             float[] slopes = leaky.slopes();
             if (slopes.length == 1) {
@@ -201,6 +203,10 @@ final class OnnxExporter {
         }
         graph.addInitializer(proto);
         return name;
+    }
+
+    private static AttributeProto integer(String name, long value) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
     }
 
     private static AttributeProto ints(String name, int[] values) {

@@ -53,6 +53,15 @@ final class OnnxImporter {
     private final List<Network.Node> nodes = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
     private final Set<String> usedNames = new HashSet<>();
+    /**
+     * Activations without a batch axis, by tensor name: the graph input of a model that takes one image ([C,H,W]) and
+     * what is computed from it until an Unsqueeze or Reshape adds a leading axis of 1, which then serves as the batch.
+     * Their sample shape is their whole shape.
+     */
+    private final Set<String> unbatched = new HashSet<>();
+    /** Ops that read [N, C, H, W] or [N, features]: refused on an activation without a batch axis. */
+    private static final Set<String> NEEDS_BATCH = Set.of("Conv", "MaxPool", "AveragePool", "GlobalAveragePool",
+            "BatchNormalization", "Gemm", "Pad");
     /** Small int64 vectors computed from shapes at load time (Shape, Gather, Unsqueeze, Concat), by tensor name. */
     private final Map<String, long[]> shapeValues = new HashMap<>();
     /** Stands for the batch dimension, unknown until run time, inside folded shape vectors. */
@@ -108,7 +117,12 @@ final class OnnxImporter {
             }
         }
         Integer producer = producers.get(output);
-        if (producer == null || producer == Network.INPUT) {
+        if (producer != null && producer == Network.INPUT) {
+            // every node passes the input through (Identity, Dropout, an Unsqueeze of an image): the network is one no-op
+            nodes.add(new Network.Node(output, new io.etalon.op.Reshape(inputShape, inputShape), new int[] {Network.INPUT}));
+            producer = 0;
+        }
+        if (producer == null) {
             throw new ModelFormatException(file + ": graph output '" + output + "' is not produced by any supported node");
         }
         if (producer != nodes.size() - 1) {
@@ -140,20 +154,77 @@ final class OnnxImporter {
             throw new ModelFormatException(file + ": graph input '" + input.getName() + "' is not float32");
         }
         List<TensorShapeProto.Dimension> dims = input.getType().getTensorType().getShape().getDimList();
-        if (dims.size() < 2 || dims.size() > 5) {
+        boolean batched = hasBatchAxis(input.getName(), dims);
+        if (dims.isEmpty() || dims.size() > 5 || batched && dims.size() < 2) {
             throw new ModelFormatException(file + ": graph input '" + input.getName() + "' has rank " + dims.size()
-                    + "; expected a batch dimension first, as in [batch, C, H, W] or [batch, features]");
+                    + "; expected a batch dimension first, as in [batch, C, H, W] or [batch, features], or one image [C, H, W]");
         }
-        int[] shape = new int[dims.size() - 1];
-        for (int d = 1; d < dims.size(); d++) {
+        int first = batched ? 1 : 0;
+        int[] shape = new int[dims.size() - first];
+        for (int d = first; d < dims.size(); d++) {
             if (!dims.get(d).hasDimValue() || dims.get(d).getDimValue() <= 0 || dims.get(d).getDimValue() > 1 << 16) {
                 throw new ModelFormatException(file + ": dimension " + d + " of graph input '" + input.getName()
                         + "' is not a fixed size (found '" + dims.get(d) .toString().trim() + "'); export with a fixed input size");
             }
-            shape[d - 1] = (int) dims.get(d).getDimValue();
+            shape[d - first] = (int) dims.get(d).getDimValue();
         }
         inputShape = Shape.of(shape);
         producers.put(input.getName(), Network.INPUT);
+        if (!batched) {
+            unbatched.add(input.getName());
+            notes.add("graph input '" + input.getName() + "' " + Arrays.toString(shape) + " has no batch axis (the model"
+                    + " adds it itself); it is read as one image of shape " + inputShape);
+        }
+    }
+
+    /**
+     * Whether the graph input's first axis is the batch. It is not when the input is a vector, or when its first size
+     * is fixed and a node reading it adds a leading axis itself: an Unsqueeze of axis 0 (what PyTorch writes for a
+     * model that takes one [C, H, W] image), or a Reshape to a higher rank of an input whose first size is not 1 (a
+     * first size of 1 reads as a batch of one either way, as in [1, 784] reshaped to [1, 1, 28, 28]).
+     */
+    private boolean hasBatchAxis(String input, List<TensorShapeProto.Dimension> dims) {
+        if (dims.size() == 1) {
+            return false;
+        }
+        if (dims.isEmpty() || !dims.get(0).hasDimValue()) {
+            return true;
+        }
+        for (NodeProto node : graph.getNodeList()) {
+            if (node.getInputCount() == 0 || !node.getInput(0).equals(input)) {
+                continue;
+            }
+            if (node.getOpType().equals("Unsqueeze")) {
+                long[] axes = attribute(node, "axes") != null
+                        ? attribute(node, "axes").getIntsList().stream().mapToLong(Long::longValue).toArray()
+                        : node.getInputCount() > 1 ? lookAheadLongs(node.getInput(1)) : null;
+                if (axes != null && Arrays.stream(axes).anyMatch(axis -> axis == 0 || axis == -(dims.size() + axes.length))) {
+                    return false;
+                }
+            } else if (node.getOpType().equals("Reshape") && node.getInputCount() > 1) {
+                long[] target = lookAheadLongs(node.getInput(1));
+                if (target != null && target.length > dims.size() && dims.get(0).getDimValue() != 1) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** An int64 initializer or Constant node's value, read before the nodes are imported; null if there is none. */
+    private long[] lookAheadLongs(String tensor) {
+        TensorProto proto = constants.get(tensor);
+        for (NodeProto node : graph.getNodeList()) {
+            if (proto == null && node.getOpType().equals("Constant") && node.getOutputList().contains(tensor)
+                    && attribute(node, "value") != null) {
+                proto = attribute(node, "value").getT();
+            }
+        }
+        try {
+            return proto == null ? null : longs(proto, tensor, tensor);
+        } catch (ModelFormatException e) {
+            return null; // reported when the node itself is imported
+        }
     }
 
     /** Names of every tensor the chosen output depends on, itself included. */
@@ -216,6 +287,7 @@ final class OnnxImporter {
         if ((type.equals("Softmax") || type.equals("LogSoftmax")) && last) {
             String source = node.getInput(0);
             producers.put(node.getOutput(0), producers.get(source));
+            setUnbatched(node.getOutput(0), unbatched.contains(source));
             notes.add("dropped the trailing " + type + " node '" + name + "': etalons explain the scores before it, as in the paper");
             return;
         }
@@ -252,18 +324,30 @@ final class OnnxImporter {
             return;
         }
         Integer source = producers.get(node.getInput(0));
+        if (source == null && (type.equals("Transpose") || type.equals("Identity")) && constants.containsKey(node.getInput(0))) {
+            foldConstant(node, name, type);
+            return;
+        }
         if (source == null) {
             throw new ModelFormatException(file + ": node '" + name + "' (" + type + ") reads '" + node.getInput(0)
                     + "', which is a constant; etalons need a path from the graph input");
         }
         Shape in = source == Network.INPUT ? inputShape : nodes.get(source).op().outputShape();
+        boolean flat = unbatched.contains(node.getInput(0));
+        if (flat && NEEDS_BATCH.contains(type)) {
+            throw new UnsupportedOpException(file + ": " + type + " node '" + name + "' reads '" + node.getInput(0) + "' of shape "
+                    + in + ", which has no batch axis; " + type + " needs one first: add an Unsqueeze of axis 0 before it");
+        }
+        // element-wise ops keep the batch axis or its absence; the ops that reshape decide for themselves
+        setUnbatched(node.getOutput(0), flat);
         Op op;
         try {
             op = switch (type) {
                 case "Identity", "Dropout" -> null;
                 case "Relu" -> new Relu(in);
-                case "Flatten" -> flatten(node, name, in);
-                case "Reshape" -> reshape(node, name, in);
+                case "Flatten" -> flatten(node, name, in, flat);
+                case "Reshape" -> reshape(node, name, in, flat);
+                case "MatMul" -> matMul(node, name, in);
                 case "Conv" -> conv(node, name, in);
                 case "MaxPool" -> maxPool(node, name, in);
                 case "Gemm" -> gemm(node, name, in);
@@ -271,11 +355,11 @@ final class OnnxImporter {
                 case "AveragePool" -> averagePool(node, name, in);
                 case "GlobalAveragePool" -> AvgPool2d.global(in);
                 case "LeakyRelu" -> new LeakyRelu(in, new Tensor(Shape.of(1), new float[] {floatAttribute(node, "alpha", 0.01f)}));
-                case "PRelu" -> prelu(node, name, in);
+                case "PRelu" -> prelu(node, name, in, flat);
                 case "Clip" -> clip(node, name, in);
                 case "Pad" -> pad(node, name, in);
-                case "Transpose" -> transpose(node, name, in);
-                case "Squeeze", "Unsqueeze" -> squeeze(node, name, in, type);
+                case "Transpose" -> transpose(node, name, in, flat);
+                case "Squeeze", "Unsqueeze" -> squeeze(node, name, in, type, flat);
                 case "Cast" -> null;
                 default -> throw new IllegalStateException(type);
             };
@@ -289,6 +373,83 @@ final class OnnxImporter {
             return;
         }
         addNode(node, name, op, new int[] {source});
+    }
+
+    private void setUnbatched(String tensor, boolean noBatchAxis) {
+        if (noBatchAxis) {
+            unbatched.add(tensor);
+        } else {
+            unbatched.remove(tensor);
+        }
+    }
+
+    /** Transpose or Identity of a weight: computed now, so that a MatMul or Gemm can read the result as a weight. */
+    private void foldConstant(NodeProto node, String name, String type) {
+        if (type.equals("Identity")) {
+            constants.put(node.getOutput(0), constant(node.getInput(0), name));
+            return;
+        }
+        Tensor value = floats(node.getInput(0), name);
+        int rank = constants.get(node.getInput(0)).getDimsCount();
+        int[] perm = ints(node, "perm", null);
+        if (perm == null) {
+            perm = new int[rank];
+            for (int k = 0; k < rank; k++) {
+                perm[k] = rank - 1 - k;
+            }
+        }
+        int[] sorted = perm.clone();
+        Arrays.sort(sorted);
+        if (rank == 0 || value.shape().rank() != rank || !Arrays.equals(sorted, java.util.stream.IntStream.range(0, rank).toArray())) {
+            throw new ModelFormatException(file + ": Transpose node '" + name + "' has perm " + Arrays.toString(perm)
+                    + " for a weight of rank " + rank + "; it must order the weight's axes");
+        }
+        Shape from = value.shape();
+        int[] dims = new int[rank];
+        for (int k = 0; k < rank; k++) {
+            dims[k] = from.dim(perm[k]);
+        }
+        Shape to = Shape.of(dims);
+        float[] out = new float[value.size()];
+        int[] at = new int[rank];
+        for (int flat = 0; flat < out.length; flat++) {
+            int[] source = from.coordinates(flat);
+            for (int k = 0; k < rank; k++) {
+                at[k] = source[perm[k]];
+            }
+            out[to.flatIndex(at)] = value.data()[flat];
+        }
+        ByteBuffer bytes = ByteBuffer.allocate(out.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asFloatBuffer().put(out);
+        TensorProto.Builder proto = TensorProto.newBuilder().setName(node.getOutput(0))
+                .setDataType(TensorProto.DataType.FLOAT.getNumber())
+                .setRawData(com.google.protobuf.ByteString.copyFrom(bytes.array()));
+        for (int d : dims) {
+            proto.addDims(d);
+        }
+        constants.put(node.getOutput(0), proto.build());
+    }
+
+    /** MatMul of an activation by a constant [K, M] matrix: a dense layer without bias (tf2onnx's MatMul then Add). */
+    private Op matMul(NodeProto node, String name, Shape in) {
+        if (node.getInputCount() != 2 || producers.containsKey(node.getInput(1))) {
+            throw new UnsupportedOpException(file + ": MatMul node '" + name + "' multiplies two activations; only MatMul"
+                    + " by a constant matrix (a dense layer) is supported");
+        }
+        Tensor b = floats(node.getInput(1), name);
+        if (b.shape().rank() != 2 || in.rank() != 1 || in.dim(0) != b.shape().dim(0)) {
+            throw new UnsupportedOpException(file + ": MatMul node '" + name + "' multiplies a " + in + " activation by a "
+                    + b.shape() + " weight; only [batch, K] x [K, M] is supported (add a Flatten or Reshape before it)");
+        }
+        int inputs = b.shape().dim(0);
+        int outputs = b.shape().dim(1);
+        float[] weight = new float[outputs * inputs];
+        for (int o = 0; o < outputs; o++) {
+            for (int i = 0; i < inputs; i++) {
+                weight[o * inputs + i] = b.data()[i * outputs + o];
+            }
+        }
+        return new Dense(in, new Tensor(Shape.of(outputs, inputs), weight), null);
     }
 
     private void addNode(NodeProto node, String name, Op op, int[] sources) {
@@ -312,6 +473,12 @@ final class OnnxImporter {
         if (left != null && right != null) {
             Shape a = shapeOf(left);
             Shape b = shapeOf(right);
+            boolean flat = unbatched.contains(node.getInput(0));
+            if (flat != unbatched.contains(node.getInput(1))) {
+                throw new UnsupportedOpException(file + ": " + type + " node '" + name + "' adds an activation with a batch"
+                        + " axis to one without; give both the same rank");
+            }
+            setUnbatched(node.getOutput(0), flat);
             if (!type.equals("Add") || !a.equals(b)) {
                 throw new UnsupportedOpException(file + ": " + type + " node '" + name + "' combines two activations ("
                         + a + ", " + b + "); only Add of equal shapes (a residual join) is supported");
@@ -326,7 +493,13 @@ final class OnnxImporter {
         int source = constantFirst ? right : left;
         Shape in = shapeOf(source);
         Tensor constant = floats(node.getInput(constantFirst ? 0 : 1), name);
-        float[] values = perChannel(constant, in, name, type);
+        // without a batch axis, a constant of one more axis (such as [1, C, 1, 1]) broadcasts one in
+        setUnbatched(node.getOutput(0), unbatched.contains(node.getInput(constantFirst ? 1 : 0))
+                && constant.shape().rank() <= in.rank());
+        // before opset 7, broadcast=1 with axis=1 aligned a one-axis constant with the channel axis
+        boolean legacyChannels = opset < 7 && intAttribute(node, "axis", -1) == 1 && constant.shape().rank() == 1
+                && constant.size() == in.dim(0);
+        float[] values = legacyChannels ? constant.data() : perChannel(constant, in, name, type);
         int channels = values.length;
         float[] scale = new float[channels];
         float[] shift = new float[channels];
@@ -373,7 +546,8 @@ final class OnnxImporter {
         }
         if (nonUnit != 1 || length != in.dim(0) || !channelAxis) {
             throw new UnsupportedOpException(file + ": " + type + " node '" + name + "' uses a constant of shape "
-                    + constant.shape() + "; only a scalar or one value per channel (" + in.dim(0) + ") is supported");
+                    + constant.shape() + " on a " + in + " activation; only a scalar or one value per channel (" + in.dim(0)
+                    + " values laid out as [" + in.dim(0) + (in.rank() > 1 ? ", 1".repeat(in.rank() - 1) : "") + "]) is supported");
         }
         return constant.data();
     }
@@ -391,6 +565,10 @@ final class OnnxImporter {
             if (source == null) {
                 throw new UnsupportedOpException(file + ": Concat node '" + name + "' joins an activation with a constant; not supported");
             }
+            if (unbatched.contains(node.getInput(i))) {
+                throw new UnsupportedOpException(file + ": Concat node '" + name + "' joins '" + node.getInput(i)
+                        + "', which has no batch axis; add an Unsqueeze of axis 0 before it");
+            }
             sources[i] = source;
             shapes.add(shapeOf(source));
         }
@@ -405,13 +583,20 @@ final class OnnxImporter {
         }
     }
 
-    private Op transpose(NodeProto node, String name, Shape in) {
+    private Op transpose(NodeProto node, String name, Shape in, boolean flat) {
         int[] perm = ints(node, "perm", null);
         if (perm == null) {
-            perm = new int[in.rank() + 1];
+            perm = new int[in.rank() + (flat ? 0 : 1)];
             for (int k = 0; k < perm.length; k++) {
                 perm[k] = perm.length - 1 - k;
             }
+        }
+        if (flat) {
+            if (perm.length != in.rank()) {
+                throw new ModelFormatException(file + ": Transpose node '" + name + "' has perm " + Arrays.toString(perm)
+                        + " for a " + in + " activation");
+            }
+            return new io.etalon.op.Transpose(in, perm);
         }
         if (perm.length != in.rank() + 1 || perm[0] != 0) {
             throw new UnsupportedOpException(file + ": Transpose node '" + name + "' moves the batch axis (perm "
@@ -424,8 +609,12 @@ final class OnnxImporter {
         return new io.etalon.op.Transpose(in, sample);
     }
 
-    /** Squeeze and Unsqueeze of activations only relabel the shape; the batch axis must stay. */
-    private Op squeeze(NodeProto node, String name, Shape in, String type) {
+    /**
+     * Squeeze and Unsqueeze of activations only relabel the shape. Squeezing the batch axis leaves an activation
+     * without one (a model that returns [classes] for one image); an Unsqueeze of axis 0 gives an activation without a
+     * batch axis its batch of one.
+     */
+    private Op squeeze(NodeProto node, String name, Shape in, String type, boolean flat) {
         long[] axes = null;
         if (opset >= 13 && node.getInputCount() > 1 && !node.getInput(1).isEmpty()) {
             axes = staticValues(node.getInput(1), name);
@@ -433,10 +622,13 @@ final class OnnxImporter {
             axes = java.util.Arrays.stream(ints(node, "axes", new int[0])).asLongStream().toArray();
         }
         List<Integer> dims = new ArrayList<>();
-        dims.add(-1); // the batch
+        if (!flat) {
+            dims.add(-1); // the batch
+        }
         for (int d : in.dims()) {
             dims.add(d);
         }
+        boolean batchAfter = !flat;
         if (type.equals("Squeeze")) {
             List<Integer> kept = new ArrayList<>();
             for (int axis = 0; axis < dims.size(); axis++) {
@@ -445,8 +637,8 @@ final class OnnxImporter {
                         : java.util.Arrays.stream(axes).anyMatch(x -> (x < 0 ? x + dims.size() : x) == a);
                 if (!named) {
                     kept.add(dims.get(axis));
-                } else if (axis == 0) {
-                    throw new UnsupportedOpException(file + ": Squeeze node '" + name + "' removes the batch axis");
+                } else if (axis == 0 && !flat) {
+                    batchAfter = false;
                 }
             }
             dims.clear();
@@ -456,22 +648,29 @@ final class OnnxImporter {
                 throw new ModelFormatException(file + ": Unsqueeze node '" + name + "' has no axes");
             }
             long[] sortedAxes = axes.clone();
-            java.util.Arrays.sort(sortedAxes);
             int rank = dims.size() + sortedAxes.length;
-            for (long raw : sortedAxes) {
-                int axis = (int) (raw < 0 ? raw + rank : raw);
-                if (axis <= 0 || axis > dims.size()) {
-                    throw new UnsupportedOpException(file + ": Unsqueeze node '" + name + "' inserts axis " + raw
+            for (int k = 0; k < sortedAxes.length; k++) {
+                sortedAxes[k] = sortedAxes[k] < 0 ? sortedAxes[k] + rank : sortedAxes[k];
+            }
+            java.util.Arrays.sort(sortedAxes);
+            for (long axis : sortedAxes) {
+                if (axis < (flat ? 0 : 1) || axis > dims.size()) {
+                    throw new UnsupportedOpException(file + ": Unsqueeze node '" + name + "' inserts axis " + axis
                             + " before the batch axis or out of range");
                 }
-                dims.add(axis, 1);
+                batchAfter |= axis == 0;
+                dims.add((int) axis, 1);
             }
         }
-        int[] sample = dims.subList(1, dims.size()).stream().mapToInt(Integer::intValue).toArray();
+        if (batchAfter) {
+            dims.remove(0);
+        }
+        setUnbatched(node.getOutput(0), !batchAfter);
+        int[] sample = dims.stream().mapToInt(Integer::intValue).toArray();
         if (sample.length == 0) {
             sample = new int[] {1};
         }
-        return new io.etalon.op.Reshape(in, Shape.of(sample));
+        return Shape.of(sample).equals(in) ? null : new io.etalon.op.Reshape(in, Shape.of(sample));
     }
 
     private Op batchNorm(NodeProto node, String name, Shape in) {
@@ -499,20 +698,22 @@ final class OnnxImporter {
     }
 
     private Op averagePool(NodeProto node, String name, Shape in) {
-        if (intAttribute(node, "ceil_mode", 0) != 0) {
-            throw new UnsupportedOpException(file + ": AveragePool node '" + name + "' uses ceil_mode; not supported yet");
-        }
         int[] kernel = ints(node, "kernel_shape", null);
         if (kernel == null || kernel.length != 2 || in.rank() != 3) {
             throw new UnsupportedOpException(file + ": AveragePool node '" + name + "' is not a 2-D pooling");
         }
         int[] strides = ints(node, "strides", new int[] {1, 1});
         return new AvgPool2d(in, kernel, strides, pads(node, name, in, kernel, strides, new int[] {1, 1}),
-                intAttribute(node, "count_include_pad", 0) != 0);
+                intAttribute(node, "count_include_pad", 0) != 0, intAttribute(node, "ceil_mode", 0) != 0);
     }
 
-    private Op prelu(NodeProto node, String name, Shape in) {
+    private Op prelu(NodeProto node, String name, Shape in, boolean flat) {
         Tensor slope = floats(node.getInput(1), name);
+        setUnbatched(node.getOutput(0), flat && slope.shape().rank() <= in.rank());
+        if (opset < 7 && slope.shape().rank() == 1 && slope.size() == in.dim(0)) {
+            // before opset 7 a one-axis slope was one value per channel, not broadcast from the right
+            return new LeakyRelu(in, new Tensor(Shape.of(slope.size()), slope.data()));
+        }
         return new LeakyRelu(in, new Tensor(Shape.of(slope.size()), perChannel(slope, in, name, "PRelu")));
     }
 
@@ -571,10 +772,11 @@ final class OnnxImporter {
                     throw new UnsupportedOpException(file + ": Shape node '" + name + "' reads a constant; not supported");
                 }
                 int[] dims = (source == Network.INPUT ? inputShape : nodes.get(source).op().outputShape()).dims();
-                result = new long[dims.length + 1];
+                int first = unbatched.contains(node.getInput(0)) ? 0 : 1;
+                result = new long[dims.length + first];
                 result[0] = BATCH;
                 for (int i = 0; i < dims.length; i++) {
-                    result[i + 1] = dims[i];
+                    result[i + first] = dims[i];
                 }
             }
             case "Gather" -> {
@@ -625,25 +827,47 @@ final class OnnxImporter {
         return !node.getName().isEmpty() ? node.getName() : node.getOutputCount() > 0 ? node.getOutput(0) : node.getOpType();
     }
 
-    private Op flatten(NodeProto node, String name, Shape in) {
+    private Op flatten(NodeProto node, String name, Shape in, boolean flat) {
         long axis = intAttribute(node, "axis", 1);
+        if (flat) {
+            // [d0, ..., dn] -> [d0 * ... * d(axis-1), rest]: with a leading 1 that is the batch of one
+            long normal = axis < 0 ? axis + in.rank() : axis;
+            long outer = 1;
+            for (int k = 0; k < normal && k < in.rank(); k++) {
+                outer *= in.dim(k);
+            }
+            if (normal < 0 || normal > in.rank() || outer != 1) {
+                throw new UnsupportedOpException(file + ": Flatten node '" + name + "' has axis " + axis + " on a " + in
+                        + " activation without a batch axis; only a flatten to [1, " + in.size() + "] is supported");
+            }
+            setUnbatched(node.getOutput(0), false);
+            return new Flatten(in);
+        }
         if (axis != 1) {
             throw new UnsupportedOpException(file + ": Flatten node '" + name + "' has axis " + axis + "; only axis 1 (keep the batch) is supported");
         }
         return new Flatten(in);
     }
 
-    private Op reshape(NodeProto node, String name, Shape in) {
+    private Op reshape(NodeProto node, String name, Shape in, boolean flat) {
         if (node.getInputCount() < 2) {
             throw new UnsupportedOpException(file + ": Reshape node '" + name + "' has no target shape");
         }
         long[] target = staticValues(node.getInput(1), name);
+        if (flat) {
+            return reshapeWithoutBatch(node, name, in, target);
+        }
+        if (target.length == 1 && (target[0] == in.size() || target[0] == -1)) {
+            // [1, ...] -> [size]: the batch of one is dropped (a model that returns one image's scores)
+            setUnbatched(node.getOutput(0), true);
+            return in.rank() == 1 ? null : new Flatten(in);
+        }
         boolean flattens = target.length == 2 && (target[1] == -1 || target[1] == in.size())
                 && (target[0] == BATCH || target[0] == -1 || target[0] == 0 || target[0] == 1);
         if (flattens) {
             return new Flatten(in);
         }
-        boolean keepsBatch = target.length >= 2 && (target[0] == BATCH || target[0] == 0 || target[0] == -1);
+        boolean keepsBatch = target.length >= 2 && (target[0] == BATCH || target[0] == 0 || target[0] == -1 || target[0] == 1);
         if (keepsBatch) {
             int[] sample = new int[target.length - 1];
             int unknown = -1;
@@ -676,28 +900,61 @@ final class OnnxImporter {
         return new Flatten(in);
     }
 
+    /**
+     * Reshape of an activation without a batch axis: the target is its whole new shape (0 copies a size, -1 is
+     * inferred). A target with a leading 1 and at least two axes gives the activation its batch of one.
+     */
+    private Op reshapeWithoutBatch(NodeProto node, String name, Shape in, long[] target) {
+        int unknown = -1;
+        long known = 1;
+        long[] resolved = new long[target.length];
+        for (int k = 0; k < target.length; k++) {
+            long d = target[k] == 0 && k < in.rank() ? in.dim(k) : target[k];
+            if (d == -1 && unknown < 0) {
+                unknown = k;
+            } else if (d <= 0 || d > in.size() || known * d > in.size()) {
+                throw new UnsupportedOpException(file + ": Reshape node '" + name + "' reshapes a " + in + " activation to "
+                        + Arrays.toString(target).replace(String.valueOf(BATCH), "batch") + ", which does not keep its values");
+            } else {
+                resolved[k] = d;
+                known *= d;
+            }
+        }
+        if (unknown >= 0 && known > 0 && in.size() % known == 0) {
+            resolved[unknown] = in.size() / known;
+            known *= resolved[unknown];
+        }
+        if (target.length == 0 || known != in.size()) {
+            throw new UnsupportedOpException(file + ": Reshape node '" + name + "' reshapes a " + in + " activation to "
+                    + Arrays.toString(target).replace(String.valueOf(BATCH), "batch") + ", which does not keep its values");
+        }
+        boolean batchAfter = resolved.length >= 2 && resolved[0] == 1;
+        setUnbatched(node.getOutput(0), !batchAfter);
+        int[] sample = Arrays.stream(resolved).skip(batchAfter ? 1 : 0).mapToInt(d -> (int) d).toArray();
+        return Shape.of(sample).equals(in) ? null : new io.etalon.op.Reshape(in, Shape.of(sample));
+    }
+
     private Op conv(NodeProto node, String name, Shape in) {
         Tensor weight = floats(node.getInput(1), name);
         Tensor bias = node.getInputCount() > 2 && !node.getInput(2).isEmpty() ? floats(node.getInput(2), name) : null;
-        if (intAttribute(node, "group", 1) != 1) {
-            throw new UnsupportedOpException(file + ": Conv node '" + name + "' has groups; grouped convolution is not supported yet");
-        }
         if (weight.shape().rank() != 4 || in.rank() != 3) {
             throw new UnsupportedOpException(file + ": Conv node '" + name + "' is not a 2-D convolution (weight " + weight.shape() + ")");
+        }
+        long group = intAttribute(node, "group", 1);
+        if (group < 1 || group > in.dim(0) || in.dim(0) % group != 0) {
+            throw new ModelFormatException(file + ": Conv node '" + name + "' has group " + group + ", which does not divide its "
+                    + in.dim(0) + " input channels; the model is inconsistent, re-export it");
         }
         int[] kernel = {weight.shape().dim(2), weight.shape().dim(3)};
         int[] strides = ints(node, "strides", new int[] {1, 1});
         int[] dilations = ints(node, "dilations", new int[] {1, 1});
         int[] pads = pads(node, name, in, kernel, strides, dilations);
-        return new Conv2d(in, weight, bias, strides, pads, dilations);
+        return new Conv2d(in, weight, bias, strides, pads, dilations, (int) group);
     }
 
     private Op maxPool(NodeProto node, String name, Shape in) {
         if (node.getOutputCount() > 1 && !node.getOutput(1).isEmpty()) {
             throw new UnsupportedOpException(file + ": MaxPool node '" + name + "' also outputs indices; this is not supported");
-        }
-        if (intAttribute(node, "ceil_mode", 0) != 0) {
-            throw new UnsupportedOpException(file + ": MaxPool node '" + name + "' uses ceil_mode; not supported yet");
         }
         int[] dilations = ints(node, "dilations", new int[] {1, 1});
         if (dilations[0] != 1 || dilations[1] != 1) {
@@ -708,7 +965,8 @@ final class OnnxImporter {
             throw new ModelFormatException(file + ": MaxPool node '" + name + "' needs a 2-D kernel_shape");
         }
         int[] strides = ints(node, "strides", new int[] {1, 1});
-        return new MaxPool2d(in, kernel, strides, pads(node, name, in, kernel, strides, new int[] {1, 1}));
+        return new MaxPool2d(in, kernel, strides, pads(node, name, in, kernel, strides, new int[] {1, 1}),
+                intAttribute(node, "ceil_mode", 0) != 0);
     }
 
     private Op gemm(NodeProto node, String name, Shape in) {
@@ -954,9 +1212,10 @@ final class OnnxImporter {
 
     private long[] longs(String tensor, String node) {
         TensorProto proto = constants.get(tensor);
-        if (proto == null) {
-            return null;
-        }
+        return proto == null ? null : longs(proto, tensor, node);
+    }
+
+    private long[] longs(TensorProto proto, String tensor, String node) {
         int[] dims = dims(proto, node);
         int count = Arrays.stream(dims).reduce(1, (a, b) -> a * b);
         if (proto.getDataType() != TensorProto.DataType.INT64.getNumber()) {

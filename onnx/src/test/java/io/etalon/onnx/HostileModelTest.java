@@ -37,10 +37,24 @@ class HostileModelTest {
     @Test
     @Timeout(60)
     void bitFlippedAndTruncatedCopiesFailCleanly() throws Exception {
-        byte[] original = Files.readAllBytes(SHIPPED);
-        SplittableRandom random = new SplittableRandom(2018);
+        mutantsFailCleanly(SHIPPED, 300, 2018);
+    }
+
+    /** The hand-written opset, channels-last and no-batch fixtures exercise other importer paths than LeNet. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"opsets/cnn_opset6.onnx", "opsets/cnn_opset21.onnx",
+            "opsets/nhwc_tf2onnx.onnx", "opsets/nobatch_rgb.onnx", "opsets/pool_ceil.onnx", "pytorch/nobatch_cnn.onnx",
+            "pytorch/grouped_ceil.onnx"})
+    @Timeout(60)
+    void bitFlippedCopiesOfOtherModelsFailCleanly(String fixture) throws Exception {
+        mutantsFailCleanly(Path.of("src/test/resources").resolve(fixture), 150, fixture.hashCode());
+    }
+
+    private void mutantsFailCleanly(Path model, int trials, long seed) throws Exception {
+        byte[] original = Files.readAllBytes(model);
+        SplittableRandom random = new SplittableRandom(seed);
         Path file = folder.resolve("mutant.onnx");
-        for (int trial = 0; trial < 300; trial++) {
+        for (int trial = 0; trial < trials; trial++) {
             byte[] bytes = original.clone();
             int flips = 1 + random.nextInt(4);
             // most weight bytes change only values; aim most flips at the graph structure near the end and start

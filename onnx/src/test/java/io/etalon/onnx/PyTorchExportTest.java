@@ -60,6 +60,45 @@ class PyTorchExportTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"grouped_ceil", "nobatch_cnn"})
+    void modelsWithTheirOwnInputsComputePyTorchsScoresAndHaveExactEtalons(String name) throws Exception {
+        Network network = OnnxModels.load(FIXTURES.resolve(name + ".onnx")).network();
+        Npy.Array stored = Npy.read(FIXTURES.resolve(name + ".inputs.npy"));
+        float[] x = new float[stored.values().length];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) stored.values()[i];
+        }
+        int count = x.length / network.inputShape().size();
+        double[] expected = Npy.read(FIXTURES.resolve(name + ".scores.npy")).values();
+        int classes = network.outputShape().size();
+        assertThat(expected).hasSize(count * classes);
+        Trace trace = network.forward(x, count);
+        for (int s = 0; s < count; s++) {
+            for (int c = 0; c < classes; c++) {
+                assertThat((double) trace.output(s)[c]).as("%s image %d class %d", name, s, c)
+                        .isCloseTo(expected[s * classes + c], org.assertj.core.data.Offset.offset(1e-5 * (1 + Math.abs(expected[s * classes + c]))));
+            }
+        }
+        ModelChecks.assertExactEtalons(network, x, count, name);
+    }
+
+    @Test
+    void modelWithoutBatchDimensionAddsItsOwn() throws Exception {
+        LoadedModel model = OnnxModels.load(FIXTURES.resolve("nobatch_cnn.onnx"));
+        assertThat(model.network().inputShape()).isEqualTo(io.etalon.tensor.Shape.of(1, 28, 28));
+        assertThat(model.network().outputShape()).isEqualTo(io.etalon.tensor.Shape.of(10));
+        assertThat(model.notes()).singleElement().asString().contains("has no batch axis");
+    }
+
+    @Test
+    void poolingAnImageWithoutBatchDimensionIsRefusedWithTheFix() {
+        Path file = FIXTURES.resolve("nobatch_pool.onnx");
+        assertThatThrownBy(() -> OnnxModels.load(file)).isInstanceOf(UnsupportedOpException.class)
+                .hasMessageContaining("MaxPool node").hasMessageContaining("which has no batch axis")
+                .hasMessageContaining("add an Unsqueeze of axis 0 before it").hasMessageNotContaining("\n");
+    }
+
     @Test
     void sigmoidInsideTheGraphIsRefusedByName() {
         Path file = FIXTURES.resolve("cnn_sigmoid.onnx");

@@ -1,0 +1,129 @@
+package io.etalon.op;
+
+import io.etalon.tensor.Shape;
+import io.etalon.tensor.Tensor;
+
+/**
+ * The groups of a grouped convolution (ONNX Conv {@code group}, PyTorch {@code groups}): the input channels and the
+ * output channels are cut into G equal slices, and output slice g is an ordinary convolution of input slice g.
+ * A depthwise convolution is the case G = C.
+ *
+ * <p>Each group is held as an ungrouped {@link Conv2d} without bias, so a grouped convolution runs the ungrouped
+ * kernels unchanged; this class only copies each group's channels into and out of contiguous buffers (one sample's
+ * channel slice is contiguous in a {@code (C,H,W)} row). The bias is per output channel and stays with the outer
+ * {@link Conv2d}.
+ *
+ * <p>Shapes: in {@code (C,H,W)}, weight {@code (O, C/G, KH, KW)}, out {@code (O,OH,OW)}; group g reads channels
+ * {@code [g*C/G, (g+1)*C/G)}, writes channels {@code [g*O/G, (g+1)*O/G)} and uses weight rows {@code [g*O/G, (g+1)*O/G)}.
+ */
+final class ConvGroups {
+
+    private final Conv2d[] groups;
+    /** Values of one row's input slice, {@code (C/G)*H*W}, and of a whole input row, {@code C*H*W}. */
+    private final int inSlice;
+    private final int inSize;
+    /** Values of one row's output slice, {@code (O/G)*OH*OW}, and of a whole output row. */
+    private final int outSlice;
+    private final int outSize;
+    /** Weights of one group, {@code (O/G)*(C/G)*KH*KW}. */
+    private final int weightSlice;
+    private final int outChannelsPerGroup;
+
+    /**
+     * @param weight {@code (O, C/G, KH, KW)}, not modified (each group copies its slice)
+     */
+    ConvGroups(Shape inputShape, Tensor weight, int count, int[] stride, int[] pads, int[] dilation) {
+        Shape w = weight.shape();
+        int inChannelsPerGroup = inputShape.dim(0) / count;
+        this.outChannelsPerGroup = w.dim(0) / count;
+        Shape groupInput = Shape.of(inChannelsPerGroup, inputShape.dim(1), inputShape.dim(2));
+        Shape groupWeight = Shape.of(outChannelsPerGroup, w.dim(1), w.dim(2), w.dim(3));
+        this.weightSlice = groupWeight.size();
+        this.groups = new Conv2d[count];
+        float[] all = weight.data();
+        for (int g = 0; g < count; g++) {
+            float[] slice = java.util.Arrays.copyOfRange(all, g * weightSlice, (g + 1) * weightSlice);
+            groups[g] = new Conv2d(groupInput, new Tensor(groupWeight, slice), null, stride, pads, dilation);
+        }
+        this.inSlice = groupInput.size();
+        this.inSize = inputShape.size();
+        this.outSlice = groups[0].outputShape().size();
+        this.outSize = outSlice * count;
+    }
+
+    /**
+     * {@code out = conv(in)} for each row, without bias.
+     *
+     * @param in  not modified; {@code (rows, C*H*W)}
+     * @param out modified (overwritten); {@code (rows, O*OH*OW)}
+     * @param direct true for the naive loop nests (the reference the fast kernels are tested against)
+     */
+    void linear(float[] in, float[] out, int rows, boolean direct) {
+        float[] groupIn = new float[rows * inSlice];
+        float[] groupOut = new float[rows * outSlice];
+        for (int g = 0; g < groups.length; g++) {
+            copyRows(in, inSize, g * inSlice, groupIn, inSlice, 0, inSlice, rows);
+            if (direct) {
+                groups[g].linearDirect(groupIn, groupOut, rows);
+            } else {
+                groups[g].linear(new float[][] {groupIn}, groupOut, rows, Switches.none(rows), 1);
+            }
+            copyRows(groupOut, outSlice, 0, out, outSize, g * outSlice, outSlice, rows);
+        }
+    }
+
+    /**
+     * {@code gradIn += conv^T(gradOut)} for each row.
+     *
+     * @param gradOut not modified; {@code (rows, O*OH*OW)}
+     * @param gradIn  modified (accumulated); {@code (rows, C*H*W)}
+     */
+    void transpose(float[] gradOut, float[] gradIn, int rows, boolean direct) {
+        float[] groupGradOut = new float[rows * outSlice];
+        float[] groupGradIn = new float[rows * inSlice];
+        for (int g = 0; g < groups.length; g++) {
+            copyRows(gradOut, outSize, g * outSlice, groupGradOut, outSlice, 0, outSlice, rows);
+            // start from what gradIn holds, so the group's kernel accumulates onto it, then copy the sum back
+            copyRows(gradIn, inSize, g * inSlice, groupGradIn, inSlice, 0, inSlice, rows);
+            if (direct) {
+                groups[g].transposeDirect(groupGradOut, groupGradIn, rows);
+            } else {
+                groups[g].transpose(groupGradOut, new float[][] {groupGradIn}, rows, Switches.none(rows), 1);
+            }
+            copyRows(groupGradIn, inSlice, 0, gradIn, inSize, g * inSlice, inSlice, rows);
+        }
+    }
+
+    /**
+     * Accumulates the weight and bias gradients of {@code n} samples.
+     *
+     * @param in         not modified; {@code (n, C*H*W)}
+     * @param gradOut    not modified; {@code (n, O*OH*OW)}
+     * @param gradWeight modified (accumulated); {@code (O, C/G, KH, KW)}
+     * @param gradBias   modified (accumulated); {@code (O)}
+     */
+    void accumulateGradients(float[] in, float[] gradOut, int n, float[] gradWeight, float[] gradBias) {
+        float[] groupIn = new float[n * inSlice];
+        float[] groupGradOut = new float[n * outSlice];
+        for (int g = 0; g < groups.length; g++) {
+            copyRows(in, inSize, g * inSlice, groupIn, inSlice, 0, inSlice, n);
+            copyRows(gradOut, outSize, g * outSlice, groupGradOut, outSlice, 0, outSlice, n);
+            float[][] grads = {new float[weightSlice], new float[outChannelsPerGroup]};
+            groups[g].accumulateGradients(new float[][] {groupIn}, groupGradOut, n, grads);
+            for (int k = 0; k < weightSlice; k++) {
+                gradWeight[g * weightSlice + k] += grads[0][k];
+            }
+            for (int o = 0; o < outChannelsPerGroup; o++) {
+                gradBias[g * outChannelsPerGroup + o] += grads[1][o];
+            }
+        }
+    }
+
+    /** Copies {@code length} values from each of {@code rows} rows of one matrix into another (overwriting). */
+    private static void copyRows(float[] from, int fromRow, int fromOffset, float[] to, int toRow, int toOffset,
+                                 int length, int rows) {
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(from, r * fromRow + fromOffset, to, r * toRow + toOffset, length);
+        }
+    }
+}

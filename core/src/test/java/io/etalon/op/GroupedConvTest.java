@@ -1,0 +1,221 @@
+package io.etalon.op;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.etalon.graph.Network;
+import io.etalon.tensor.Shape;
+import io.etalon.tensor.Tensor;
+import io.etalon.testing.RandomNetworks;
+import io.etalon.testing.ReferenceNetwork;
+import java.util.List;
+import java.util.SplittableRandom;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Grouped and depthwise convolution: forward, the frozen linear map, its transpose, the bias contribution and the
+ * parameter gradients agree with each other, with the float64 reference and with an ungrouped convolution whose
+ * weight is block diagonal (zero between groups).
+ */
+class GroupedConvTest {
+
+    private static final double TOLERANCE = 1e-5;
+
+    @Test
+    void depthwiseConvolutionKeepsChannelsApart() {
+        // in 2x1x2 = [[1,2]], [[3,4]]; weight 2x1x1x2 = [1,1], [1,-1]; bias [0.5, 0] -> [1+2+0.5, 3-4]
+        Conv2d conv = new Conv2d(Shape.of(2, 1, 2), new Tensor(Shape.of(2, 1, 1, 2), new float[] {1, 1, 1, -1}),
+                new Tensor(Shape.of(2), new float[] {0.5f, 0}), new int[] {1, 1}, new int[] {0, 0, 0, 0}, new int[] {1, 1}, 2);
+        assertThat(conv.outputShape()).isEqualTo(Shape.of(2, 1, 1));
+        assertThat(forward(conv, new float[] {1, 2, 3, 4})).containsExactly(3.5f, -1f);
+        assertThat(conv.describe()).contains("2->2 channels").contains("2 groups");
+    }
+
+    @Test
+    void twoGroupsOfTwoChannelsEachReadTheirOwnHalf() {
+        // in 4x1x1 = [1,2,3,4]; 2 groups, 1 output each, weight 2x2x1x1 = [1,10], [100,1000]
+        Conv2d conv = new Conv2d(Shape.of(4, 1, 1), new Tensor(Shape.of(2, 2, 1, 1), new float[] {1, 10, 100, 1000}),
+                null, new int[] {1, 1}, new int[] {0, 0, 0, 0}, new int[] {1, 1}, 2);
+        assertThat(forward(conv, new float[] {1, 2, 3, 4})).containsExactly(21f, 4300f);
+    }
+
+    @Test
+    void groupsThatDoNotDivideTheChannelsAreRefused() {
+        assertThatThrownBy(() -> new Conv2d(Shape.of(3, 4, 4), Tensor.zeros(Shape.of(4, 1, 3, 3)), null,
+                new int[] {1, 1}, new int[] {0, 0, 0, 0}, new int[] {1, 1}, 2))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("groups 2 must divide");
+        assertThatThrownBy(() -> new Conv2d(Shape.of(4, 4, 4), Tensor.zeros(Shape.of(4, 1, 3, 3)), null,
+                new int[] {1, 1}, new int[] {0, 0, 0, 0}, new int[] {1, 1}, 2))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expected Ox2xKHxKW for 2 groups");
+    }
+
+    @Property(tries = 80)
+    void groupedConvolutionAgreesWithItsReferencesAndItsTranspose(@ForAll long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        Conv2d conv = randomGroupedConv(random);
+        Shape in = conv.inputShapes().get(0);
+        Shape out = conv.outputShape();
+        String what = conv.describe();
+        int rows = 1 + random.nextInt(5);
+
+        // forward = float64 reference = ungrouped convolution with a block-diagonal weight
+        float[] x = RandomNetworks.values(random, rows * in.size(), 1.0);
+        float[] y = new float[rows * out.size()];
+        conv.linear(new float[][] {x}, y, rows, Switches.none(rows), 1);
+        conv.addBias(y, rows, Switches.none(rows), 1);
+        Conv2d dense = blockDiagonal(conv);
+        float[] yDense = new float[y.length];
+        dense.linear(new float[][] {x}, yDense, rows, Switches.none(rows), 1);
+        dense.addBias(yDense, rows, Switches.none(rows), 1);
+        Network alone = new Network(in, List.of(new Network.Node("conv", conv, new int[] {Network.INPUT})));
+        for (int r = 0; r < rows; r++) {
+            double[] image = new double[in.size()];
+            for (int i = 0; i < image.length; i++) {
+                image[i] = x[r * in.size() + i];
+            }
+            double[] reference = ReferenceNetwork.output(alone, image);
+            for (int i = 0; i < reference.length; i++) {
+                assertClose(y[r * out.size() + i], reference[i], what + " vs reference");
+            }
+        }
+        assertAllClose(y, yDense, what + " vs block-diagonal");
+
+        // the naive twins
+        float[] direct = new float[y.length];
+        conv.linearDirect(x, direct, rows);
+        float[] fast = new float[y.length];
+        conv.linear(new float[][] {x}, fast, rows, Switches.none(rows), 1);
+        assertAllClose(fast, direct, what + " linear vs linearDirect");
+
+        // transpose: accumulates, is the adjoint, equals the block-diagonal transpose, on dense and mostly-zero gradients
+        for (double zeros : new double[] {0, 0.9}) {
+            float[] u = RandomNetworks.values(random, rows * out.size(), 1.0);
+            for (int i = 0; i < u.length; i++) {
+                if (random.nextDouble() < zeros) {
+                    u[i] = 0;
+                }
+            }
+            float[] start = RandomNetworks.values(random, rows * in.size(), 1.0);
+            float[] grad = start.clone();
+            conv.transpose(u, new float[][] {grad}, rows, Switches.none(rows), 1);
+            float[] gradDirect = start.clone();
+            conv.transposeDirect(u, gradDirect, rows);
+            float[] gradDense = start.clone();
+            dense.transpose(u, new float[][] {gradDense}, rows, Switches.none(rows), 1);
+            assertAllClose(grad, gradDirect, what + " transpose vs transposeDirect");
+            assertAllClose(grad, gradDense, what + " transpose vs block-diagonal");
+            double left = dot(fast, u);
+            double right = 0;
+            for (int i = 0; i < x.length; i++) {
+                right += (double) x[i] * (grad[i] - start[i]);
+            }
+            assertThat(Math.abs(left - right) / Math.max(1, Math.abs(left) + Math.abs(right)))
+                    .as("<Ax,u> = <x,A^T u> for %s", what).isLessThan(TOLERANCE);
+
+            // bias contribution: <u, bias broadcast over each output channel>
+            double[] contribution = new double[rows];
+            double[] magnitude = new double[rows];
+            conv.accumulateBiasContribution(u, rows, Switches.none(rows), 1, contribution, magnitude);
+            float[] bias = conv.parameters().get(1).data();
+            int plane = out.dim(1) * out.dim(2);
+            for (int r = 0; r < rows; r++) {
+                double expected = 0;
+                for (int i = 0; i < out.size(); i++) {
+                    expected += u[r * out.size() + i] * bias[i / plane];
+                }
+                assertThat(contribution[r]).as("bias contribution of %s", what)
+                        .isCloseTo(expected, org.assertj.core.data.Offset.offset(TOLERANCE * (1 + magnitude[r])));
+            }
+        }
+
+        // parameter gradients equal the block-diagonal ones on the weights that exist
+        float[] u = RandomNetworks.values(random, rows * out.size(), 1.0);
+        float[][] grads = {new float[conv.parameters().get(0).size()], new float[out.dim(0)]};
+        conv.accumulateGradients(new float[][] {x}, u, rows, grads);
+        float[][] denseGrads = {new float[dense.parameters().get(0).size()], new float[out.dim(0)]};
+        dense.accumulateGradients(new float[][] {x}, u, rows, denseGrads);
+        assertAllClose(grads[1], denseGrads[1], what + " bias gradient");
+        assertAllClose(grads[0], groupedPart(conv, denseGrads[0]), what + " weight gradient");
+    }
+
+    /** A random grouped convolution: G groups, a channel multiplier, strides, pads, dilations; often depthwise. */
+    static Conv2d randomGroupedConv(SplittableRandom random) {
+        int groups = 1 + random.nextInt(4);
+        int inPerGroup = random.nextBoolean() ? 1 : 1 + random.nextInt(3);
+        int outPerGroup = 1 + random.nextInt(3);
+        int size = 5 + random.nextInt(5);
+        Shape in = Shape.of(groups * inPerGroup, size, size + random.nextInt(3));
+        int kernel = 1 + random.nextInt(3);
+        int dilation = 1 + random.nextInt(2);
+        int stride = 1 + random.nextInt(2);
+        int[] pads = {random.nextInt(kernel), random.nextInt(kernel), random.nextInt(kernel), random.nextInt(kernel)};
+        return new Conv2d(in, RandomNetworks.tensor(random, Shape.of(groups * outPerGroup, inPerGroup, kernel, kernel), 1.0),
+                RandomNetworks.tensor(random, Shape.of(groups * outPerGroup), 0.5), new int[] {stride, stride}, pads,
+                new int[] {dilation, dilation}, groups);
+    }
+
+    /** The same convolution as one group: weight (O,C,KH,KW), zero between different groups. */
+    private static Conv2d blockDiagonal(Conv2d conv) {
+        Tensor weight = conv.parameters().get(0);
+        int outChannels = weight.shape().dim(0);
+        int inPerGroup = weight.shape().dim(1);
+        int taps = weight.shape().dim(2) * weight.shape().dim(3);
+        int inChannels = conv.inputShapes().get(0).dim(0);
+        int outPerGroup = outChannels / conv.groups();
+        float[] full = new float[outChannels * inChannels * taps];
+        for (int o = 0; o < outChannels; o++) {
+            int first = (o / outPerGroup) * inPerGroup;
+            for (int c = 0; c < inPerGroup; c++) {
+                System.arraycopy(weight.data(), (o * inPerGroup + c) * taps, full, (o * inChannels + first + c) * taps, taps);
+            }
+        }
+        return new Conv2d(conv.inputShapes().get(0), new Tensor(Shape.of(outChannels, inChannels, weight.shape().dim(2),
+                weight.shape().dim(3)), full), conv.parameters().get(1), conv.stride(), conv.pads(), conv.dilation());
+    }
+
+    /** The entries of a block-diagonal (O,C,KH,KW) array that a grouped (O,C/G,KH,KW) weight holds. */
+    private static float[] groupedPart(Conv2d conv, float[] full) {
+        Shape w = conv.parameters().get(0).shape();
+        int inPerGroup = w.dim(1);
+        int taps = w.dim(2) * w.dim(3);
+        int inChannels = conv.inputShapes().get(0).dim(0);
+        int outPerGroup = w.dim(0) / conv.groups();
+        float[] part = new float[w.size()];
+        for (int o = 0; o < w.dim(0); o++) {
+            int first = (o / outPerGroup) * inPerGroup;
+            for (int c = 0; c < inPerGroup; c++) {
+                System.arraycopy(full, (o * inChannels + first + c) * taps, part, (o * inPerGroup + c) * taps, taps);
+            }
+        }
+        return part;
+    }
+
+    private static float[] forward(Op op, float[] input) {
+        float[] out = new float[op.outputShape().size()];
+        op.linear(new float[][] {input}, out, 1, Switches.none(1), 1);
+        op.addBias(out, 1, Switches.none(1), 1);
+        return out;
+    }
+
+    private static void assertAllClose(float[] actual, float[] expected, String what) {
+        assertThat(actual).hasSameSizeAs(expected);
+        for (int i = 0; i < actual.length; i++) {
+            assertClose(actual[i], expected[i], what);
+        }
+    }
+
+    private static void assertClose(float actual, double expected, String what) {
+        assertThat((double) actual).as("%s", what)
+                .isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-4 * (1 + Math.abs(expected))));
+    }
+
+    private static double dot(float[] a, float[] b) {
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            sum += (double) a[i] * b[i];
+        }
+        return sum;
+    }
+}
