@@ -29,7 +29,7 @@ final class DataComplexity {
 
     /** What was measured for one model on one data set. */
     record Profile(String name, String model, String data, int trainInputs, int testInputs, double accuracy,
-                   Census census, int testSharingARegion, double consistency, double biasShare) {
+                   Census census, int testSharingARegion, double consistency, double biasShare, int etalonClusters) {
 
         Map<String, Object> toJson() {
             Map<String, Object> json = new LinkedHashMap<>();
@@ -46,12 +46,58 @@ final class DataComplexity {
             json.put("testSharingARegionWithTraining", testSharingARegion);
             json.put("etalonConsistency", consistency);
             json.put("biasShareOfWinningScore", biasShare);
+            json.put("etalonClusters", etalonClusters);
+            json.put("etalonClusterCosine", CLUSTER_COSINE);
             json.put("growth", census.growth());
             return json;
         }
     }
 
+    /** Two etalons of one class closer than this (cosine) count as one in {@link #clusters}. */
+    static final double CLUSTER_COSINE = 0.9;
+
     private DataComplexity() {
+    }
+
+    /**
+     * The effective number of etalons: own-class etalons of the held-out inputs, grouped per class by leader
+     * clustering (an etalon joins the first leader within {@link #CLUSTER_COSINE}, else leads a new group). Every input
+     * has its own exact region, so the exact census cannot say how many different rules a class uses; this can.
+     */
+    static int clusters(float[][] etalons, int[] labels, int classes) {
+        int total = 0;
+        for (int c = 0; c < classes; c++) {
+            List<float[]> leaders = new java.util.ArrayList<>();
+            for (int i = 0; i < etalons.length; i++) {
+                if (etalons[i] == null || labels[i] != c) {
+                    continue;
+                }
+                boolean joined = false;
+                for (float[] leader : leaders) {
+                    if (cosine(etalons[i], leader) >= CLUSTER_COSINE) {
+                        joined = true;
+                        break;
+                    }
+                }
+                if (!joined) {
+                    leaders.add(etalons[i]);
+                }
+            }
+            total += leaders.size();
+        }
+        return total;
+    }
+
+    private static double cosine(float[] a, float[] b) {
+        double dot = 0;
+        double aa = 0;
+        double bb = 0;
+        for (int j = 0; j < a.length; j++) {
+            dot += (double) a[j] * b[j];
+            aa += (double) a[j] * a[j];
+            bb += (double) b[j] * b[j];
+        }
+        return aa == 0 || bb == 0 ? 0 : dot / Math.sqrt(aa * bb);
     }
 
     /**
@@ -101,17 +147,23 @@ final class DataComplexity {
                 }
             }
         }
+        float[][] classMeans = new float[classes][pixels];
+        for (int c = 0; c < classes; c++) {
+            for (int j = 0; j < pixels; j++) {
+                classMeans[c][j] = (float) (means[c][j] / Math.max(1, counts[c]));
+            }
+        }
         double consistency = 0;
         int consistent = 0;
         for (int i = 0; i < test.count(); i++) {
             if (own[i] != null) {
-                consistency += cosine(own[i], means[labels[i]]);
+                consistency += cosine(own[i], classMeans[labels[i]]);
                 consistent++;
             }
         }
         return new Profile(name, modelFile.toString(), folder.toString(), train.inputs(), test.count(),
                 (double) correct / test.count(), train, shared[0], consistency / Math.max(1, consistent),
-                biasShare / test.count());
+                biasShare / test.count(), clusters(own, java.util.Arrays.copyOf(labels, test.count()), classes));
     }
 
     /** Training and held-out images of a data folder, for choosing equal limits for two folders. */
@@ -122,15 +174,4 @@ final class DataComplexity {
         }
     }
 
-    private static double cosine(float[] a, double[] b) {
-        double dot = 0;
-        double aa = 0;
-        double bb = 0;
-        for (int j = 0; j < a.length; j++) {
-            dot += a[j] * b[j];
-            aa += (double) a[j] * a[j];
-            bb += b[j] * b[j];
-        }
-        return aa == 0 || bb == 0 ? 0 : dot / Math.sqrt(aa * bb);
-    }
 }

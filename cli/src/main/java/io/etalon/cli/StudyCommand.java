@@ -380,10 +380,12 @@ final class StudyCommand implements Callable<Integer> {
                 + "that the number and quality of etalons reflect the complexity of the data. Each model below is measured "
                 + "on its own data, on the same numbers of inputs. More etalons: distinct linear regions and output-etalon "
                 + "sets among the training inputs. Worse etalons: lower accuracy, lower consistency (mean cosine between an "
-                + "input's own-class etalon and its class's mean etalon) and more of the winning score carried by the bias."
-                + "</p><table><tr><th>data</th><th>training inputs</th><th>distinct regions</th><th>distinct output etalons</th>"
+                + "input's own-class etalon and its class's mean etalon) and more of the winning score carried by the bias. "
+                + "Every input tends to have its own exact region, so the last column counts the effective number of "
+                + "etalons: held-out own-class etalons grouped per class when their cosine is at least "
+                + DataComplexity.CLUSTER_COSINE + ".</p><table><tr><th>data</th><th>training inputs</th><th>distinct regions</th><th>distinct output etalons</th>"
                 + "<th>largest group</th><th>held-out inputs in a training region</th><th>accuracy</th><th>consistency</th>"
-                + "<th>bias share</th></tr>");
+                + "<th>bias share</th><th>etalon clusters (cosine &ge; " + DataComplexity.CLUSTER_COSINE + ")</th></tr>");
         Map<String, List<int[]>> growth = new LinkedHashMap<>();
         for (DataComplexity.Profile p : profiles) {
             Map<String, Object> row = p.toJson();
@@ -392,7 +394,8 @@ final class StudyCommand implements Callable<Integer> {
                     .append("</td><td>").append(row.get("largestGroup")).append("</td><td>").append(p.testSharingARegion())
                     .append(" of ").append(p.testInputs()).append("</td><td>").append(String.format("%.2f%%", 100 * p.accuracy()))
                     .append("</td><td>").append(String.format("%.3f", p.consistency())).append("</td><td>")
-                    .append(String.format("%.3f", p.biasShare())).append("</td></tr>");
+                    .append(String.format("%.3f", p.biasShare())).append("</td><td>").append(p.etalonClusters())
+                    .append("</td></tr>");
             growth.put(p.name(), p.census().growth());
         }
         page.append("</table><img alt=\"growth of distinct regions per data set\" src=\"")

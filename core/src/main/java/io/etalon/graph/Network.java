@@ -323,8 +323,8 @@ public final class Network {
                 return -1;
             }
             Op op = nodes.get(source).op();
-            if (op instanceof Conv2d) {
-                return source;
+            if (op instanceof Conv2d convolution) {
+                return convolution.groups() == 1 ? source : -1; // a grouped one goes group by group, op by op
             }
             if (!(op instanceof Selection)) {
                 return -1;

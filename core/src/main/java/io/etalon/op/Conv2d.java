@@ -365,6 +365,9 @@ public final class Conv2d implements Op {
      * land inside). Cost: taps x positions x stride, whatever the size of the output.
      */
     public void transposeAt(int[] positions, int count, float[] values, int stride, int rows, float[] gradIn) {
+        if (grouped != null) {
+            throw new IllegalStateException("transposeAt takes an ungrouped convolution; this one has " + groups + " groups");
+        }
         int inH = inputShape.dim(1);
         int inW = inputShape.dim(2);
         int outW = outputShape.dim(2);

@@ -123,7 +123,7 @@ public final class MaxPool2d implements Op, Selection {
         int inH = inputShape.dim(1);
         int inW = inputShape.dim(2);
         if (kernelH == 2 && kernelW == 2 && strideH == 2 && strideW == 2 && padTop == 0 && padLeft == 0
-                && inH % 2 == 0 && inW % 2 == 0) {
+                && padBottom == 0 && padRight == 0 && 2 * outputShape.dim(1) == inH && 2 * outputShape.dim(2) == inW) {
             recordTwoByTwo(in, n, switches);
         } else {
             recordAnyWindow(in, n, switches);
