@@ -120,33 +120,23 @@ final class DataComplexity {
         double[][] means = new double[classes][pixels];
         int[] counts = new int[classes];
         float[][] own = new float[test.count()][];
-        int correct = 0;
-        double biasShare = 0;
-        try (Progress progress = new Progress("etalons " + name, test.count())) {
-            for (int first = 0; first < test.count(); first += 256) {
-                int[] indices = java.util.stream.IntStream.range(first, Math.min(test.count(), first + 256)).toArray();
-                ImageSet chunk = test.select(indices);
-                int done = first;
-                Explanation[] explanations = explainer.explainAll(chunk.pixels(), chunk.count(), outputs,
-                        finished -> progress.stepTo(done + finished));
-                for (int k = 0; k < indices.length; k++) {
-                    int label = labels[indices[k]];
-                    Explanation explanation = explanations[k];
-                    correct += explanation.predicted() == label ? 1 : 0;
-                    Etalon winner = explanation.etalons().get(explanation.predicted());
-                    double linear = explanation.scores()[explanation.predicted()] - winner.bias();
-                    biasShare += Math.abs(winner.bias()) / Math.max(1e-12, Math.abs(linear) + Math.abs(winner.bias()));
-                    if (label < 0 || label >= classes) {
-                        continue;
-                    }
-                    own[indices[k]] = explanation.etalons().get(label).weights();
-                    counts[label]++;
-                    for (int j = 0; j < pixels; j++) {
-                        means[label][j] += own[indices[k]][j];
-                    }
-                }
+        int[] correct = new int[1];
+        double[] biasShare = new double[1];
+        Batches.explain(explainer, test, outputs, "etalons " + name, (index, x, explanation) -> {
+            int label = labels[index];
+            correct[0] += explanation.predicted() == label ? 1 : 0;
+            Etalon winner = explanation.etalons().get(explanation.predicted());
+            double linear = explanation.scores()[explanation.predicted()] - winner.bias();
+            biasShare[0] += Math.abs(winner.bias()) / Math.max(1e-12, Math.abs(linear) + Math.abs(winner.bias()));
+            if (label < 0 || label >= classes) {
+                return;
             }
-        }
+            own[index] = explanation.etalons().get(label).weights();
+            counts[label]++;
+            for (int j = 0; j < pixels; j++) {
+                means[label][j] += own[index][j];
+            }
+        });
         float[][] classMeans = new float[classes][pixels];
         for (int c = 0; c < classes; c++) {
             for (int j = 0; j < pixels; j++) {
@@ -162,8 +152,8 @@ final class DataComplexity {
             }
         }
         return new Profile(name, modelFile.toString(), folder.toString(), train.inputs(), test.count(),
-                (double) correct / test.count(), train, shared[0], consistency / Math.max(1, consistent),
-                biasShare / test.count(), clusters(own, java.util.Arrays.copyOf(labels, test.count()), classes));
+                (double) correct[0] / test.count(), train, shared[0], consistency / Math.max(1, consistent),
+                biasShare[0] / test.count(), clusters(own, java.util.Arrays.copyOf(labels, test.count()), classes));
     }
 
     /** Training and held-out images of a data folder, for choosing equal limits for two folders. */

@@ -92,38 +92,27 @@ final class StudyCommand implements Callable<Integer> {
         double[][] meanContribution = new double[classes][pixels];
         double[][] votes = new double[classes][6]; // attention, ignoring, bias, margin by attention, by ignoring, by bias
         int[] count = new int[classes];
-        int correct = 0;
-        try (Progress progress = new Progress("voting", test.count())) {
-            for (int first = 0; first < test.count(); first += 256) {
-                int[] indices = java.util.stream.IntStream.range(first, Math.min(test.count(), first + 256)).toArray();
-                ImageSet chunk = test.select(indices);
-                int done = first;
-                Explanation[] explanations = explainer.explainAll(chunk.pixels(), chunk.count(), outputs,
-                        finished -> progress.stepTo(done + finished));
-                for (int k = 0; k < indices.length; k++) {
-                    int label = labels[indices[k]];
-                    if (label < 0 || label >= classes) {
-                        continue;
-                    }
-                    float[] x = chunk.image(k);
-                    Explanation explanation = explanations[k];
-                    correct += explanation.predicted() == label ? 1 : 0;
-                    Etalon own = explanation.etalons().get(label);
-                    double[] ownVotes = votes(own, x);
-                    int rival = strongestOther(explanation.scores(), label);
-                    double[] rivalVotes = votes(explanation.etalons().get(rival), x);
-                    count[label]++;
-                    for (int j = 0; j < pixels; j++) {
-                        meanEtalon[label][j] += own.weight(j);
-                        meanContribution[label][j] += own.weight(j) * x[j];
-                    }
-                    for (int v = 0; v < 3; v++) {
-                        votes[label][v] += ownVotes[v];
-                        votes[label][3 + v] += ownVotes[v] - rivalVotes[v];
-                    }
-                }
+        int[] correct = new int[1];
+        Batches.explain(explainer, test, outputs, "voting", (index, x, explanation) -> {
+            int label = labels[index];
+            if (label < 0 || label >= classes) {
+                return;
             }
-        }
+            correct[0] += explanation.predicted() == label ? 1 : 0;
+            Etalon own = explanation.etalons().get(label);
+            double[] ownVotes = votes(own, x);
+            int rival = strongestOther(explanation.scores(), label);
+            double[] rivalVotes = votes(explanation.etalons().get(rival), x);
+            count[label]++;
+            for (int j = 0; j < pixels; j++) {
+                meanEtalon[label][j] += own.weight(j);
+                meanContribution[label][j] += own.weight(j) * x[j];
+            }
+            for (int v = 0; v < 3; v++) {
+                votes[label][v] += ownVotes[v];
+                votes[label][3 + v] += ownVotes[v] - rivalVotes[v];
+            }
+        });
         for (int c = 0; c < classes; c++) {
             for (int j = 0; j < pixels; j++) {
                 meanEtalon[c][j] /= Math.max(1, count[c]);
@@ -133,7 +122,7 @@ final class StudyCommand implements Callable<Integer> {
                 votes[c][v] /= Math.max(1, count[c]);
             }
         }
-        double accuracy = (double) correct / test.count();
+        double accuracy = (double) correct[0] / test.count();
 
         // 2. census over the training split, and how many test digits share a training region
         Census train = CensusCommand.census(explainer, outputs, Home.existing(Home.trainImages(folder), "training images"), null);

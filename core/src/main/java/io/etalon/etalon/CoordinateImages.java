@@ -26,23 +26,7 @@ public final class CoordinateImages implements EtalonSolver {
     @Override
     public List<Etalon> solve(Network network, Trace trace, List<Neuron> neurons) {
         Network withoutBiases = network.withoutBiases();
-        int pixels = network.inputShape().size();
-        float[][] weights = new float[neurons.size()][pixels];
-        for (int first = 0; first < pixels; first += CHUNK) {
-            int rows = Math.min(CHUNK, pixels - first);
-            float[] coordinateImages = new float[rows * pixels];
-            for (int r = 0; r < rows; r++) {
-                coordinateImages[r * pixels + first + r] = 1f; // e_j, j = first + r
-            }
-            float[][] outputs = withoutBiases.frozen(trace, coordinateImages, rows, rows, true);
-            for (int p = 0; p < neurons.size(); p++) {
-                Neuron neuron = neurons.get(p);
-                int size = network.shapeOf(neuron.node()).size();
-                for (int r = 0; r < rows; r++) {
-                    weights[p][first + r] = outputs[neuron.node()][r * size + neuron.index()];
-                }
-            }
-        }
+        float[][] weights = EtalonSolver.coordinateResponses(withoutBiases, trace, neurons, true, CHUNK);
         float[][] biases = EtalonSolver.biases(network, trace);
         List<Etalon> etalons = new ArrayList<>(neurons.size());
         for (int p = 0; p < neurons.size(); p++) {

@@ -35,6 +35,32 @@ public interface EtalonSolver {
         return network.frozen(trace, new float[network.inputShape().size()], 1, 1, true);
     }
 
+    /**
+     * Pushes the coordinate images e_j through {@code network}'s frozen pass for the trace's pattern, {@code chunk} at a
+     * time, and returns each neuron's value for each e_j: {@code [neuron][j]}. With the bias-free network (and biases
+     * "kept") this is Algorithm 1; with the network itself and no biases it is forward mode; the numbers are the same.
+     */
+    static float[][] coordinateResponses(Network network, Trace trace, List<Neuron> neurons, boolean withBias, int chunk) {
+        int pixels = network.inputShape().size();
+        float[][] weights = new float[neurons.size()][pixels];
+        for (int first = 0; first < pixels; first += chunk) {
+            int rows = Math.min(chunk, pixels - first);
+            float[] coordinateImages = new float[rows * pixels];
+            for (int r = 0; r < rows; r++) {
+                coordinateImages[r * pixels + first + r] = 1f; // e_j, j = first + r
+            }
+            float[][] outputs = network.frozen(trace, coordinateImages, rows, rows, withBias);
+            for (int p = 0; p < neurons.size(); p++) {
+                Neuron neuron = neurons.get(p);
+                int size = network.shapeOf(neuron.node()).size();
+                for (int r = 0; r < rows; r++) {
+                    weights[p][first + r] = outputs[neuron.node()][r * size + neuron.index()];
+                }
+            }
+        }
+        return weights;
+    }
+
     /** Assembles an etalon for a neuron from its weights and its bias from {@link #biases}, with score and residual. */
     static Etalon assemble(Network network, Trace trace, float[][] biases, Neuron neuron, float[] weights) {
         double bias = biases[neuron.node()][neuron.index()];

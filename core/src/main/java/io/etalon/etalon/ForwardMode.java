@@ -20,23 +20,7 @@ public final class ForwardMode implements EtalonSolver {
 
     @Override
     public List<Etalon> solve(Network network, Trace trace, List<Neuron> neurons) {
-        int pixels = network.inputShape().size();
-        float[][] weights = new float[neurons.size()][pixels];
-        for (int first = 0; first < pixels; first += CoordinateImages.CHUNK) {
-            int rows = Math.min(CoordinateImages.CHUNK, pixels - first);
-            float[] tangents = new float[rows * pixels];
-            for (int r = 0; r < rows; r++) {
-                tangents[r * pixels + first + r] = 1f;
-            }
-            float[][] columns = network.frozen(trace, tangents, rows, rows, false);
-            for (int p = 0; p < neurons.size(); p++) {
-                Neuron neuron = neurons.get(p);
-                int size = network.shapeOf(neuron.node()).size();
-                for (int r = 0; r < rows; r++) {
-                    weights[p][first + r] = columns[neuron.node()][r * size + neuron.index()];
-                }
-            }
-        }
+        float[][] weights = EtalonSolver.coordinateResponses(network, trace, neurons, false, CoordinateImages.CHUNK);
         float[][] biases = EtalonSolver.biases(network, trace);
         List<Etalon> etalons = new ArrayList<>(neurons.size());
         for (int p = 0; p < neurons.size(); p++) {
