@@ -354,31 +354,38 @@ public final class Network {
         int[] positions = new int[Math.min(convSize, topSize)];
         float[] values = new float[positions.length * stride];
         int count = 0;
-        // which convolution output each output of top copies (-1: zeroed by the pattern, or no gradient in any row)
+        // which convolution output each output of top copies (-1: zeroed by the pattern, or no gradient in any row);
+        // the rows are read in memory order
+        boolean[] live = new boolean[topSize];
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0, base = r * topSize; j < topSize; j++) {
+                live[j] |= gradTop[base + j] != 0f;
+            }
+        }
         int[] source = new int[topSize];
         for (int j = 0; j < topSize; j++) {
-            boolean zero = true;
-            for (int r = 0; r < rows && zero; r++) {
-                zero = gradTop[r * topSize + j] == 0f;
-            }
-            source[j] = zero ? -1 : j;
+            source[j] = live[j] ? j : -1;
         }
         for (int node = top; node > conv; node--) {
             ((Selection) nodes.get(node).op()).sources(trace.switches(node), 0, source, topSize);
         }
+        int[] slotOfOutput = source; // reused: the slot of each output of top, or -1
         for (int j = 0; j < topSize; j++) {
             int q = source[j];
             if (q < 0) {
                 continue;
             }
-            int slot = slotOf[q];
-            if (slot < 0) { // each output of top adds at most one position, so the arrays are large enough
-                slot = count++;
-                slotOf[q] = slot;
-                positions[slot] = q;
+            if (slotOf[q] < 0) { // each output of top adds at most one position, so the arrays are large enough
+                slotOf[q] = count;
+                positions[count++] = q;
             }
-            for (int r = 0; r < rows; r++) {
-                values[slot * stride + r] += gradTop[r * topSize + j];
+            slotOfOutput[j] = slotOf[q];
+        }
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0, base = r * topSize; j < topSize; j++) {
+                if (slotOfOutput[j] >= 0) {
+                    values[slotOfOutput[j] * stride + r] += gradTop[base + j];
+                }
             }
         }
         if (biases != null) {

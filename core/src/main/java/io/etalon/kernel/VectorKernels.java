@@ -43,6 +43,12 @@ final class VectorKernels implements Kernels {
                 block4x1(ks, k, a, aOff + i * lda, lda, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc);
             }
         }
+        if (i + 2 <= m) {
+            for (int j = 0; j < vectorColumns; j += L) {
+                block2x1(ks, k, a, aOff + i * lda, lda, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc);
+            }
+            i += 2;
+        }
         for (; i < m; i++) {
             for (int j = 0; j < vectorColumns; j += L) {
                 block1x1(ks, k, a, aOff + i * lda, b, bOff + j, ldb, c, cOff + i * ldc + j);
@@ -115,6 +121,20 @@ final class VectorKernels implements Kernels {
         c10.intoArray(c, c0 + ldc);
         c20.intoArray(c, c0 + 2 * ldc);
         c30.intoArray(c, c0 + 3 * ldc);
+    }
+
+    private static void block2x1(int[] ks, int k, float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] c, int c0,
+                                 int ldc) {
+        FloatVector c00 = FloatVector.fromArray(SPECIES, c, c0);
+        FloatVector c10 = FloatVector.fromArray(SPECIES, c, c0 + ldc);
+        for (int t = 0; t < k; t++) {
+            int p = ks[t];
+            FloatVector v0 = FloatVector.fromArray(SPECIES, b, b0 + p * ldb);
+            c00 = FloatVector.broadcast(SPECIES, a[a0 + p]).fma(v0, c00);
+            c10 = FloatVector.broadcast(SPECIES, a[a0 + lda + p]).fma(v0, c10);
+        }
+        c00.intoArray(c, c0);
+        c10.intoArray(c, c0 + ldc);
     }
 
     private static void block1x1(int[] ks, int k, float[] a, int a0, float[] b, int b0, int ldb, float[] c, int c0) {
