@@ -67,7 +67,9 @@ public final class PeerComparison {
                 System.getProperty("java.version"), io.etalon.kernel.Kernels.best().name());
         try (DjlAutograd djl = new DjlAutograd(workload.network());
              OrtForward ort = new OrtForward(workload.modelFile(), threads)) {
-            out.printf("peers: PyTorch %s through DJL (autograd), ONNX Runtime (inference)%n", DjlAutograd.version());
+            String isa = System.getenv("DNNL_MAX_CPU_ISA");
+            out.printf("peers: PyTorch %s through DJL (autograd%s), ONNX Runtime (inference)%n", DjlAutograd.version(),
+                    isa == null ? "" : ", oneDNN capped at " + isa);
             checkAgreement(workload, djl, ort, outputs);
             ForkJoinPool pool = new ForkJoinPool(threads);
             try {
@@ -135,7 +137,9 @@ public final class PeerComparison {
         if (!djlAgrees) {
             out.printf(Locale.ROOT, "WARNING: DJL's autograd etalons differ from Etalon's. Its input gradient of a single 5x5"
                     + " convolution differs from a brute-force sum by %.3g (should be ~1e-7), so libtorch through DJL is not a"
-                    + " valid etalon peer on this machine; its speed is still shown. PyTorch from Python is checked below.%n",
+                    + " valid etalon peer on this machine; its speed is still shown. PyTorch from Python is checked below."
+                    + " On AMD EPYC here, libtorch's oneDNN backward-data kernels for AVX2 and AVX-512 are the culprit: run"
+                    + " with DNNL_MAX_CPU_ISA=AVX in the environment for correct (slower) DJL etalons.%n",
                     djl.convolutionGradientError());
         }
     }
