@@ -90,6 +90,7 @@ final class StudyCommand implements Callable<Integer> {
         // 1. voting: attention (positive contributions) and ignoring (negative ones) of each class's own etalon
         double[][] meanEtalon = new double[classes][pixels];
         double[][] meanContribution = new double[classes][pixels];
+        double[][] meanAgainst = new double[classes][pixels]; // ink that votes against the other classes (all of them)
         double[][] votes = new double[classes][6]; // attention, ignoring, bias, margin by attention, by ignoring, by bias
         int[] count = new int[classes];
         int[] correct = new int[1];
@@ -108,6 +109,15 @@ final class StudyCommand implements Callable<Integer> {
                 meanEtalon[label][j] += own.weight(j);
                 meanContribution[label][j] += own.weight(j) * x[j];
             }
+            for (int other = 0; other < classes; other++) {
+                if (other == label) {
+                    continue;
+                }
+                Etalon etalon = explanation.etalons().get(other);
+                for (int j = 0; j < pixels; j++) {
+                    meanAgainst[label][j] += Math.min(0, etalon.weight(j) * x[j]) / (classes - 1);
+                }
+            }
             for (int v = 0; v < 3; v++) {
                 votes[label][v] += ownVotes[v];
                 votes[label][3 + v] += ownVotes[v] - rivalVotes[v];
@@ -117,6 +127,7 @@ final class StudyCommand implements Callable<Integer> {
             for (int j = 0; j < pixels; j++) {
                 meanEtalon[c][j] /= Math.max(1, count[c]);
                 meanContribution[c][j] /= Math.max(1, count[c]);
+                meanAgainst[c][j] /= Math.max(1, count[c]);
             }
             for (int v = 0; v < 6; v++) {
                 votes[c][v] /= Math.max(1, count[c]);
@@ -173,9 +184,10 @@ final class StudyCommand implements Callable<Integer> {
         Figure.Result figure = Figure.draw(figureExplainer, test, labels, Figure.firstOfEachClass(labels, classes),
                 Palette.GREY, 3, "Figure 11: etalons of one held-out digit per class (rows) for each output neuron (columns)");
         List<String> titles = outputs.stream().map(n -> String.valueOf(n.index())).toList();
-        String meanRow = Charts.dataUri(FigureGrid.draw("Mean etalon of each class's own output neuron, and mean contribution X (.) W",
+        String meanRow = Charts.dataUri(FigureGrid.draw("Per class: mean own etalon, mean X (.) W, and the ink that votes against the other classes",
                 titles, List.of(new FigureGrid.Row(new float[pixels], "etalon", toFloat(meanEtalon)),
-                        new FigureGrid.Row(new float[pixels], "X (.) W", toFloat(meanContribution))), height, width, 3, Palette.GREY));
+                        new FigureGrid.Row(new float[pixels], "X (.) W", toFloat(meanContribution)),
+                        new FigureGrid.Row(new float[pixels], "against others", toFloat(meanAgainst))), height, width, 3, Palette.GREY));
         Map<String, Map<String, Double>> voteBars = new LinkedHashMap<>();
         String[] names = {"attention (positive mass)", "ignoring (negative mass)", "bias"};
         for (int v = 0; v < 3; v++) {
