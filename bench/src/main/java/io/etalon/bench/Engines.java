@@ -46,10 +46,8 @@ final class Engines {
             pool.submit(() -> IntStream.range(0, (batch + chunk - 1) / chunk).parallel().forEach(c -> {
                 int from = c * chunk;
                 int n = Math.min(chunk, batch - from);
-                var trace = network.forward(java.util.Arrays.copyOfRange(images, from * size, (from + n) * size), n);
-                for (int s = 0; s < n; s++) {
-                    System.arraycopy(trace.output(s), 0, scores, (from + s) * classes, classes);
-                }
+                float[] chunkScores = network.infer(java.util.Arrays.copyOfRange(images, from * size, (from + n) * size), n);
+                System.arraycopy(chunkScores, 0, scores, from * classes, n * classes);
             })).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

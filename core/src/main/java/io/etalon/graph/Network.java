@@ -217,6 +217,30 @@ public final class Network {
     }
 
     /**
+     * The output of {@code n} samples, without recording any switches: plain inference. The same floats as
+     * {@link #forward}; intermediate values are dropped as soon as no later node reads them.
+     *
+     * @param input not modified; {@code (n, inputSize)}
+     * @return {@code (n, outputSize)}
+     */
+    public float[] infer(float[] input, int n) {
+        checkInput(input, n);
+        float[][] outputs = new float[nodes.size()][];
+        int[] readsLeft = consumers.clone();
+        for (int k = 0; k < nodes.size(); k++) {
+            Node node = nodes.get(k);
+            outputs[k] = new float[n * node.op().outputShape().size()];
+            node.op().infer(gather(node, input, outputs), outputs[k], n);
+            for (int source : node.inputs) {
+                if (source != INPUT && --readsLeft[source] == 0) {
+                    outputs[source] = null;
+                }
+            }
+        }
+        return outputs[outputIndex()];
+    }
+
+    /**
      * Applies the affine map of the trace's regions, switches frozen: row {@code r} of {@code input} is pushed
      * through the switches of sample {@code r / rowsPerSample}. Without biases this is the frozen linear map
      * (JVP) applied to tangents; with biases and a sample's own input it reproduces {@link #forward}.

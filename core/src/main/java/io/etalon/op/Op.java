@@ -59,6 +59,19 @@ public sealed interface Op permits Conv2d, Dense, Relu, MaxPool2d, Flatten, Chan
      * Adds the constant part of the frozen map to each of {@code rows} outputs: the bias of affine ops, the clamp
      * value of a clipped unit; {@code out} is modified. No-op for ops without one.
      */
+    /**
+     * The value alone, without keeping the switches: what plain inference needs. The same floats as {@code record},
+     * {@code linear} and {@code addBias} in turn, which is the default; ops whose switches cost time to keep override it.
+     *
+     * @param out {@code (n, outputSize)}, overwritten
+     */
+    default void infer(float[][] inputs, float[] out, int n) {
+        Switches switches = new Switches(n, switchesPerSample());
+        record(inputs, n, switches);
+        linear(inputs, out, n, switches, 1);
+        addBias(out, n, switches, 1);
+    }
+
     default void addBias(float[] out, int rows, Switches switches, int rowsPerSample) {
     }
 

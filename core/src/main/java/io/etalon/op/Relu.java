@@ -56,6 +56,14 @@ public final class Relu implements Op, Selection {
     }
 
     @Override
+    public void infer(float[][] inputs, float[] out, int n) {
+        float[] in = inputs[0];
+        for (int k = 0, end = n * shape.size(); k < end; k++) {
+            out[k] = in[k] > 0f ? in[k] : 0f; // exactly what record + linear give: the input where on, else 0
+        }
+    }
+
+    @Override
     public void linear(float[][] inputs, float[] out, int rows, Switches switches, int rowsPerSample) {
         float[] in = inputs[0];
         int[] on = switches.states();

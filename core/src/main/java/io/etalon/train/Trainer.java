@@ -180,9 +180,9 @@ public final class Trainer {
             invoke(pool, () -> IntStream.range(0, batches).parallel().forEach(b -> {
                 int from = b * batch;
                 int n = Math.min(batch, count - from);
-                Trace trace = network.forward(java.util.Arrays.copyOfRange(images, from * size, (from + n) * size), n);
+                float[] scores = network.infer(java.util.Arrays.copyOfRange(images, from * size, (from + n) * size), n);
                 for (int s = 0; s < n; s++) {
-                    predicted[from + s] = Floats.argmax(trace.output(s), 0, classes);
+                    predicted[from + s] = Floats.argmax(scores, s * classes, classes);
                 }
             }));
         } finally {

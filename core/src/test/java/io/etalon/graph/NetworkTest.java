@@ -77,6 +77,25 @@ class NetworkTest {
         }
     }
 
+    @Property(tries = 40)
+    void inferenceGivesTheForwardPassesFloats(@ForAll long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        for (Network network : new Network[] {RandomNetworks.network(seed), RandomNetworks.richNetwork(seed), LeNet.create(seed)}) {
+            int size = network.inputShape().size();
+            float[] images = new float[3 * size];
+            for (int s = 0; s < 3; s++) {
+                System.arraycopy(RandomNetworks.image(random, network.inputShape(), 0.3), 0, images, s * size, size);
+            }
+            float[] inferred = network.infer(images, 3);
+            Trace trace = network.forward(images, 3);
+            int outputs = network.outputShape().size();
+            for (int s = 0; s < 3; s++) {
+                assertThat(java.util.Arrays.copyOfRange(inferred, s * outputs, (s + 1) * outputs))
+                        .as("sample %d of %s", s, network).containsExactly(trace.output(s));
+            }
+        }
+    }
+
     @Test
     void batchedForwardEqualsOneAtATime() {
         Network lenet = LeNet.create(3);
