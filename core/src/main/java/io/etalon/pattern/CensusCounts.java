@@ -12,14 +12,15 @@ import java.util.TreeMap;
  * ((n, distinct patterns among the first n inputs) pairs).
  *
  * <p>The counts of {@linkplain Census#slice slices} of one census {@linkplain #plus add up} to the counts of the
- * whole, because slices hold disjoint fingerprints.
+ * whole, because slices hold disjoint fingerprints. Serializable, so that counts computed on the machines of a
+ * cluster can be sent back and added up.
  *
  * @param distinctPerLayer layer name to distinct patterns, in network order (copied)
  * @param groupSizes       group size to number of patterns, ascending (copied)
  * @param growth           (n, distinct) pairs, ascending in n (copied in and out)
  */
 public record CensusCounts(int inputs, int distinctPatterns, int distinctEtalons, Map<String, Integer> distinctPerLayer,
-                           Map<Integer, Integer> groupSizes, List<int[]> growth) {
+                           Map<Integer, Integer> groupSizes, List<int[]> growth) implements java.io.Serializable {
 
     public CensusCounts {
         distinctPerLayer = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(distinctPerLayer));
