@@ -21,6 +21,11 @@ public final class EtalonSpark {
 
     public static void main(String[] args) {
         int code = execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        // end the application cleanly for spark-submit (the history server marks it finished)
+        org.apache.spark.sql.SparkSession.getDefaultSession().foreach(session -> {
+            session.stop();
+            return null;
+        });
         System.exit(code);
     }
 

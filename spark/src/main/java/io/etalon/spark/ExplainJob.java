@@ -84,7 +84,9 @@ final class ExplainJob implements Callable<Integer> {
                         return EtalonRows.rows(explained);
                     });
             context.setJobDescription("explain: " + source.count() + " images x " + chosen.size() + " neurons");
-            session.createDataFrame(rows, EtalonRows.SCHEMA).write().parquet(staging.resolve("etalons.parquet"));
+            // dictionary encoding only costs time on etalon weights, which rarely repeat
+            session.createDataFrame(rows, EtalonRows.SCHEMA).write().option("parquet.enable.dictionary", "false")
+                    .parquet(staging.resolve("etalons.parquet"));
             double seconds = (System.nanoTime() - start) / 1e9;
 
             context.setJobDescription("explain: checking the table");

@@ -25,9 +25,8 @@ final class ProgressListener extends SparkListener {
     private final long totalImages;
     private final Map<Integer, Integer> jobOfStage = new ConcurrentHashMap<>();
     private final Map<Integer, Job> jobs = new ConcurrentHashMap<>();
-    private final long startNanos = System.nanoTime();
-    private volatile long images;
-    private volatile long lastPrint;
+    private long images;
+    private long lastPrint;
 
     /** @param imagesAccumulator counts explained images; its name identifies its updates */
     ProgressListener(PrintWriter err, LongAccumulator imagesAccumulator, long totalImages) {
@@ -39,7 +38,9 @@ final class ProgressListener extends SparkListener {
     private static final class Job {
         final String description;
         final int tasks;
+        final long startNanos = System.nanoTime();
         int finished;
+        long images;
 
         Job(String description, int tasks) {
             this.description = description;
@@ -63,15 +64,17 @@ final class ProgressListener extends SparkListener {
         if (end.reason() != Success$.MODULE$) {
             return;
         }
-        for (AccumulableInfo info : CollectionConverters.asJava(end.taskInfo().accumulables())) {
-            if (info.name().isDefined() && info.name().get().equals(accumulatorName) && info.update().isDefined()) {
-                images += ((Number) info.update().get()).longValue();
-            }
-        }
         Integer jobId = jobOfStage.get(end.stageId());
         Job job = jobId == null ? null : jobs.get(jobId);
         if (job == null) {
             return;
+        }
+        for (AccumulableInfo info : CollectionConverters.asJava(end.taskInfo().accumulables())) {
+            if (info.name().isDefined() && info.name().get().equals(accumulatorName) && info.update().isDefined()) {
+                long explained = ((Number) info.update().get()).longValue();
+                images += explained;
+                job.images += explained;
+            }
         }
         job.finished++;
         long now = System.nanoTime();
@@ -90,9 +93,13 @@ final class ProgressListener extends SparkListener {
     }
 
     private void print(Job job) {
-        double seconds = (System.nanoTime() - startNanos) / 1e9;
-        err.printf("etalon: %s: %d/%d tasks; %,d/%,d images explained, %.0f images/s over %.1f s%n", job.description,
-                job.finished, job.tasks, images, totalImages, images / Math.max(seconds, 1e-9), seconds);
+        double seconds = (System.nanoTime() - job.startNanos) / 1e9;
+        if (job.images == 0) {
+            err.printf("etalon: %s: %d/%d tasks, %.1f s%n", job.description, job.finished, job.tasks, seconds);
+        } else {
+            err.printf("etalon: %s: %d/%d tasks; %,d/%,d images explained, %.0f images/s over %.1f s%n", job.description,
+                    job.finished, job.tasks, images, totalImages, job.images / Math.max(seconds, 1e-9), seconds);
+        }
         err.flush();
     }
 }

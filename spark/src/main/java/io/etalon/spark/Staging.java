@@ -20,7 +20,9 @@ final class Staging implements AutoCloseable {
 
     Staging(SparkSession session, String out) throws IOException {
         this.target = new Path(out);
-        this.files = target.getFileSystem(session.sparkContext().hadoopConfiguration());
+        FileSystem system = target.getFileSystem(session.sparkContext().hadoopConfiguration());
+        // locally, write the summaries without a .crc file beside them, as the command line does
+        this.files = system instanceof org.apache.hadoop.fs.LocalFileSystem local ? local.getRaw() : system;
         if (files.exists(target) && !files.getFileStatus(target).isDirectory()) {
             throw new java.nio.file.FileAlreadyExistsException(out + ": exists and is not a folder; give an output folder");
         }
