@@ -39,7 +39,7 @@ final class CensusSlices {
      */
     static Result count(Dataset<Row> images, List<String> layers, int slices, String trainSplit, String testSplit) {
         List<String> names = List.copyOf(layers);
-        List<SliceCounts> perSlice = images.select("split", "index", "layerPatterns", "outputEtalons").javaRDD()
+        SliceCounts total = images.select("split", "index", "layerPatterns", "outputEtalons").javaRDD()
                 .mapPartitionsToPair(rows -> {
                     Map<String, Census> parts = new LinkedHashMap<>();
                     while (rows.hasNext()) {
@@ -70,22 +70,24 @@ final class CensusSlices {
                     int sharing = train == null || test == null ? 0 : test.inputsInRegionsOf(train);
                     return new SliceCounts(counts, sharing);
                 })
-                .collect();
-        Map<String, CensusCounts> total = new LinkedHashMap<>();
-        int sharing = 0;
-        for (SliceCounts slice : perSlice) {
-            slice.counts().forEach((split, counts) -> total.merge(split, counts, CensusCounts::plus));
-            sharing += slice.sharing();
-        }
-        return new Result(total, sharing);
+                // added up on the executors in a tree: a growth curve has a point per 1,000 inputs, too many to
+                // send from every slice to the driver for a data set of millions
+                .treeReduce(SliceCounts::plus);
+        return new Result(total.counts(), total.sharing());
     }
 
     /** The census counts by split, and the test inputs that share a region with a training input. */
     record Result(Map<String, CensusCounts> counts, int sharing) {
     }
 
-    /** What one slice sends back to the driver. */
+    /** The counts of one slice, or of several added up. */
     private record SliceCounts(Map<String, CensusCounts> counts, int sharing) implements Serializable {
+
+        SliceCounts plus(SliceCounts other) {
+            Map<String, CensusCounts> sum = new LinkedHashMap<>(counts);
+            other.counts.forEach((split, more) -> sum.merge(split, more, CensusCounts::plus));
+            return new SliceCounts(sum, sharing + other.sharing);
+        }
     }
 
     private static byte[] bytes(Census census) {

@@ -78,7 +78,7 @@ final class ProgressListener extends SparkListener {
         }
         job.finished++;
         long now = System.nanoTime();
-        if (now - lastPrint > 1_000_000_000L) {
+        if (job.finished < job.tasks && now - lastPrint > 1_000_000_000L) { // the job's end prints the last line
             lastPrint = now;
             print(job);
         }
