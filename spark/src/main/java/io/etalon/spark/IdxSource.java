@@ -23,7 +23,7 @@ import org.apache.spark.sql.SparkSession;
 record IdxSource(String location, String file, int count) implements ImageSource {
 
     static IdxSource open(String location, Shape inputShape) throws IOException {
-        URI uri = URI.create(location.replace(" ", "%20"));
+        URI uri = new org.apache.hadoop.fs.Path(location).toUri(); // as Spark reads names: spaces, brackets and all
         if (uri.getScheme() != null && !uri.getScheme().equals("file")) {
             throw new IllegalArgumentException(location + ": IDX files are read from a local or mounted path; on a "
                     + "cluster file system give a Parquet table or a folder of PNGs");
