@@ -2,7 +2,6 @@ package io.etalon.cli;
 
 import io.etalon.data.Idx;
 import io.etalon.data.ImageSet;
-import io.etalon.etalon.Etalon;
 import io.etalon.etalon.Explainer;
 import io.etalon.etalon.Explanation;
 import io.etalon.etalon.Method;
@@ -99,22 +98,12 @@ final class CensusCommand implements Callable<Integer> {
                         if (onEach != null) {
                             onEach.accept(Census.wholeFingerprint(explanation.pattern()));
                         }
-                        census.add(explanation.pattern(), etalonFingerprint(explanation));
+                        census.add(explanation.pattern(), explanation.etalonFingerprint());
                     }
                 }
             }
             return census;
         }
-    }
-
-    private static long etalonFingerprint(Explanation explanation) {
-        List<Etalon> etalons = explanation.etalons();
-        int size = etalons.get(0).shape().size();
-        float[] all = new float[etalons.size() * size];
-        for (int p = 0; p < etalons.size(); p++) {
-            System.arraycopy(etalons.get(p).weights(), 0, all, p * size, size);
-        }
-        return Census.fingerprint(all);
     }
 
     private static void print(PrintWriter out, String name, Census census) {

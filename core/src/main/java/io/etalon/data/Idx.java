@@ -110,16 +110,37 @@ public final class Idx {
                 if (target < position || target >= count) {
                     throw new IllegalArgumentException("image index " + target + " is out of order or outside 0.." + (count - 1));
                 }
-                while (position <= target) {
-                    byte[] body = readBody(file, in, size, "header declares " + count + " images of " + height + "x" + width);
-                    System.arraycopy(body, 0, bytes, 0, size);
-                    position++;
-                }
+                String declared = "header declares " + count + " images of " + height + "x" + width;
+                skip(target - position, size, declared);
+                byte[] body = readBody(file, in, size, declared);
+                System.arraycopy(body, 0, bytes, 0, size);
+                position = target + 1;
                 for (int i = 0; i < size; i++) {
                     pixels[k * size + i] = (bytes[i] & 0xFF) / 255f;
                 }
             }
             return new ImageSet(indices.length, 1, height, width, pixels);
+        }
+
+        /** Skips {@code images} images without decoding them (a partition of a large file starts far in). */
+        private void skip(int images, int size, String declared) throws IOException {
+            long bytes = (long) images * size;
+            long remaining = bytes;
+            try {
+                while (remaining > 0) {
+                    long skipped = in.skip(remaining);
+                    if (skipped <= 0) {
+                        if (in.read() < 0) {
+                            throw truncated(file, declared, (long) position * size + bytes - remaining, (long) count * size);
+                        }
+                        skipped = 1;
+                    }
+                    remaining -= skipped;
+                }
+            } catch (ZipException | EOFException e) {
+                throw new DataFormatException(file + ": broken gzip data (" + e.getMessage() + "); re-create the file");
+            }
+            position += images;
         }
 
         @Override

@@ -49,6 +49,16 @@ public final class Npy {
      * @param values not modified; {@code product(shape)} values in C order
      */
     public static void writeFloat32(Path file, int[] shape, float[] values) throws IOException {
+        AtomicFiles.write(file, encodeFloat32(shape, values));
+    }
+
+    /**
+     * The bytes of a {@code .npy} file holding a float32 array of the given shape, for writing elsewhere than a local
+     * file (a distributed file system, a response).
+     *
+     * @param values not modified; {@code product(shape)} values in C order
+     */
+    public static byte[] encodeFloat32(int[] shape, float[] values) {
         long count = 1;
         for (int d : shape) {
             count *= d;
@@ -70,7 +80,7 @@ public final class Npy {
                 .order(ByteOrder.LITTLE_ENDIAN);
         buffer.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) headerBytes.length).put(headerBytes);
         buffer.asFloatBuffer().put(values);
-        AtomicFiles.write(file, buffer.array());
+        return buffer.array();
     }
 
     /**

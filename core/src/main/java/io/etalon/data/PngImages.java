@@ -47,16 +47,39 @@ public final class PngImages {
             } catch (IOException | RuntimeException e) {
                 throw new DataFormatException(file + ": not a readable image (" + e.getMessage() + "); give a PNG file");
             }
-            if (image == null) {
-                throw new DataFormatException(file + ": not a readable image; give a PNG file");
-            }
-            if (image.getHeight() != height || image.getWidth() != width) {
-                throw new DataFormatException(file + ": image is " + image.getWidth() + "x" + image.getHeight()
-                        + " pixels but the model takes " + width + "x" + height + "; resize it to " + width + "x" + height);
-            }
-            readGrey(image, pixels, k * height * width);
+            readGrey(checked(image, file.toString(), height, width), pixels, k * height * width);
         }
         return new ImageSet(files.size(), 1, height, width, pixels);
+    }
+
+    /**
+     * Decodes one image from the bytes of a PNG (or other ImageIO) file, as {@link #read} reads a file.
+     *
+     * @param content not modified; the bytes of the file
+     * @param name    what to call the image in messages (a file name, a table row)
+     * @return {@code height * width} grey levels in {@code [0, 1]}, row-major
+     */
+    public static float[] decode(byte[] content, String name, int height, int width) {
+        BufferedImage image;
+        try {
+            image = ImageIO.read(new java.io.ByteArrayInputStream(content));
+        } catch (IOException | RuntimeException e) {
+            throw new DataFormatException(name + ": not a readable image (" + e.getMessage() + "); give PNG bytes");
+        }
+        float[] pixels = new float[height * width];
+        readGrey(checked(image, name, height, width), pixels, 0);
+        return pixels;
+    }
+
+    private static BufferedImage checked(BufferedImage image, String name, int height, int width) {
+        if (image == null) {
+            throw new DataFormatException(name + ": not a readable image; give a PNG file");
+        }
+        if (image.getHeight() != height || image.getWidth() != width) {
+            throw new DataFormatException(name + ": image is " + image.getWidth() + "x" + image.getHeight()
+                    + " pixels but the model takes " + width + "x" + height + "; resize it to " + width + "x" + height);
+        }
+        return image;
     }
 
     /**

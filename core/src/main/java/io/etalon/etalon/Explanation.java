@@ -24,6 +24,19 @@ public record Explanation(float[] scores, int predicted, Pattern pattern, List<E
         return scores.clone();
     }
 
+    /**
+     * A 64-bit fingerprint of the weights of all the etalons, in request order: inputs whose fingerprints differ use
+     * different linear rules. This is what the census counts as the input's output etalons.
+     */
+    public long etalonFingerprint() {
+        int size = etalons.isEmpty() ? 0 : etalons.get(0).shape().size();
+        float[] all = new float[etalons.size() * size];
+        for (int p = 0; p < etalons.size(); p++) {
+            System.arraycopy(etalons.get(p).weights(), 0, all, p * size, size);
+        }
+        return io.etalon.pattern.Census.fingerprint(all);
+    }
+
     /** The largest absolute exactness residual over the etalons. */
     public double maxResidual() {
         return etalons.stream().mapToDouble(Etalon::residual).max().orElse(0);

@@ -173,6 +173,22 @@ class IdxTest {
     }
 
     @Test
+    void skippingPastTheEndOfAGzipFileIsTruncation() throws Exception {
+        Path file = folder.resolve("short.idx.gz");
+        ByteBuffer bytes = ByteBuffer.allocate(16 + 3 * 4);
+        bytes.putInt(0x803).putInt(10).putInt(2).putInt(2);
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
+            out.write(bytes.array());
+        }
+        try (Idx.ImageStream stream = Idx.streamImages(file)) {
+            assertThat(stream.read(new int[] {1}).image(0)).hasSize(4);
+            assertThatThrownBy(() -> stream.read(new int[] {8})).isInstanceOf(DataFormatException.class)
+                    .hasMessage(file + ": truncated: header declares 10 images of 2x2 but only 12 of 40 data bytes follow;"
+                            + " re-create or re-download the file");
+        }
+    }
+
+    @Test
     void nanPixelsAreRefusedWithTheirPlace() {
         float[] pixels = new float[2 * 4];
         pixels[6] = Float.NaN;

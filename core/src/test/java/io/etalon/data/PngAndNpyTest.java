@@ -118,5 +118,22 @@ class PngAndNpyTest {
         assertThat(array.values()).containsExactly(1.5, -2, 0, 3.25, 7, 8);
         assertThatThrownBy(() -> Npy.read(Files.writeString(folder.resolve("b.npy"), "hello world")))
                 .hasMessageContaining("not a .npy file");
+        assertThat(Npy.encodeFloat32(new int[] {2, 1, 3}, values)).as("the bytes the file holds").isEqualTo(bytes);
+    }
+
+    @Test
+    void decodingTheBytesOfAPngEqualsReadingItsFile() throws Exception {
+        float[] pixels = new float[28 * 28];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (i * 7 % 256) / 255f;
+        }
+        Path file = folder.resolve("digit.png");
+        PngImages.write(file, pixels, 28, 28);
+        byte[] content = Files.readAllBytes(file);
+        assertThat(PngImages.decode(content, "row 5", 28, 28)).containsExactly(PngImages.read(List.of(file), 28, 28).pixels());
+        assertThatThrownBy(() -> PngImages.decode(content, "row 5", 32, 32)).isInstanceOf(DataFormatException.class)
+                .hasMessage("row 5: image is 28x28 pixels but the model takes 32x32; resize it to 32x32");
+        assertThatThrownBy(() -> PngImages.decode(new byte[] {1, 2, 3}, "row 6", 28, 28))
+                .hasMessageStartingWith("row 6: not a readable image");
     }
 }

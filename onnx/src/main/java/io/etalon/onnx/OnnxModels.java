@@ -53,16 +53,39 @@ public final class OnnxModels {
         if (size > MAX_FILE_BYTES) {
             throw new ModelFormatException(file + ": the file is " + size + " bytes, larger than the 1 GiB Etalon reads");
         }
-        ModelProto model;
-        try {
-            CodedInputStream in = CodedInputStream.newInstance(Files.readAllBytes(file));
-            in.setRecursionLimit(64);
-            model = ModelProto.parseFrom(in);
-        } catch (InvalidProtocolBufferException e) {
-            throw new ModelFormatException(file + ": not a valid ONNX model (" + firstLine(e.getMessage())
-                    + "); check that the file is complete and was written by an ONNX exporter");
+        return new OnnxImporter(file.toString(), parse(file.toString(), Files.readAllBytes(file)),
+                file.toAbsolutePath().getParent(), output).read();
+    }
+
+    /**
+     * Reads an ONNX model from the bytes of its file, for a model shipped in memory (to the workers of a cluster).
+     * Weights in external-data files are refused: there is no folder to read them from.
+     *
+     * @param content not modified; the bytes of the model file
+     * @param name    what to call the model in messages, usually its file name
+     * @param output  the graph output to explain (null: the first)
+     * @throws ModelFormatException   if the bytes are not a valid model Etalon can read
+     * @throws UnsupportedOpException if the model uses an op that is not piecewise linear or not supported
+     */
+    public static LoadedModel load(byte[] content, String name, String output) {
+        if (content.length == 0) {
+            throw new ModelFormatException(name + ": the file is empty; give an ONNX model file");
         }
-        return new OnnxImporter(file.toString(), model, file.toAbsolutePath().getParent(), output).read();
+        return new OnnxImporter(name, parse(name, content), null, output).read();
+    }
+
+    private static ModelProto parse(String name, byte[] content) {
+        try {
+            CodedInputStream in = CodedInputStream.newInstance(content);
+            in.setRecursionLimit(64);
+            return ModelProto.parseFrom(in);
+        } catch (InvalidProtocolBufferException e) {
+            throw new ModelFormatException(name + ": not a valid ONNX model (" + firstLine(e.getMessage())
+                    + "); check that the file is complete and was written by an ONNX exporter");
+        } catch (IOException e) {
+            // a stream over an array in memory has nothing else to fail on
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** Imports an already parsed model; {@code name} stands for the file in messages. */

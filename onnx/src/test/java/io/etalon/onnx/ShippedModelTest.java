@@ -47,6 +47,17 @@ class ShippedModelTest {
     }
 
     @Test
+    void loadsFromTheBytesOfItsFileAsFromTheFile() throws Exception {
+        Network fromBytes = OnnxModels.load(java.nio.file.Files.readAllBytes(MODEL), "lenet-mnist.onnx", null).network();
+        float[] digits = test.select(new int[] {0, 1, 2}).pixels();
+        for (int i = 0; i < 3; i++) {
+            assertThat(fromBytes.forward(digits, 3).output(i)).containsExactly(network.forward(digits, 3).output(i));
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> OnnxModels.load(new byte[] {1, 2, 3}, "broken.onnx", null))
+                .isInstanceOf(ModelFormatException.class).hasMessageStartingWith("broken.onnx: not a valid ONNX model");
+    }
+
+    @Test
     void reachesNinetyEightPercentOnTheHeldOutDigits() {
         assertThat(Trainer.accuracy(network, test.pixels(), labels, 2)).isGreaterThanOrEqualTo(0.98);
     }
