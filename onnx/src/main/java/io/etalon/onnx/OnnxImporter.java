@@ -971,7 +971,9 @@ final class OnnxImporter {
 
     private Op gemm(NodeProto node, String name, Shape in) {
         if (intAttribute(node, "transA", 0) != 0) {
-            throw new UnsupportedOpException(file + ": Gemm node '" + name + "' has transA=1; not supported");
+            throw new UnsupportedOpException(file + ": Gemm node '" + name + "' has transA=1, which puts the batch axis "
+                    + "last; Etalon reads batch-first activations: export the layer with transA=0 (PyTorch, Keras and "
+                    + "tf2onnx do)");
         }
         Tensor b = floats(node.getInput(1), name);
         if (b.shape().rank() != 2) {
