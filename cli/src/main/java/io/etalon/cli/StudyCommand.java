@@ -72,6 +72,9 @@ final class StudyCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--compare needs --compare-model, the model trained on that data "
                     + "(e.g. etalon train --data " + compare + " --out other.onnx)");
         }
+        if (compareModel != null && compare == null) {
+            throw new IllegalArgumentException("--compare-model needs --compare DIR, the data that model was trained on");
+        }
         List<Path> epochFiles = checkpoints == null ? List.of() : EpochCensus.checkpoints(checkpoints);
         int workers = threads == null ? Runtime.getRuntime().availableProcessors() : Arguments.threads(threads);
         if (network.inputShape().rank() != 3 || network.inputShape().dim(0) != 1) {
