@@ -68,6 +68,14 @@ public interface Kernels {
      */
     void scatter(int count, float[] w, int wOff, int[] offsets, float[] g, int gOff, int width, float[] dst, int dstBase);
 
+    /**
+     * A correlation over a flat, padded signal: {@code y[o*width + p] = sum over t of w[o*taps + t] * x[p + offsets[t]]}
+     * for {@code o < outputs}, {@code p < width}, each sum from 0 by fused multiply-adds in order of t (the order and
+     * rounding of {@link #gemm} over an im2col matrix). Overwrites y. The vector kernels need {@code width} to be a
+     * multiple of {@link #lanes}, and x long enough for every {@code p + offsets[t]}.
+     */
+    void correlate(int outputs, int taps, float[] w, int[] offsets, float[] x, float[] y, int width);
+
     /** Widths that are a multiple of this run without a scalar tail in {@link #scatter}; 1 for the scalar kernels. */
     int lanes();
 

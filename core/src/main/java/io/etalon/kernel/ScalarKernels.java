@@ -45,4 +45,17 @@ final class ScalarKernels implements Kernels {
             }
         }
     }
+
+    @Override
+    public void correlate(int outputs, int taps, float[] w, int[] offsets, float[] x, float[] y, int width) {
+        for (int o = 0; o < outputs; o++) {
+            for (int p = 0; p < width; p++) {
+                float acc = 0f;
+                for (int t = 0; t < taps; t++) {
+                    acc = Math.fma(w[o * taps + t], x[p + offsets[t]], acc);
+                }
+                y[o * width + p] = acc;
+            }
+        }
+    }
 }

@@ -163,4 +163,20 @@ final class VectorKernels implements Kernels {
                     dstBase + vectorWidth);
         }
     }
+
+    @Override
+    public void correlate(int outputs, int taps, float[] w, int[] offsets, float[] x, float[] y, int width) {
+        if (width % L != 0) {
+            throw new IllegalArgumentException("correlate needs a width that is a multiple of " + L + ", got " + width);
+        }
+        for (int p = 0; p < width; p += L) {
+            for (int o = 0; o < outputs; o++) {
+                FloatVector acc = FloatVector.zero(SPECIES);
+                for (int t = 0; t < taps; t++) {
+                    acc = FloatVector.broadcast(SPECIES, w[o * taps + t]).fma(FloatVector.fromArray(SPECIES, x, p + offsets[t]), acc);
+                }
+                acc.intoArray(y, o * width + p);
+            }
+        }
+    }
 }

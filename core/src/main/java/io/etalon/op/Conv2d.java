@@ -258,6 +258,10 @@ public final class Conv2d implements Op {
             grouped.linear(in, out, rows, false);
             return;
         }
+        if (inChannels == 1 && strideH == 1 && strideW == 1) {
+            linearOneChannel(in, out, rows);
+            return;
+        }
         int taps = inChannels * kernelH * kernelW;
         int plane = outputShape.dim(1) * outputShape.dim(2);
         int block = blockRows(rows);
@@ -274,6 +278,41 @@ public final class Conv2d implements Op {
             for (int b = 0; b < count; b++) {
                 for (int o = 0; o < outChannels; o++) {
                     System.arraycopy(product, o * width + b * plane, out, ((first + b) * outChannels + o) * plane, plane);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link #linear} for one input channel at stride 1 (a first layer on grey images): the image is zero-padded once
+     * and read as a flat signal of padded rows, so output (y, x) sits at flat position {@code y*paddedWidth + x} and
+     * every tap is a fixed offset; no patch matrix is built. The same sums in the same order as the im2col product.
+     */
+    private void linearOneChannel(float[] in, float[] out, int rows) {
+        int inH = inputShape.dim(1);
+        int inW = inputShape.dim(2);
+        int outH = outputShape.dim(1);
+        int outW = outputShape.dim(2);
+        int paddedWidth = inW + padLeft + padRight;
+        int taps = kernelH * kernelW;
+        int[] offsets = new int[taps];
+        for (int i = 0, t = 0; i < kernelH; i++) {
+            for (int j = 0; j < kernelW; j++) {
+                offsets[t++] = i * dilationH * paddedWidth + j * dilationW;
+            }
+        }
+        int lanes = KERNELS.lanes();
+        int width = (outH * paddedWidth + lanes - 1) / lanes * lanes;
+        float[] padded = new float[Math.max((inH + padTop + padBottom) * paddedWidth, width + offsets[taps - 1])];
+        float[] result = new float[outChannels * width];
+        for (int r = 0; r < rows; r++) {
+            for (int h = 0; h < inH; h++) {
+                System.arraycopy(in, (r * inH + h) * inW, padded, (h + padTop) * paddedWidth + padLeft, inW);
+            }
+            KERNELS.correlate(outChannels, taps, weight, offsets, padded, result, width);
+            for (int o = 0; o < outChannels; o++) {
+                for (int y = 0; y < outH; y++) {
+                    System.arraycopy(result, o * width + y * paddedWidth, out, ((r * outChannels + o) * outH + y) * outW, outW);
                 }
             }
         }

@@ -82,6 +82,36 @@ class KernelsTest {
         assertSameValues(viaBest, expected);
     }
 
+    @Property(tries = 40)
+    void correlationMatchesTheDefinitionAndTheProduct(@ForAll @IntRange(min = 1, max = 7) int outputs,
+                                                      @ForAll @IntRange(min = 1, max = 30) int taps,
+                                                      @ForAll @IntRange(min = 1, max = 5) int vectors,
+                                                      @ForAll long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int width = vectors * best.lanes();
+        int[] offsets = new int[taps];
+        for (int t = 1; t < taps; t++) {
+            offsets[t] = offsets[t - 1] + 1 + random.nextInt(9);
+        }
+        float[] w = sparse(random, outputs * taps);
+        float[] x = sparse(random, width + offsets[taps - 1]);
+        float[] viaScalar = new float[outputs * width];
+        float[] viaBest = new float[outputs * width];
+        scalar.correlate(outputs, taps, w, offsets, x, viaScalar, width);
+        best.correlate(outputs, taps, w, offsets, x, viaBest, width);
+        // the same sums as the product of the weights with the matrix of shifted copies (im2col), in the same order
+        float[] shifted = new float[taps * width];
+        for (int t = 0; t < taps; t++) {
+            for (int p = 0; p < width; p++) {
+                shifted[t * width + p] = x[p + offsets[t]];
+            }
+        }
+        float[] viaProduct = new float[outputs * width];
+        scalar.gemm(outputs, width, taps, w, 0, taps, shifted, 0, width, viaProduct, 0, width);
+        assertSameValues(viaScalar, viaProduct);
+        assertSameValues(viaBest, viaProduct);
+    }
+
     /** Equal as numbers: a skipped zero term may leave a zero with the other sign. */
     private static void assertSameValues(float[] actual, float[] expected) {
         assertThat(actual).hasSameSizeAs(expected);
