@@ -110,8 +110,6 @@ final class DataComplexity {
         Census train = CensusCommand.census(explainer, outputs, Home.existing(Home.trainImages(folder), "training images"),
                 trainLimit, null);
         int[] shared = new int[1];
-        CensusCommand.census(explainer, outputs, Home.existing(Home.testImages(folder), "held-out images"), testLimit,
-                fingerprint -> shared[0] += train.contains(fingerprint) ? 1 : 0);
         ImageSet allTest = Inputs.idx(Home.testImages(folder), network);
         int[] labels = Inputs.labels(Home.testLabels(folder), allTest.count());
         ImageSet test = Inputs.first(allTest, testLimit, "the test limit");
@@ -125,6 +123,7 @@ final class DataComplexity {
         Batches.explain(explainer, test, outputs, "etalons " + name, (index, x, explanation) -> {
             int label = labels[index];
             correct[0] += explanation.predicted() == label ? 1 : 0;
+            shared[0] += train.contains(Census.wholeFingerprint(explanation.pattern())) ? 1 : 0;
             Etalon winner = explanation.etalons().get(explanation.predicted());
             double linear = explanation.scores()[explanation.predicted()] - winner.bias();
             biasShare[0] += Math.abs(winner.bias()) / Math.max(1e-12, Math.abs(linear) + Math.abs(winner.bias()));

@@ -75,6 +75,9 @@ final class StudyCommand implements Callable<Integer> {
         if (compareModel != null && compare == null) {
             throw new IllegalArgumentException("--compare-model needs --compare DIR, the data that model was trained on");
         }
+        // the second data set and its model are checked before the long work starts
+        int[] theirs = compare == null ? null : DataComplexity.sizes(compare);
+        Network compareNetwork = compare == null ? null : Models.load(compareModel, spec.commandLine().getErr());
         List<Path> epochFiles = checkpoints == null ? List.of() : EpochCensus.checkpoints(checkpoints);
         int workers = threads == null ? Runtime.getRuntime().availableProcessors() : Arguments.threads(threads);
         if (network.inputShape().rank() != 3 || network.inputShape().dim(0) != 1) {
@@ -169,13 +172,11 @@ final class StudyCommand implements Callable<Integer> {
         // 4. data complexity: this model on its data against another model on other data, on equal input counts
         List<DataComplexity.Profile> profiles = new ArrayList<>();
         if (compare != null) {
-            Network other = Models.load(compareModel, spec.commandLine().getErr());
             int[] ours = DataComplexity.sizes(folder);
-            int[] theirs = DataComplexity.sizes(compare);
             int trainLimit = Math.min(ours[0], theirs[0]);
             int testLimit = Math.min(ours[1], theirs[1]);
             profiles.add(DataComplexity.measure(folder.getFileName().toString(), file, network, folder, trainLimit, testLimit, workers));
-            profiles.add(DataComplexity.measure(compare.getFileName().toString(), compareModel, other, compare, trainLimit,
+            profiles.add(DataComplexity.measure(compare.getFileName().toString(), compareModel, compareNetwork, compare, trainLimit,
                     testLimit, workers));
         }
 

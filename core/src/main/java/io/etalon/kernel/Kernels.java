@@ -14,7 +14,7 @@ public interface Kernels {
 
     /** The kernels this JVM uses. */
     static Kernels best() {
-        return Selection.BEST;
+        return Choice.BEST;
     }
 
     /** The plain-Java kernels, always available. */
@@ -32,11 +32,7 @@ public interface Kernels {
      */
     default void gemm(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c,
                       int cOff, int ldc) {
-        int[] all = new int[k];
-        for (int p = 0; p < k; p++) {
-            all[p] = p;
-        }
-        gemm(m, n, all, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        gemm(m, n, Choice.allUpTo(k), k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
     }
 
     /**
@@ -79,11 +75,17 @@ public interface Kernels {
     /** Widths that are a multiple of this run without a scalar tail in {@link #scatter}; 1 for the scalar kernels. */
     int lanes();
 
-    /** Picks the kernels once per JVM. */
-    final class Selection {
+    /** Picks the kernels once per JVM, and keeps the term list {@code 0, 1, 2, ...} of the dense product. */
+    final class Choice {
         static final Kernels BEST = select();
+        private static final int[] ALL = java.util.stream.IntStream.range(0, 1 << 12).toArray();
 
-        private Selection() {
+        /** {@code 0..k-1}, shared (callers only read it) unless k is larger than any layer here needs. */
+        static int[] allUpTo(int k) {
+            return k <= ALL.length ? ALL : java.util.stream.IntStream.range(0, k).toArray();
+        }
+
+        private Choice() {
         }
 
         private static Kernels select() {

@@ -20,6 +20,8 @@ public final class MaxPool2d implements Op, Selection {
 
     private final Shape inputShape;
     private final Shape outputShape;
+    /** 2x2 windows at stride 2, no padding, tiling the input exactly: the unrolled paths apply. */
+    private final boolean tilesTwoByTwo;
     private final int kernelH;
     private final int kernelW;
     private final int strideH;
@@ -71,6 +73,8 @@ public final class MaxPool2d implements Op, Selection {
             throw new IllegalArgumentException("MaxPool2d window " + kernelH + "x" + kernelW + " is larger than the input " + inputShape);
         }
         this.outputShape = Shape.of(inputShape.dim(0), outH, outW);
+        this.tilesTwoByTwo = kernelH == 2 && kernelW == 2 && strideH == 2 && strideW == 2 && padTop == 0 && padLeft == 0
+                && padBottom == 0 && padRight == 0 && 2 * outH == inputShape.dim(1) && 2 * outW == inputShape.dim(2);
     }
 
     /** Square window, stride equal to the window, no padding (LeNet's pooling). */
@@ -120,10 +124,7 @@ public final class MaxPool2d implements Op, Selection {
     public void record(float[][] inputs, int n, Switches switches) {
         // in (n,C,H,W) -> winner (n,C,OH,OW), a flat index into the sample's input
         float[] in = inputs[0];
-        int inH = inputShape.dim(1);
-        int inW = inputShape.dim(2);
-        if (kernelH == 2 && kernelW == 2 && strideH == 2 && strideW == 2 && padTop == 0 && padLeft == 0
-                && padBottom == 0 && padRight == 0 && 2 * outputShape.dim(1) == inH && 2 * outputShape.dim(2) == inW) {
+        if (tilesTwoByTwo) {
             recordTwoByTwo(in, n, switches);
         } else {
             recordAnyWindow(in, n, switches);
@@ -132,10 +133,8 @@ public final class MaxPool2d implements Op, Selection {
 
     @Override
     public void infer(float[][] inputs, float[] out, int n) {
-        int inH = inputShape.dim(1);
-        int inW = inputShape.dim(2);
-        if (kernelH == 2 && kernelW == 2 && strideH == 2 && strideW == 2 && padTop == 0 && padLeft == 0
-                && padBottom == 0 && padRight == 0 && 2 * outputShape.dim(1) == inH && 2 * outputShape.dim(2) == inW) {
+        if (tilesTwoByTwo) {
+            int inW = inputShape.dim(2);
             // the maximum of each window is the winner's value: the same float record + linear give
             float[] in = inputs[0];
             int outW = outputShape.dim(2);
