@@ -59,6 +59,7 @@ public final class Network {
     private final List<Node> nodes;
     private final Map<String, Integer> indexByName;
     private final int[] consumers; // how many node inputs read each node
+    private Inference inference; // built on first use
 
     /**
      * @throws IllegalArgumentException if names repeat, a node reads a later node, or shapes do not fit
@@ -218,26 +219,20 @@ public final class Network {
 
     /**
      * The output of {@code n} samples, without recording any switches: plain inference. The same floats as
-     * {@link #forward}; intermediate values are dropped as soon as no later node reads them.
+     * {@link #forward}, by a plan that fuses convolution - ReLU - pool chains and runs the samples in cache-sized
+     * tiles ({@link Inference}).
      *
      * @param input not modified; {@code (n, inputSize)}
      * @return {@code (n, outputSize)}
      */
     public float[] infer(float[] input, int n) {
         checkInput(input, n);
-        float[][] outputs = new float[nodes.size()][];
-        int[] readsLeft = consumers.clone();
-        for (int k = 0; k < nodes.size(); k++) {
-            Node node = nodes.get(k);
-            outputs[k] = new float[n * node.op().outputShape().size()];
-            node.op().infer(gather(node, input, outputs), outputs[k], n);
-            for (int source : node.inputs) {
-                if (source != INPUT && --readsLeft[source] == 0) {
-                    outputs[source] = null;
-                }
-            }
+        Inference plan = inference;
+        if (plan == null) {
+            plan = new Inference(this, consumers);
+            inference = plan; // immutable once built: a race builds an equal plan twice, harmlessly
         }
-        return outputs[outputIndex()];
+        return plan.run(input, n);
     }
 
     /**
@@ -475,7 +470,7 @@ public final class Network {
         return grads;
     }
 
-    private static float[][] gather(Node node, float[] input, float[][] outputs) {
+    static float[][] gather(Node node, float[] input, float[][] outputs) {
         float[][] in = new float[node.inputCount()][];
         for (int i = 0; i < node.inputCount(); i++) {
             int source = node.input(i);

@@ -58,4 +58,30 @@ final class ScalarKernels implements Kernels {
             }
         }
     }
+
+    @Override
+    public void biasReluPool(float[] y, int yOff, int stride, int pooledH, int pooledW, float bias, float[] out, int outOff) {
+        for (int py = 0; py < pooledH; py++) {
+            int top = yOff + 2 * py * stride;
+            for (int px = 0; px < pooledW; px++) {
+                int at = top + 2 * px;
+                float m = y[at];
+                m = y[at + 1] > m ? y[at + 1] : m;
+                m = y[at + stride] > m ? y[at + stride] : m;
+                m = y[at + stride + 1] > m ? y[at + stride + 1] : m;
+                float v = m + bias;
+                out[outOff + py * pooledW + px] = v > 0f ? v : 0f;
+            }
+        }
+    }
+
+    @Override
+    public void biasRelu(float[] y, int yOff, int stride, int h, int w, float bias, float[] out, int outOff) {
+        for (int r = 0; r < h; r++) {
+            for (int c = 0; c < w; c++) {
+                float v = y[yOff + r * stride + c] + bias;
+                out[outOff + r * w + c] = v > 0f ? v : 0f;
+            }
+        }
+    }
 }

@@ -1,6 +1,8 @@
 package io.etalon.kernel;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -15,6 +17,9 @@ final class VectorKernels implements Kernels {
 
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int L = SPECIES.length();
+    /** Lane i takes lane 2i (EVEN) or 2i + 1 (ODD): the left and right members of neighbouring pairs, in the low half. */
+    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(SPECIES, i -> 2 * i % L);
+    private static final VectorShuffle<Float> ODD = VectorShuffle.fromOp(SPECIES, i -> (2 * i + 1) % L);
 
     private VectorKernels() {
     }
@@ -164,18 +169,263 @@ final class VectorKernels implements Kernels {
         }
     }
 
+    /**
+     * Keeps up to four outputs by two vectors of positions in registers while it runs over the taps: each load of the
+     * signal feeds up to eight fused multiply-adds, and the chains of different outputs overlap instead of waiting on
+     * one another. Each output is still summed from 0 in order of t.
+     */
     @Override
     public void correlate(int outputs, int taps, float[] w, int[] offsets, float[] x, float[] y, int width) {
         if (width % L != 0) {
             throw new IllegalArgumentException("correlate needs a width that is a multiple of " + L + ", got " + width);
         }
-        for (int p = 0; p < width; p += L) {
-            for (int o = 0; o < outputs; o++) {
-                FloatVector acc = FloatVector.zero(SPECIES);
-                for (int t = 0; t < taps; t++) {
-                    acc = FloatVector.broadcast(SPECIES, w[o * taps + t]).fma(FloatVector.fromArray(SPECIES, x, p + offsets[t]), acc);
+        int p = 0;
+        for (; p + 4 * L <= width; p += 4 * L) {
+            int o = 0;
+            for (; o + 4 <= outputs; o += 4) {
+                correlate4x4(taps, w, o * taps, offsets, x, p, y, o * width + p, width);
+            }
+            if (o + 2 <= outputs) {
+                correlate2x2(taps, w, o * taps, offsets, x, p, y, o * width + p, width);
+                correlate2x2(taps, w, o * taps, offsets, x, p + 2 * L, y, o * width + p + 2 * L, width);
+                o += 2;
+            }
+            if (o < outputs) {
+                correlate1x2(taps, w, o * taps, offsets, x, p, y, o * width + p);
+                correlate1x2(taps, w, o * taps, offsets, x, p + 2 * L, y, o * width + p + 2 * L);
+            }
+        }
+        for (; p + 2 * L <= width; p += 2 * L) {
+            int o = 0;
+            for (; o + 4 <= outputs; o += 4) {
+                correlate4x2(taps, w, o * taps, offsets, x, p, y, o * width + p, width);
+            }
+            if (o + 2 <= outputs) {
+                correlate2x2(taps, w, o * taps, offsets, x, p, y, o * width + p, width);
+                o += 2;
+            }
+            if (o < outputs) {
+                correlate1x2(taps, w, o * taps, offsets, x, p, y, o * width + p);
+            }
+        }
+        if (p < width) {
+            int o = 0;
+            for (; o + 4 <= outputs; o += 4) {
+                correlate4x1(taps, w, o * taps, offsets, x, p, y, o * width + p, width);
+            }
+            for (; o < outputs; o++) {
+                correlate1x1(taps, w, o * taps, offsets, x, p, y, o * width + p);
+            }
+        }
+    }
+
+    private static void correlate4x4(int taps, float[] w, int w0, int[] offsets, float[] x, int p, float[] y, int y0,
+                                     int width) {
+        FloatVector a00 = FloatVector.zero(SPECIES);
+        FloatVector a01 = FloatVector.zero(SPECIES);
+        FloatVector a02 = FloatVector.zero(SPECIES);
+        FloatVector a03 = FloatVector.zero(SPECIES);
+        FloatVector a10 = FloatVector.zero(SPECIES);
+        FloatVector a11 = FloatVector.zero(SPECIES);
+        FloatVector a12 = FloatVector.zero(SPECIES);
+        FloatVector a13 = FloatVector.zero(SPECIES);
+        FloatVector a20 = FloatVector.zero(SPECIES);
+        FloatVector a21 = FloatVector.zero(SPECIES);
+        FloatVector a22 = FloatVector.zero(SPECIES);
+        FloatVector a23 = FloatVector.zero(SPECIES);
+        FloatVector a30 = FloatVector.zero(SPECIES);
+        FloatVector a31 = FloatVector.zero(SPECIES);
+        FloatVector a32 = FloatVector.zero(SPECIES);
+        FloatVector a33 = FloatVector.zero(SPECIES);
+        for (int t = 0; t < taps; t++) {
+            int at = p + offsets[t];
+            FloatVector v0 = FloatVector.fromArray(SPECIES, x, at);
+            FloatVector v1 = FloatVector.fromArray(SPECIES, x, at + L);
+            FloatVector v2 = FloatVector.fromArray(SPECIES, x, at + 2 * L);
+            FloatVector v3 = FloatVector.fromArray(SPECIES, x, at + 3 * L);
+            FloatVector s = FloatVector.broadcast(SPECIES, w[w0 + t]);
+            a00 = s.fma(v0, a00);
+            a01 = s.fma(v1, a01);
+            a02 = s.fma(v2, a02);
+            a03 = s.fma(v3, a03);
+            s = FloatVector.broadcast(SPECIES, w[w0 + taps + t]);
+            a10 = s.fma(v0, a10);
+            a11 = s.fma(v1, a11);
+            a12 = s.fma(v2, a12);
+            a13 = s.fma(v3, a13);
+            s = FloatVector.broadcast(SPECIES, w[w0 + 2 * taps + t]);
+            a20 = s.fma(v0, a20);
+            a21 = s.fma(v1, a21);
+            a22 = s.fma(v2, a22);
+            a23 = s.fma(v3, a23);
+            s = FloatVector.broadcast(SPECIES, w[w0 + 3 * taps + t]);
+            a30 = s.fma(v0, a30);
+            a31 = s.fma(v1, a31);
+            a32 = s.fma(v2, a32);
+            a33 = s.fma(v3, a33);
+        }
+        a00.intoArray(y, y0);
+        a01.intoArray(y, y0 + L);
+        a02.intoArray(y, y0 + 2 * L);
+        a03.intoArray(y, y0 + 3 * L);
+        a10.intoArray(y, y0 + width);
+        a11.intoArray(y, y0 + width + L);
+        a12.intoArray(y, y0 + width + 2 * L);
+        a13.intoArray(y, y0 + width + 3 * L);
+        a20.intoArray(y, y0 + 2 * width);
+        a21.intoArray(y, y0 + 2 * width + L);
+        a22.intoArray(y, y0 + 2 * width + 2 * L);
+        a23.intoArray(y, y0 + 2 * width + 3 * L);
+        a30.intoArray(y, y0 + 3 * width);
+        a31.intoArray(y, y0 + 3 * width + L);
+        a32.intoArray(y, y0 + 3 * width + 2 * L);
+        a33.intoArray(y, y0 + 3 * width + 3 * L);
+    }
+
+    private static void correlate4x2(int taps, float[] w, int w0, int[] offsets, float[] x, int p, float[] y, int y0,
+                                     int width) {
+        FloatVector a00 = FloatVector.zero(SPECIES);
+        FloatVector a01 = FloatVector.zero(SPECIES);
+        FloatVector a10 = FloatVector.zero(SPECIES);
+        FloatVector a11 = FloatVector.zero(SPECIES);
+        FloatVector a20 = FloatVector.zero(SPECIES);
+        FloatVector a21 = FloatVector.zero(SPECIES);
+        FloatVector a30 = FloatVector.zero(SPECIES);
+        FloatVector a31 = FloatVector.zero(SPECIES);
+        for (int t = 0; t < taps; t++) {
+            int at = p + offsets[t];
+            FloatVector v0 = FloatVector.fromArray(SPECIES, x, at);
+            FloatVector v1 = FloatVector.fromArray(SPECIES, x, at + L);
+            FloatVector s0 = FloatVector.broadcast(SPECIES, w[w0 + t]);
+            FloatVector s1 = FloatVector.broadcast(SPECIES, w[w0 + taps + t]);
+            FloatVector s2 = FloatVector.broadcast(SPECIES, w[w0 + 2 * taps + t]);
+            FloatVector s3 = FloatVector.broadcast(SPECIES, w[w0 + 3 * taps + t]);
+            a00 = s0.fma(v0, a00);
+            a01 = s0.fma(v1, a01);
+            a10 = s1.fma(v0, a10);
+            a11 = s1.fma(v1, a11);
+            a20 = s2.fma(v0, a20);
+            a21 = s2.fma(v1, a21);
+            a30 = s3.fma(v0, a30);
+            a31 = s3.fma(v1, a31);
+        }
+        a00.intoArray(y, y0);
+        a01.intoArray(y, y0 + L);
+        a10.intoArray(y, y0 + width);
+        a11.intoArray(y, y0 + width + L);
+        a20.intoArray(y, y0 + 2 * width);
+        a21.intoArray(y, y0 + 2 * width + L);
+        a30.intoArray(y, y0 + 3 * width);
+        a31.intoArray(y, y0 + 3 * width + L);
+    }
+
+    private static void correlate4x1(int taps, float[] w, int w0, int[] offsets, float[] x, int p, float[] y, int y0,
+                                     int width) {
+        FloatVector a0 = FloatVector.zero(SPECIES);
+        FloatVector a1 = FloatVector.zero(SPECIES);
+        FloatVector a2 = FloatVector.zero(SPECIES);
+        FloatVector a3 = FloatVector.zero(SPECIES);
+        for (int t = 0; t < taps; t++) {
+            FloatVector v = FloatVector.fromArray(SPECIES, x, p + offsets[t]);
+            a0 = FloatVector.broadcast(SPECIES, w[w0 + t]).fma(v, a0);
+            a1 = FloatVector.broadcast(SPECIES, w[w0 + taps + t]).fma(v, a1);
+            a2 = FloatVector.broadcast(SPECIES, w[w0 + 2 * taps + t]).fma(v, a2);
+            a3 = FloatVector.broadcast(SPECIES, w[w0 + 3 * taps + t]).fma(v, a3);
+        }
+        a0.intoArray(y, y0);
+        a1.intoArray(y, y0 + width);
+        a2.intoArray(y, y0 + 2 * width);
+        a3.intoArray(y, y0 + 3 * width);
+    }
+
+    private static void correlate2x2(int taps, float[] w, int w0, int[] offsets, float[] x, int p, float[] y, int y0,
+                                     int width) {
+        FloatVector a00 = FloatVector.zero(SPECIES);
+        FloatVector a01 = FloatVector.zero(SPECIES);
+        FloatVector a10 = FloatVector.zero(SPECIES);
+        FloatVector a11 = FloatVector.zero(SPECIES);
+        for (int t = 0; t < taps; t++) {
+            int at = p + offsets[t];
+            FloatVector v0 = FloatVector.fromArray(SPECIES, x, at);
+            FloatVector v1 = FloatVector.fromArray(SPECIES, x, at + L);
+            FloatVector s0 = FloatVector.broadcast(SPECIES, w[w0 + t]);
+            FloatVector s1 = FloatVector.broadcast(SPECIES, w[w0 + taps + t]);
+            a00 = s0.fma(v0, a00);
+            a01 = s0.fma(v1, a01);
+            a10 = s1.fma(v0, a10);
+            a11 = s1.fma(v1, a11);
+        }
+        a00.intoArray(y, y0);
+        a01.intoArray(y, y0 + L);
+        a10.intoArray(y, y0 + width);
+        a11.intoArray(y, y0 + width + L);
+    }
+
+    private static void correlate1x2(int taps, float[] w, int w0, int[] offsets, float[] x, int p, float[] y, int y0) {
+        FloatVector a0 = FloatVector.zero(SPECIES);
+        FloatVector a1 = FloatVector.zero(SPECIES);
+        for (int t = 0; t < taps; t++) {
+            int at = p + offsets[t];
+            FloatVector s = FloatVector.broadcast(SPECIES, w[w0 + t]);
+            a0 = s.fma(FloatVector.fromArray(SPECIES, x, at), a0);
+            a1 = s.fma(FloatVector.fromArray(SPECIES, x, at + L), a1);
+        }
+        a0.intoArray(y, y0);
+        a1.intoArray(y, y0 + L);
+    }
+
+    private static void correlate1x1(int taps, float[] w, int w0, int[] offsets, float[] x, int p, float[] y, int y0) {
+        FloatVector acc = FloatVector.zero(SPECIES);
+        for (int t = 0; t < taps; t++) {
+            acc = FloatVector.broadcast(SPECIES, w[w0 + t]).fma(FloatVector.fromArray(SPECIES, x, p + offsets[t]), acc);
+        }
+        acc.intoArray(y, y0);
+    }
+
+    /**
+     * The two rows of a tile row are merged by a lanewise maximum; two shuffles then gather the left and the right
+     * member of each pair into the low half of a vector, whose maximum is one pooled value per pair. Every vector here
+     * has the one preferred shape: mixing shapes in one JVM pollutes the Vector API's shared profiles, after which C2
+     * stops intrinsifying the other kernels' stores (measured: the coordinate solver ten times slower).
+     */
+    @Override
+    public void biasReluPool(float[] y, int yOff, int stride, int pooledH, int pooledW, float bias, float[] out, int outOff) {
+        int half = L / 2;
+        int end = outOff + pooledH * pooledW;
+        FloatVector zero = FloatVector.zero(SPECIES);
+        for (int py = 0; py < pooledH; py++) {
+            int top = yOff + 2 * py * stride;
+            int row = outOff + py * pooledW;
+            for (int px = 0; px < pooledW; px += half) {
+                int at = row + px;
+                if (at + L > end) { // the channel's last values: no room for a whole vector
+                    ScalarKernels.INSTANCE.biasReluPool(y, top + 2 * px, stride, 1, Math.min(half, pooledW - px), bias,
+                            out, at);
+                    continue;
                 }
-                acc.intoArray(y, o * width + p);
+                FloatVector m = FloatVector.fromArray(SPECIES, y, top + 2 * px)
+                        .max(FloatVector.fromArray(SPECIES, y, top + stride + 2 * px));
+                FloatVector v = m.rearrange(EVEN).max(m.rearrange(ODD)).add(bias);
+                // the upper half and lanes past the row land where later values of this channel are written
+                zero.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(out, at);
+            }
+        }
+    }
+
+    @Override
+    public void biasRelu(float[] y, int yOff, int stride, int h, int w, float bias, float[] out, int outOff) {
+        int end = outOff + h * w;
+        FloatVector zero = FloatVector.zero(SPECIES);
+        for (int r = 0; r < h; r++) {
+            int row = outOff + r * w;
+            for (int c = 0; c < w; c += L) {
+                int at = row + c;
+                if (at + L > end) {
+                    ScalarKernels.INSTANCE.biasRelu(y, yOff + r * stride + c, stride, 1, w - c, bias, out, at);
+                    continue;
+                }
+                FloatVector v = FloatVector.fromArray(SPECIES, y, yOff + r * stride + c).add(bias);
+                zero.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(out, at);
             }
         }
     }

@@ -258,8 +258,8 @@ public final class Conv2d implements Op {
             grouped.linear(in, out, rows, false);
             return;
         }
-        if (inChannels == 1 && strideH == 1 && strideW == 1) {
-            linearOneChannel(in, out, rows);
+        if (strideH == 1 && strideW == 1) {
+            linearCorrelated(in, out, rows);
             return;
         }
         int taps = inChannels * kernelH * kernelW;
@@ -284,37 +284,129 @@ public final class Conv2d implements Op {
     }
 
     /**
-     * {@link #linear} for one input channel at stride 1 (a first layer on grey images): the image is zero-padded once
-     * and read as a flat signal of padded rows, so output (y, x) sits at flat position {@code y*paddedWidth + x} and
-     * every tap is a fixed offset; no patch matrix is built. The same sums in the same order as the im2col product.
+     * {@link #linear} at stride 1: each input plane is zero-padded once and the planes are read as one flat signal of
+     * padded rows, so output (y, x) sits at flat position {@code y*paddedWidth + x} and every tap (c, i, j) is a fixed
+     * offset; no patch matrix is built. The few columns past the output width are computed and dropped. The same sums
+     * in the same order as the im2col product (taps in order c, i, j, from 0).
      */
-    private void linearOneChannel(float[] in, float[] out, int rows) {
-        int inH = inputShape.dim(1);
-        int inW = inputShape.dim(2);
+    private void linearCorrelated(float[] in, float[] out, int rows) {
+        Correlation plan = correlation();
         int outH = outputShape.dim(1);
         int outW = outputShape.dim(2);
+        float[] padded = plan.signal();
+        float[] result = plan.result();
+        for (int r = 0; r < rows; r++) {
+            plan.correlate(in, r, padded, result);
+            for (int o = 0; o < outChannels; o++) {
+                for (int y = 0; y < outH; y++) {
+                    System.arraycopy(result, o * plan.width() + y * plan.paddedWidth(), out,
+                            ((r * outChannels + o) * outH + y) * outW, outW);
+                }
+            }
+        }
+    }
+
+    /** Whether {@link #inferRectified} applies: an ungrouped convolution of stride 1. */
+    public boolean correlates() {
+        return grouped == null && strideH == 1 && strideW == 1;
+    }
+
+    /**
+     * Plain inference of this convolution followed by a ReLU and, with {@code pool}, a 2x2 max-pool of stride 2 that
+     * tiles the output: the same floats as {@link #infer}, {@link Relu#infer} and {@link MaxPool2d#infer} in turn
+     * ({@link Kernels#biasReluPool}), read straight from the correlation without the two full-size intermediates.
+     *
+     * @param out {@code (n, O, OH/2, OW/2)} with {@code pool}, else {@code (n, O, OH, OW)}; overwritten
+     * @throws IllegalStateException unless {@link #correlates()}
+     */
+    public void inferRectified(float[] in, float[] out, int n, boolean pool) {
+        if (!correlates()) {
+            throw new IllegalStateException("inferRectified needs an ungrouped convolution of stride 1");
+        }
+        Correlation plan = correlation();
+        int outH = outputShape.dim(1);
+        int outW = outputShape.dim(2);
+        int plane = pool ? (outH / 2) * (outW / 2) : outH * outW;
+        float[] padded = plan.signal();
+        float[] result = plan.result();
+        for (int r = 0; r < n; r++) {
+            plan.correlate(in, r, padded, result);
+            for (int o = 0; o < outChannels; o++) {
+                int at = (r * outChannels + o) * plane;
+                if (pool) {
+                    KERNELS.biasReluPool(result, o * plan.width(), plan.paddedWidth(), outH / 2, outW / 2, bias[o], out, at);
+                } else {
+                    KERNELS.biasRelu(result, o * plan.width(), plan.paddedWidth(), outH, outW, bias[o], out, at);
+                }
+            }
+        }
+    }
+
+    private Correlation correlation() {
+        int inH = inputShape.dim(1);
+        int inW = inputShape.dim(2);
         int paddedWidth = inW + padLeft + padRight;
-        int taps = kernelH * kernelW;
+        int paddedPlane = (inH + padTop + padBottom) * paddedWidth;
+        int taps = inChannels * kernelH * kernelW;
         int[] offsets = new int[taps];
-        for (int i = 0, t = 0; i < kernelH; i++) {
-            for (int j = 0; j < kernelW; j++) {
-                offsets[t++] = i * dilationH * paddedWidth + j * dilationW;
+        for (int c = 0, t = 0; c < inChannels; c++) {
+            for (int i = 0; i < kernelH; i++) {
+                for (int j = 0; j < kernelW; j++) {
+                    offsets[t++] = c * paddedPlane + i * dilationH * paddedWidth + j * dilationW;
+                }
             }
         }
         int lanes = KERNELS.lanes();
-        int width = (outH * paddedWidth + lanes - 1) / lanes * lanes;
-        float[] padded = new float[Math.max((inH + padTop + padBottom) * paddedWidth, width + offsets[taps - 1])];
-        float[] result = new float[outChannels * width];
-        for (int r = 0; r < rows; r++) {
-            for (int h = 0; h < inH; h++) {
-                System.arraycopy(in, (r * inH + h) * inW, padded, (h + padTop) * paddedWidth + padLeft, inW);
-            }
-            KERNELS.correlate(outChannels, taps, weight, offsets, padded, result, width);
-            for (int o = 0; o < outChannels; o++) {
-                for (int y = 0; y < outH; y++) {
-                    System.arraycopy(result, o * width + y * paddedWidth, out, ((r * outChannels + o) * outH + y) * outW, outW);
+        int width = (outputShape.dim(1) * paddedWidth + lanes - 1) / lanes * lanes;
+        return new Correlation(offsets, paddedWidth, paddedPlane, width);
+    }
+
+    /**
+     * The flat layout of {@link #linearCorrelated}: tap offsets into the padded planes, the padded row width, and the
+     * width of one output channel's row of results (whole vectors).
+     */
+    private final class Correlation {
+        private final int[] offsets;
+        private final int paddedWidth;
+        private final int paddedPlane;
+        private final int width;
+
+        Correlation(int[] offsets, int paddedWidth, int paddedPlane, int width) {
+            this.offsets = offsets;
+            this.paddedWidth = paddedWidth;
+            this.paddedPlane = paddedPlane;
+            this.width = width;
+        }
+
+        int paddedWidth() {
+            return paddedWidth;
+        }
+
+        int width() {
+            return width;
+        }
+
+        /** A zeroed signal buffer: its padding stays zero, each sample overwrites the inside. */
+        float[] signal() {
+            return new float[Math.max(inChannels * paddedPlane, width + offsets[offsets.length - 1])];
+        }
+
+        /** The results of one sample, with room for the epilogue kernels to read a vector past any row. */
+        float[] result() {
+            return new float[outChannels * width + 2 * KERNELS.lanes()];
+        }
+
+        /** Correlates sample {@code r} of {@code in} into {@code result}, {@code (O, width)}. */
+        void correlate(float[] in, int r, float[] padded, float[] result) {
+            int inH = inputShape.dim(1);
+            int inW = inputShape.dim(2);
+            for (int c = 0; c < inChannels; c++) {
+                for (int h = 0; h < inH; h++) {
+                    System.arraycopy(in, ((r * inChannels + c) * inH + h) * inW, padded,
+                            c * paddedPlane + (h + padTop) * paddedWidth + padLeft, inW);
                 }
             }
+            KERNELS.correlate(outChannels, offsets.length, weight, offsets, padded, result, width);
         }
     }
 

@@ -18,7 +18,8 @@ public final class Dense implements Op {
     private final Shape inputShape;
     private final Shape outputShape;
     private final float[] weight;
-    private final float[] weightT; // (I,O), so that the forward pass is one row-major product
+    private final float[] weightT; // (I,P): the forward pass is one row-major product; P = O rounded up to whole vectors
+    private final int paddedOut;
     private final float[] bias;
     private final int inFeatures;
     private final int outFeatures;
@@ -45,10 +46,13 @@ public final class Dense implements Op {
         this.outputShape = Shape.of(outFeatures);
         this.weight = weight.data();
         this.bias = bias == null ? new float[outFeatures] : bias.data();
-        this.weightT = new float[inFeatures * outFeatures];
+        // the columns past O are zero, so the product runs on whole vectors and those columns are dropped
+        int lanes = KERNELS.lanes();
+        this.paddedOut = (outFeatures + lanes - 1) / lanes * lanes;
+        this.weightT = new float[inFeatures * paddedOut];
         for (int o = 0; o < outFeatures; o++) {
             for (int i = 0; i < inFeatures; i++) {
-                weightT[i * outFeatures + o] = this.weight[o * inFeatures + i];
+                weightT[i * paddedOut + o] = this.weight[o * inFeatures + i];
             }
         }
     }
@@ -91,8 +95,16 @@ public final class Dense implements Op {
         float[] in = inputs[0];
         int[] live = new int[inFeatures];
         int count = Kernels.nonZeroColumns(rows, inFeatures, in, 0, inFeatures, live);
-        java.util.Arrays.fill(out, 0, rows * outFeatures, 0f);
-        KERNELS.gemm(rows, outFeatures, live, count, in, 0, inFeatures, weightT, 0, outFeatures, out, 0, outFeatures);
+        if (paddedOut == outFeatures) {
+            java.util.Arrays.fill(out, 0, rows * outFeatures, 0f);
+            KERNELS.gemm(rows, outFeatures, live, count, in, 0, inFeatures, weightT, 0, paddedOut, out, 0, outFeatures);
+            return;
+        }
+        float[] padded = new float[rows * paddedOut];
+        KERNELS.gemm(rows, paddedOut, live, count, in, 0, inFeatures, weightT, 0, paddedOut, padded, 0, paddedOut);
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(padded, r * paddedOut, out, r * outFeatures, outFeatures);
+        }
     }
 
     @Override

@@ -77,6 +77,11 @@ public final class MaxPool2d implements Op, Selection {
                 && padBottom == 0 && padRight == 0 && 2 * outH == inputShape.dim(1) && 2 * outW == inputShape.dim(2);
     }
 
+    /** Whether the windows are 2x2 at stride 2 and tile the input exactly, with no padding (LeNet's pooling). */
+    public boolean tilesTwoByTwo() {
+        return tilesTwoByTwo;
+    }
+
     /** Square window, stride equal to the window, no padding (LeNet's pooling). */
     public static MaxPool2d of(Shape inputShape, int size) {
         return new MaxPool2d(inputShape, new int[] {size, size}, new int[] {size, size}, new int[] {0, 0, 0, 0});

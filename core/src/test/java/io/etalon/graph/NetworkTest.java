@@ -97,6 +97,25 @@ class NetworkTest {
     }
 
     @Test
+    void inferenceInCacheSizedTilesGivesTheForwardPassesFloats() {
+        // LeNet's plan fuses conv - relu - pool twice and runs about twenty samples per tile: 97 samples make
+        // several whole tiles and a partial last one
+        Network lenet = LeNet.create(11);
+        SplittableRandom random = new SplittableRandom(12);
+        int n = 97;
+        float[] images = new float[n * 784];
+        for (int s = 0; s < n; s++) {
+            System.arraycopy(RandomNetworks.image(random, lenet.inputShape(), 0.6), 0, images, s * 784, 784);
+        }
+        float[] inferred = lenet.infer(images, n);
+        Trace trace = lenet.forward(images, n);
+        for (int s = 0; s < n; s++) {
+            assertThat(java.util.Arrays.copyOfRange(inferred, s * 10, (s + 1) * 10)).as("sample %d", s)
+                    .containsExactly(trace.output(s));
+        }
+    }
+
+    @Test
     void batchedForwardEqualsOneAtATime() {
         Network lenet = LeNet.create(3);
         SplittableRandom random = new SplittableRandom(5);

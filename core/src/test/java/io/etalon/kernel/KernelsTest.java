@@ -112,6 +112,69 @@ class KernelsTest {
         assertSameValues(viaBest, viaProduct);
     }
 
+    @Property(tries = 60)
+    void fusedBiasReluPoolIsBiasThenReluThenPool(@ForAll @IntRange(min = 1, max = 9) int pooledH,
+                                                 @ForAll @IntRange(min = 1, max = 40) int pooledW,
+                                                 @ForAll @IntRange(min = 0, max = 5) int extraColumns,
+                                                 @ForAll long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int stride = 2 * pooledW + extraColumns;
+        float bias = (float) random.nextGaussian();
+        float[] y = sparse(random, 3 + 2 * pooledH * stride + 2 * best.lanes());
+        for (int i = 0; i < y.length; i += 5) {
+            y[i] = -bias; // sums that the bias cancels exactly: zeros of both signs reach the ReLU and the pool
+        }
+        float[] out = new float[4 + pooledH * pooledW + 3];
+        java.util.Arrays.fill(out, 7f);
+        float[] viaScalar = out.clone();
+        float[] viaBest = out.clone();
+        scalar.biasReluPool(y, 3, stride, pooledH, pooledW, bias, viaScalar, 4);
+        best.biasReluPool(y, 3, stride, pooledH, pooledW, bias, viaBest, 4);
+        // the unfused order: every value gets its bias, then the ReLU, then the first maximum of each 2x2 tile
+        float[] expected = out.clone();
+        for (int py = 0; py < pooledH; py++) {
+            for (int px = 0; px < pooledW; px++) {
+                float best = Float.NaN;
+                for (int i = 0; i < 2; i++) {
+                    for (int j = 0; j < 2; j++) {
+                        float v = y[3 + (2 * py + i) * stride + 2 * px + j] + bias;
+                        float r = v > 0f ? v : 0f;
+                        best = Float.isNaN(best) || r > best ? r : best;
+                    }
+                }
+                expected[4 + py * pooledW + px] = best;
+            }
+        }
+        assertThat(viaScalar).containsExactly(expected); // bit for bit, the 7s around the outputs untouched
+        assertThat(viaBest).containsExactly(expected);
+    }
+
+    @Property(tries = 40)
+    void fusedBiasReluIsBiasThenRelu(@ForAll @IntRange(min = 1, max = 9) int h,
+                                     @ForAll @IntRange(min = 1, max = 40) int w,
+                                     @ForAll @IntRange(min = 0, max = 5) int extraColumns,
+                                     @ForAll long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int stride = w + extraColumns;
+        float bias = (float) random.nextGaussian();
+        float[] y = sparse(random, 2 + h * stride + 2 * best.lanes());
+        float[] out = new float[1 + h * w + 2];
+        java.util.Arrays.fill(out, 7f);
+        float[] viaScalar = out.clone();
+        float[] viaBest = out.clone();
+        scalar.biasRelu(y, 2, stride, h, w, bias, viaScalar, 1);
+        best.biasRelu(y, 2, stride, h, w, bias, viaBest, 1);
+        float[] expected = out.clone();
+        for (int r = 0; r < h; r++) {
+            for (int c = 0; c < w; c++) {
+                float v = y[2 + r * stride + c] + bias;
+                expected[1 + r * w + c] = v > 0f ? v : 0f;
+            }
+        }
+        assertThat(viaScalar).containsExactly(expected);
+        assertThat(viaBest).containsExactly(expected);
+    }
+
     /** Equal as numbers: a skipped zero term may leave a zero with the other sign. */
     private static void assertSameValues(float[] actual, float[] expected) {
         assertThat(actual).hasSameSizeAs(expected);

@@ -1,0 +1,98 @@
+package io.etalon.graph;
+
+import io.etalon.graph.Network.Node;
+import io.etalon.op.Conv2d;
+import io.etalon.op.MaxPool2d;
+import io.etalon.op.Relu;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Plain inference as a plan of steps over a network: the same floats as {@link Network#forward}, faster.
+ *
+ * <p>Two things make it fast. A convolution whose only reader is a ReLU, itself read only by a 2x2 max-pool that
+ * tiles it (LeNet's conv - relu - pool), runs as one step that pools and rectifies straight from the correlation
+ * ({@link Conv2d#inferRectified}); a convolution followed by a ReLU alone fuses the same way. And the samples go
+ * through the plan in tiles small enough that every intermediate of a tile stays in a core's L2 cache, in buffers
+ * reused from tile to tile, instead of each layer streaming the whole batch through memory.
+ */
+final class Inference {
+
+    /** Intermediates of one tile should fit in this many bytes (a core's L2 cache holds 512 KB or more). */
+    private static final int TILE_BYTES = 256 << 10;
+
+    /** Runs node {@code node}, or the fused chain from it to {@code last}; the result is {@code last}'s output. */
+    private record Step(int node, int last, boolean fused) {
+    }
+
+    private final Network network;
+    private final List<Step> steps = new ArrayList<>();
+    private final int floatsPerSample;
+
+    Inference(Network network, int[] consumers) {
+        this.network = network;
+        int size = network.size();
+        int floats = network.inputShape().size();
+        for (int k = 0; k < size; k++) {
+            int last = fusedEnd(k, consumers);
+            steps.add(new Step(k, last, last != k));
+            floats += network.shapeOf(last).size();
+            k = last;
+        }
+        this.floatsPerSample = floats;
+    }
+
+    /** The last node of the chain a fused step can run from node k (k itself when none). */
+    private int fusedEnd(int k, int[] consumers) {
+        int output = network.outputIndex();
+        if (!(network.node(k).op() instanceof Conv2d conv) || !conv.correlates() || k == output || consumers[k] != 1
+                || !readsOnly(k + 1, k, Relu.class)) {
+            return k;
+        }
+        if (k + 1 != output && consumers[k + 1] == 1 && readsOnly(k + 2, k + 1, MaxPool2d.class)
+                && ((MaxPool2d) network.node(k + 2).op()).tilesTwoByTwo()) {
+            return k + 2;
+        }
+        return k + 1;
+    }
+
+    private boolean readsOnly(int reader, int source, Class<?> kind) {
+        if (reader >= network.size()) {
+            return false;
+        }
+        Node node = network.node(reader);
+        int[] inputs = node.inputs();
+        return kind.isInstance(node.op()) && inputs.length == 1 && inputs[0] == source;
+    }
+
+    /** The output of {@code n} checked samples, {@code (n, outputSize)}. */
+    float[] run(float[] input, int n) {
+        int inSize = network.inputShape().size();
+        int outSize = network.outputShape().size();
+        int tile = Math.max(1, Math.min(n, TILE_BYTES / (4 * floatsPerSample)));
+        float[][] buffers = new float[network.size()][];
+        for (Step step : steps) {
+            buffers[step.last()] = new float[tile * network.shapeOf(step.last()).size()];
+        }
+        float[] tileInput = tile == n ? input : new float[tile * inSize];
+        float[] result = new float[n * outSize];
+        for (int first = 0; first < n; first += tile) {
+            int count = Math.min(tile, n - first);
+            if (tileInput != input) {
+                System.arraycopy(input, first * inSize, tileInput, 0, count * inSize);
+            }
+            for (Step step : steps) {
+                Node node = network.node(step.node());
+                float[] out = buffers[step.last()];
+                float[][] in = Network.gather(node, tileInput, buffers);
+                if (step.fused()) {
+                    ((Conv2d) node.op()).inferRectified(in[0], out, count, step.last() == step.node() + 2);
+                } else {
+                    node.op().infer(in, out, count);
+                }
+            }
+            System.arraycopy(buffers[network.outputIndex()], 0, result, first * outSize, count * outSize);
+        }
+        return result;
+    }
+}
