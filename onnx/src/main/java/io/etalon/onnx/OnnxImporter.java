@@ -1195,16 +1195,17 @@ final class OnnxImporter {
         if (node.getOutputCount() > 1 && !node.getOutput(1).isEmpty()) {
             throw new UnsupportedOpException(file + ": MaxPool node '" + name + "' also outputs indices; this is not supported");
         }
-        int[] dilations = ints(node, "dilations", new int[] {1, 1});
-        if (dilations[0] != 1 || dilations[1] != 1) {
-            throw new UnsupportedOpException(file + ": MaxPool node '" + name + "' uses dilations; not supported yet");
-        }
         int[] kernel = ints(node, "kernel_shape", null);
         if (kernel == null || kernel.length != 2) {
             throw new ModelFormatException(file + ": MaxPool node '" + name + "' needs a 2-D kernel_shape");
         }
         int[] strides = ints(node, "strides", new int[] {1, 1});
-        return new MaxPool2d(in, kernel, strides, pads(node, name, in, kernel, strides, new int[] {1, 1}),
+        int[] dilations = ints(node, "dilations", new int[] {1, 1});
+        if (strides.length != 2 || dilations.length != 2) {
+            throw new ModelFormatException(file + ": MaxPool node '" + name + "' has " + strides.length + " strides and "
+                    + dilations.length + " dilations; expected 2 of each for 2-D");
+        }
+        return new MaxPool2d(in, kernel, strides, pads(node, name, in, kernel, strides, dilations), dilations,
                 intAttribute(node, "ceil_mode", 0) != 0);
     }
 

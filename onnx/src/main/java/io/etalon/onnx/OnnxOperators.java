@@ -11,7 +11,7 @@ import java.util.Set;
  *   <tr><th>ONNX</th><th>Etalon op</th><th>notes</th></tr>
  *   <tr><td>Conv</td><td>Conv2d</td><td>2-D; strides, pads, dilations, group (grouped and depthwise), auto_pad
  *   NOTSET/VALID/SAME_UPPER/SAME_LOWER</td></tr>
- *   <tr><td>MaxPool</td><td>MaxPool2d</td><td>2-D; strides, pads, ceil_mode; no dilations; one output</td></tr>
+ *   <tr><td>MaxPool</td><td>MaxPool2d</td><td>2-D; strides, pads, auto_pad, dilations, ceil_mode; one output</td></tr>
  *   <tr><td>Relu</td><td>Relu</td><td></td></tr>
  *   <tr><td>Gemm</td><td>Dense</td><td>one operand constant; transA and transB 0 or 1; alpha and beta folded into the
  *   weights; broadcast (opset 6). The activation holds one sample per row ([batch, K]) or, in the column-vector
