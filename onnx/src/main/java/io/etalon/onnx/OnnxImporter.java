@@ -59,9 +59,9 @@ final class OnnxImporter {
      * Their sample shape is their whole shape.
      */
     private final Set<String> unbatched = new HashSet<>();
-    /** Ops that read [N, C, H, W] or [N, features]: refused on an activation without a batch axis. */
+    /** Ops that read [N, C, H, W]: refused on an activation without a batch axis (Gemm checks for itself). */
     private static final Set<String> NEEDS_BATCH = Set.of("Conv", "MaxPool", "AveragePool", "GlobalAveragePool",
-            "BatchNormalization", "Gemm", "Pad");
+            "BatchNormalization", "Pad");
     /**
      * Activations that hold one sample per column, [K, batch], by tensor name: the column-vector convention of a Gemm
      * or MatMul that multiplies a weight by the activation ({@code W x}, which PyTorch writes for
