@@ -4,15 +4,16 @@ import io.etalon.tensor.Shape;
 import java.util.List;
 
 /**
- * 2-D max pooling: {@code out[c,y,x] = max over the window of in[c, y*sy - padTop + i, x*sx - padLeft + j]}.
- * Padded positions never win (they count as minus infinity).
+ * 2-D max pooling: {@code out[c,y,x] = max over the window of in[c, y*sy - padTop + i*dy, x*sx - padLeft + j*dx]}
+ * for {@code 0 <= i < KH, 0 <= j < KW}, with dilations {@code dy, dx} (1: a dense window). Padded positions never win
+ * (they count as minus infinity).
  *
  * <p>Its switch per output is the winner: the flat index {@code c*H*W + h*W + w} of the input it copies.
  * The winner is the <em>first maximum in row-major window order</em>, as in PyTorch autograd and ONNX Runtime.
  * On MNIST, windows of equal values are the common case (flat background), so this rule decides which etalon
  * is reported; a window with several maxima counts as one tie.
  *
- * <p>Shapes: in {@code (C,H,W)}, out {@code (C,OH,OW)} with {@code OH = floor((H + padTop + padBottom - KH) / sy) + 1};
+ * <p>Shapes: in {@code (C,H,W)}, out {@code (C,OH,OW)} with {@code OH = floor((H + padTop + padBottom - (KH-1)*dy - 1) / sy) + 1};
  * in ceil mode (ONNX {@code ceil_mode}, PyTorch {@code ceil_mode=True}) the division rounds up, and the extra last
  * window, cut off by the bottom or right edge, takes the maximum of the inputs it covers.
  */
@@ -30,6 +31,8 @@ public final class MaxPool2d implements Op, Selection {
     private final int padLeft;
     private final int padBottom;
     private final int padRight;
+    private final int dilationH;
+    private final int dilationW;
     private final boolean ceilMode;
 
     /** Floor mode: {@link #MaxPool2d(Shape, int[], int[], int[], boolean)} without ceil mode. */
@@ -44,17 +47,31 @@ public final class MaxPool2d implements Op, Selection {
      * @param ceilMode round the output size up: a last window may hang over the bottom and right edges
      */
     public MaxPool2d(Shape inputShape, int[] kernel, int[] stride, int[] pads, boolean ceilMode) {
+        this(inputShape, kernel, stride, pads, new int[] {1, 1}, ceilMode);
+    }
+
+    /**
+     * @param kernel    {@code {KH, KW}}, the number of inputs a window compares along each axis
+     * @param stride    {@code {sy, sx}}
+     * @param pads      {@code {top, left, bottom, right}}, each smaller than the window's extent {@code (K-1)*d + 1}
+     * @param dilations {@code {dy, dx}}: a window takes every d-th input (ONNX {@code dilations}, PyTorch
+     *                  {@code dilation}); every window must still cover at least one input
+     * @param ceilMode  round the output size up: a last window may hang over the bottom and right edges
+     */
+    public MaxPool2d(Shape inputShape, int[] kernel, int[] stride, int[] pads, int[] dilations, boolean ceilMode) {
         if (inputShape.rank() != 3) {
             throw new IllegalArgumentException("MaxPool2d needs a CxHxW input, got " + inputShape);
         }
-        if (kernel.length != 2 || stride.length != 2 || pads.length != 4) {
-            throw new IllegalArgumentException("MaxPool2d needs 2 kernel sizes, 2 strides and 4 pads");
+        if (kernel.length != 2 || stride.length != 2 || pads.length != 4 || dilations.length != 2) {
+            throw new IllegalArgumentException("MaxPool2d needs 2 kernel sizes, 2 strides, 4 pads and 2 dilations");
         }
-        if (kernel[0] <= 0 || kernel[1] <= 0 || stride[0] <= 0 || stride[1] <= 0) {
-            throw new IllegalArgumentException("MaxPool2d kernel and strides must be positive");
+        if (kernel[0] <= 0 || kernel[1] <= 0 || stride[0] <= 0 || stride[1] <= 0 || dilations[0] <= 0 || dilations[1] <= 0) {
+            throw new IllegalArgumentException("MaxPool2d kernel, strides and dilations must be positive");
         }
+        int extentH = (kernel[0] - 1) * dilations[0] + 1;
+        int extentW = (kernel[1] - 1) * dilations[1] + 1;
         if (pads[0] < 0 || pads[1] < 0 || pads[2] < 0 || pads[3] < 0
-                || pads[0] >= kernel[0] || pads[2] >= kernel[0] || pads[1] >= kernel[1] || pads[3] >= kernel[1]) {
+                || pads[0] >= extentH || pads[2] >= extentH || pads[1] >= extentW || pads[3] >= extentW) {
             throw new IllegalArgumentException("MaxPool2d pads must be at least 0 and smaller than the kernel");
         }
         this.inputShape = inputShape;
@@ -66,15 +83,38 @@ public final class MaxPool2d implements Op, Selection {
         this.padLeft = pads[1];
         this.padBottom = pads[2];
         this.padRight = pads[3];
+        this.dilationH = dilations[0];
+        this.dilationW = dilations[1];
         this.ceilMode = ceilMode;
-        int outH = PoolWindows.outputSize(inputShape.dim(1), padTop, padBottom, kernelH, strideH, ceilMode);
-        int outW = PoolWindows.outputSize(inputShape.dim(2), padLeft, padRight, kernelW, strideW, ceilMode);
+        int outH = PoolWindows.outputSize(inputShape.dim(1), padTop, padBottom, extentH, strideH, ceilMode);
+        int outW = PoolWindows.outputSize(inputShape.dim(2), padLeft, padRight, extentW, strideW, ceilMode);
         if (outH <= 0 || outW <= 0) {
-            throw new IllegalArgumentException("MaxPool2d window " + kernelH + "x" + kernelW + " is larger than the input " + inputShape);
+            throw new IllegalArgumentException("MaxPool2d window " + extentH + "x" + extentW + " is larger than the input " + inputShape);
+        }
+        for (int y = 0; y < outH; y++) {
+            if (firstTap(y * strideH - padTop, dilationH) >= lastTap(y * strideH - padTop, kernelH, dilationH, inputShape.dim(1))) {
+                throw new IllegalArgumentException("MaxPool2d window row " + y + " covers only padding (dilation " + dilationH + ")");
+            }
+        }
+        for (int x = 0; x < outW; x++) {
+            if (firstTap(x * strideW - padLeft, dilationW) >= lastTap(x * strideW - padLeft, kernelW, dilationW, inputShape.dim(2))) {
+                throw new IllegalArgumentException("MaxPool2d window column " + x + " covers only padding (dilation " + dilationW + ")");
+            }
         }
         this.outputShape = Shape.of(inputShape.dim(0), outH, outW);
         this.tilesTwoByTwo = kernelH == 2 && kernelW == 2 && strideH == 2 && strideW == 2 && padTop == 0 && padLeft == 0
-                && padBottom == 0 && padRight == 0 && 2 * outH == inputShape.dim(1) && 2 * outW == inputShape.dim(2);
+                && padBottom == 0 && padRight == 0 && dilationH == 1 && dilationW == 1
+                && 2 * outH == inputShape.dim(1) && 2 * outW == inputShape.dim(2);
+    }
+
+    /** The first input position a window starting at {@code start} (maybe in the padding) takes: on its grid, at least 0. */
+    static int firstTap(int start, int dilation) {
+        return start >= 0 ? start : start + Math.floorDiv(-start + dilation - 1, dilation) * dilation;
+    }
+
+    /** One past the last input position the window can take: its end, or the input's. */
+    static int lastTap(int start, int kernel, int dilation, int size) {
+        return Math.min(size, start + (kernel - 1) * dilation + 1);
     }
 
     /** Whether the windows are 2x2 at stride 2 and tile the input exactly, with no padding (LeNet's pooling). */
@@ -113,6 +153,11 @@ public final class MaxPool2d implements Op, Selection {
     /** {@code {top, left, bottom, right}}. */
     public int[] pads() {
         return new int[] {padTop, padLeft, padBottom, padRight};
+    }
+
+    /** {@code {dy, dx}}: 1 for a dense window. */
+    public int[] dilations() {
+        return new int[] {dilationH, dilationW};
     }
 
     /** True if the output size is rounded up (ONNX {@code ceil_mode}). */
@@ -179,19 +224,19 @@ public final class MaxPool2d implements Op, Selection {
             float margin = Float.POSITIVE_INFINITY;
             for (int c = 0; c < channels; c++) {
                 for (int y = 0; y < outH; y++) {
-                    int hLo = Math.max(0, y * strideH - padTop);
-                    int hHi = Math.min(inH, y * strideH - padTop + kernelH);
+                    int hLo = firstTap(y * strideH - padTop, dilationH);
+                    int hHi = lastTap(y * strideH - padTop, kernelH, dilationH, inH);
                     for (int x = 0; x < outW; x++) {
-                        int wLo = Math.max(0, x * strideW - padLeft);
-                        int wHi = Math.min(inW, x * strideW - padLeft + kernelW);
+                        int wLo = firstTap(x * strideW - padLeft, dilationW);
+                        int wHi = lastTap(x * strideW - padLeft, kernelW, dilationW, inW);
                         // branch-free (the comparisons are data-dependent and mispredict): C2 turns these into
                         // conditional moves; the first element seeds the winner
                         int best = (c * inH + hLo) * inW + wLo;
                         float bestValue = in[inBase + best];
                         float runnerUp = Float.NEGATIVE_INFINITY;
                         boolean tie = false;
-                        for (int h = hLo; h < hHi; h++) {
-                            for (int w = h == hLo ? wLo + 1 : wLo; w < wHi; w++) {
+                        for (int h = hLo; h < hHi; h += dilationH) {
+                            for (int w = h == hLo ? wLo + dilationW : wLo; w < wHi; w += dilationW) {
                                 int k = (c * inH + h) * inW + w;
                                 float v = in[inBase + k];
                                 boolean better = v > bestValue;
@@ -320,7 +365,8 @@ public final class MaxPool2d implements Op, Selection {
 
     @Override
     public String describe() {
-        return String.format("window %dx%d, stride %d,%d, pads %d,%d,%d,%d%s; first maximum wins ties",
-                kernelH, kernelW, strideH, strideW, padTop, padLeft, padBottom, padRight, ceilMode ? ", ceil mode" : "");
+        return String.format("window %dx%d, stride %d,%d, pads %d,%d,%d,%d%s%s; first maximum wins ties",
+                kernelH, kernelW, strideH, strideW, padTop, padLeft, padBottom, padRight,
+                dilationH != 1 || dilationW != 1 ? ", dilations " + dilationH + "," + dilationW : "", ceilMode ? ", ceil mode" : "");
     }
 }

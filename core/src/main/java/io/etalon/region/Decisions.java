@@ -76,6 +76,7 @@ final class Decisions {
         int[] kernel = pool.kernel();
         int[] stride = pool.stride();
         int[] pads = pool.pads();
+        int[] dilations = pool.dilations();
         var in = pool.inputShapes().get(0);
         var out = pool.outputShape();
         for (int c = 0; c < out.dim(0); c++) {
@@ -85,8 +86,8 @@ final class Decisions {
                     int winner = winners[window];
                     for (int i = 0; i < kernel[0]; i++) {
                         for (int j = 0; j < kernel[1]; j++) {
-                            int h = y * stride[0] - pads[0] + i;
-                            int w = x * stride[1] - pads[1] + j;
+                            int h = y * stride[0] - pads[0] + i * dilations[0];
+                            int w = x * stride[1] - pads[1] + j * dilations[1];
                             if (h < 0 || h >= in.dim(1) || w < 0 || w >= in.dim(2)) {
                                 continue;
                             }

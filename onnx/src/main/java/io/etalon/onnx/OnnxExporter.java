@@ -90,6 +90,9 @@ final class OnnxExporter {
                     .addAttribute(ints("strides", pool.stride()))
                     .addAttribute(ints("pads", pool.pads()))
                     .addAttribute(integer("ceil_mode", pool.ceilMode() ? 1 : 0));
+            if (pool.dilations()[0] != 1 || pool.dilations()[1] != 1) {
+                node.addAttribute(ints("dilations", pool.dilations()));
+            }
         } else if (op instanceof Relu) {
             node.setOpType("Relu");
         } else if (op instanceof Flatten) {

@@ -59,9 +59,20 @@ final class OnnxImporter {
      * Their sample shape is their whole shape.
      */
     private final Set<String> unbatched = new HashSet<>();
-    /** Ops that read [N, C, H, W] or [N, features]: refused on an activation without a batch axis. */
+    /** Ops that read [N, C, H, W]: refused on an activation without a batch axis (Gemm checks for itself). */
     private static final Set<String> NEEDS_BATCH = Set.of("Conv", "MaxPool", "AveragePool", "GlobalAveragePool",
-            "BatchNormalization", "Gemm", "Pad");
+            "BatchNormalization", "Pad");
+    /**
+     * Activations that hold one sample per column, [K, batch], by tensor name: the column-vector convention of a Gemm
+     * or MatMul that multiplies a weight by the activation ({@code W x}, which PyTorch writes for
+     * {@code torch.mm(W, x.t())}), a Transpose of [batch, K], a Reshape to [K, 1], or a graph input that such a product
+     * reads. Their sample shape is [K]. A Gemm with transA=1 or a Transpose turns them back into one sample per row.
+     */
+    private final Set<String> batchLast = new HashSet<>();
+    /** Ops that read an activation with one sample per column: element-wise, or they move the batch axis. */
+    private static final Set<String> COLUMN_OPS = Set.of("Identity", "Dropout", "Cast", "Relu", "LeakyRelu", "PRelu",
+            "Clip", "Transpose", "Reshape", "Squeeze", "Flatten");
+    private boolean inputBatchLast;
     /** Small int64 vectors computed from shapes at load time (Shape, Gather, Unsqueeze, Concat), by tensor name. */
     private final Map<String, long[]> shapeValues = new HashMap<>();
     /** Stands for the batch dimension, unknown until run time, inside folded shape vectors. */
@@ -129,8 +140,13 @@ final class OnnxImporter {
             throw new UnsupportedOpException(file + ": graph output '" + output + "' is not computed by the last node;"
                     + " only the part of the graph that feeds the output is supported");
         }
+        boolean outputBatchLast = batchLast.contains(output);
+        if (outputBatchLast) {
+            notes.add("graph output '" + output + "' holds one sample per column ([" + nodes.get(producer).op().outputShape()
+                    + ", batch]); its neurons are read per sample");
+        }
         try {
-            return new LoadedModel(new Network(inputShape, nodes), notes);
+            return new LoadedModel(new Network(inputShape, nodes), notes, inputBatchLast, outputBatchLast);
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException(file + ": " + e.getMessage());
         }
@@ -159,9 +175,12 @@ final class OnnxImporter {
             throw new ModelFormatException(file + ": graph input '" + input.getName() + "' has rank " + dims.size()
                     + "; expected a batch dimension first, as in [batch, C, H, W] or [batch, features], or one image [C, H, W]");
         }
-        int first = batched ? 1 : 0;
-        int[] shape = new int[dims.size() - first];
-        for (int d = first; d < dims.size(); d++) {
+        // a named first size is the batch; a fixed one may be the features of a [K, batch] input
+        inputBatchLast = batched && dims.size() == 2 && dims.get(0).hasDimValue() && readAsColumns(input.getName());
+        int first = batched && !inputBatchLast ? 1 : 0;
+        int last = inputBatchLast ? 1 : dims.size();
+        int[] shape = new int[last - first];
+        for (int d = first; d < last; d++) {
             if (!dims.get(d).hasDimValue() || dims.get(d).getDimValue() <= 0 || dims.get(d).getDimValue() > 1 << 16) {
                 throw new ModelFormatException(file + ": dimension " + d + " of graph input '" + input.getName()
                         + "' is not a fixed size (found '" + dims.get(d) .toString().trim() + "'); export with a fixed input size");
@@ -175,6 +194,29 @@ final class OnnxImporter {
             notes.add("graph input '" + input.getName() + "' " + Arrays.toString(shape) + " has no batch axis (the model"
                     + " adds it itself); it is read as one image of shape " + inputShape);
         }
+        if (inputBatchLast) {
+            batchLast.add(input.getName());
+            notes.add("graph input '" + input.getName() + "' holds one sample per column ([" + shape[0] + ", batch], as"
+                    + " the Gemm or MatMul reading it multiplies it); each sample is " + shape[0] + " values");
+        }
+    }
+
+    /**
+     * Whether a Gemm or MatMul reads the rank-2 graph input with one sample per column: as A with transA=1, or as B
+     * without transB (the column-vector convention {@code W x}).
+     */
+    private boolean readAsColumns(String input) {
+        for (NodeProto node : graph.getNodeList()) {
+            boolean gemm = node.getOpType().equals("Gemm");
+            if (!gemm && !node.getOpType().equals("MatMul") || node.getInputCount() < 2) {
+                continue;
+            }
+            if (gemm && node.getInput(0).equals(input) && intAttribute(node, "transA", 0) != 0
+                    || node.getInput(1).equals(input) && !(gemm && intAttribute(node, "transB", 0) != 0)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -288,6 +330,7 @@ final class OnnxImporter {
             String source = node.getInput(0);
             producers.put(node.getOutput(0), producers.get(source));
             setUnbatched(node.getOutput(0), unbatched.contains(source));
+            setBatchLast(node.getOutput(0), batchLast.contains(source));
             notes.add("dropped the trailing " + type + " node '" + name + "': etalons explain the scores before it, as in the paper");
             return;
         }
@@ -323,6 +366,10 @@ final class OnnxImporter {
             arithmetic(node, name, type);
             return;
         }
+        if (type.equals("Gemm") || type.equals("MatMul")) {
+            product(node, name, type);
+            return;
+        }
         Integer source = producers.get(node.getInput(0));
         if (source == null && (type.equals("Transpose") || type.equals("Identity")) && constants.containsKey(node.getInput(0))) {
             foldConstant(node, name, type);
@@ -338,28 +385,33 @@ final class OnnxImporter {
             throw new UnsupportedOpException(file + ": " + type + " node '" + name + "' reads '" + node.getInput(0) + "' of shape "
                     + in + ", which has no batch axis; " + type + " needs one first: add an Unsqueeze of axis 0 before it");
         }
-        // element-wise ops keep the batch axis or its absence; the ops that reshape decide for themselves
+        boolean columns = batchLast.contains(node.getInput(0));
+        if (columns && !COLUMN_OPS.contains(type)) {
+            throw new UnsupportedOpException(file + ": " + type + " node '" + name + "' reads '" + node.getInput(0)
+                    + "', which holds one sample per column ([" + in + ", batch], from a Gemm or MatMul in the"
+                    + " column-vector convention); " + type + " needs one sample per row: add a Transpose (perm [1, 0]) before it");
+        }
+        // element-wise ops keep the batch axis, its place or its absence; the ops that reshape decide for themselves
         setUnbatched(node.getOutput(0), flat);
+        setBatchLast(node.getOutput(0), columns);
         Op op;
         try {
             op = switch (type) {
                 case "Identity", "Dropout" -> null;
                 case "Relu" -> new Relu(in);
-                case "Flatten" -> flatten(node, name, in, flat);
-                case "Reshape" -> reshape(node, name, in, flat);
-                case "MatMul" -> matMul(node, name, in);
+                case "Flatten" -> flatten(node, name, in, flat, columns);
+                case "Reshape" -> reshape(node, name, in, flat, columns);
                 case "Conv" -> conv(node, name, in);
                 case "MaxPool" -> maxPool(node, name, in);
-                case "Gemm" -> gemm(node, name, in);
                 case "BatchNormalization" -> batchNorm(node, name, in);
                 case "AveragePool" -> averagePool(node, name, in);
                 case "GlobalAveragePool" -> AvgPool2d.global(in);
                 case "LeakyRelu" -> new LeakyRelu(in, new Tensor(Shape.of(1), new float[] {floatAttribute(node, "alpha", 0.01f)}));
-                case "PRelu" -> prelu(node, name, in, flat);
+                case "PRelu" -> prelu(node, name, in, flat, columns);
                 case "Clip" -> clip(node, name, in);
                 case "Pad" -> pad(node, name, in);
-                case "Transpose" -> transpose(node, name, in, flat);
-                case "Squeeze", "Unsqueeze" -> squeeze(node, name, in, type, flat);
+                case "Transpose" -> transpose(node, name, in, flat, columns);
+                case "Squeeze", "Unsqueeze" -> squeeze(node, name, in, type, flat, columns);
                 case "Cast" -> null;
                 default -> throw new IllegalStateException(type);
             };
@@ -380,6 +432,14 @@ final class OnnxImporter {
             unbatched.add(tensor);
         } else {
             unbatched.remove(tensor);
+        }
+    }
+
+    private void setBatchLast(String tensor, boolean samplesAsColumns) {
+        if (samplesAsColumns) {
+            batchLast.add(tensor);
+        } else {
+            batchLast.remove(tensor);
         }
     }
 
@@ -430,26 +490,118 @@ final class OnnxImporter {
         constants.put(node.getOutput(0), proto.build());
     }
 
-    /** MatMul of an activation by a constant [K, M] matrix: a dense layer without bias (tf2onnx's MatMul then Add). */
-    private Op matMul(NodeProto node, String name, Shape in) {
-        if (node.getInputCount() != 2 || producers.containsKey(node.getInput(1))) {
-            throw new UnsupportedOpException(file + ": MatMul node '" + name + "' multiplies two activations; only MatMul"
-                    + " by a constant matrix (a dense layer) is supported");
+    /**
+     * Gemm ({@code Y = alpha op(A) op(B) + beta C}) and MatMul ({@code Y = A B}) with one constant operand: one dense
+     * layer per sample. A rank-2 activation holds one sample per row ([batch, K]) or, in the column-vector convention,
+     * one per column ([K, batch]; see {@link #batchLast}). The product maps each sample on its own when the samples are
+     * the rows of op(A) (a layer {@code x W}; the result holds one sample per row) or the columns of op(B) (a layer
+     * {@code W x}; one sample per column). Otherwise it sums over the batch axis, and a product of two activations is
+     * bilinear: both are refused. MatMul also multiplies a vector without batch axis, from either side.
+     */
+    private void product(NodeProto node, String name, String type) {
+        boolean gemm = type.equals("Gemm");
+        if (node.getInputCount() < 2 || !gemm && node.getInputCount() != 2) {
+            throw new ModelFormatException(file + ": " + type + " node '" + name + "' needs two inputs, A and B");
         }
-        Tensor b = floats(node.getInput(1), name);
-        if (b.shape().rank() != 2 || in.rank() != 1 || in.dim(0) != b.shape().dim(0)) {
-            throw new UnsupportedOpException(file + ": MatMul node '" + name + "' multiplies a " + in + " activation by a "
-                    + b.shape() + " weight; only [batch, K] x [K, M] is supported (add a Flatten or Reshape before it)");
+        Integer left = producers.get(node.getInput(0));
+        Integer right = producers.get(node.getInput(1));
+        if (left != null && right != null) {
+            throw new UnsupportedOpException(file + ": " + type + " node '" + name + "' multiplies two activations ('"
+                    + node.getInput(0) + "' and '" + node.getInput(1) + "'): the product is bilinear in the image, not"
+                    + " piecewise linear; etalons need one operand to be a constant weight");
         }
-        int inputs = b.shape().dim(0);
-        int outputs = b.shape().dim(1);
-        float[] weight = new float[outputs * inputs];
+        if (left == null && right == null) {
+            throw new UnsupportedOpException(file + ": " + type + " node '" + name + "' has no input that depends on the image");
+        }
+        boolean activationIsA = left != null;
+        String operand = activationIsA ? "A" : "B";
+        String activation = node.getInput(activationIsA ? 0 : 1);
+        int source = activationIsA ? left : right;
+        Shape in = shapeOf(source);
+        boolean flat = unbatched.contains(activation);
+        boolean columns = batchLast.contains(activation);
+        boolean transA = gemm && intAttribute(node, "transA", 0) != 0;
+        boolean transB = gemm && intAttribute(node, "transB", 0) != 0;
+        if (in.rank() != 1 || flat && gemm) {
+            throw new UnsupportedOpException(file + ": " + type + " node '" + name + "' reads '" + activation + "' of shape "
+                    + (flat ? bracketed(in) + ", which has no batch axis" : "[batch, " + bracketed(in).substring(1))
+                    + "; only [batch, K] " + (gemm ? "" : "or [K] ") + "activations are multiplied (add a Flatten or an"
+                    + " Unsqueeze of axis 0 before it)");
+        }
+        boolean samplesAsRows = columns == (activationIsA ? transA : transB); // of op(activation)
+        if (!flat && samplesAsRows != activationIsA) {
+            throw new UnsupportedOpException(file + ": " + type + " node '" + name + "' multiplies over the batch axis: its "
+                    + operand + " '" + activation + "' holds one sample per " + (columns ? "column ([K, batch])" : "row ([batch, K])")
+                    + " and op(" + operand + ") needs them as " + (activationIsA ? "rows" : "columns")
+                    + (gemm ? "; export it with trans" + operand + "=" + ((activationIsA ? transA : transB) ? 0 : 1)
+                    : "; multiply the other way round"));
+        }
+        Tensor weight = floats(node.getInput(activationIsA ? 1 : 0), name);
+        if (weight.shape().rank() != 2) {
+            throw new UnsupportedOpException(file + ": " + type + " node '" + name + "' multiplies a " + in.dim(0) + "-feature activation by a "
+                    + bracketed(weight.shape()) + " weight; only a 2-D weight matrix (a dense layer) is supported");
+        }
+        // op(constant) is [K, M] after the activation, [M, K] before it; stored as (M, K) or as (K, M)
+        boolean storedOutIn = activationIsA ? transB : !transA;
+        int outputs = weight.shape().dim(storedOutIn ? 0 : 1);
+        int inputs = weight.shape().dim(storedOutIn ? 1 : 0);
+        if (inputs != in.dim(0)) {
+            throw new ModelFormatException(file + ": " + type + " node '" + name + "' multiplies " + in.dim(0) + " features by a "
+                    + bracketed(weight.shape()) + " weight" + (gemm ? " (transA=" + (transA ? 1 : 0) + ", transB=" + (transB ? 1 : 0) + ")" : "")
+                    + "; the sizes do not match");
+        }
+        float alpha = gemm ? floatAttribute(node, "alpha", 1f) : 1f;
+        float[] stored = weight.data();
+        float[] dense = new float[outputs * inputs];
         for (int o = 0; o < outputs; o++) {
             for (int i = 0; i < inputs; i++) {
-                weight[o * inputs + i] = b.data()[i * outputs + o];
+                dense[o * inputs + i] = alpha * (storedOutIn ? stored[o * inputs + i] : stored[i * outputs + o]);
             }
         }
-        return new Dense(in, new Tensor(Shape.of(outputs, inputs), weight), null);
+        boolean columnsOut = !flat && !activationIsA;
+        Tensor bias = gemm && node.getInputCount() > 2 && !node.getInput(2).isEmpty()
+                ? gemmBias(node, name, outputs, columnsOut) : null;
+        Op op;
+        try {
+            op = new Dense(in, new Tensor(Shape.of(outputs, inputs), dense), bias);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException(file + ": node '" + name + "' (" + type + "): " + e.getMessage());
+        }
+        addNode(node, name, op, new int[] {source});
+        setUnbatched(node.getOutput(0), flat);
+        setBatchLast(node.getOutput(0), columnsOut);
+    }
+
+    /**
+     * Gemm's C times beta, one value per output: a scalar, or [M] / [1, M] after samples as rows, [M, 1] after samples as
+     * columns. A C that varies along the batch axis would give each sample of a batch its own bias: refused.
+     */
+    private Tensor gemmBias(NodeProto node, String name, int outputs, boolean columns) {
+        if (producers.containsKey(node.getInput(2))) {
+            throw new UnsupportedOpException(file + ": Gemm node '" + name + "' adds the activation '" + node.getInput(2)
+                    + "' as C; only a constant bias is supported (write the sum as an Add after the Gemm)");
+        }
+        Tensor c = floats(node.getInput(2), name);
+        float beta = floatAttribute(node, "beta", 1f);
+        int[] dims = c.shape().dims();
+        int rows = dims.length == 2 ? dims[0] : 1;
+        int cols = dims.length == 2 ? dims[1] : dims[0];
+        boolean fits = c.size() == 1 || dims.length <= 2 && (columns ? cols == 1 && rows == outputs : rows == 1 && cols == outputs);
+        if (!fits) {
+            boolean alongBatch = dims.length == 2 && (columns ? rows == outputs : cols == outputs);
+            String expected = columns ? "[" + outputs + ", 1]" : "[" + outputs + "] or [1, " + outputs + "]";
+            String problem = file + ": Gemm node '" + name + "' has a bias C of shape " + bracketed(c.shape())
+                    + "; expected a scalar or " + expected;
+            if (alongBatch) {
+                throw new UnsupportedOpException(problem + ": this C varies along the batch axis, so each sample would get its own bias");
+            }
+            throw new ModelFormatException(problem);
+        }
+        float[] values = new float[outputs];
+        for (int o = 0; o < outputs; o++) {
+            values[o] = beta * c.get(c.size() == 1 ? 0 : o);
+        }
+        return new Tensor(Shape.of(outputs), values);
     }
 
     private void addNode(NodeProto node, String name, Op op, int[] sources) {
@@ -478,7 +630,13 @@ final class OnnxImporter {
                 throw new UnsupportedOpException(file + ": " + type + " node '" + name + "' adds an activation with a batch"
                         + " axis to one without; give both the same rank");
             }
+            boolean columns = batchLast.contains(node.getInput(0));
+            if (columns != batchLast.contains(node.getInput(1))) {
+                throw new UnsupportedOpException(file + ": " + type + " node '" + name + "' combines an activation with one"
+                        + " sample per row and one with one sample per column; add a Transpose (perm [1, 0]) to one of them");
+            }
             setUnbatched(node.getOutput(0), flat);
+            setBatchLast(node.getOutput(0), columns);
             if (!type.equals("Add") || !a.equals(b)) {
                 throw new UnsupportedOpException(file + ": " + type + " node '" + name + "' combines two activations ("
                         + a + ", " + b + "); only Add of equal shapes (a residual join) is supported");
@@ -496,10 +654,13 @@ final class OnnxImporter {
         // without a batch axis, a constant of one more axis (such as [1, C, 1, 1]) broadcasts one in
         setUnbatched(node.getOutput(0), unbatched.contains(node.getInput(constantFirst ? 1 : 0))
                 && constant.shape().rank() <= in.rank());
+        boolean columns = batchLast.contains(node.getInput(constantFirst ? 1 : 0));
+        setBatchLast(node.getOutput(0), columns);
         // before opset 7, broadcast=1 with axis=1 aligned a one-axis constant with the channel axis
         boolean legacyChannels = opset < 7 && intAttribute(node, "axis", -1) == 1 && constant.shape().rank() == 1
                 && constant.size() == in.dim(0);
-        float[] values = legacyChannels ? constant.data() : perChannel(constant, in, name, type);
+        float[] values = legacyChannels ? constant.data()
+                : columns ? perFeatureOfColumns(constant, in, name, type) : perChannel(constant, in, name, type);
         int channels = values.length;
         float[] scale = new float[channels];
         float[] shift = new float[channels];
@@ -523,6 +684,20 @@ final class OnnxImporter {
         }
         addNode(node, name, new ChannelAffine(in, new Tensor(Shape.of(channels), scale),
                 new Tensor(Shape.of(channels), shift)), new int[] {source});
+    }
+
+    /**
+     * For an activation with one sample per column ([K, batch]): a scalar, or one value per feature laid out as
+     * [K, 1]. A [K] constant would broadcast along the batch axis.
+     */
+    private float[] perFeatureOfColumns(Tensor constant, Shape in, String name, String type) {
+        int[] dims = constant.shape().dims();
+        if (constant.size() == 1 && dims.length <= 2 || dims.length == 2 && dims[0] == in.dim(0) && dims[1] == 1) {
+            return constant.data();
+        }
+        throw new UnsupportedOpException(file + ": " + type + " node '" + name + "' uses a constant of shape "
+                + bracketed(constant.shape()) + " on an activation with one sample per column ([" + in.dim(0)
+                + ", batch]); only a scalar or one value per feature laid out as [" + in.dim(0) + ", 1] is supported");
     }
 
     /** A scalar, or one value per channel laid out as [C], [C,1,1] or [1,C,1,1]. */
@@ -552,6 +727,11 @@ final class OnnxImporter {
         return constant.data();
     }
 
+    /** A shape as ONNX tools print it: [6, 3]. */
+    private static String bracketed(Shape shape) {
+        return Arrays.toString(shape.dims());
+    }
+
     private Shape shapeOf(int producer) {
         return producer == Network.INPUT ? inputShape : nodes.get(producer).op().outputShape();
     }
@@ -569,6 +749,10 @@ final class OnnxImporter {
                 throw new UnsupportedOpException(file + ": Concat node '" + name + "' joins '" + node.getInput(i)
                         + "', which has no batch axis; add an Unsqueeze of axis 0 before it");
             }
+            if (batchLast.contains(node.getInput(i))) {
+                throw new UnsupportedOpException(file + ": Concat node '" + name + "' joins '" + node.getInput(i)
+                        + "', which holds one sample per column; add a Transpose (perm [1, 0]) before it");
+            }
             sources[i] = source;
             shapes.add(shapeOf(source));
         }
@@ -583,8 +767,18 @@ final class OnnxImporter {
         }
     }
 
-    private Op transpose(NodeProto node, String name, Shape in, boolean flat) {
+    private Op transpose(NodeProto node, String name, Shape in, boolean flat, boolean columns) {
         int[] perm = ints(node, "perm", null);
+        if (!flat && in.rank() == 1) {
+            // [batch, K] <-> [K, batch]: the same samples, one per row or one per column
+            if (perm == null || Arrays.equals(perm, new int[] {1, 0})) {
+                setBatchLast(node.getOutput(0), !columns);
+                return null;
+            }
+            if (Arrays.equals(perm, new int[] {0, 1})) {
+                return null;
+            }
+        }
         if (perm == null) {
             perm = new int[in.rank() + (flat ? 0 : 1)];
             for (int k = 0; k < perm.length; k++) {
@@ -614,12 +808,29 @@ final class OnnxImporter {
      * without one (a model that returns [classes] for one image); an Unsqueeze of axis 0 gives an activation without a
      * batch axis its batch of one.
      */
-    private Op squeeze(NodeProto node, String name, Shape in, String type, boolean flat) {
+    private Op squeeze(NodeProto node, String name, Shape in, String type, boolean flat, boolean columns) {
         long[] axes = null;
         if (opset >= 13 && node.getInputCount() > 1 && !node.getInput(1).isEmpty()) {
             axes = staticValues(node.getInput(1), name);
         } else if (attribute(node, "axes") != null) {
             axes = java.util.Arrays.stream(ints(node, "axes", new int[0])).asLongStream().toArray();
+        }
+        if (columns) {
+            // [K, batch] -> [K]: the batch axis of one is dropped (a model that returns one sample's scores)
+            if (axes == null || axes.length == 1 && (axes[0] == 1 || axes[0] == -1)) {
+                setBatchLast(node.getOutput(0), false);
+                setUnbatched(node.getOutput(0), true);
+                return null;
+            }
+            throw new UnsupportedOpException(file + ": Squeeze node '" + name + "' removes axes " + Arrays.toString(axes)
+                    + " of an activation with one sample per column ([" + in.dim(0) + ", batch]); only the batch axis, 1, can go");
+        }
+        if (flat && type.equals("Unsqueeze") && in.rank() == 1 && axes != null && axes.length == 1
+                && (axes[0] == 1 || axes[0] == -1)) {
+            // [K] -> [K, 1]: one sample as a column, for a W x product after it
+            setUnbatched(node.getOutput(0), false);
+            setBatchLast(node.getOutput(0), true);
+            return null;
         }
         List<Integer> dims = new ArrayList<>();
         if (!flat) {
@@ -707,8 +918,11 @@ final class OnnxImporter {
                 intAttribute(node, "count_include_pad", 0) != 0, intAttribute(node, "ceil_mode", 0) != 0);
     }
 
-    private Op prelu(NodeProto node, String name, Shape in, boolean flat) {
+    private Op prelu(NodeProto node, String name, Shape in, boolean flat, boolean columns) {
         Tensor slope = floats(node.getInput(1), name);
+        if (columns) {
+            return new LeakyRelu(in, new Tensor(Shape.of(slope.size()), perFeatureOfColumns(slope, in, name, "PRelu")));
+        }
         setUnbatched(node.getOutput(0), flat && slope.shape().rank() <= in.rank());
         if (opset < 7 && slope.shape().rank() == 1 && slope.size() == in.dim(0)) {
             // before opset 7 a one-axis slope was one value per channel, not broadcast from the right
@@ -778,6 +992,9 @@ final class OnnxImporter {
                 for (int i = 0; i < dims.length; i++) {
                     result[i + first] = dims[i];
                 }
+                if (batchLast.contains(node.getInput(0))) {
+                    result = new long[] {dims[0], BATCH};
+                }
             }
             case "Gather" -> {
                 long[] data = staticValues(node.getInput(0), name);
@@ -827,8 +1044,17 @@ final class OnnxImporter {
         return !node.getName().isEmpty() ? node.getName() : node.getOutputCount() > 0 ? node.getOutput(0) : node.getOpType();
     }
 
-    private Op flatten(NodeProto node, String name, Shape in, boolean flat) {
+    private Op flatten(NodeProto node, String name, Shape in, boolean flat, boolean columns) {
         long axis = intAttribute(node, "axis", 1);
+        if (columns) {
+            // [K, batch] stays [K, batch] with axis 1; axis 0 makes it [1, K x batch], one sample per row for a batch of one
+            if (axis != 0 && axis != 1 && axis != -1) {
+                throw new UnsupportedOpException(file + ": Flatten node '" + name + "' has axis " + axis + " on an activation"
+                        + " with one sample per column; only axis 0 or 1 is supported");
+            }
+            setBatchLast(node.getOutput(0), axis != 0);
+            return null;
+        }
         if (flat) {
             // [d0, ..., dn] -> [d0 * ... * d(axis-1), rest]: with a leading 1 that is the batch of one
             long normal = axis < 0 ? axis + in.rank() : axis;
@@ -849,13 +1075,22 @@ final class OnnxImporter {
         return new Flatten(in);
     }
 
-    private Op reshape(NodeProto node, String name, Shape in, boolean flat) {
+    private Op reshape(NodeProto node, String name, Shape in, boolean flat, boolean columns) {
         if (node.getInputCount() < 2) {
             throw new UnsupportedOpException(file + ": Reshape node '" + name + "' has no target shape");
         }
         long[] target = staticValues(node.getInput(1), name);
         if (flat) {
-            return reshapeWithoutBatch(node, name, in, target);
+            return reshapeWithoutBatch(node, name, in, in, target);
+        }
+        if (columns) {
+            // Etalon reads one sample at a time: [K, batch] is then the whole tensor [K, 1]
+            return reshapeWithoutBatch(node, name, in, Shape.of(in.dim(0), 1), target);
+        }
+        if (target.length == 2 && target[1] == 1 && (target[0] == -1 || target[0] == in.size()) && in.size() > 1) {
+            // [1, ...] -> [K, 1]: a batch of one becomes one sample as a column (for a Gemm with transA=1 after it)
+            setBatchLast(node.getOutput(0), true);
+            return in.rank() == 1 ? null : new Flatten(in);
         }
         if (target.length == 1 && (target[0] == in.size() || target[0] == -1)) {
             // [1, ...] -> [size]: the batch of one is dropped (a model that returns one image's scores)
@@ -901,19 +1136,20 @@ final class OnnxImporter {
     }
 
     /**
-     * Reshape of an activation without a batch axis: the target is its whole new shape (0 copies a size, -1 is
-     * inferred). A target with a leading 1 and at least two axes gives the activation its batch of one.
+     * Reshape of an activation without a batch axis, or with one sample as a column ({@code whole} is then [K, 1]): the
+     * target is its whole new shape (0 copies a size, -1 is inferred). A target with a leading 1 and at least two axes
+     * gives the activation its batch of one; a target [K, 1] makes it one sample as a column.
      */
-    private Op reshapeWithoutBatch(NodeProto node, String name, Shape in, long[] target) {
+    private Op reshapeWithoutBatch(NodeProto node, String name, Shape in, Shape whole, long[] target) {
         int unknown = -1;
         long known = 1;
         long[] resolved = new long[target.length];
         for (int k = 0; k < target.length; k++) {
-            long d = target[k] == 0 && k < in.rank() ? in.dim(k) : target[k];
+            long d = target[k] == 0 && k < whole.rank() ? whole.dim(k) : target[k];
             if (d == -1 && unknown < 0) {
                 unknown = k;
             } else if (d <= 0 || d > in.size() || known * d > in.size()) {
-                throw new UnsupportedOpException(file + ": Reshape node '" + name + "' reshapes a " + in + " activation to "
+                throw new UnsupportedOpException(file + ": Reshape node '" + name + "' reshapes a " + bracketed(whole) + " activation to "
                         + Arrays.toString(target).replace(String.valueOf(BATCH), "batch") + ", which does not keep its values");
             } else {
                 resolved[k] = d;
@@ -925,12 +1161,15 @@ final class OnnxImporter {
             known *= resolved[unknown];
         }
         if (target.length == 0 || known != in.size()) {
-            throw new UnsupportedOpException(file + ": Reshape node '" + name + "' reshapes a " + in + " activation to "
+            throw new UnsupportedOpException(file + ": Reshape node '" + name + "' reshapes a " + bracketed(whole) + " activation to "
                     + Arrays.toString(target).replace(String.valueOf(BATCH), "batch") + ", which does not keep its values");
         }
         boolean batchAfter = resolved.length >= 2 && resolved[0] == 1;
-        setUnbatched(node.getOutput(0), !batchAfter);
-        int[] sample = Arrays.stream(resolved).skip(batchAfter ? 1 : 0).mapToInt(d -> (int) d).toArray();
+        boolean column = resolved.length == 2 && resolved[0] > 1 && resolved[1] == 1;
+        setUnbatched(node.getOutput(0), !batchAfter && !column);
+        setBatchLast(node.getOutput(0), column);
+        int[] sample = Arrays.stream(resolved).limit(column ? 1 : resolved.length).skip(batchAfter ? 1 : 0)
+                .mapToInt(d -> (int) d).toArray();
         return Shape.of(sample).equals(in) ? null : new io.etalon.op.Reshape(in, Shape.of(sample));
     }
 
@@ -956,59 +1195,18 @@ final class OnnxImporter {
         if (node.getOutputCount() > 1 && !node.getOutput(1).isEmpty()) {
             throw new UnsupportedOpException(file + ": MaxPool node '" + name + "' also outputs indices; this is not supported");
         }
-        int[] dilations = ints(node, "dilations", new int[] {1, 1});
-        if (dilations[0] != 1 || dilations[1] != 1) {
-            throw new UnsupportedOpException(file + ": MaxPool node '" + name + "' uses dilations; not supported yet");
-        }
         int[] kernel = ints(node, "kernel_shape", null);
         if (kernel == null || kernel.length != 2) {
             throw new ModelFormatException(file + ": MaxPool node '" + name + "' needs a 2-D kernel_shape");
         }
         int[] strides = ints(node, "strides", new int[] {1, 1});
-        return new MaxPool2d(in, kernel, strides, pads(node, name, in, kernel, strides, new int[] {1, 1}),
+        int[] dilations = ints(node, "dilations", new int[] {1, 1});
+        if (strides.length != 2 || dilations.length != 2) {
+            throw new ModelFormatException(file + ": MaxPool node '" + name + "' has " + strides.length + " strides and "
+                    + dilations.length + " dilations; expected 2 of each for 2-D");
+        }
+        return new MaxPool2d(in, kernel, strides, pads(node, name, in, kernel, strides, dilations), dilations,
                 intAttribute(node, "ceil_mode", 0) != 0);
-    }
-
-    private Op gemm(NodeProto node, String name, Shape in) {
-        if (intAttribute(node, "transA", 0) != 0) {
-            throw new UnsupportedOpException(file + ": Gemm node '" + name + "' has transA=1, which puts the batch axis "
-                    + "last; Etalon reads batch-first activations: export the layer with transA=0 (PyTorch, Keras and "
-                    + "tf2onnx do)");
-        }
-        Tensor b = floats(node.getInput(1), name);
-        if (b.shape().rank() != 2) {
-            throw new ModelFormatException(file + ": Gemm node '" + name + "' has a weight of shape " + b.shape() + "; expected 2-D");
-        }
-        float alpha = floatAttribute(node, "alpha", 1f);
-        float beta = floatAttribute(node, "beta", 1f);
-        boolean transB = intAttribute(node, "transB", 0) != 0;
-        int outputs = transB ? b.shape().dim(0) : b.shape().dim(1);
-        int inputs = transB ? b.shape().dim(1) : b.shape().dim(0);
-        float[] source = b.data();
-        float[] weight = new float[outputs * inputs];
-        for (int o = 0; o < outputs; o++) {
-            for (int i = 0; i < inputs; i++) {
-                weight[o * inputs + i] = alpha * (transB ? source[o * inputs + i] : source[i * outputs + o]);
-            }
-        }
-        Tensor bias = null;
-        if (node.getInputCount() > 2 && !node.getInput(2).isEmpty()) {
-            Tensor c = floats(node.getInput(2), name);
-            if (c.size() != outputs && c.size() != 1) {
-                throw new ModelFormatException(file + ": Gemm node '" + name + "' has a bias of shape " + c.shape()
-                        + "; expected " + outputs + " values");
-            }
-            float[] values = new float[outputs];
-            for (int o = 0; o < outputs; o++) {
-                values[o] = beta * c.get(c.size() == 1 ? 0 : o);
-            }
-            bias = new Tensor(Shape.of(outputs), values);
-        }
-        Shape vector = in.rank() == 1 ? in : null;
-        if (vector == null) {
-            throw new ModelFormatException(file + ": Gemm node '" + name + "' reads a " + in + " tensor; add a Flatten before it");
-        }
-        return new Dense(in, new Tensor(Shape.of(outputs, inputs), weight), bias);
     }
 
     /** Explicit pads, or pads computed from auto_pad (ONNX's SAME_UPPER puts the odd pixel at the end). */

@@ -11,12 +11,17 @@ import java.util.Set;
  *   <tr><th>ONNX</th><th>Etalon op</th><th>notes</th></tr>
  *   <tr><td>Conv</td><td>Conv2d</td><td>2-D; strides, pads, dilations, group (grouped and depthwise), auto_pad
  *   NOTSET/VALID/SAME_UPPER/SAME_LOWER</td></tr>
- *   <tr><td>MaxPool</td><td>MaxPool2d</td><td>2-D; strides, pads, ceil_mode; no dilations; one output</td></tr>
+ *   <tr><td>MaxPool</td><td>MaxPool2d</td><td>2-D; strides, pads, auto_pad, dilations, ceil_mode; one output</td></tr>
  *   <tr><td>Relu</td><td>Relu</td><td></td></tr>
- *   <tr><td>Gemm</td><td>Dense</td><td>transA 0; transB 0 or 1; alpha and beta folded into the weights; broadcast (opset
- *   6)</td></tr>
+ *   <tr><td>Gemm</td><td>Dense</td><td>one operand constant; transA and transB 0 or 1; alpha and beta folded into the
+ *   weights; broadcast (opset 6). The activation holds one sample per row ([batch, K]) or, in the column-vector
+ *   convention, one per column ([K, batch]: a Transpose or a Reshape to [K, 1] before a Gemm with transA=1, or
+ *   {@code W x} as PyTorch exports {@code torch.mm(W, x.t())}); the samples must be the rows of op(A) or the columns
+ *   of op(B). C is a scalar, [M] or [1, M] after rows, [M, 1] after columns. Two activations (bilinear), a product over
+ *   the batch axis, a C that varies along the batch or is an activation are refused</td></tr>
  *   <tr><td>MatMul</td><td>Dense</td><td>an activation [batch, K] times a constant [K, M] (tf2onnx's dense layers, whose
- *   bias follows as an Add)</td></tr>
+ *   bias follows as an Add), a constant [M, K] times an activation [K, batch], or a matrix times a vector [K] without
+ *   batch axis, from either side</td></tr>
  *   <tr><td>Flatten</td><td>Flatten</td><td>axis 1</td></tr>
  *   <tr><td>Reshape</td><td>Flatten</td><td>target shape known at load time that keeps the batch and flattens the rest</td></tr>
  *   <tr><td>Shape, Gather, Unsqueeze, Squeeze, Concat, Cast</td><td>(none)</td><td>folded to constants when they compute a
@@ -27,12 +32,15 @@ import java.util.Set;
  *   <tr><td>Clip</td><td>Clip</td><td>constant bounds (ReLU6), as attributes or inputs</td></tr>
  *   <tr><td>Pad</td><td>Pad</td><td>constant zero padding of H and W</td></tr>
  *   <tr><td>Add</td><td>Add</td><td>two activations of one shape: a residual join</td></tr>
- *   <tr><td>Add, Sub, Mul, Div</td><td>ChannelAffine</td><td>with a scalar or per-channel constant (normalisation)</td></tr>
- *   <tr><td>Transpose</td><td>Transpose</td><td>any permutation that keeps the batch axis first (NHWC models)</td></tr>
+ *   <tr><td>Add, Sub, Mul, Div</td><td>ChannelAffine</td><td>with a scalar or per-channel constant (normalisation); on
+ *   one sample per column, a scalar or [K, 1]</td></tr>
+ *   <tr><td>Transpose</td><td>Transpose</td><td>any permutation that keeps the batch axis first (NHWC models); [batch, K]
+ *   to [K, batch] and back (no op: the samples become columns or rows)</td></tr>
  *   <tr><td>Concat</td><td>Concat</td><td>activations joined along the channel axis</td></tr>
  *   <tr><td>Reshape, Squeeze, Unsqueeze</td><td>Reshape</td><td>new shapes of activations that keep the batch axis; an
  *   Unsqueeze of axis 0 or a Reshape to [1, ...] gives an input without a batch axis (one [C, H, W] image) its batch of
- *   one, and a Squeeze of axis 0 or a Reshape to one axis drops it again</td></tr>
+ *   one, and a Squeeze of axis 0 or a Reshape to one axis drops it again; a Reshape to [K, 1] or an Unsqueeze of axis 1
+ *   of a vector makes one sample a column, and a Squeeze of axis 1 drops that batch axis</td></tr>
  *   <tr><td>Identity, Dropout, Cast</td><td>(none)</td><td>passed through (inference)</td></tr>
  *   <tr><td>Transpose, Identity of a weight</td><td>(none)</td><td>computed at load time</td></tr>
  *   <tr><td>Softmax, LogSoftmax</td><td>(none)</td><td>dropped when they produce the graph output, as the paper does</td></tr>

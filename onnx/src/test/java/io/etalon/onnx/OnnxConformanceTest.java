@@ -23,9 +23,10 @@ import org.junit.jupiter.api.Test;
  * tests of each operator, and the single-layer models PyTorch's exporter wrote at opset 6 ({@code pytorch-converted},
  * {@code pytorch-operator}; they use the old forms such as Gemm's {@code broadcast} and BatchNormalization's
  * {@code is_test}). Each case's extra inputs (weights, biases) that are not already initializers are bound as
- * initializers from its test data, as an exporter would store them; the first input is the image. Cases whose
- * settings Etalon refuses by name (for example MaxPool dilations) are counted as refused; every case that loads must
- * reproduce the expected output.
+ * initializers from its test data, as an exporter would store them; the first input is the image (read with one
+ * sample per column where the model says so, as in Gemm with transA=1). Cases whose settings Etalon refuses by name
+ * (for example a Concat with a constant) are counted as refused; every case that loads must reproduce the expected
+ * output.
  */
 class OnnxConformanceTest {
 
@@ -46,8 +47,10 @@ class OnnxConformanceTest {
             "test_maxpool_2d_default", "test_maxpool_2d_pads",
             "test_maxpool_2d_strides", "test_maxpool_2d_precomputed_pads", "test_maxpool_2d_precomputed_strides",
             "test_maxpool_2d_precomputed_same_upper", "test_maxpool_2d_same_upper", "test_maxpool_2d_same_lower",
-            "test_maxpool_2d_ceil", "test_averagepool_2d_ceil", "test_averagepool_2d_pads_count_include_pad",
-            "test_gemm_alpha", "test_gemm_beta", "test_gemm_default_vector_bias",
+            "test_maxpool_2d_ceil", "test_maxpool_2d_dilations", "pytorch-converted/test_MaxPool2d_stride_padding_dilation",
+            "test_averagepool_2d_ceil", "test_averagepool_2d_pads_count_include_pad",
+            "test_gemm_alpha", "test_gemm_beta", "test_gemm_default_vector_bias", "test_gemm_transposeA",
+            "test_gemm_all_attributes",
             "test_gemm_default_no_bias", "test_gemm_transposeB", "test_flatten_axis1",
             "pytorch-converted/test_Conv2d", "pytorch-converted/test_Conv2d_groups",
             "pytorch-converted/test_Conv2d_groups_thnn", "pytorch-converted/test_Conv2d_depthwise",
@@ -112,9 +115,9 @@ class OnnxConformanceTest {
                     TensorProto value = TensorProto.parseFrom(Files.readAllBytes(data.resolve("input_" + i + ".pb")));
                     bound.getGraphBuilder().addInitializer(value.toBuilder().setName(inputs.get(i).getName()));
                 }
-                Network network;
+                LoadedModel loaded;
                 try {
-                    network = OnnxModels.read(name, bound.build()).network();
+                    loaded = OnnxModels.read(name, bound.build());
                 } catch (UnsupportedOpException | ModelFormatException e) {
                     refused.add(e.getMessage());
                     counts[1]++;
@@ -122,8 +125,12 @@ class OnnxConformanceTest {
                 }
                 TensorProto input = TensorProto.parseFrom(Files.readAllBytes(data.resolve("input_0.pb")));
                 TensorProto output = TensorProto.parseFrom(Files.readAllBytes(data.resolve("output_0.pb")));
+                Network network = loaded.network();
                 float[] x = floats(input);
                 int batch = x.length / network.inputShape().size();
+                if (loaded.inputBatchLast()) {
+                    x = transpose(x, network.inputShape().size(), batch);
+                }
                 float[] expected = floats(output);
                 float[] actual = new float[expected.length];
                 var trace = network.forward(x, batch);
@@ -131,6 +138,9 @@ class OnnxConformanceTest {
                 assertThat(batch * size).as("%s output size", name).isEqualTo(expected.length);
                 for (int s = 0; s < batch; s++) {
                     System.arraycopy(trace.output(s), 0, actual, s * size, size);
+                }
+                if (loaded.outputBatchLast()) {
+                    actual = transpose(actual, batch, size);
                 }
                 for (int i = 0; i < expected.length; i++) {
                     assertThat(actual[i]).as("%s output %d", name, i).isCloseTo(expected[i],
@@ -140,6 +150,17 @@ class OnnxConformanceTest {
                 counts[0]++;
             }
         }
+    }
+
+    /** A row-major [rows, cols] matrix as [cols, rows]: one sample per column to one per row, and back. */
+    private static float[] transpose(float[] values, int rows, int cols) {
+        float[] out = new float[values.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                out[c * rows + r] = values[r * cols + c];
+            }
+        }
+        return out;
     }
 
     private static float[] floats(TensorProto tensor) {

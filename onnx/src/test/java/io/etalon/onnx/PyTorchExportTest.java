@@ -83,6 +83,33 @@ class PyTorchExportTest {
         ModelChecks.assertExactEtalons(network, x, count, name);
     }
 
+    /**
+     * Per-channel Sub, Div, Add and Mul, PReLU per channel, a Concat of two branches, ReLU6 as Clip with inputs, a
+     * dilated MaxPool and two Linear layers in a row ({@code tools/onnx-fixtures/make_branch_models.py}); once with its
+     * weights in an external-data file beside it.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"branches", "branches_external"})
+    void branchesComputeWhatOnnxRuntimeComputesAndHaveExactEtalons(String name) throws Exception {
+        Path file = FIXTURES.resolve(name + ".onnx");
+        LoadedModel model = OnnxModels.load(file);
+        Network network = model.network();
+        assertThat(model.notes()).isEmpty();
+        assertThat(network.inputShape()).isEqualTo(io.etalon.tensor.Shape.of(3, 16, 16));
+        assertThat(network.nodes().stream().map(node -> node.op().kind()).toList()).contains("Concat", "LeakyRelu", "Clip");
+        io.etalon.op.MaxPool2d pool = network.nodes().stream().map(Network.Node::op)
+                .filter(io.etalon.op.MaxPool2d.class::isInstance).map(io.etalon.op.MaxPool2d.class::cast).findFirst().orElseThrow();
+        assertThat(pool.dilations()).containsExactly(2, 2);
+        int count = 4;
+        float[] images = ModelChecks.images(count, network.inputShape(), name.length());
+        // ONNX Runtime reads the model from bytes, without its folder: the external copy is checked against its twin,
+        // exported from the same PyTorch weights at opset 13 with the weights inside
+        Path oracle = FIXTURES.resolve("branches.onnx");
+        ModelChecks.assertSameScores(network, images, count,
+                ModelChecks.onnxRuntime(oracle, images, count, new long[] {1, 3, 16, 16}), name);
+        ModelChecks.assertExactEtalons(network, images, count, name);
+    }
+
     @Test
     void modelWithoutBatchDimensionAddsItsOwn() throws Exception {
         LoadedModel model = OnnxModels.load(FIXTURES.resolve("nobatch_cnn.onnx"));
