@@ -239,7 +239,8 @@ public final class Conv2d implements Op {
         }
     }
 
-    // The fast kernels lower the convolution to a matrix product over a block of rows (im2col): the input patches
+    // Strided convolutions are lowered to a matrix product over a block of rows (im2col; stride 1 correlates the
+    // padded planes directly, see linearCorrelated): the input patches
     // of B rows become a (K = C*KH*KW, B*OH*OW) matrix, so one product with the (O, K) weight matrix covers the
     // block and the inner loop runs over B*OH*OW contiguous values, which the JIT vectorises. The block keeps the
     // patch matrix within a core's L2 cache (PATCH_BLOCK floats), since the product reads it once per four filters.

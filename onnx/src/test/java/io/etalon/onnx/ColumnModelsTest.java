@@ -49,12 +49,7 @@ class ColumnModelsTest {
         ModelChecks.assertSameScores(network, images, IMAGES,
                 ModelChecks.onnxRuntime(file, images, IMAGES, graphInputDims(file)), name);
         ModelChecks.assertExactEtalons(network, images, IMAGES, name);
-        Path copy = folder.resolve(name + ".onnx");
-        OnnxModels.save(network, copy);
-        Network reloaded = OnnxModels.load(copy).network();
-        for (int s = 0; s < IMAGES; s++) {
-            assertThat(reloaded.forward(images, IMAGES).output(s)).containsExactly(network.forward(images, IMAGES).output(s));
-        }
+        ModelChecks.assertReloadsIdentically(network, images, IMAGES, folder, name);
     }
 
     /** A whole batch in one run, laid out as the graph declares it: the batch axis is where the flags say. */
@@ -70,7 +65,7 @@ class ColumnModelsTest {
         float[] images = ModelChecks.images(count, network.inputShape(), 5);
         long[] dims = graphInputDims(file);
         dims[model.inputBatchLast() ? 1 : 0] = count;
-        float[] fed = model.inputBatchLast() ? transpose(images, count, size) : images;
+        float[] fed = model.inputBatchLast() ? ModelChecks.transpose(images, count, size) : images;
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
@@ -81,7 +76,7 @@ class ColumnModelsTest {
             ((OnnxTensor) result.get(0)).getFloatBuffer().get(theirs);
         }
         float[][] perSample = new float[count][];
-        float[] rows = model.outputBatchLast() ? transpose(theirs, outputs, count) : theirs;
+        float[] rows = model.outputBatchLast() ? ModelChecks.transpose(theirs, outputs, count) : theirs;
         for (int s = 0; s < count; s++) {
             perSample[s] = java.util.Arrays.copyOfRange(rows, s * outputs, (s + 1) * outputs);
         }
@@ -226,16 +221,6 @@ class ColumnModelsTest {
                 .setElemType(TensorProto.DataType.FLOAT.getNumber()).setShape(shape))).build();
     }
 
-    /** A row-major [rows, cols] matrix as [cols, rows]. */
-    private static float[] transpose(float[] values, int rows, int cols) {
-        float[] out = new float[values.length];
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) {
-                out[c * rows + r] = values[r * cols + c];
-            }
-        }
-        return out;
-    }
 
     private static long[] graphInputDims(Path file) throws java.io.IOException {
         ModelProto model = ModelProto.parseFrom(Files.readAllBytes(file));

@@ -120,4 +120,29 @@ final class ModelChecks {
             }
         }
     }
+
+    /** A row-major [rows, cols] matrix as [cols, rows]: one sample per column to one per row, and back. */
+    static float[] transpose(float[] values, int rows, int cols) {
+        float[] out = new float[values.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                out[c * rows + r] = values[r * cols + c];
+            }
+        }
+        return out;
+    }
+
+    /** Etalon's own export of the network, loaded again, computes the same floats. */
+    static void assertReloadsIdentically(Network network, float[] images, int count, Path folder, String name)
+            throws IOException {
+        Path copy = folder.resolve(name + ".onnx");
+        OnnxModels.save(network, copy);
+        Network reloaded = OnnxModels.load(copy).network();
+        Trace ours = network.forward(images, count);
+        Trace theirs = reloaded.forward(images, count);
+        for (int s = 0; s < count; s++) {
+            assertThat(theirs.output(s)).as("%s sample %d after save and load", name, s)
+                    .containsExactly(ours.output(s));
+        }
+    }
 }

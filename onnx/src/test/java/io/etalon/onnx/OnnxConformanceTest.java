@@ -129,7 +129,7 @@ class OnnxConformanceTest {
                 float[] x = floats(input);
                 int batch = x.length / network.inputShape().size();
                 if (loaded.inputBatchLast()) {
-                    x = transpose(x, network.inputShape().size(), batch);
+                    x = ModelChecks.transpose(x, network.inputShape().size(), batch);
                 }
                 float[] expected = floats(output);
                 float[] actual = new float[expected.length];
@@ -140,7 +140,7 @@ class OnnxConformanceTest {
                     System.arraycopy(trace.output(s), 0, actual, s * size, size);
                 }
                 if (loaded.outputBatchLast()) {
-                    actual = transpose(actual, batch, size);
+                    actual = ModelChecks.transpose(actual, batch, size);
                 }
                 for (int i = 0; i < expected.length; i++) {
                     assertThat(actual[i]).as("%s output %d", name, i).isCloseTo(expected[i],
@@ -152,16 +152,6 @@ class OnnxConformanceTest {
         }
     }
 
-    /** A row-major [rows, cols] matrix as [cols, rows]: one sample per column to one per row, and back. */
-    private static float[] transpose(float[] values, int rows, int cols) {
-        float[] out = new float[values.length];
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) {
-                out[c * rows + r] = values[r * cols + c];
-            }
-        }
-        return out;
-    }
 
     private static float[] floats(TensorProto tensor) {
         if (!tensor.getRawData().isEmpty()) {

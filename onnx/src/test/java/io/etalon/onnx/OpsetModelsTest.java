@@ -36,13 +36,7 @@ class OpsetModelsTest {
         long[] dims = graphInputDims(file);
         ModelChecks.assertSameScores(network, images, IMAGES, ModelChecks.onnxRuntime(file, images, IMAGES, dims), name);
         ModelChecks.assertExactEtalons(network, images, IMAGES, name);
-        // and Etalon's own export of it computes the same
-        Path copy = folder.resolve(name + ".onnx");
-        OnnxModels.save(network, copy);
-        Network reloaded = OnnxModels.load(copy).network();
-        for (int s = 0; s < IMAGES; s++) {
-            assertThat(reloaded.forward(images, IMAGES).output(s)).containsExactly(network.forward(images, IMAGES).output(s));
-        }
+        ModelChecks.assertReloadsIdentically(network, images, IMAGES, folder, name); // Etalon's own export too
     }
 
     /** ONNX Runtime 1.20 has no opset-6 kernels, so the opset-6 forms are checked against their opset-7 twin. */
