@@ -10,7 +10,8 @@ import java.util.List;
  * input normalisation and multiplications or additions by constants become.
  *
  * <p>Shapes: in and out {@code (C,H,W)} or {@code (C)}; scale and shift {@code (C)}. A single channel of scale
- * and shift applies to every value (a scalar constant).
+ * and shift applies to every value (a scalar constant); one per value of the input (scale and shift as large as the
+ * input, such as a mean image subtracted from every input) makes each value its own "channel".
  */
 public final class ChannelAffine implements Op {
 
@@ -26,7 +27,7 @@ public final class ChannelAffine implements Op {
      */
     public ChannelAffine(Shape shape, Tensor scale, Tensor shift) {
         int c = shape.dim(0);
-        if (scale.size() != c && scale.size() != 1) {
+        if (scale.size() != c && scale.size() != 1 && scale.size() != shape.size()) {
             throw new IllegalArgumentException("per-channel scale of " + scale.size() + " values does not fit " + shape);
         }
         if (shift != null && shift.size() != scale.size()) {
@@ -148,6 +149,10 @@ public final class ChannelAffine implements Op {
 
     @Override
     public String describe() {
-        return channels == 1 ? "x * " + scale[0] + " + " + shift[0] : channels + " channels: x * scale[c] + shift[c]";
+        if (channels == 1) {
+            return "x * " + scale[0] + " + " + shift[0];
+        }
+        return channels == shape.dim(0) ? channels + " channels: x * scale[c] + shift[c]"
+                : "one scale and shift per value: x * scale[i] + shift[i]";
     }
 }

@@ -16,7 +16,7 @@ public final class LeakyRelu implements Op {
 
     /** @param slope {@code (1)} or {@code (C)}, copied */
     public LeakyRelu(Shape shape, Tensor slope) {
-        if (slope.size() != 1 && slope.size() != shape.dim(0)) {
+        if (slope.size() != 1 && slope.size() != shape.dim(0) && slope.size() != shape.size()) { // all, per channel, per value
             throw new IllegalArgumentException("slope of " + slope.size() + " values does not fit " + shape);
         }
         this.shape = shape;
@@ -101,6 +101,9 @@ public final class LeakyRelu implements Op {
 
     @Override
     public String describe() {
-        return slope.length == 1 ? "slope " + slope[0] + " below 0" : slope.length + " per-channel slopes below 0";
+        if (slope.length == 1) {
+            return "slope " + slope[0] + " below 0";
+        }
+        return slope.length == shape.dim(0) ? slope.length + " per-channel slopes below 0" : "one slope per value below 0";
     }
 }

@@ -104,6 +104,19 @@ final class OnnxExporter {
                     .addInput(initializer(graph, name + ".bias", parameters.get(1)))
                     .addAttribute(AttributeProto.newBuilder().setName("transB")
                             .setType(AttributeProto.AttributeType.INT).setI(1));
+        } else if (op instanceof ChannelAffine affine && affine.parameters().get(0).size() == op.outputShape().size()
+                && op.outputShape().size() != op.outputShape().dim(0)) {
+            // one scale and shift per value: Mul then Add by constants of the sample's shape with a batch axis of 1
+            Shape in = op.outputShape();
+            int[] dims = new int[in.rank() + 1];
+            dims[0] = 1;
+            System.arraycopy(in.dims(), 0, dims, 1, in.rank());
+            NodeProto mul = NodeProto.newBuilder().setName(name + ".mul").setOpType("Mul").addInput(inputs[0])
+                    .addInput(initializer(graph, name + ".scale", new Tensor(Shape.of(dims), affine.parameters().get(0).data())))
+                    .addOutput(name + ".scaled").build();
+            graph.addNode(mul); // before the Add that reads it: the caller adds the returned node after this
+            node.clearInput().addInput(name + ".scaled").setOpType("Add")
+                    .addInput(initializer(graph, name + ".shift", new Tensor(Shape.of(dims), affine.parameters().get(1).data())));
         } else if (op instanceof ChannelAffine affine) {
             // inference batch normalisation with mean 0, variance 1 and epsilon 0 is exactly x * scale + shift
             List<Tensor> parameters = affine.parameters();
@@ -136,6 +149,9 @@ final class OnnxExporter {
                 int[] dims = new int[in.rank()];
                 java.util.Arrays.fill(dims, 1);
                 dims[0] = slopes.length;
+                if (slopes.length == in.size()) {
+                    dims = in.dims(); // one slope per value
+                }
                 node.setOpType("PRelu").addInput(initializer(graph, name + ".slope", new Tensor(Shape.of(dims), slopes)));
             }
         } else if (op instanceof Clip clip) {

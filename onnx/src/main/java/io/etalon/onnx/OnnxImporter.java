@@ -720,11 +720,51 @@ final class OnnxImporter {
             channelAxis = dims[dims.length - 1] == length;
         }
         if (nonUnit != 1 || length != in.dim(0) || !channelAxis) {
+            float[] each = perValue(constant, in);
+            if (each != null) {
+                return each;
+            }
             throw new UnsupportedOpException(file + ": " + type + " node '" + name + "' uses a constant of shape "
-                    + constant.shape() + " on a " + in + " activation; only a scalar or one value per channel (" + in.dim(0)
-                    + " values laid out as [" + in.dim(0) + (in.rank() > 1 ? ", 1".repeat(in.rank() - 1) : "") + "]) is supported");
+                    + constant.shape() + " on a " + in + " activation; only a scalar, one value per channel (" + in.dim(0)
+                    + " values laid out as [" + in.dim(0) + (in.rank() > 1 ? ", 1".repeat(in.rank() - 1) : "") + "]) or a "
+                    + "constant that broadcasts to the activation's shape (such as a mean image) is supported");
         }
         return constant.data();
+    }
+
+    /**
+     * A constant that broadcasts to one sample (numpy rules, with an optional leading batch axis of 1), expanded to
+     * one value per value of the sample; {@code null} if it does not broadcast so.
+     */
+    private static float[] perValue(Tensor constant, Shape in) {
+        int[] dims = constant.shape().dims();
+        int offset = dims.length - in.rank(); // constant axis i + offset aligns with sample axis i
+        if (offset > 1 || offset == 1 && dims[0] != 1) {
+            return null;
+        }
+        int rank = in.rank();
+        int[] cdims = new int[rank];
+        for (int i = 0; i < rank; i++) {
+            int k = i + offset;
+            cdims[i] = k < 0 ? 1 : dims[k];
+            if (cdims[i] != 1 && cdims[i] != in.dim(i)) {
+                return null;
+            }
+        }
+        float[] data = constant.data();
+        float[] out = new float[in.size()];
+        int[] index = new int[rank];
+        for (int flat = 0; flat < out.length; flat++) {
+            int source = 0;
+            for (int i = 0; i < rank; i++) {
+                source = source * cdims[i] + (cdims[i] == 1 ? 0 : index[i]);
+            }
+            out[flat] = data[source];
+            for (int i = rank - 1; i >= 0 && ++index[i] == in.dim(i); i--) {
+                index[i] = 0;
+            }
+        }
+        return out;
     }
 
     /** A shape as ONNX tools print it: [6, 3]. */
@@ -928,7 +968,8 @@ final class OnnxImporter {
             // before opset 7 a one-axis slope was one value per channel, not broadcast from the right
             return new LeakyRelu(in, new Tensor(Shape.of(slope.size()), slope.data()));
         }
-        return new LeakyRelu(in, new Tensor(Shape.of(slope.size()), perChannel(slope, in, name, "PRelu")));
+        float[] slopes = perChannel(slope, in, name, "PRelu");
+        return new LeakyRelu(in, new Tensor(Shape.of(slopes.length), slopes));
     }
 
     private Op clip(NodeProto node, String name, Shape in) {

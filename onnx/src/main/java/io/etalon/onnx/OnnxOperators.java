@@ -28,11 +28,13 @@ import java.util.Set;
  *   shape (PyTorch's {@code x.view(x.size(0), -1)})</td></tr>
  *   <tr><td>BatchNormalization</td><td>ChannelAffine</td><td>inference form, folded to a per-channel scale and shift</td></tr>
  *   <tr><td>AveragePool, GlobalAveragePool</td><td>AvgPool2d</td><td>2-D; strides, pads, count_include_pad, ceil_mode</td></tr>
- *   <tr><td>LeakyRelu, PRelu</td><td>LeakyRelu</td><td>one slope, or one per channel</td></tr>
+ *   <tr><td>LeakyRelu, PRelu</td><td>LeakyRelu</td><td>one slope, one per channel, or a slope tensor that broadcasts to
+ *   one sample</td></tr>
  *   <tr><td>Clip</td><td>Clip</td><td>constant bounds (ReLU6), as attributes or inputs</td></tr>
  *   <tr><td>Pad</td><td>Pad</td><td>constant zero padding of H and W</td></tr>
  *   <tr><td>Add</td><td>Add</td><td>two activations of one shape: a residual join</td></tr>
- *   <tr><td>Add, Sub, Mul, Div</td><td>ChannelAffine</td><td>with a scalar or per-channel constant (normalisation); on
+ *   <tr><td>Add, Sub, Mul, Div</td><td>ChannelAffine</td><td>with a scalar, a per-channel constant or one that broadcasts to
+ *   one sample (normalisation, a mean image); on
  *   one sample per column, a scalar or [K, 1]</td></tr>
  *   <tr><td>Transpose</td><td>Transpose</td><td>any permutation that keeps the batch axis first (NHWC models); [batch, K]
  *   to [K, batch] and back (no op: the samples become columns or rows)</td></tr>

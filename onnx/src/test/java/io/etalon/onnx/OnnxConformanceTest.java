@@ -62,7 +62,9 @@ class OnnxConformanceTest {
             "pytorch-converted/test_BatchNorm2d_eval", "pytorch-converted/test_BatchNorm2d_momentum_eval",
             "pytorch-converted/test_Linear", "pytorch-converted/test_Linear_no_bias", "pytorch-converted/test_ZeroPad2d",
             "pytorch-converted/test_PReLU_2d", "pytorch-operator/test_operator_conv", "test_matmul_2d", "test_squeeze",
-            "test_unsqueeze_axis_0", "test_identity", "test_dropout_default");
+            "test_unsqueeze_axis_0", "test_identity", "test_dropout_default",
+            // constants that broadcast to the whole activation: one scale, shift or slope per value
+            "test_add_bcast", "test_sub_bcast", "test_mul_bcast", "test_div_bcast", "test_prelu_broadcast");
 
     @Test
     void supportedOperatorsMatchTheOfficialTests() throws IOException {

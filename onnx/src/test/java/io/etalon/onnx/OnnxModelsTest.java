@@ -48,6 +48,49 @@ class OnnxModelsTest {
     }
 
     @Test
+    void aMeanImageAndPerValueSlopesSaveAndLoadAndOnnxRuntimeAgrees() throws Exception {
+        // input normalisation by a mean image and a PReLU with one slope per value: per-value ChannelAffine and
+        // LeakyRelu, written as Mul + Add and PRelu with constants of the sample's shape
+        SplittableRandom random = new SplittableRandom(3);
+        io.etalon.tensor.Shape in = io.etalon.tensor.Shape.of(1, 28, 28);
+        float[] scale = new float[784];
+        float[] shift = new float[784];
+        float[] slopes = new float[784];
+        for (int i = 0; i < 784; i++) {
+            scale[i] = (float) (0.5 + random.nextDouble());
+            shift[i] = (float) -random.nextDouble();
+            slopes[i] = (float) (0.3 * random.nextDouble());
+        }
+        Network lenet = LeNet.create(5);
+        java.util.List<Network.Node> nodes = new java.util.ArrayList<>();
+        nodes.add(new Network.Node("mean", new io.etalon.op.ChannelAffine(in,
+                new io.etalon.tensor.Tensor(io.etalon.tensor.Shape.of(784), scale),
+                new io.etalon.tensor.Tensor(io.etalon.tensor.Shape.of(784), shift)), new int[] {Network.INPUT}));
+        nodes.add(new Network.Node("prelu", new io.etalon.op.LeakyRelu(in,
+                new io.etalon.tensor.Tensor(io.etalon.tensor.Shape.of(784), slopes)), new int[] {0}));
+        for (int k = 0; k < lenet.size(); k++) {
+            int[] inputs = lenet.node(k).inputs();
+            for (int i = 0; i < inputs.length; i++) {
+                inputs[i] += 2; // after the two new nodes; the network input becomes the PReLU
+            }
+            nodes.add(new Network.Node(lenet.node(k).name(), lenet.node(k).op(), inputs));
+        }
+        Network network = new Network(in, nodes);
+        Path file = folder.resolve("normalised.onnx");
+        OnnxModels.save(network, file);
+        int count = 6;
+        float[] x = images(count, 9);
+        ModelChecks.assertSameScores(network, x, count, ModelChecks.onnxRuntime(file, x, count, new long[] {1, 1, 28, 28}),
+                "per-value normalisation");
+        Network reloaded = OnnxModels.load(file).network();
+        ModelChecks.assertReloadsIdentically(reloaded, x, count, folder, "again");
+        for (int s = 0; s < count; s++) {
+            assertThat(reloaded.forward(x, count).output(s)).containsExactly(network.forward(x, count).output(s));
+        }
+        ModelChecks.assertExactEtalons(reloaded, x, count, "per-value normalisation");
+    }
+
+    @Test
     void onnxRuntimeComputesTheSameScores() throws Exception {
         Network lenet = LeNet.create(7);
         Path file = folder.resolve("lenet.onnx");
