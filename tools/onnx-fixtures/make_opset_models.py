@@ -19,6 +19,11 @@ operator appears as the specification defines it:
       written by hand after tf2onnx's output): input NHWC [unk__6, 28, 28, 1], a Transpose to NCHW, conv/relu/pool
       twice, a Transpose back to NHWC, a Reshape with a constant shape [-1, 576], dense layers as MatMul then Add, and
       a trailing Softmax; tensor names with '/' and ':0' as TensorFlow names them.
+  nhwc_dynamic.onnx  the same style at opset 15 with the shapes tf2onnx computes from the batch size: a strided
+      SAME_UPPER Conv, a flatten Reshape whose target is Concat(Slice(Shape(x), 0, 1), [-1]), and a last Reshape to
+      Concat(Shape(scores, start=0, end=1), [10]).
+  shape_slices.onnx  Slices of a shape whose bounds ONNX clamps (a start of -100 or 100, an end of 2^40) and one that
+      runs backwards (step -1): an [N, 2, 3, 4] activation reshaped to [N, 4, 3, 2].
   pool_ceil.onnx    ceil_mode's two corners, where ONNX Runtime 1.20 differs from the ONNX specification and from
       PyTorch: a MaxPool whose last window would start in the right padding (ONNX drops it; ONNX Runtime keeps it
       and outputs -FLT_MAX), and an AveragePool with count_include_pad whose last window runs past the input (ONNX
@@ -208,6 +213,62 @@ def nhwc_tf2onnx():
     return g.model(inputs, outputs, IR_VERSION[13])
 
 
+def nhwc_dynamic():
+    """tf2onnx's rendering when the flatten and the output shape are computed from the batch size (opset 15)."""
+    g = Graph(15, seed=2025)
+    prefix = 'StatefulPartitionedCall/model/'
+    x = g.node('Transpose', ['input_1'], prefix + 'conv2d/Conv2D__5', outputs=[prefix + 'conv2d/Conv2D__5:0'],
+               perm=[0, 3, 1, 2])
+    x = g.node('Conv', [x, g.weight('conv2d/kernel:0', (6, 1, 5, 5)), g.weight('conv2d/bias:0', (6,), 0.1)],
+               prefix + 'conv2d/BiasAdd', outputs=[prefix + 'conv2d/BiasAdd:0'], kernel_shape=[5, 5], strides=[2, 2],
+               auto_pad='SAME_UPPER', dilations=[1, 1], group=1)  # 28 -> 14
+    x = g.node('Relu', [x], prefix + 'conv2d/Relu:0')
+    x = g.node('MaxPool', [x], prefix + 'max_pooling2d/MaxPool:0', kernel_shape=[2, 2], strides=[2, 2])  # 7x7
+    features = g.node('Transpose', [x], prefix + 'max_pooling2d/MaxPool__12', perm=[0, 2, 3, 1],
+                      outputs=[prefix + 'max_pooling2d/MaxPool__12:0'])
+    # tf.reshape(x, [tf.shape(x)[0], -1]): Shape, a Slice of the batch size, Concat with -1
+    shape = g.node('Shape', [features], prefix + 'flatten/Shape:0')
+    batch = g.node('Slice', [shape, g.constant('slice_start__14', [0], np.int64), g.constant('slice_end__15', [1], np.int64),
+                             g.constant('slice_axes__16', [0], np.int64), g.constant('slice_steps__17', [1], np.int64)],
+                   prefix + 'flatten/strided_slice:0')
+    target = g.node('Concat', [batch, g.constant('const_fold_opt__21', [-1], np.int64)], prefix + 'flatten/Reshape/shape:0',
+                    axis=0)
+    x = g.node('Reshape', [features, target], prefix + 'flatten/Reshape:0')
+    x = g.node('MatMul', [x, g.constant('dense/MatMul/ReadVariableOp:0', g.random.normal(0, np.sqrt(2 / 294), (294, 10)))],
+               prefix + 'dense/MatMul:0')
+    x = g.node('Add', [x, g.constant('dense/BiasAdd/ReadVariableOp:0', g.random.normal(0, 0.1, (10,)))],
+               prefix + 'dense/BiasAdd:0')
+    # the scores reshaped to [batch, 10] again, the batch size read with opset 15's Shape start/end
+    batch = g.node('Shape', [x], prefix + 'output/Shape:0', start=0, end=1)
+    target = g.node('Concat', [batch, g.constant('const_fold_opt__25', [10], np.int64)], prefix + 'output/shape:0', axis=0)
+    g.node('Reshape', [x, target], prefix + 'output/Reshape', outputs=['dense'])
+    inputs = [helper.make_tensor_value_info('input_1', TensorProto.FLOAT, ['unk__30', 28, 28, 1])]
+    outputs = [helper.make_tensor_value_info('dense', TensorProto.FLOAT, ['unk__31', 10])]
+    return g.model(inputs, outputs, 8)
+
+
+def shape_slices():
+    """Slices of a shape with negative, clamped and backward bounds (opset 13): [N, 2, 3, 4] read as [N, 4, 3, 2]."""
+    g = Graph(13, seed=2026)
+    x = g.node('Conv', ['input', g.weight('conv.weight', (2, 2, 1, 1)), g.weight('conv.bias', (2,), 0.1)], 'conv',
+               kernel_shape=[1, 1])
+    x = g.node('Relu', [x], 'relu')
+    shape = g.node('Shape', [x], 'shape')
+    ints = lambda name, values: g.constant(name, values, np.int64)
+    batch = g.node('Slice', [shape, ints('from_far_left', [-100]), ints('to_one', [1])], 'batch')  # start clamps to 0
+    # from the last axis back to (not including) the first: [4, 3, 2]; the start clamps to 3, the last axis
+    rest = g.node('Slice', [shape, ints('from_far_right', [100]), ints('to_first', [-4]), ints('axis0', [0]),
+                            ints('backwards', [-1])], 'rest_reversed')
+    rest = g.node('Slice', [rest, ints('from_zero', [0]), ints('to_far_right', [1 << 40])], 'rest_all')  # end clamps to 3
+    x = g.node('Reshape', [x, g.node('Concat', [batch, rest], 'target', axis=0)], 'reinterpret')
+    x = g.node('MaxPool', [x], 'pool', kernel_shape=[2, 2], strides=[1, 1])  # [N, 4, 2, 1]
+    x = g.node('Flatten', [x], 'flatten', axis=1)
+    g.node('Gemm', [x, g.weight('fc.weight', (3, 8)), g.weight('fc.bias', (3,), 0.1)], 'fc', outputs=['scores'], transB=1)
+    inputs = [helper.make_tensor_value_info('input', TensorProto.FLOAT, ['N', 2, 3, 4])]
+    outputs = [helper.make_tensor_value_info('scores', TensorProto.FLOAT, ['N', 3])]
+    return g.model(inputs, outputs, IR_VERSION[13])
+
+
 def nobatch_rgb():
     """One [3, 28, 28] image in, [10] scores out; the model adds and removes the batch axis itself (opset 11)."""
     g = Graph(11, seed=2022)
@@ -275,6 +336,8 @@ def main(out):
     models = {'cnn_opset%d' % opset: cnn(opset) for opset in (7, 9, 11, 13, 17, 21)}
     models['cnn_opset6'] = cnn(6, old_forms=True)
     models['nhwc_tf2onnx'] = nhwc_tf2onnx()
+    models['nhwc_dynamic'] = nhwc_dynamic()
+    models['shape_slices'] = shape_slices()
     models['nobatch_rgb'] = nobatch_rgb()
     models['pool_ceil'] = pool_ceil()
     for name, model in models.items():

@@ -91,7 +91,7 @@ final class ExplainCommand implements Callable<Integer> {
         Method solver = Method.parse(method);
         Palette colours = Arguments.palette(palette);
         Arguments.zoom(zoom);
-        Network network = input.adapt(Models.load(model, input.output, spec.commandLine().getErr()), 1);
+        Network network = input.load(model, spec.commandLine().getErr());
         List<Neuron> chosen = Neuron.parseAll(neurons, network);
         if (chunk < 1) {
             throw new IllegalArgumentException("--chunk must be at least 1, got " + chunk);

@@ -62,7 +62,7 @@ final class FigureCommand implements Callable<Integer> {
         if (!out.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".png")) {
             throw new IllegalArgumentException("--out must name a .png file, got " + out);
         }
-        Network network = input.adapt(Models.load(model, input.output, spec.commandLine().getErr()), 1);
+        Network network = input.load(model, spec.commandLine().getErr());
         ImageSet set = Inputs.idx(images, network);
         int[] labelValues = labels == null ? null : Inputs.labels(labels, set.count());
         int[] chosen;

@@ -1,6 +1,7 @@
 package io.etalon.cli;
 
 import io.etalon.graph.Network;
+import io.etalon.onnx.LoadedModel;
 import io.etalon.op.ChannelAffine;
 import io.etalon.op.Concat;
 import io.etalon.op.Op;
@@ -8,9 +9,13 @@ import io.etalon.op.Reshape;
 import io.etalon.op.Transpose;
 import io.etalon.tensor.Shape;
 import io.etalon.tensor.Tensor;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
@@ -19,15 +24,23 @@ import picocli.CommandLine.Option;
  * (channels last, {@code HxWxC}, as Keras and tf2onnx write them; {@code HxW}; or a flat square image). Each is folded
  * into the network as a first step, so that etalons and {@code <W, X> + b} hold on the {@code CxHxW} image the user
  * gives and its pictures look right.
+ *
+ * <p>Where the user gives no option, the model's own statement in its metadata is used (and the user is told): Windows
+ * ML's {@code Image.NominalPixelRange} ({@code NominalRange_0_255}, {@code Normalized_0_1}, {@code Normalized_1_1},
+ * {@code NominalRange_16_235}) or the keys {@code pixel_scale}, {@code mean} and {@code std} (comma-separated, in the
+ * model's units, as the options take them). Otherwise pixels are 0..1, not normalised, and the layout is guessed.
  */
 final class InputOptions {
+
+    /** Windows ML's metadata key for the range of a model's input pixels. */
+    static final String NOMINAL_PIXEL_RANGE = "Image.NominalPixelRange";
 
     @Option(names = "--output", description = "The graph output to explain, for models with several (default: the first).")
     String output;
 
-    @Option(names = "--pixel-scale", defaultValue = "1",
-            description = "What the model calls a white pixel: 1 (pixels in 0..1) or 255 (default: ${DEFAULT-VALUE}).")
-    double pixelScale;
+    @Option(names = "--pixel-scale",
+            description = "What the model calls a white pixel: 1 (pixels in 0..1) or 255 (default: the model's metadata, else 1).")
+    Double pixelScale;
 
     @Option(names = "--mean", split = ",", description = "Per-channel mean the model subtracts, e.g. 0.485,0.456,0.406.")
     List<Float> mean;
@@ -35,13 +48,86 @@ final class InputOptions {
     @Option(names = "--std", split = ",", description = "Per-channel standard deviation the model divides by.")
     List<Float> std;
 
+    @Option(names = "--layout", defaultValue = "auto",
+            description = "The model input's layout: auto, channels-first (CxHxW) or channels-last (HxWxC) (default: ${DEFAULT-VALUE}).")
+    String layout;
+
+    /** Loads a model for a command, tells the user what the import changed, and adapts it to grey images. */
+    Network load(Path file, PrintWriter err) throws IOException {
+        LoadedModel model = Models.loadModel(file, output, err);
+        fromMetadata(model.metadata(), err);
+        return adapt(model.network(), 1);
+    }
+
+    /** Takes the pixel scale, mean and std the model states in its metadata, for each the user did not give. */
+    void fromMetadata(Map<String, String> metadata, PrintWriter err) {
+        String range = metadata.get(NOMINAL_PIXEL_RANGE);
+        if (range != null && pixelScale == null && mean == null && std == null) {
+            switch (range.trim()) {
+                case "NominalRange_0_255" -> pixelScale = 255.0;
+                case "Normalized_0_1" -> pixelScale = 1.0;
+                case "Normalized_1_1" -> {
+                    pixelScale = 1.0;
+                    mean = List.of(0.5f);
+                    std = List.of(0.5f);
+                }
+                case "NominalRange_16_235" -> {
+                    pixelScale = 219.0;
+                    mean = List.of(-16f);
+                }
+                default -> throw new IllegalArgumentException("the model's metadata " + NOMINAL_PIXEL_RANGE + " is '" + range
+                        + "', which Etalon does not know; give --pixel-scale, --mean and --std instead");
+            }
+            err.println("etalon: note: input pixels as the model's metadata states (" + NOMINAL_PIXEL_RANGE + " = " + range
+                    + "); --pixel-scale, --mean and --std override it");
+            return;
+        }
+        List<String> used = new ArrayList<>();
+        String scale = metadata.get("pixel_scale");
+        if (scale != null && pixelScale == null) {
+            pixelScale = (double) metadataFloats("pixel_scale", scale).get(0);
+            used.add("pixel_scale = " + scale);
+        }
+        if (metadata.get("mean") != null && mean == null) {
+            mean = metadataFloats("mean", metadata.get("mean"));
+            used.add("mean = " + metadata.get("mean"));
+        }
+        if (metadata.get("std") != null && std == null) {
+            std = metadataFloats("std", metadata.get("std"));
+            used.add("std = " + metadata.get("std"));
+        }
+        if (!used.isEmpty()) {
+            err.println("etalon: note: input normalisation from the model's metadata (" + String.join(", ", used)
+                    + "); --pixel-scale, --mean and --std override it");
+        }
+    }
+
+    private static List<Float> metadataFloats(String key, String value) {
+        List<Float> values = new ArrayList<>();
+        try {
+            for (String part : value.split(",")) {
+                float v = Float.parseFloat(part.trim());
+                if (!Float.isFinite(v)) {
+                    throw new NumberFormatException();
+                }
+                values.add(v);
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("the model's metadata '" + key + "' is '" + value + "', not a comma-separated"
+                    + " list of numbers; give --" + key.replace('_', '-') + " instead");
+        }
+        return values;
+    }
+
     /** The network seen from the user's images of {@code imageChannels} channels. */
     Network adapt(Network network, int imageChannels) {
-        if (!(pixelScale > 0)) {
-            throw new IllegalArgumentException("--pixel-scale must be positive, got " + pixelScale);
+        double scaleOfWhite = pixelScale == null ? 1 : pixelScale;
+        if (!(scaleOfWhite > 0) || Double.isInfinite(scaleOfWhite)) {
+            throw new IllegalArgumentException("--pixel-scale must be a positive number, got " + scaleOfWhite);
         }
         // grey-to-RGB and normalisation work on channels-first images; the layout step comes last
-        Shape modelInput = channelsFirst(network.inputShape());
+        boolean channelsLast = channelsLast(network.inputShape(), layout);
+        Shape modelInput = channelsFirst(network.inputShape(), layout);
         List<String> names = new ArrayList<>();
         List<Op> stages = new ArrayList<>();
         Shape current = modelInput;
@@ -54,14 +140,14 @@ final class InputOptions {
         int channels = modelInput.dim(0);
         float[] scale = new float[channels];
         float[] shift = new float[channels];
-        boolean identity = pixelScale == 1;
+        boolean identity = scaleOfWhite == 1;
         for (int c = 0; c < channels; c++) {
             float m = pick(mean, c, channels, 0f, "--mean");
             float s = pick(std, c, channels, 1f, "--std");
             if (s == 0) {
                 throw new IllegalArgumentException("--std must not contain 0");
             }
-            scale[c] = (float) (pixelScale / s);
+            scale[c] = (float) (scaleOfWhite / s);
             shift[c] = -m / s;
             identity &= m == 0 && s == 1;
         }
@@ -69,21 +155,29 @@ final class InputOptions {
             names.add("input.normalize");
             stages.add(new ChannelAffine(modelInput, new Tensor(Shape.of(channels), scale), new Tensor(Shape.of(channels), shift)));
         }
-        if (!modelInput.equals(network.inputShape())) {
-            Shape layout = network.inputShape();
-            names.add(layout.rank() == 3 ? "input.channels-last" : "input.layout");
-            stages.add(layout.rank() == 3 ? new Transpose(modelInput, new int[] {1, 2, 0}) : new Reshape(modelInput, layout));
+        Shape layoutShape = network.inputShape();
+        if (channelsLast) {
+            names.add("input.channels-last");
+            stages.add(new Transpose(modelInput, new int[] {1, 2, 0}));
+        } else if (!modelInput.equals(layoutShape)) {
+            names.add("input.layout");
+            stages.add(new Reshape(modelInput, layoutShape));
         }
         return network.withInputStages(current, names, stages);
     }
 
+    /** {@link #channelsFirst(Shape, String)} with the layout guessed. */
+    static Shape channelsFirst(Shape input) {
+        return channelsFirst(input, "auto");
+    }
+
     /**
      * The image shape {@code CxHxW} behind a model's input shape: the shape itself for channels-first models; for a
-     * channels-last {@code HxWxC} input (C of at most 4, smaller than H and W) its transpose; {@code 1xHxW} for an
-     * {@code HxW} input and {@code 1xSxS} for a flat input of S*S values.
+     * channels-last {@code HxWxC} input its transpose (guessed by {@code auto} when C is at most 4 and smaller than H
+     * and W); {@code 1xHxW} for an {@code HxW} input and {@code 1xSxS} for a flat input of S*S values.
      */
-    static Shape channelsFirst(Shape input) {
-        if (input.rank() == 3 && input.dim(2) <= 4 && input.dim(2) < Math.min(input.dim(0), input.dim(1))) {
+    static Shape channelsFirst(Shape input, String layout) {
+        if (channelsLast(input, layout)) {
             return Shape.of(input.dim(2), input.dim(0), input.dim(1));
         }
         if (input.rank() == 2) {
@@ -94,6 +188,22 @@ final class InputOptions {
             return Shape.of(1, side, side);
         }
         return input;
+    }
+
+    private static boolean channelsLast(Shape input, String layout) {
+        return switch (layout == null ? "auto" : layout) {
+            case "auto" -> input.rank() == 3 && input.dim(2) <= 4 && input.dim(2) < Math.min(input.dim(0), input.dim(1));
+            case "channels-first" -> false;
+            case "channels-last" -> {
+                if (input.rank() != 3) {
+                    throw new IllegalArgumentException("--layout channels-last needs a model input of three axes (HxWxC);"
+                            + " this model takes " + input + "; leave --layout at auto");
+                }
+                yield true;
+            }
+            default -> throw new IllegalArgumentException("--layout must be auto, channels-first or channels-last, got '"
+                    + layout + "'");
+        };
     }
 
     private static float pick(List<Float> values, int c, int channels, float fallback, String option) {

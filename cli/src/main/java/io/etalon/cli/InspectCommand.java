@@ -43,13 +43,16 @@ final class InspectCommand implements Callable<Integer> {
         if (!images.equals(network.inputShape())) {
             out.printf("images %s (explain, figure and the other commands lay them out as the model's input)%n", images);
         }
-        out.printf("%-4s %-14s %-10s %-12s %-12s %10s  %s%n", "#", "layer", "op", "input", "output", "params", "settings");
+        // columns as wide as their longest entry: exporters name layers 'StatefulPartitionedCall/model/conv2d/BiasAdd'
+        int nameWidth = Math.max(14, network.nodes().stream().mapToInt(n -> n.name().length()).max().orElse(0));
+        int kindWidth = Math.max(10, network.nodes().stream().mapToInt(n -> n.op().kind().length()).max().orElse(0));
+        String row = "%-4s %-" + nameWidth + "s %-" + kindWidth + "s %-12s %-12s %10s  %s%n";
+        out.printf(row, "#", "layer", "op", "input", "output", "params", "settings");
         for (int k = 0; k < network.size(); k++) {
             Network.Node node = network.node(k);
             long parameters = node.op().parameters().stream().mapToLong(Tensor::size).sum();
             String inputs = String.join("+", node.op().inputShapes().stream().map(Object::toString).toList());
-            out.printf("%-4d %-14s %-10s %-12s %-12s %10d  %s%n", k, node.name(), node.op().kind(), inputs,
-                    node.op().outputShape(), parameters, node.op().describe());
+            out.printf(row, k, node.name(), node.op().kind(), inputs, node.op().outputShape(), parameters, node.op().describe());
         }
         long switches = network.nodes().stream().filter(n -> n.op().hasSwitches())
                 .mapToLong(n -> n.op().switchesPerSample()).sum();

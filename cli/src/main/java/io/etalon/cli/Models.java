@@ -18,10 +18,14 @@ final class Models {
     }
 
     static Network load(Path file, String output, PrintWriter err) throws IOException {
+        return loadModel(file, output, err).network();
+    }
+
+    static LoadedModel loadModel(Path file, String output, PrintWriter err) throws IOException {
         LoadedModel model = OnnxModels.load(file, output);
         for (String note : model.notes()) {
             err.println("etalon: note: " + note);
         }
-        return model.network();
+        return model;
     }
 }

@@ -44,7 +44,7 @@ final class PathCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Network network = input.adapt(Models.load(model, input.output, spec.commandLine().getErr()), 1);
+        Network network = input.load(model, spec.commandLine().getErr());
         ImageSet set = Inputs.idx(images, network);
         int[] ends = Indices.parse(from + "," + to, set.count());
         List<Walk.Segment> segments = Walk.between(network, set.image(ends[0]), set.image(ends[1]));

@@ -53,7 +53,7 @@ final class RegionCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Network network = input.adapt(Models.load(model, input.output, spec.commandLine().getErr()), 1);
+        Network network = input.load(model, spec.commandLine().getErr());
         ImageSet image;
         if (source.images != null) {
             ImageSet all = Inputs.idx(source.images, network);

@@ -46,7 +46,7 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path file = model == null ? Home.existing(Home.model(), "shipped model") : model;
         // the page draws grey images: three-channel models get the grey-to-RGB step, like explain's --png
-        Network network = input.adapt(Models.load(file, input.output, spec.commandLine().getErr()), 1);
+        Network network = input.load(file, spec.commandLine().getErr());
         if (network.inputShape().rank() != 3 || network.inputShape().dim(0) != 1
                 || network.inputShape().dim(1) != network.inputShape().dim(2)) {
             throw new IllegalArgumentException("the page draws square grey images; this model takes "

@@ -54,7 +54,7 @@ final class SliceCommand implements Callable<Integer> {
         if (!out.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".png")) {
             throw new IllegalArgumentException("--out must name a .png file, got " + out);
         }
-        Network network = input.adapt(Models.load(model, input.output, spec.commandLine().getErr()), 1);
+        Network network = input.load(model, spec.commandLine().getErr());
         ImageSet set = Inputs.idx(images, network);
         int[] chosen = Indices.parse(points[0] + "," + points[1] + "," + points[2], set.count());
         java.util.List<String> switching = network.forward(set.image(chosen[0]), 1).pattern(0).layers();

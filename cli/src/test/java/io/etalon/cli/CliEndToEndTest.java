@@ -160,6 +160,46 @@ class CliEndToEndTest {
                 "--out", out.toString()).err()).contains("--mean has 2 values");
     }
 
+    @Test
+    void aModelThatStatesItsPixelRangeIsFedThatRange() throws Exception {
+        // the same small model twice, once with Windows ML's Image.NominalPixelRange = NominalRange_0_255 in its metadata
+        io.etalon.graph.LeNet.Chain chain = new io.etalon.graph.LeNet.Chain(io.etalon.tensor.Shape.of(1, 8, 8));
+        java.util.SplittableRandom random = new java.util.SplittableRandom(9);
+        chain.add("conv", io.etalon.op.Conv2d.of(chain.shape(), tensor(random, 3, 1, 3, 3), tensor(random, 3), 1));
+        chain.add("relu", new io.etalon.op.Relu(chain.shape()));
+        chain.add("flatten", new io.etalon.op.Flatten(chain.shape()));
+        chain.add("fc", new io.etalon.op.Dense(chain.shape(), tensor(random, 4, 192), tensor(random, 4)));
+        Path plain = folder.resolve("plain.onnx");
+        io.etalon.onnx.OnnxModels.save(chain.build(), plain);
+        Path stated = folder.resolve("stated.onnx");
+        java.nio.file.Files.write(stated, ai.onnx.proto.OnnxMl.ModelProto.parseFrom(java.nio.file.Files.readAllBytes(plain))
+                .toBuilder().addMetadataProps(ai.onnx.proto.OnnxMl.StringStringEntryProto.newBuilder()
+                        .setKey("Image.NominalPixelRange").setValue("NominalRange_0_255")).build().toByteArray());
+        float[] pixels = new float[64];
+        for (int i = 0; i < 64; i++) {
+            pixels[i] = (i % 9) / 8f;
+        }
+        Path png = folder.resolve("stated.png");
+        Images.writePng(Images.grey(pixels, 8, 8, 1), png);
+        CliRun fromMetadata = CliRun.of("explain", "--model", stated.toString(), "--png", png.toString(), "--no-png",
+                "--out", folder.resolve("stated-out").toString());
+        assertThat(fromMetadata.exitCode()).as(fromMetadata.err()).isZero();
+        assertThat(fromMetadata.err()).contains("note: input pixels as the model's metadata states");
+        CliRun given = CliRun.of("explain", "--model", plain.toString(), "--png", png.toString(), "--no-png",
+                "--pixel-scale", "255", "--out", folder.resolve("given-out").toString());
+        assertThat(given.exitCode()).as(given.err()).isZero();
+        JsonNode a = JSON.readTree(folder.resolve("stated-out/0/summary.json").toFile());
+        JsonNode b = JSON.readTree(folder.resolve("given-out/0/summary.json").toFile());
+        assertThat(a.get("scores")).isEqualTo(b.get("scores"));
+        assertThat(a.get("maxRelativeResidual").asDouble()).isLessThan(1e-5);
+        CliRun overridden = CliRun.of("explain", "--model", stated.toString(), "--png", png.toString(), "--no-png",
+                "--pixel-scale", "1", "--out", folder.resolve("overridden-out").toString());
+        assertThat(overridden.exitCode()).as(overridden.err()).isZero();
+        assertThat(overridden.err()).doesNotContain("metadata");
+        assertThat(JSON.readTree(folder.resolve("overridden-out/0/summary.json").toFile()).get("scores"))
+                .isNotEqualTo(b.get("scores"));
+    }
+
     private static io.etalon.tensor.Tensor tensor(java.util.SplittableRandom random, int... dims) {
         io.etalon.tensor.Shape shape = io.etalon.tensor.Shape.of(dims);
         float[] values = new float[shape.size()];

@@ -1,6 +1,7 @@
 package io.etalon.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.etalon.graph.LeNet;
 import io.etalon.graph.Network;
@@ -9,6 +10,9 @@ import io.etalon.op.Flatten;
 import io.etalon.op.Relu;
 import io.etalon.tensor.Shape;
 import io.etalon.tensor.Tensor;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +36,7 @@ class InputOptionsTest {
         // an HxWxC = 5x4x3 model: a dense layer on its flattened input, so every pixel's place matters
         Network model = denseOn(Shape.of(5, 4, 3), 7);
         InputOptions options = new InputOptions();
-        options.pixelScale = 1;
+        options.pixelScale = 1.0;
         SplittableRandom random = new SplittableRandom(3);
         float[] rgb = new float[3 * 5 * 4];
         for (int i = 0; i < rgb.length; i++) {
@@ -55,7 +59,7 @@ class InputOptionsTest {
     @Test
     void flatAndTwoAxisModelsTakeGreyImages() {
         InputOptions options = new InputOptions();
-        options.pixelScale = 1;
+        options.pixelScale = 1.0;
         for (Shape input : new Shape[] {Shape.of(36), Shape.of(6, 6)}) {
             Network model = denseOn(input, 2);
             Network adapted = options.adapt(model, 1);
@@ -65,6 +69,79 @@ class InputOptionsTest {
                 image[i] = i / 36f;
             }
             assertThat(adapted.forward(image, 1).output(0)).containsExactly(model.forward(image, 1).output(0));
+        }
+    }
+
+    @Test
+    void theModelsStatedPixelRangeIsUsedUnlessTheUserGivesOne() {
+        Network model = denseOn(Shape.of(1, 6, 6), 11);
+        float[] image = new float[36];
+        for (int i = 0; i < 36; i++) {
+            image[i] = (i % 5) / 4f;
+        }
+        float[] as255 = new float[36];
+        float[] asPlusMinusOne = new float[36];
+        for (int i = 0; i < 36; i++) {
+            as255[i] = image[i] * 255;
+            asPlusMinusOne[i] = 2 * image[i] - 1;
+        }
+        StringWriter notes = new StringWriter();
+        InputOptions stated = new InputOptions();
+        stated.fromMetadata(Map.of("Image.NominalPixelRange", "NominalRange_0_255"), new PrintWriter(notes, true));
+        assertClose(stated.adapt(model, 1).forward(image, 1).output(0), model.forward(as255, 1).output(0));
+        assertThat(notes.toString()).contains("Image.NominalPixelRange = NominalRange_0_255").contains("override");
+
+        InputOptions minusOneToOne = new InputOptions();
+        minusOneToOne.fromMetadata(Map.of("Image.NominalPixelRange", "Normalized_1_1"), new PrintWriter(new StringWriter()));
+        assertClose(minusOneToOne.adapt(model, 1).forward(image, 1).output(0), model.forward(asPlusMinusOne, 1).output(0));
+
+        InputOptions keys = new InputOptions();
+        keys.fromMetadata(Map.of("pixel_scale", "255", "mean", "127.5", "std", "127.5"), new PrintWriter(new StringWriter()));
+        assertClose(keys.adapt(model, 1).forward(image, 1).output(0), model.forward(asPlusMinusOne, 1).output(0));
+
+        InputOptions given = new InputOptions();
+        given.pixelScale = 1.0;
+        StringWriter none = new StringWriter();
+        given.fromMetadata(Map.of("Image.NominalPixelRange", "NominalRange_0_255"), new PrintWriter(none, true));
+        assertThat(given.adapt(model, 1).forward(image, 1).output(0)).containsExactly(model.forward(image, 1).output(0));
+        assertThat(none.toString()).isEmpty();
+    }
+
+    @Test
+    void unreadableMetadataNamesTheKeyAndTheOptionThatReplacesIt() {
+        PrintWriter quiet = new PrintWriter(new StringWriter());
+        assertThatThrownBy(() -> new InputOptions().fromMetadata(Map.of("Image.NominalPixelRange", "Bgr8"), quiet))
+                .hasMessageContaining("Image.NominalPixelRange is 'Bgr8'").hasMessageContaining("give --pixel-scale");
+        assertThatThrownBy(() -> new InputOptions().fromMetadata(Map.of("mean", "0.5,zero"), quiet))
+                .hasMessageContaining("metadata 'mean' is '0.5,zero'").hasMessageContaining("give --mean instead");
+    }
+
+    @Test
+    void layoutOptionDecidesWhereTheGuessCannot() {
+        // 4x4x4: channels could be first or last; the guess keeps the shape, --layout channels-last transposes
+        Shape cube = Shape.of(4, 4, 4);
+        Network model = denseOn(cube, 5);
+        float[] chw = new float[64];
+        for (int i = 0; i < 64; i++) {
+            chw[i] = i / 64f;
+        }
+        InputOptions guessed = new InputOptions();
+        assertThat(guessed.adapt(model, 4).forward(chw, 1).output(0)).containsExactly(model.forward(chw, 1).output(0));
+        InputOptions last = new InputOptions();
+        last.layout = "channels-last";
+        assertThat(last.adapt(model, 4).forward(chw, 1).output(0)).containsExactly(model.forward(channelsLast(chw, 4, 4, 4), 1).output(0));
+        // 28x28x1 is guessed channels-last; channels-first keeps it as 28 channels of 28x1
+        assertThat(InputOptions.channelsFirst(Shape.of(28, 28, 1), "channels-first")).isEqualTo(Shape.of(28, 28, 1));
+        assertThatThrownBy(() -> InputOptions.channelsFirst(Shape.of(784), "channels-last"))
+                .hasMessageContaining("--layout channels-last needs a model input of three axes");
+        assertThatThrownBy(() -> InputOptions.channelsFirst(Shape.of(3, 8, 8), "nhwc"))
+                .hasMessageContaining("--layout must be auto, channels-first or channels-last, got 'nhwc'");
+    }
+
+    private static void assertClose(float[] actual, float[] expected) {
+        assertThat(actual).hasSameSizeAs(expected);
+        for (int i = 0; i < expected.length; i++) {
+            assertThat(actual[i]).as("output %d", i).isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-4f * (1 + Math.abs(expected[i]))));
         }
     }
 

@@ -83,6 +83,7 @@ final class OnnxImporter {
     private final java.nio.file.Path folder;
     /** The graph output to explain; null for the first. */
     private final String outputName;
+    private final Map<String, String> metadata = new java.util.LinkedHashMap<>();
 
     OnnxImporter(String file, ModelProto model, java.nio.file.Path folder, String outputName) {
         this.file = file;
@@ -99,6 +100,9 @@ final class OnnxImporter {
             }
         }
         this.opset = version;
+        for (var entry : model.getMetadataPropsList()) {
+            metadata.putIfAbsent(entry.getKey(), entry.getValue());
+        }
     }
 
     LoadedModel read() {
@@ -146,7 +150,7 @@ final class OnnxImporter {
                     + ", batch]); its neurons are read per sample");
         }
         try {
-            return new LoadedModel(new Network(inputShape, nodes), notes, inputBatchLast, outputBatchLast);
+            return new LoadedModel(new Network(inputShape, nodes), notes, inputBatchLast, outputBatchLast, metadata);
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException(file + ": " + e.getMessage());
         }
@@ -1036,6 +1040,34 @@ final class OnnxImporter {
                 if (batchLast.contains(node.getInput(0))) {
                     result = new long[] {dims[0], BATCH};
                 }
+                // opset 15 added start and end: a part of the shape, with the clamping rules of Slice
+                if (attribute(node, "start") != null || attribute(node, "end") != null) {
+                    result = slice(result, intAttribute(node, "start", 0), intAttribute(node, "end", Long.MAX_VALUE), 1, name);
+                }
+            }
+            case "Slice" -> {
+                long[] data = staticValues(node.getInput(0), name);
+                long[] starts;
+                long[] ends;
+                long[] axes;
+                long[] steps = null;
+                if (opset < 10) {
+                    starts = longsAttribute(node, "starts");
+                    ends = longsAttribute(node, "ends");
+                    axes = longsAttribute(node, "axes");
+                } else {
+                    starts = node.getInputCount() > 1 ? staticValues(node.getInput(1), name) : null;
+                    ends = node.getInputCount() > 2 ? staticValues(node.getInput(2), name) : null;
+                    axes = node.getInputCount() > 3 && !node.getInput(3).isEmpty() ? staticValues(node.getInput(3), name) : null;
+                    steps = node.getInputCount() > 4 && !node.getInput(4).isEmpty() ? staticValues(node.getInput(4), name) : null;
+                }
+                if (starts == null || ends == null || starts.length != 1 || ends.length != 1
+                        || axes != null && (axes.length != 1 || axes[0] != 0 && axes[0] != -1)
+                        || steps != null && steps.length != 1) {
+                    throw new UnsupportedOpException(file + ": Slice node '" + name + "' on a shape must take one range of its"
+                            + " only axis (starts, ends, axes [0] and steps of one value each)");
+                }
+                result = slice(data, starts[0], ends[0], steps == null ? 1 : steps[0], name);
             }
             case "Gather" -> {
                 long[] data = staticValues(node.getInput(0), name);
@@ -1065,6 +1097,36 @@ final class OnnxImporter {
             default -> throw new IllegalStateException(type);
         }
         shapeValues.put(node.getOutput(0), result);
+    }
+
+    /** Elements start, start + step, ... before end of a shape vector; negative and too large bounds clamp as in ONNX Slice. */
+    private long[] slice(long[] data, long start, long end, long step, String name) {
+        if (step == 0) {
+            throw new ModelFormatException(file + ": Slice node '" + name + "' has a step of 0; a slice needs a non-zero step");
+        }
+        int n = data.length;
+        if (n == 0) {
+            return data;
+        }
+        long first = start < 0 ? start + n : start;
+        long stop = end < 0 ? end + n : end;
+        if (step > 0) {
+            first = Math.max(0, Math.min(first, n));
+            stop = Math.max(0, Math.min(stop, n));
+        } else {
+            first = Math.max(0, Math.min(first, n - 1));
+            stop = Math.max(-1, Math.min(stop, n - 1));
+        }
+        List<Long> kept = new ArrayList<>();
+        for (long i = first; step > 0 ? i < stop : i > stop; i += step) {
+            kept.add(data[(int) i]);
+        }
+        return kept.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    private long[] longsAttribute(NodeProto node, String name) {
+        AttributeProto attribute = attribute(node, name);
+        return attribute == null ? null : attribute.getIntsList().stream().mapToLong(Long::longValue).toArray();
     }
 
     /** The values of an int64 tensor known at load time: a folded shape vector or an int64 constant. */

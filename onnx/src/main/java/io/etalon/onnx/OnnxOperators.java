@@ -24,8 +24,9 @@ import java.util.Set;
  *   batch axis, from either side</td></tr>
  *   <tr><td>Flatten</td><td>Flatten</td><td>axis 1</td></tr>
  *   <tr><td>Reshape</td><td>Flatten</td><td>target shape known at load time that keeps the batch and flattens the rest</td></tr>
- *   <tr><td>Shape, Gather, Unsqueeze, Squeeze, Concat, Cast</td><td>(none)</td><td>folded to constants when they compute a
- *   shape (PyTorch's {@code x.view(x.size(0), -1)})</td></tr>
+ *   <tr><td>Shape, Gather, Slice, Unsqueeze, Squeeze, Concat, Cast</td><td>(none)</td><td>folded to constants when they
+ *   compute a shape (PyTorch's {@code x.view(x.size(0), -1)}; tf2onnx's {@code Concat(Slice(Shape(x), 0, 1), [-1])});
+ *   Shape's start and end (opset 15) and Slice's clamped, negative and backward bounds as ONNX defines them</td></tr>
  *   <tr><td>BatchNormalization</td><td>ChannelAffine</td><td>inference form, folded to a per-channel scale and shift</td></tr>
  *   <tr><td>AveragePool, GlobalAveragePool</td><td>AvgPool2d</td><td>2-D; strides, pads, count_include_pad, ceil_mode</td></tr>
  *   <tr><td>LeakyRelu, PRelu</td><td>LeakyRelu</td><td>one slope, one per channel, or a slope tensor that broadcasts to
@@ -61,7 +62,7 @@ final class OnnxOperators {
     static final Set<String> ARITHMETIC = Set.of("Add", "Sub", "Mul", "Div");
 
     /** Operators folded at load time when they only compute shapes. */
-    static final Set<String> SHAPE_OPS = Set.of("Shape", "Gather", "Unsqueeze", "Squeeze", "Concat", "Cast");
+    static final Set<String> SHAPE_OPS = Set.of("Shape", "Gather", "Slice", "Unsqueeze", "Squeeze", "Concat", "Cast");
 
     /** Operators that are not piecewise linear, with a word on why, for the refusal message. */
     static final Map<String, String> NOT_PIECEWISE_LINEAR = Map.ofEntries(
