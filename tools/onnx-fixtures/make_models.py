@@ -13,6 +13,8 @@ and, each with its own inputs (<name>.inputs.npy) and scores:
                      last window that would start in the padding, which PyTorch drops, and count_include_pad)
   nobatch_cnn.onnx   a model called on one [1, 28, 28] image: it adds the batch axis itself (x.unsqueeze(0)) and
                      returns [10] scores (.squeeze(0)); exported with an input that has no batch dimension
+  upsampling.onnx    transposed convolutions, as decoders and segmentation heads use them: one with stride 2, padding
+                     and output_padding, one grouped and dilated
   nobatch_pool.onnx  a model that pools one unbatched image itself: PyTorch 1.13 writes a MaxPool on a [C, H, W]
                      tensor, which ONNX does not define (its checker refuses it) and Etalon refuses with the fix
 Usage (from the repository root):
@@ -105,6 +107,21 @@ class NoBatchPool(torch.nn.Module):
         return torch.flatten(torch.nn.functional.max_pool2d(torch.relu(self.conv(x)), 2), 0)
 
 
+class Upsampling(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.down = torch.nn.Conv2d(1, 4, 3, stride=2, padding=1)
+        self.up = torch.nn.ConvTranspose2d(4, 4, 3, stride=2, padding=1, output_padding=1)
+        self.up_grouped = torch.nn.ConvTranspose2d(4, 2, 2, groups=2, dilation=2)
+        self.fc = torch.nn.Linear(2 * 7 * 7, 4)
+
+    def forward(self, x):  # 1x12x12
+        x = torch.relu(self.down(x))  # 12 -> 6
+        x = torch.relu(self.up(x))  # 6 -> 12
+        x = torch.nn.functional.max_pool2d(torch.relu(self.up_grouped(x)), 2)  # 12 -> 14 -> 7
+        return self.fc(torch.flatten(x, 1))
+
+
 def export_own_inputs(out, name, model, inputs, example):
     """Exports a model with a fixed input shape and writes its inputs and PyTorch's scores for each."""
     model.eval()
@@ -148,6 +165,9 @@ def main(out):
     export_own_inputs(out, 'nobatch_cnn', NoBatchCnn(), digits, digits[0])
     torch.onnx.export(NoBatchPool().eval(), digits[0], os.path.join(out, 'nobatch_pool.onnx'), opset_version=13,
                       input_names=['input'], output_names=['features'])
+    small = torch.rand(3, 1, 12, 12)
+    small[:, :, :3, :] = 0
+    export_own_inputs(out, 'upsampling', Upsampling(), small, small[:1])
 
 
 if __name__ == '__main__':

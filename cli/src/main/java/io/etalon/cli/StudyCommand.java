@@ -298,7 +298,8 @@ final class StudyCommand implements Callable<Integer> {
         List<String> grids = new ArrayList<>();
         for (Network.Node node : network.nodes()) {
             String kind = node.op().kind();
-            if (!kind.equals("Conv2d") && !kind.equals("Dense") || node == network.node(network.outputIndex())) {
+            if (!kind.equals("Conv2d") && !kind.equals("ConvTranspose2d") && !kind.equals("Dense")
+                    || node == network.node(network.outputIndex())) {
                 continue;
             }
             int[] shape = node.op().outputShape().dims();

@@ -626,10 +626,16 @@ public final class Conv2d implements Op {
 
     @Override
     public void addBias(float[] out, int rows, Switches switches, int rowsPerSample) {
-        int plane = outputShape.dim(1) * outputShape.dim(2);
+        addChannelBias(bias, outputShape, out, rows);
+    }
+
+    /** Adds {@code bias[o]} to every value of channel o of each of {@code rows} {@code OxHxW} samples. */
+    static void addChannelBias(float[] bias, Shape shape, float[] out, int rows) {
+        int channels = shape.dim(0);
+        int plane = shape.dim(1) * shape.dim(2);
         for (int r = 0; r < rows; r++) {
-            for (int o = 0; o < outChannels; o++) {
-                int base = (r * outChannels + o) * plane;
+            for (int o = 0; o < channels; o++) {
+                int base = (r * channels + o) * plane;
                 float b = bias[o];
                 for (int k = 0; k < plane; k++) {
                     out[base + k] += b;
@@ -683,7 +689,14 @@ public final class Conv2d implements Op {
     @Override
     public void accumulateBiasContribution(float[] gradOut, int rows, Switches switches, int rowsPerSample,
                                            double[] contribution, double[] magnitude) {
-        int plane = outputShape.dim(1) * outputShape.dim(2);
+        channelBiasContribution(bias, outputShape, gradOut, rows, contribution, magnitude);
+    }
+
+    /** {@link Op#accumulateBiasContribution} of a bias per channel of {@code OxHxW} outputs. */
+    static void channelBiasContribution(float[] bias, Shape shape, float[] gradOut, int rows, double[] contribution,
+                                        double[] magnitude) {
+        int outChannels = shape.dim(0);
+        int plane = shape.dim(1) * shape.dim(2);
         for (int r = 0; r < rows; r++) {
             double sum = 0;
             double size = 0;

@@ -43,6 +43,35 @@ public final class RandomNetworks {
     }
 
     /**
+     * A random decoder-style network: conv - relu - a transposed convolution that upsamples (stride up to 2, output
+     * padding below it, often grouped) - relu - max-pool - flatten - dense.
+     */
+    public static Network upsamplingNetwork(long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        Shape input = Shape.of(1 + random.nextInt(2), 4 + random.nextInt(4), 4 + random.nextInt(4));
+        LeNet.Chain chain = new LeNet.Chain(input);
+        chain.add("conv1", conv(random, chain.shape(), 2 + random.nextInt(2)));
+        chain.add("relu1", new Relu(chain.shape()));
+        int channels = chain.shape().dim(0);
+        int stride = 1 + random.nextInt(2);
+        int kernel = 2 + random.nextInt(2);
+        int groups = random.nextBoolean() ? channels : 1;
+        int outChannels = groups * (1 + random.nextInt(2));
+        // at most kernel - 1 cut per axis, so that even a 1x1 input has an output
+        chain.add("up", new io.etalon.op.ConvTranspose2d(chain.shape(),
+                tensor(random, Shape.of(channels, outChannels / groups, kernel, kernel), 0.8), tensor(random, Shape.of(outChannels), 0.3),
+                new int[] {stride, stride}, new int[] {random.nextInt(2), random.nextInt(2), random.nextInt(kernel - 1),
+                        random.nextInt(kernel - 1)}, new int[] {1, 1}, groups, new int[] {random.nextInt(stride), random.nextInt(stride)}));
+        chain.add("relu2", new Relu(chain.shape()));
+        chain.add("pool", new MaxPool2d(chain.shape(), new int[] {2, 2}, new int[] {2, 2}, new int[] {0, 0, 0, 0}));
+        chain.add("flatten", new Flatten(chain.shape()));
+        int outputs = 2 + random.nextInt(3);
+        chain.add("fc", new Dense(chain.shape(), tensor(random, Shape.of(outputs, chain.shape().size()), 0.8),
+                tensor(random, Shape.of(outputs), 0.5)));
+        return chain.build();
+    }
+
+    /**
      * A random network with every other op: batch norm (ChannelAffine), PReLU, zero padding, average or max pooling
      * (floor or ceil mode), a residual branch (an ordinary or depthwise conv, clip) added back, a channel concat, an
      * NHWC transpose, a reshape, then dense layers. The graph is a DAG with two joins.

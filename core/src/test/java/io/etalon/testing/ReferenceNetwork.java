@@ -97,6 +97,42 @@ public final class ReferenceNetwork {
                     }
                 }
             }
+        } else if (op instanceof io.etalon.op.ConvTranspose2d transposed) {
+            // the definition: input value (c, y, x) adds its kernel, scaled, to the output at y * stride - pad + i * dilation
+            float[] w = transposed.parameters().get(0).data(); // (C, O/G, KH, KW)
+            float[] b = transposed.parameters().get(1).data();
+            int[] k = transposed.adjoint().kernel();
+            int[] s = transposed.adjoint().stride();
+            int[] p = transposed.adjoint().pads();
+            int[] d = transposed.adjoint().dilation();
+            int groups = transposed.adjoint().groups();
+            int inPerGroup = inShape.dim(0) / groups;
+            int outPerGroup = outShape.dim(0) / groups;
+            int plane = outShape.dim(1) * outShape.dim(2);
+            for (int o = 0; o < outShape.dim(0); o++) {
+                java.util.Arrays.fill(out, o * plane, (o + 1) * plane, b[o]);
+            }
+            for (int c = 0; c < inShape.dim(0); c++) {
+                int group = c / inPerGroup;
+                for (int y = 0; y < inShape.dim(1); y++) {
+                    for (int x = 0; x < inShape.dim(2); x++) {
+                        double value = in[(c * inShape.dim(1) + y) * inShape.dim(2) + x];
+                        for (int m = 0; m < outPerGroup; m++) {
+                            int o = group * outPerGroup + m;
+                            for (int i = 0; i < k[0]; i++) {
+                                for (int j = 0; j < k[1]; j++) {
+                                    int h = y * s[0] - p[0] + i * d[0];
+                                    int v = x * s[1] - p[1] + j * d[1];
+                                    if (h >= 0 && h < outShape.dim(1) && v >= 0 && v < outShape.dim(2)) {
+                                        out[(o * outShape.dim(1) + h) * outShape.dim(2) + v]
+                                                += w[((c * outPerGroup + m) * k[0] + i) * k[1] + j] * value;
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         } else if (op instanceof MaxPool2d pool) {
             int[] k = pool.kernel();
             int[] s = pool.stride();

@@ -85,6 +85,17 @@ final class OnnxExporter {
                     .addAttribute(ints("pads", conv.pads()))
                     .addAttribute(ints("dilations", conv.dilation()))
                     .addAttribute(integer("group", conv.groups()));
+        } else if (op instanceof io.etalon.op.ConvTranspose2d transposed) {
+            List<Tensor> parameters = transposed.parameters();
+            Conv2d adjoint = transposed.adjoint();
+            node.setOpType("ConvTranspose").addInput(initializer(graph, name + ".weight", parameters.get(0)))
+                    .addInput(initializer(graph, name + ".bias", parameters.get(1)))
+                    .addAttribute(ints("kernel_shape", adjoint.kernel()))
+                    .addAttribute(ints("strides", adjoint.stride()))
+                    .addAttribute(ints("pads", adjoint.pads()))
+                    .addAttribute(ints("dilations", adjoint.dilation()))
+                    .addAttribute(integer("group", adjoint.groups()))
+                    .addAttribute(ints("output_padding", transposed.outputPadding()));
         } else if (op instanceof MaxPool2d pool) {
             node.setOpType("MaxPool").addAttribute(ints("kernel_shape", pool.kernel()))
                     .addAttribute(ints("strides", pool.stride()))

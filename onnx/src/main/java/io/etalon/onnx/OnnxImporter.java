@@ -60,7 +60,7 @@ final class OnnxImporter {
      */
     private final Set<String> unbatched = new HashSet<>();
     /** Ops that read [N, C, H, W]: refused on an activation without a batch axis (Gemm checks for itself). */
-    private static final Set<String> NEEDS_BATCH = Set.of("Conv", "MaxPool", "AveragePool", "GlobalAveragePool",
+    private static final Set<String> NEEDS_BATCH = Set.of("Conv", "ConvTranspose", "MaxPool", "AveragePool", "GlobalAveragePool",
             "BatchNormalization", "Pad");
     /**
      * Activations that hold one sample per column, [K, batch], by tensor name: the column-vector convention of a Gemm
@@ -406,6 +406,7 @@ final class OnnxImporter {
                 case "Flatten" -> flatten(node, name, in, flat, columns);
                 case "Reshape" -> reshape(node, name, in, flat, columns);
                 case "Conv" -> conv(node, name, in);
+                case "ConvTranspose" -> convTranspose(node, name, in);
                 case "MaxPool" -> maxPool(node, name, in);
                 case "BatchNormalization" -> batchNorm(node, name, in);
                 case "AveragePool" -> averagePool(node, name, in);
@@ -1292,6 +1293,63 @@ final class OnnxImporter {
         int[] dilations = ints(node, "dilations", new int[] {1, 1});
         int[] pads = pads(node, name, in, kernel, strides, dilations);
         return new Conv2d(in, weight, bias, strides, pads, dilations, (int) group);
+    }
+
+    /**
+     * ConvTranspose, 2-D. Pads come from {@code pads}, or, as the ONNX definition says, from {@code output_shape} or a
+     * SAME auto_pad (output = input x stride): the total cut is split with the smaller half first for SAME_UPPER, last
+     * otherwise; an output_shape a little larger than the kernels reach adds output padding.
+     */
+    private Op convTranspose(NodeProto node, String name, Shape in) {
+        Tensor weight = floats(node.getInput(1), name);
+        Tensor bias = node.getInputCount() > 2 && !node.getInput(2).isEmpty() ? floats(node.getInput(2), name) : null;
+        if (weight.shape().rank() != 4 || in.rank() != 3) {
+            throw new UnsupportedOpException(file + ": ConvTranspose node '" + name + "' is not a 2-D transposed convolution"
+                    + " (weight " + weight.shape() + ")");
+        }
+        long group = intAttribute(node, "group", 1);
+        if (group < 1 || weight.shape().dim(0) != in.dim(0) || in.dim(0) % group != 0) {
+            throw new ModelFormatException(file + ": ConvTranspose node '" + name + "' has weight " + weight.shape() + " and group "
+                    + group + ", which do not fit its " + in.dim(0) + " input channels; the model is inconsistent, re-export it");
+        }
+        int[] kernel = {weight.shape().dim(2), weight.shape().dim(3)};
+        int[] strides = ints(node, "strides", new int[] {1, 1});
+        int[] dilations = ints(node, "dilations", new int[] {1, 1});
+        int[] outputPadding = ints(node, "output_padding", new int[] {0, 0});
+        int[] outputShape = ints(node, "output_shape", null);
+        if (strides.length != 2 || dilations.length != 2 || outputPadding.length != 2
+                || outputShape != null && outputShape.length != 2 && outputShape.length != 4) {
+            throw new ModelFormatException(file + ": ConvTranspose node '" + name + "' needs 2 strides, dilations, output"
+                    + " paddings and output sizes for 2-D");
+        }
+        AttributeProto autoPad = attribute(node, "auto_pad");
+        String mode = autoPad == null ? "NOTSET" : autoPad.getS().toStringUtf8();
+        int[] pads;
+        if (outputShape == null && !mode.startsWith("SAME")) {
+            pads = mode.equals("VALID") ? new int[4] : ints(node, "pads", new int[4]);
+            if (pads.length != 4) {
+                throw new ModelFormatException(file + ": node '" + name + "' has " + pads.length + " pads; expected 4 for 2-D");
+            }
+        } else {
+            pads = new int[4];
+            for (int axis = 0; axis < 2; axis++) {
+                int target = outputShape != null ? outputShape[outputShape.length - 2 + axis] : in.dim(axis + 1) * strides[axis];
+                int total = strides[axis] * (in.dim(axis + 1) - 1) + outputPadding[axis] + dilations[axis] * (kernel[axis] - 1) + 1
+                        - target;
+                if (total < 0 && outputPadding[axis] - total < Math.max(strides[axis], dilations[axis])) {
+                    // a larger output than the kernels reach: the extra rows at the end hold the bias, as output padding
+                    outputPadding[axis] -= total;
+                    total = 0;
+                } else if (total < 0) {
+                    throw new UnsupportedOpException(file + ": ConvTranspose node '" + name + "' asks for output size " + target
+                            + ", larger than the " + (target + total) + " its input, kernel and strides give; not supported");
+                }
+                boolean upper = mode.equals("SAME_UPPER");
+                pads[axis] = upper ? total / 2 : total - total / 2;
+                pads[axis + 2] = total - pads[axis];
+            }
+        }
+        return new io.etalon.op.ConvTranspose2d(in, weight, bias, strides, pads, dilations, (int) group, outputPadding);
     }
 
     private Op maxPool(NodeProto node, String name, Shape in) {

@@ -11,6 +11,8 @@ import java.util.Set;
  *   <tr><th>ONNX</th><th>Etalon op</th><th>notes</th></tr>
  *   <tr><td>Conv</td><td>Conv2d</td><td>2-D; strides, pads, dilations, group (grouped and depthwise), auto_pad
  *   NOTSET/VALID/SAME_UPPER/SAME_LOWER</td></tr>
+ *   <tr><td>ConvTranspose</td><td>ConvTranspose2d</td><td>2-D; strides, pads, dilations, group, output_padding,
+ *   output_shape, auto_pad (the linear part is the transpose of the matching Conv)</td></tr>
  *   <tr><td>MaxPool</td><td>MaxPool2d</td><td>2-D; strides, pads, auto_pad, dilations, ceil_mode; one output</td></tr>
  *   <tr><td>Relu</td><td>Relu</td><td></td></tr>
  *   <tr><td>Gemm</td><td>Dense</td><td>one operand constant; transA and transB 0 or 1; alpha and beta folded into the
@@ -54,7 +56,7 @@ import java.util.Set;
 final class OnnxOperators {
 
     /** Operators that map to an Etalon op. */
-    static final Set<String> SUPPORTED = Set.of("Conv", "MaxPool", "Relu", "Gemm", "MatMul", "Flatten", "Reshape", "Identity",
+    static final Set<String> SUPPORTED = Set.of("Conv", "ConvTranspose", "MaxPool", "Relu", "Gemm", "MatMul", "Flatten", "Reshape", "Identity",
             "Dropout", "Softmax", "LogSoftmax", "BatchNormalization", "AveragePool", "GlobalAveragePool", "LeakyRelu",
             "PRelu", "Clip", "Pad", "Add", "Sub", "Mul", "Div", "Transpose", "Squeeze", "Unsqueeze", "Concat", "Cast");
 
@@ -76,7 +78,7 @@ final class OnnxOperators {
             Map.entry("InstanceNormalization", "depends on the input's statistics"));
 
     /** The list shown to users. */
-    static final String PIECEWISE_LINEAR_OPS = "Conv, Gemm, MatMul, Relu, LeakyRelu, PRelu, Clip, MaxPool, AveragePool, "
+    static final String PIECEWISE_LINEAR_OPS = "Conv, ConvTranspose, Gemm, MatMul, Relu, LeakyRelu, PRelu, Clip, MaxPool, AveragePool, "
             + "BatchNormalization, Add, Flatten, Reshape";
 
     private OnnxOperators() {

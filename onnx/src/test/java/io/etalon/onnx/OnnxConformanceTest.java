@@ -31,12 +31,12 @@ import org.junit.jupiter.api.Test;
 class OnnxConformanceTest {
 
     private static final Path DATA = Path.of("/usr/share/libonnx-testdata/data");
-    private static final List<String> NODE_PREFIXES = List.of("test_conv_", "test_basic_conv_", "test_maxpool_",
+    private static final List<String> NODE_PREFIXES = List.of("test_conv_", "test_basic_conv_", "test_convtranspose", "test_maxpool_",
             "test_relu", "test_gemm_", "test_flatten_", "test_identity", "test_dropout_default", "test_reshape_",
             "test_averagepool_2d", "test_globalaveragepool", "test_batchnorm_", "test_leakyrelu", "test_prelu",
             "test_clip", "test_pad", "test_add", "test_sub", "test_mul", "test_div", "test_transpose", "test_concat",
             "test_squeeze", "test_unsqueeze", "test_matmul_2d");
-    private static final List<String> PYTORCH_PREFIXES = List.of("test_Conv2d", "test_MaxPool2d", "test_AvgPool2d",
+    private static final List<String> PYTORCH_PREFIXES = List.of("test_Conv2d", "test_ConvTranspose2d", "test_MaxPool2d", "test_AvgPool2d",
             "test_BatchNorm2d", "test_LeakyReLU", "test_PReLU_2d", "test_ReLU", "test_Linear", "test_ZeroPad2d",
             "test_ConstantPad2d", "test_operator_conv", "test_operator_flatten", "test_operator_clip",
             "test_operator_addconstant", "test_operator_mm", "test_operator_maxpool");
@@ -63,6 +63,9 @@ class OnnxConformanceTest {
             "pytorch-converted/test_Linear", "pytorch-converted/test_Linear_no_bias", "pytorch-converted/test_ZeroPad2d",
             "pytorch-converted/test_PReLU_2d", "pytorch-operator/test_operator_conv", "test_matmul_2d", "test_squeeze",
             "test_unsqueeze_axis_0", "test_identity", "test_dropout_default",
+            "test_convtranspose", "test_convtranspose_pads", "test_convtranspose_dilations",
+            "test_convtranspose_kernel_shape", "test_convtranspose_output_shape", "test_convtranspose_autopad_same",
+            "pytorch-converted/test_ConvTranspose2d", "pytorch-converted/test_ConvTranspose2d_no_bias",
             // constants that broadcast to the whole activation: one scale, shift or slope per value
             "test_add_bcast", "test_sub_bcast", "test_mul_bcast", "test_div_bcast", "test_prelu_broadcast");
 

@@ -116,8 +116,18 @@ class OnnxModelsTest {
     @org.junit.jupiter.params.provider.ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
     void everyOpRoundTripsAndOnnxRuntimeAgrees(long seed) throws Exception {
         // batch norm, PReLU, pad, average or max pooling, a residual join with clip, dense layers
-        Network network = io.etalon.testing.RandomNetworks.richNetwork(seed);
-        Path file = folder.resolve("rich" + seed + ".onnx");
+        roundTripsAndOnnxRuntimeAgrees(io.etalon.testing.RandomNetworks.richNetwork(seed), "rich", seed);
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
+    void transposedConvolutionsRoundTripAndOnnxRuntimeAgrees(long seed) throws Exception {
+        // ConvTranspose with strides, pads, output padding and groups
+        roundTripsAndOnnxRuntimeAgrees(io.etalon.testing.RandomNetworks.upsamplingNetwork(seed), "upsampling", seed);
+    }
+
+    private void roundTripsAndOnnxRuntimeAgrees(Network network, String kind, long seed) throws Exception {
+        Path file = folder.resolve(kind + seed + ".onnx");
         OnnxModels.save(network, file);
         Network reloaded = OnnxModels.load(file).network();
         int count = 3;

@@ -61,9 +61,12 @@ class PyTorchExportTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"grouped_ceil", "nobatch_cnn"})
+    @ValueSource(strings = {"grouped_ceil", "nobatch_cnn", "upsampling"})
     void modelsWithTheirOwnInputsComputePyTorchsScoresAndHaveExactEtalons(String name) throws Exception {
         Network network = OnnxModels.load(FIXTURES.resolve(name + ".onnx")).network();
+        if (name.equals("upsampling")) {
+            assertThat(network.nodes().stream().filter(node -> node.op() instanceof io.etalon.op.ConvTranspose2d)).hasSize(2);
+        }
         Npy.Array stored = Npy.read(FIXTURES.resolve(name + ".inputs.npy"));
         float[] x = new float[stored.values().length];
         for (int i = 0; i < x.length; i++) {
