@@ -76,17 +76,20 @@ public interface Kernels {
      * The end of one convolution channel in plain inference when a ReLU and a 2x2 max-pool of stride 2 follow:
      * {@code out[outOff + py*pooledW + px] = max(0, bias + max over i, j < 2 of y[yOff + (2py+i)*stride + 2px+j])}.
      * Adding the bias rounds monotonically, so this is the same float as adding the bias, rectifying and pooling in
-     * turn, with a quarter of the additions. Writes only the {@code pooledH*pooledW} outputs; the vector kernels may
-     * read up to {@link #lanes} values past the start of each row's last tile, which y must hold.
+     * turn, with a quarter of the additions. The vector kernels may read up to {@link #lanes} values past the start
+     * of each row's last tile, which y must hold, and may write scratch values past the outputs up to index
+     * {@code outEnd} (exclusive) of out, for a caller that fills the channels in order and so overwrites them; with
+     * {@code outEnd = outOff + pooledH*pooledW} only the outputs are written.
      */
-    void biasReluPool(float[] y, int yOff, int stride, int pooledH, int pooledW, float bias, float[] out, int outOff);
+    void biasReluPool(float[] y, int yOff, int stride, int pooledH, int pooledW, float bias, float[] out, int outOff, int outEnd);
 
     /**
      * {@code out[outOff + r*w + c] = max(0, y[yOff + r*stride + c] + bias)} for {@code r < h, c < w}: a convolution
-     * channel's bias and ReLU in plain inference. Writes only those {@code h*w} outputs; the vector kernels may read up
-     * to {@link #lanes} values past the start of each row's last vector, which y must hold.
+     * channel's bias and ReLU in plain inference. The vector kernels may read up to {@link #lanes} values past the
+     * start of each row's last vector, which y must hold, and write scratch values up to index {@code outEnd} of out,
+     * as {@link #biasReluPool} does.
      */
-    void biasRelu(float[] y, int yOff, int stride, int h, int w, float bias, float[] out, int outOff);
+    void biasRelu(float[] y, int yOff, int stride, int h, int w, float bias, float[] out, int outOff, int outEnd);
 
     /** Widths that are a multiple of this run without a scalar tail in {@link #scatter}; 1 for the scalar kernels. */
     int lanes();

@@ -60,7 +60,8 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void biasReluPool(float[] y, int yOff, int stride, int pooledH, int pooledW, float bias, float[] out, int outOff) {
+    public void biasReluPool(float[] y, int yOff, int stride, int pooledH, int pooledW, float bias, float[] out, int outOff,
+                             int outEnd) {
         for (int py = 0; py < pooledH; py++) {
             int top = yOff + 2 * py * stride;
             for (int px = 0; px < pooledW; px++) {
@@ -76,7 +77,7 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void biasRelu(float[] y, int yOff, int stride, int h, int w, float bias, float[] out, int outOff) {
+    public void biasRelu(float[] y, int yOff, int stride, int h, int w, float bias, float[] out, int outOff, int outEnd) {
         for (int r = 0; r < h; r++) {
             for (int c = 0; c < w; c++) {
                 float v = y[yOff + r * stride + c] + bias;

@@ -55,7 +55,12 @@ final class VectorKernels implements Kernels {
             i += 2;
         }
         for (; i < m; i++) {
-            for (int j = 0; j < vectorColumns; j += L) {
+            // one row (a matrix-vector product, as at batch 1): four independent sums hide the FMA latency
+            int j = 0;
+            for (; j + 4 * L <= vectorColumns; j += 4 * L) {
+                block1x4(ks, k, a, aOff + i * lda, b, bOff + j, ldb, c, cOff + i * ldc + j);
+            }
+            for (; j < vectorColumns; j += L) {
                 block1x1(ks, k, a, aOff + i * lda, b, bOff + j, ldb, c, cOff + i * ldc + j);
             }
         }
@@ -140,6 +145,26 @@ final class VectorKernels implements Kernels {
         }
         c00.intoArray(c, c0);
         c10.intoArray(c, c0 + ldc);
+    }
+
+    private static void block1x4(int[] ks, int k, float[] a, int a0, float[] b, int b0, int ldb, float[] c, int c0) {
+        FloatVector c0v = FloatVector.fromArray(SPECIES, c, c0);
+        FloatVector c1v = FloatVector.fromArray(SPECIES, c, c0 + L);
+        FloatVector c2v = FloatVector.fromArray(SPECIES, c, c0 + 2 * L);
+        FloatVector c3v = FloatVector.fromArray(SPECIES, c, c0 + 3 * L);
+        for (int t = 0; t < k; t++) {
+            int p = ks[t];
+            FloatVector s = FloatVector.broadcast(SPECIES, a[a0 + p]);
+            int row = b0 + p * ldb;
+            c0v = s.fma(FloatVector.fromArray(SPECIES, b, row), c0v);
+            c1v = s.fma(FloatVector.fromArray(SPECIES, b, row + L), c1v);
+            c2v = s.fma(FloatVector.fromArray(SPECIES, b, row + 2 * L), c2v);
+            c3v = s.fma(FloatVector.fromArray(SPECIES, b, row + 3 * L), c3v);
+        }
+        c0v.intoArray(c, c0);
+        c1v.intoArray(c, c0 + L);
+        c2v.intoArray(c, c0 + 2 * L);
+        c3v.intoArray(c, c0 + 3 * L);
     }
 
     private static void block1x1(int[] ks, int k, float[] a, int a0, float[] b, int b0, int ldb, float[] c, int c0) {
@@ -389,18 +414,18 @@ final class VectorKernels implements Kernels {
      * stops intrinsifying the other kernels' stores (measured: the coordinate solver ten times slower).
      */
     @Override
-    public void biasReluPool(float[] y, int yOff, int stride, int pooledH, int pooledW, float bias, float[] out, int outOff) {
+    public void biasReluPool(float[] y, int yOff, int stride, int pooledH, int pooledW, float bias, float[] out, int outOff,
+                             int outEnd) {
         int half = L / 2;
-        int end = outOff + pooledH * pooledW;
         FloatVector zero = FloatVector.zero(SPECIES);
         for (int py = 0; py < pooledH; py++) {
             int top = yOff + 2 * py * stride;
             int row = outOff + py * pooledW;
             for (int px = 0; px < pooledW; px += half) {
                 int at = row + px;
-                if (at + L > end) { // the channel's last values: no room for a whole vector
-                    ScalarKernels.INSTANCE.biasReluPool(y, top + 2 * px, stride, 1, Math.min(half, pooledW - px), bias,
-                            out, at);
+                if (at + L > outEnd) { // no room for a whole vector: the last values the caller lets us write
+                    int count = Math.min(half, pooledW - px);
+                    ScalarKernels.INSTANCE.biasReluPool(y, top + 2 * px, stride, 1, count, bias, out, at, at + count);
                     continue;
                 }
                 FloatVector m = FloatVector.fromArray(SPECIES, y, top + 2 * px)
@@ -413,15 +438,15 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
-    public void biasRelu(float[] y, int yOff, int stride, int h, int w, float bias, float[] out, int outOff) {
-        int end = outOff + h * w;
+    public void biasRelu(float[] y, int yOff, int stride, int h, int w, float bias, float[] out, int outOff, int outEnd) {
         FloatVector zero = FloatVector.zero(SPECIES);
         for (int r = 0; r < h; r++) {
             int row = outOff + r * w;
             for (int c = 0; c < w; c += L) {
                 int at = row + c;
-                if (at + L > end) {
-                    ScalarKernels.INSTANCE.biasRelu(y, yOff + r * stride + c, stride, 1, w - c, bias, out, at);
+                if (at + L > outEnd) {
+                    int count = Math.min(L, w - c);
+                    ScalarKernels.INSTANCE.biasRelu(y, yOff + r * stride + c, stride, 1, count, bias, out, at, at + count);
                     continue;
                 }
                 FloatVector v = FloatVector.fromArray(SPECIES, y, yOff + r * stride + c).add(bias);

@@ -294,8 +294,9 @@ public final class Conv2d implements Op {
         Correlation plan = correlation();
         int outH = outputShape.dim(1);
         int outW = outputShape.dim(2);
-        float[] padded = plan.signal();
-        float[] result = plan.result();
+        float[][] buffers = plan.buffers();
+        float[] padded = buffers[0];
+        float[] result = buffers[1];
         for (int r = 0; r < rows; r++) {
             plan.correlate(in, r, padded, result);
             for (int o = 0; o < outChannels; o++) {
@@ -328,22 +329,37 @@ public final class Conv2d implements Op {
         int outH = outputShape.dim(1);
         int outW = outputShape.dim(2);
         int plane = pool ? (outH / 2) * (outW / 2) : outH * outW;
-        float[] padded = plan.signal();
-        float[] result = plan.result();
+        float[][] buffers = plan.buffers();
+        float[] padded = buffers[0];
+        float[] result = buffers[1];
+        // channels and samples are written in order, so a kernel may spill scratch values into the ones still to come
+        int end = n * outChannels * plane;
         for (int r = 0; r < n; r++) {
             plan.correlate(in, r, padded, result);
             for (int o = 0; o < outChannels; o++) {
                 int at = (r * outChannels + o) * plane;
                 if (pool) {
-                    KERNELS.biasReluPool(result, o * plan.width(), plan.paddedWidth(), outH / 2, outW / 2, bias[o], out, at);
+                    KERNELS.biasReluPool(result, o * plan.width(), plan.paddedWidth(), outH / 2, outW / 2, bias[o], out, at, end);
                 } else {
-                    KERNELS.biasRelu(result, o * plan.width(), plan.paddedWidth(), outH, outW, bias[o], out, at);
+                    KERNELS.biasRelu(result, o * plan.width(), plan.paddedWidth(), outH, outW, bias[o], out, at, end);
                 }
             }
         }
     }
 
+    /** Built on first use: the layout is fixed by the shapes, so one plan serves every call and thread. */
+    private volatile Correlation correlation;
+
     private Correlation correlation() {
+        Correlation plan = correlation;
+        if (plan == null) {
+            plan = newCorrelation();
+            correlation = plan;
+        }
+        return plan;
+    }
+
+    private Correlation newCorrelation() {
         int inH = inputShape.dim(1);
         int inW = inputShape.dim(2);
         int paddedWidth = inW + padLeft + padRight;
@@ -372,11 +388,19 @@ public final class Conv2d implements Op {
         private final int paddedPlane;
         private final int width;
 
+        /** Each thread's signal and result buffers, reused from call to call (small calls would spend more on zeroing). */
+        private final ThreadLocal<float[][]> buffers = ThreadLocal.withInitial(() -> new float[][] {signal(), result()});
+
         Correlation(int[] offsets, int paddedWidth, int paddedPlane, int width) {
             this.offsets = offsets;
             this.paddedWidth = paddedWidth;
             this.paddedPlane = paddedPlane;
             this.width = width;
+        }
+
+        /** This thread's {signal, result}: the signal's padding is zero and stays so, as each sample overwrites the inside. */
+        float[][] buffers() {
+            return buffers.get();
         }
 
         int paddedWidth() {
