@@ -3,11 +3,9 @@ package io.etalon.op;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.etalon.graph.Network;
 import io.etalon.tensor.Shape;
 import io.etalon.tensor.Tensor;
 import io.etalon.testing.RandomNetworks;
-import io.etalon.testing.ReferenceNetwork;
 import java.util.List;
 import java.util.SplittableRandom;
 import net.jqwik.api.ForAll;
@@ -28,16 +26,16 @@ class ConvTranspose2dTest {
         ConvTranspose2d up = new ConvTranspose2d(Shape.of(1, 1, 2), new Tensor(Shape.of(1, 1, 1, 2), new float[] {1, 10}),
                 new Tensor(Shape.of(1), new float[] {0.5f}), new int[] {1, 2}, new int[4], new int[] {1, 1}, 1, new int[2]);
         assertThat(up.outputShape()).isEqualTo(Shape.of(1, 1, 4));
-        assertThat(forward(up, new float[] {1, 2})).containsExactly(1.5f, 10.5f, 2.5f, 20.5f);
+        assertThat(ConvolutionChecks.forward(up, new float[] {1, 2})).containsExactly(1.5f, 10.5f, 2.5f, 20.5f);
         // overlapping stamps add up: stride 1 -> [1, 10 + 2, 20]
         ConvTranspose2d overlapping = new ConvTranspose2d(Shape.of(1, 1, 2), new Tensor(Shape.of(1, 1, 1, 2), new float[] {1, 10}),
                 null, new int[] {1, 1}, new int[4], new int[] {1, 1}, 1, new int[2]);
-        assertThat(forward(overlapping, new float[] {1, 2})).containsExactly(1f, 12f, 20f);
+        assertThat(ConvolutionChecks.forward(overlapping, new float[] {1, 2})).containsExactly(1f, 12f, 20f);
         // output padding adds a column only the bias reaches; pads cut the first column
         ConvTranspose2d padded = new ConvTranspose2d(Shape.of(1, 1, 2), new Tensor(Shape.of(1, 1, 1, 2), new float[] {1, 10}),
                 new Tensor(Shape.of(1), new float[] {0.5f}), new int[] {1, 2}, new int[] {0, 1, 0, 0}, new int[] {1, 1}, 1,
                 new int[] {0, 1});
-        assertThat(forward(padded, new float[] {1, 2})).containsExactly(10.5f, 2.5f, 20.5f, 0.5f);
+        assertThat(ConvolutionChecks.forward(padded, new float[] {1, 2})).containsExactly(10.5f, 2.5f, 20.5f, 0.5f);
         assertThat(padded.describe()).contains("output padding 0,1");
     }
 
@@ -63,51 +61,18 @@ class ConvTranspose2dTest {
 
         // forward = the float64 scatter of the definition
         float[] x = RandomNetworks.values(random, rows * in.size(), 1.0);
-        float[] y = new float[rows * out.size()];
-        up.linear(new float[][] {x}, y, rows, Switches.none(rows), 1);
-        up.addBias(y, rows, Switches.none(rows), 1);
-        Network alone = new Network(in, List.of(new Network.Node("up", up, new int[] {Network.INPUT})));
-        for (int r = 0; r < rows; r++) {
-            double[] image = new double[in.size()];
-            for (int i = 0; i < image.length; i++) {
-                image[i] = x[r * in.size() + i];
-            }
-            double[] reference = ReferenceNetwork.output(alone, image);
-            for (int i = 0; i < reference.length; i++) {
-                assertThat((double) y[r * out.size() + i]).as("%s output %d vs reference", what, i)
-                        .isCloseTo(reference[i], org.assertj.core.data.Offset.offset(TOLERANCE * (1 + Math.abs(reference[i]))));
-            }
-        }
+        ConvolutionChecks.assertValueIsTheReference(up, x, ConvolutionChecks.value(up, x, rows), rows, what);
 
-        // transpose accumulates and is the adjoint of linear
+        // transpose accumulates and is the adjoint of linear; the bias terms are <u, bias per output channel>
         float[] u = RandomNetworks.values(random, rows * out.size(), 1.0);
         float[] start = RandomNetworks.values(random, rows * in.size(), 1.0);
         float[] grad = start.clone();
         up.transpose(u, new float[][] {grad}, rows, Switches.none(rows), 1);
         float[] linear = new float[rows * out.size()];
         up.linear(new float[][] {x}, linear, rows, Switches.none(rows), 1);
-        double left = dot(linear, u);
-        double right = 0;
-        for (int i = 0; i < x.length; i++) {
-            right += (double) x[i] * (grad[i] - start[i]);
-        }
-        assertThat(Math.abs(left - right) / Math.max(1, Math.abs(left) + Math.abs(right)))
-                .as("<Ax,u> = <x,A^T u> for %s", what).isLessThan(TOLERANCE);
-
-        // bias contribution: <u, bias broadcast over each output channel>
-        double[] contribution = new double[rows];
-        double[] magnitude = new double[rows];
-        up.accumulateBiasContribution(u, rows, Switches.none(rows), 1, contribution, magnitude);
-        float[] bias = up.parameters().get(1).data();
+        ConvolutionChecks.assertAdjoint(x, linear, u, start, grad, what);
+        ConvolutionChecks.assertChannelBiasContribution(up, u, rows, what);
         int plane = out.dim(1) * out.dim(2);
-        for (int r = 0; r < rows; r++) {
-            double expected = 0;
-            for (int i = 0; i < out.size(); i++) {
-                expected += u[r * out.size() + i] * bias[i / plane];
-            }
-            assertThat(contribution[r]).as("bias contribution of %s", what)
-                    .isCloseTo(expected, org.assertj.core.data.Offset.offset(TOLERANCE * (1 + magnitude[r])));
-        }
 
         // weight gradient of <u, A_W x>: linear in W, so entry k is <u, A_{e_k} x>, the output of a one-hot weight
         float[][] grads = {new float[up.parameters().get(0).size()], new float[out.dim(0)]};
@@ -120,7 +85,7 @@ class ConvTranspose2dTest {
             Op single = up.withParameters(List.of(new Tensor(weight.shape(), oneHot), noBias));
             float[] response = new float[rows * out.size()];
             single.linear(new float[][] {x}, response, rows, Switches.none(rows), 1);
-            double expected = dot(response, u);
+            double expected = ConvolutionChecks.dot(response, u);
             assertThat((double) grads[0][k]).as("weight gradient %d of %s", k, what)
                     .isCloseTo(expected, org.assertj.core.data.Offset.offset(TOLERANCE * (1 + Math.abs(expected)) * 10));
         }
@@ -154,18 +119,4 @@ class ConvTranspose2dTest {
                 new int[] {dilation, dilation}, groups, outputPadding);
     }
 
-    private static float[] forward(Op op, float[] input) {
-        float[] out = new float[op.outputShape().size()];
-        op.linear(new float[][] {input}, out, 1, Switches.none(1), 1);
-        op.addBias(out, 1, Switches.none(1), 1);
-        return out;
-    }
-
-    private static double dot(float[] a, float[] b) {
-        double sum = 0;
-        for (int i = 0; i < a.length; i++) {
-            sum += (double) a[i] * b[i];
-        }
-        return sum;
-    }
 }

@@ -3,12 +3,9 @@ package io.etalon.op;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.etalon.graph.Network;
 import io.etalon.tensor.Shape;
 import io.etalon.tensor.Tensor;
 import io.etalon.testing.RandomNetworks;
-import io.etalon.testing.ReferenceNetwork;
-import java.util.List;
 import java.util.SplittableRandom;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -21,15 +18,13 @@ import org.junit.jupiter.api.Test;
  */
 class GroupedConvTest {
 
-    private static final double TOLERANCE = 1e-5;
-
     @Test
     void depthwiseConvolutionKeepsChannelsApart() {
         // in 2x1x2 = [[1,2]], [[3,4]]; weight 2x1x1x2 = [1,1], [1,-1]; bias [0.5, 0] -> [1+2+0.5, 3-4]
         Conv2d conv = new Conv2d(Shape.of(2, 1, 2), new Tensor(Shape.of(2, 1, 1, 2), new float[] {1, 1, 1, -1}),
                 new Tensor(Shape.of(2), new float[] {0.5f, 0}), new int[] {1, 1}, new int[] {0, 0, 0, 0}, new int[] {1, 1}, 2);
         assertThat(conv.outputShape()).isEqualTo(Shape.of(2, 1, 1));
-        assertThat(forward(conv, new float[] {1, 2, 3, 4})).containsExactly(3.5f, -1f);
+        assertThat(ConvolutionChecks.forward(conv, new float[] {1, 2, 3, 4})).containsExactly(3.5f, -1f);
         assertThat(conv.describe()).contains("2->2 channels").contains("2 groups");
     }
 
@@ -38,7 +33,7 @@ class GroupedConvTest {
         // in 4x1x1 = [1,2,3,4]; 2 groups, 1 output each, weight 2x2x1x1 = [1,10], [100,1000]
         Conv2d conv = new Conv2d(Shape.of(4, 1, 1), new Tensor(Shape.of(2, 2, 1, 1), new float[] {1, 10, 100, 1000}),
                 null, new int[] {1, 1}, new int[] {0, 0, 0, 0}, new int[] {1, 1}, 2);
-        assertThat(forward(conv, new float[] {1, 2, 3, 4})).containsExactly(21f, 4300f);
+        assertThat(ConvolutionChecks.forward(conv, new float[] {1, 2, 3, 4})).containsExactly(21f, 4300f);
     }
 
     @Test
@@ -62,25 +57,10 @@ class GroupedConvTest {
 
         // forward = float64 reference = ungrouped convolution with a block-diagonal weight
         float[] x = RandomNetworks.values(random, rows * in.size(), 1.0);
-        float[] y = new float[rows * out.size()];
-        conv.linear(new float[][] {x}, y, rows, Switches.none(rows), 1);
-        conv.addBias(y, rows, Switches.none(rows), 1);
+        float[] y = ConvolutionChecks.value(conv, x, rows);
         Conv2d dense = blockDiagonal(conv);
-        float[] yDense = new float[y.length];
-        dense.linear(new float[][] {x}, yDense, rows, Switches.none(rows), 1);
-        dense.addBias(yDense, rows, Switches.none(rows), 1);
-        Network alone = new Network(in, List.of(new Network.Node("conv", conv, new int[] {Network.INPUT})));
-        for (int r = 0; r < rows; r++) {
-            double[] image = new double[in.size()];
-            for (int i = 0; i < image.length; i++) {
-                image[i] = x[r * in.size() + i];
-            }
-            double[] reference = ReferenceNetwork.output(alone, image);
-            for (int i = 0; i < reference.length; i++) {
-                assertClose(y[r * out.size() + i], reference[i], what + " vs reference");
-            }
-        }
-        assertAllClose(y, yDense, what + " vs block-diagonal");
+        ConvolutionChecks.assertValueIsTheReference(conv, x, y, rows, what);
+        assertAllClose(y, ConvolutionChecks.value(dense, x, rows), what + " vs block-diagonal");
 
         // the naive twins
         float[] direct = new float[y.length];
@@ -106,28 +86,8 @@ class GroupedConvTest {
             dense.transpose(u, new float[][] {gradDense}, rows, Switches.none(rows), 1);
             assertAllClose(grad, gradDirect, what + " transpose vs transposeDirect");
             assertAllClose(grad, gradDense, what + " transpose vs block-diagonal");
-            double left = dot(fast, u);
-            double right = 0;
-            for (int i = 0; i < x.length; i++) {
-                right += (double) x[i] * (grad[i] - start[i]);
-            }
-            assertThat(Math.abs(left - right) / Math.max(1, Math.abs(left) + Math.abs(right)))
-                    .as("<Ax,u> = <x,A^T u> for %s", what).isLessThan(TOLERANCE);
-
-            // bias contribution: <u, bias broadcast over each output channel>
-            double[] contribution = new double[rows];
-            double[] magnitude = new double[rows];
-            conv.accumulateBiasContribution(u, rows, Switches.none(rows), 1, contribution, magnitude);
-            float[] bias = conv.parameters().get(1).data();
-            int plane = out.dim(1) * out.dim(2);
-            for (int r = 0; r < rows; r++) {
-                double expected = 0;
-                for (int i = 0; i < out.size(); i++) {
-                    expected += u[r * out.size() + i] * bias[i / plane];
-                }
-                assertThat(contribution[r]).as("bias contribution of %s", what)
-                        .isCloseTo(expected, org.assertj.core.data.Offset.offset(TOLERANCE * (1 + magnitude[r])));
-            }
+            ConvolutionChecks.assertAdjoint(x, fast, u, start, grad, what);
+            ConvolutionChecks.assertChannelBiasContribution(conv, u, rows, what);
         }
 
         // parameter gradients equal the block-diagonal ones on the weights that exist
@@ -192,13 +152,6 @@ class GroupedConvTest {
         return part;
     }
 
-    private static float[] forward(Op op, float[] input) {
-        float[] out = new float[op.outputShape().size()];
-        op.linear(new float[][] {input}, out, 1, Switches.none(1), 1);
-        op.addBias(out, 1, Switches.none(1), 1);
-        return out;
-    }
-
     private static void assertAllClose(float[] actual, float[] expected, String what) {
         assertThat(actual).hasSameSizeAs(expected);
         for (int i = 0; i < actual.length; i++) {
@@ -209,13 +162,5 @@ class GroupedConvTest {
     private static void assertClose(float actual, double expected, String what) {
         assertThat((double) actual).as("%s", what)
                 .isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-4 * (1 + Math.abs(expected))));
-    }
-
-    private static double dot(float[] a, float[] b) {
-        double sum = 0;
-        for (int i = 0; i < a.length; i++) {
-            sum += (double) a[i] * b[i];
-        }
-        return sum;
     }
 }
