@@ -375,15 +375,15 @@ public final class Network {
         int count = 0;
         // which convolution output each output of top copies (-1: zeroed by the pattern, or no gradient in any row);
         // the rows are read in memory order
-        boolean[] live = new boolean[topSize];
-        for (int r = 0; r < rows; r++) {
-            for (int j = 0, base = r * topSize; j < topSize; j++) {
-                live[j] |= gradTop[base + j] != 0f;
-            }
-        }
         int[] source = new int[topSize];
         for (int j = 0; j < topSize; j++) {
-            source[j] = live[j] ? j : -1;
+            source[j] = -1;
+            for (int r = 0; r < rows; r++) {
+                if (gradTop[r * topSize + j] != 0f) {
+                    source[j] = j;
+                    break;
+                }
+            }
         }
         for (int node = top; node > conv; node--) {
             ((Selection) nodes.get(node).op()).sources(trace.switches(node), 0, source, topSize);
@@ -400,10 +400,11 @@ public final class Network {
             }
             slotOfOutput[j] = slotOf[q];
         }
-        for (int r = 0; r < rows; r++) {
-            for (int j = 0, base = r * topSize; j < topSize; j++) {
-                if (slotOfOutput[j] >= 0) {
-                    values[slotOfOutput[j] * stride + r] += gradTop[base + j];
+        for (int j = 0; j < topSize; j++) { // a slot's terms arrive in order of j, as the op-by-op pass adds them
+            int slot = slotOfOutput[j];
+            if (slot >= 0) {
+                for (int r = 0; r < rows; r++) {
+                    values[slot * stride + r] += gradTop[r * topSize + j];
                 }
             }
         }

@@ -528,54 +528,37 @@ public final class Conv2d implements Op {
         int inW = inputShape.dim(2);
         int outW = outputShape.dim(2);
         int plane = outputShape.dim(1) * outW;
-        int inSize = inputShape.size();
+        // the scatter lands in the zero-padded input, so no window is clipped by the border; the padding is dropped
+        int paddedH = inH + padTop + padBottom;
+        int paddedW = inW + padLeft + padRight;
         int filter = inChannels * kernelH * kernelW;
         int[] offsets = new int[filter];
         for (int c = 0, t = 0; c < inChannels; c++) {
             for (int i = 0; i < kernelH; i++) {
                 for (int j = 0; j < kernelW; j++) {
-                    offsets[t++] = ((c * inH + i * dilationH) * inW + j * dilationW) * stride;
+                    offsets[t++] = ((c * paddedH + i * dilationH) * paddedW + j * dilationW) * stride;
                 }
             }
         }
-        int spanH = (kernelH - 1) * dilationH;
-        int spanW = (kernelW - 1) * dilationW;
-        float[] inputByPosition = new float[inSize * stride];
-        int[] clippedOffsets = new int[filter];
-        float[] clippedWeights = new float[filter];
+        float[] inputByPosition = new float[inChannels * paddedH * paddedW * stride];
         for (int s = 0; s < count; s++) {
             int q = positions[s];
             int o = q / plane;
             int y = q % plane / outW;
             int x = q % outW;
-            int top = y * strideH - padTop;
-            int left = x * strideW - padLeft;
-            if (top >= 0 && top + spanH < inH && left >= 0 && left + spanW < inW) {
-                KERNELS.scatter(filter, weight, o * filter, offsets, values, s * stride, stride, inputByPosition,
-                        (top * inW + left) * stride);
-                continue;
-            }
-            // clipped by the border: the taps that land inside, as a compact filter
-            int taps = 0;
-            for (int c = 0, t = 0; c < inChannels; c++) {
-                for (int i = 0; i < kernelH; i++) {
-                    int h = top + i * dilationH;
-                    for (int j = 0; j < kernelW; j++, t++) {
-                        int w = left + j * dilationW;
-                        if (h >= 0 && h < inH && w >= 0 && w < inW) {
-                            clippedOffsets[taps] = offsets[t];
-                            clippedWeights[taps++] = weight[o * filter + t];
-                        }
+            KERNELS.scatter(filter, weight, o * filter, offsets, values, s * stride, stride, inputByPosition,
+                    (y * strideH * paddedW + x * strideW) * stride);
+        }
+        // back to (rows, C, H, W): read the positions in memory order, each row's values from one vector's lanes
+        int inSize = inputShape.size();
+        for (int c = 0, p = 0; c < inChannels; c++) {
+            for (int h = 0; h < inH; h++) {
+                int from = ((c * paddedH + h + padTop) * paddedW + padLeft) * stride;
+                for (int w = 0; w < inW; w++, p++, from += stride) {
+                    for (int r = 0; r < rows; r++) {
+                        gradIn[r * inSize + p] += inputByPosition[from + r];
                     }
                 }
-            }
-            KERNELS.scatter(taps, clippedWeights, 0, clippedOffsets, values, s * stride, stride, inputByPosition,
-                    (top * inW + left) * stride);
-        }
-        for (int r = 0; r < rows; r++) {
-            int base = r * inSize;
-            for (int p = 0; p < inSize; p++) {
-                gradIn[base + p] += inputByPosition[p * stride + r];
             }
         }
     }
