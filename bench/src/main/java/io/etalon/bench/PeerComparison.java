@@ -19,12 +19,25 @@ import java.util.concurrent.ForkJoinPool;
  * the shipped LeNet (ours vs PyTorch autograd through DJL) and plain inference (ours vs ONNX Runtime). It first checks
  * that the peer's etalons equal ours, then times each engine and prints images/s and ratios.
  *
+ * <p>Shared machines drift: the same loop can run a third faster or slower from one minute to the next. So engines
+ * that are compared run interleaved, in {@value #ROUNDS} rounds of a slice each (ours, the peer's, ours, ...), and each
+ * is reported by its median round, with the slowest and fastest round beside it: a drift then moves both sides of a
+ * ratio alike instead of favouring whichever ran in the quiet minute.
+ *
  * <p>Run with {@code ./etalon bench --peers [--threads N] [--seconds S] [--json FILE]}.
  */
 public final class PeerComparison {
 
-    /** One measured line of the table. */
-    record Row(String engine, String task, String method, int batch, int threads, double imagesPerSecond) {
+    /** Rounds of the interleaved timing; each engine runs seconds / ROUNDS per round. */
+    static final int ROUNDS = 5;
+
+    /** One measured line of the table: the median round's images/s, and the slowest and fastest rounds'. */
+    record Row(String engine, String task, String method, int batch, int threads, double imagesPerSecond, double slowest,
+               double fastest) {
+    }
+
+    /** One workload to time: an engine doing a task on a batch. */
+    private record Case(String engine, String task, String method, int batch, Callable<float[]> work) {
     }
 
     private final int threads;
@@ -73,29 +86,41 @@ public final class PeerComparison {
             checkAgreement(workload, djl, ort, outputs);
             ForkJoinPool pool = new ForkJoinPool(threads);
             try {
+                List<Case> inference = new ArrayList<>();
                 for (int batch : new int[] {1, 256}) {
-                    measure("etalon", "inference", "forward", batch,
-                            () -> Engines.infer(workload.network(), pool, workload.batch(0, batch), batch));
-                    measure("onnxruntime", "inference", "forward", batch, () -> ort.scores(workload.batch(0, batch), batch));
+                    inference.add(new Case("etalon", "inference", "forward", batch,
+                            () -> Engines.infer(workload.network(), pool, workload.batch(0, batch), batch)));
+                    inference.add(new Case("onnxruntime", "inference", "forward", batch,
+                            () -> ort.scores(workload.batch(0, batch), batch)));
                 }
+                timeInterleaved(inference);
             } finally {
                 pool.shutdown();
             }
             pythonPeer(workload, outputs);
+            List<Case> etalons = new ArrayList<>();
             for (int batch : new int[] {1, 16, 64, 256}) {
-                measure("pytorch-djl", "etalons", "autograd", batch, () -> djl.etalons(workload.batch(0, batch), batch));
+                etalons.add(new Case("pytorch-djl", "etalons", "autograd", batch, () -> djl.etalons(workload.batch(0, batch), batch)));
             }
             for (Method method : new Method[] {Method.AUTO, Method.REVERSE}) {
                 Explainer explainer = Engines.explainer(workload.network(), method, threads);
                 for (int batch : new int[] {1, 256}) {
-                    measure("etalon", "etalons", method.cliName(), batch,
-                            () -> Engines.etalons(explainer, workload.batch(0, batch), batch, outputs));
+                    etalons.add(new Case("etalon", "etalons", method.cliName(), batch,
+                            () -> Engines.etalons(explainer, workload.batch(0, batch), batch, outputs)));
                 }
             }
+            timeInterleaved(etalons);
+            // the slow solvers are not compared with a peer: one round each
             Explainer forward = Engines.explainer(workload.network(), Method.FORWARD, threads);
-            measure("etalon", "etalons", "forward", 16, () -> Engines.etalons(forward, workload.batch(0, 16), 16, outputs));
             Explainer coordinate = Engines.explainer(workload.network(), Method.COORDINATE, threads);
-            measure("etalon", "etalons", "coordinate", 2, () -> Engines.etalons(coordinate, workload.batch(0, 2), 2, outputs));
+            List<Case> slow = List.of(
+                    new Case("etalon", "etalons", "forward", 16, () -> Engines.etalons(forward, workload.batch(0, 16), 16, outputs)),
+                    new Case("etalon", "etalons", "coordinate", 2, () -> Engines.etalons(coordinate, workload.batch(0, 2), 2, outputs)));
+            for (Case one : slow) {
+                warmUp(one);
+                double rate = time(one, seconds);
+                record(one, rate, rate, rate);
+            }
         }
         printTable();
         if (json != null) {
@@ -176,7 +201,7 @@ public final class PeerComparison {
                     } else if (rate.find()) {
                         int b = Integer.parseInt(rate.group(1));
                         double perSecond = Double.parseDouble(rate.group(2));
-                        rows.add(new Row("pytorch-python", "etalons", "autograd", b, threads, perSecond));
+                        rows.add(new Row("pytorch-python", "etalons", "autograd", b, threads, perSecond, perSecond, perSecond));
                         out.printf(Locale.ROOT, "  %-14s %-9s %-10s batch %4d: %10.1f images/s%n", "pytorch-python",
                                 "etalons", "autograd", b, perSecond);
                     } else {
@@ -192,25 +217,51 @@ public final class PeerComparison {
         }
     }
 
-    private void measure(String engine, String task, String method, int batch, Callable<float[]> work) throws Exception {
+    /** Times the cases in turn, {@link #ROUNDS} times over, and records each one's median round. */
+    private void timeInterleaved(List<Case> cases) throws Exception {
+        for (Case one : cases) {
+            warmUp(one);
+        }
+        double[][] rates = new double[cases.size()][ROUNDS];
+        for (int round = 0; round < ROUNDS; round++) {
+            for (int i = 0; i < cases.size(); i++) {
+                rates[i][round] = time(cases.get(i), seconds / ROUNDS);
+            }
+        }
+        for (int i = 0; i < cases.size(); i++) {
+            double[] sorted = rates[i].clone();
+            java.util.Arrays.sort(sorted);
+            record(cases.get(i), sorted[ROUNDS / 2], sorted[0], sorted[ROUNDS - 1]);
+        }
+    }
+
+    private void warmUp(Case one) throws Exception {
         long warmupEnd = System.nanoTime() + (long) (Math.min(2, seconds / 2) * 1e9);
         int warmups = 0;
         while (System.nanoTime() < warmupEnd || warmups < 2) {
-            checksum += work.call()[0];
+            checksum += one.work().call()[0];
             warmups++;
         }
+    }
+
+    /** Images per second over a slice of about {@code slice} seconds (at least three calls). */
+    private double time(Case one, double slice) throws Exception {
         long start = System.nanoTime();
-        long end = start + (long) (seconds * 1e9);
+        long end = start + (long) (slice * 1e9);
         long images = 0;
         int runs = 0;
         while (System.nanoTime() < end || runs < 3) {
-            checksum += work.call()[0];
-            images += batch;
+            checksum += one.work().call()[0];
+            images += one.batch();
             runs++;
         }
-        double perSecond = images / ((System.nanoTime() - start) / 1e9);
-        rows.add(new Row(engine, task, method, batch, threads, perSecond));
-        out.printf(Locale.ROOT, "  %-14s %-9s %-10s batch %4d: %10.1f images/s%n", engine, task, method, batch, perSecond);
+        return images / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private void record(Case one, double median, double slowest, double fastest) {
+        rows.add(new Row(one.engine(), one.task(), one.method(), one.batch(), threads, median, slowest, fastest));
+        out.printf(Locale.ROOT, "  %-14s %-9s %-10s batch %4d: %10.1f images/s (rounds %.1f to %.1f)%n", one.engine(),
+                one.task(), one.method(), one.batch(), median, slowest, fastest);
     }
 
     private double best(String engine, String task) {
@@ -222,8 +273,8 @@ public final class PeerComparison {
         double djlBest = best("pytorch-djl", "etalons");
         double pythonBest = best("pytorch-python", "etalons");
         out.println();
-        out.println("| engine | task | method | batch | threads | images/s | ratio |");
-        out.println("|---|---|---|---:|---:|---:|---|");
+        out.println("| engine | task | method | batch | threads | images/s (median round) | rounds | ratio |");
+        out.println("|---|---|---|---:|---:|---:|---:|---|");
         for (Row row : rows) {
             String ratio;
             if (row.task().equals("etalons")) {
@@ -235,8 +286,9 @@ public final class PeerComparison {
                         .mapToDouble(Row::imagesPerSecond).findFirst().orElse(Double.NaN);
                 ratio = String.format(Locale.ROOT, "%.2fx ONNX Runtime (same batch)", row.imagesPerSecond() / ort);
             }
-            out.printf(Locale.ROOT, "| %s | %s | %s | %d | %d | %.1f | %s |%n", row.engine(), row.task(), row.method(),
-                    row.batch(), row.threads(), row.imagesPerSecond(), ratio);
+            String rounds = row.slowest() == row.fastest() ? "one" : String.format(Locale.ROOT, "%.0f-%.0f", row.slowest(), row.fastest());
+            out.printf(Locale.ROOT, "| %s | %s | %s | %d | %d | %.1f | %s | %s |%n", row.engine(), row.task(), row.method(),
+                    row.batch(), row.threads(), row.imagesPerSecond(), rounds, ratio);
         }
     }
 
@@ -247,9 +299,10 @@ public final class PeerComparison {
         for (int i = 0; i < rows.size(); i++) {
             Row row = rows.get(i);
             text.append(String.format(Locale.ROOT,
-                    "    {\"engine\": \"%s\", \"task\": \"%s\", \"method\": \"%s\", \"batch\": %d, \"threads\": %d, \"imagesPerSecond\": %.3f}%s%n",
-                    row.engine(), row.task(), row.method(), row.batch(), row.threads(), row.imagesPerSecond(),
-                    i + 1 < rows.size() ? "," : ""));
+                    "    {\"engine\": \"%s\", \"task\": \"%s\", \"method\": \"%s\", \"batch\": %d, \"threads\": %d, \"imagesPerSecond\": %.3f,"
+                            + " \"slowestRound\": %.3f, \"fastestRound\": %.3f}%s%n",
+                    row.engine(), row.task(), row.method(), row.batch(), row.threads(), row.imagesPerSecond(), row.slowest(),
+                    row.fastest(), i + 1 < rows.size() ? "," : ""));
         }
         text.append("  ]\n}\n");
         io.etalon.data.AtomicFiles.write(file, text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
