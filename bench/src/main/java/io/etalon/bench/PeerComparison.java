@@ -22,7 +22,8 @@ import java.util.concurrent.ForkJoinPool;
  * <p>Shared machines drift: the same loop can run a third faster or slower from one minute to the next. So engines
  * that are compared run interleaved, in {@value #ROUNDS} rounds of a slice each (ours, the peer's, ours, ...), and each
  * is reported by its median round, with the slowest and fastest round beside it: a drift then moves both sides of a
- * ratio alike instead of favouring whichever ran in the quiet minute.
+ * ratio alike instead of favouring whichever ran in the quiet minute. Each slice starts after an idle pause, so that
+ * no engine's spinning worker threads are still holding the cores.
  *
  * <p>Run with {@code ./etalon bench --peers [--threads N] [--seconds S] [--json FILE]}.
  */
@@ -30,6 +31,9 @@ public final class PeerComparison {
 
     /** Rounds of the interleaved timing; each engine runs seconds / ROUNDS per round. */
     static final int ROUNDS = 5;
+
+    /** Idle time before each slice, untimed: longer than the peers' thread pools spin before they sleep. */
+    static final long PAUSE_MILLIS = 500;
 
     /** One measured line of the table: the median round's images/s, and the slowest and fastest rounds'. */
     record Row(String engine, String task, String method, int batch, int threads, double imagesPerSecond, double slowest,
@@ -225,6 +229,9 @@ public final class PeerComparison {
         double[][] rates = new double[cases.size()][ROUNDS];
         for (int round = 0; round < ROUNDS; round++) {
             for (int i = 0; i < cases.size(); i++) {
+                // the peers' thread pools spin-wait after each call (ONNX Runtime's intra-op threads, libtorch's
+                // OpenMP team) and would take the cores from whatever runs next: let them go to sleep first
+                Thread.sleep(PAUSE_MILLIS);
                 rates[i][round] = time(cases.get(i), seconds / ROUNDS);
             }
         }
