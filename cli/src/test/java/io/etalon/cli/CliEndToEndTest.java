@@ -135,14 +135,7 @@ class CliEndToEndTest {
     @Test
     void normalisationAndGreyToRgbAreFoldedIntoTheEtalon() throws Exception {
         // a three-channel model that expects 0..255 pixels normalised per channel
-        io.etalon.graph.LeNet.Chain chain = new io.etalon.graph.LeNet.Chain(io.etalon.tensor.Shape.of(3, 8, 8));
-        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
-        chain.add("conv", io.etalon.op.Conv2d.of(chain.shape(), tensor(random, 4, 3, 3, 3), tensor(random, 4), 1));
-        chain.add("relu", new io.etalon.op.Relu(chain.shape()));
-        chain.add("flatten", new io.etalon.op.Flatten(chain.shape()));
-        chain.add("fc", new io.etalon.op.Dense(chain.shape(), tensor(random, 3, 256), tensor(random, 3)));
-        Path model = folder.resolve("rgb.onnx");
-        io.etalon.onnx.OnnxModels.save(chain.build(), model);
+        Path model = smallCnn(folder.resolve("rgb.onnx"), 3, 4, 3, 5);
         float[] grey = new float[64];
         for (int i = 0; i < 64; i++) {
             grey[i] = (i % 7) / 7f;
@@ -163,14 +156,7 @@ class CliEndToEndTest {
     @Test
     void aModelThatStatesItsPixelRangeIsFedThatRange() throws Exception {
         // the same small model twice, once with Windows ML's Image.NominalPixelRange = NominalRange_0_255 in its metadata
-        io.etalon.graph.LeNet.Chain chain = new io.etalon.graph.LeNet.Chain(io.etalon.tensor.Shape.of(1, 8, 8));
-        java.util.SplittableRandom random = new java.util.SplittableRandom(9);
-        chain.add("conv", io.etalon.op.Conv2d.of(chain.shape(), tensor(random, 3, 1, 3, 3), tensor(random, 3), 1));
-        chain.add("relu", new io.etalon.op.Relu(chain.shape()));
-        chain.add("flatten", new io.etalon.op.Flatten(chain.shape()));
-        chain.add("fc", new io.etalon.op.Dense(chain.shape(), tensor(random, 4, 192), tensor(random, 4)));
-        Path plain = folder.resolve("plain.onnx");
-        io.etalon.onnx.OnnxModels.save(chain.build(), plain);
+        Path plain = smallCnn(folder.resolve("plain.onnx"), 1, 3, 4, 9);
         Path stated = folder.resolve("stated.onnx");
         java.nio.file.Files.write(stated, ai.onnx.proto.OnnxMl.ModelProto.parseFrom(java.nio.file.Files.readAllBytes(plain))
                 .toBuilder().addMetadataProps(ai.onnx.proto.OnnxMl.StringStringEntryProto.newBuilder()
@@ -198,6 +184,18 @@ class CliEndToEndTest {
         assertThat(overridden.err()).doesNotContain("metadata");
         assertThat(JSON.readTree(folder.resolve("overridden-out/0/summary.json").toFile()).get("scores"))
                 .isNotEqualTo(b.get("scores"));
+    }
+
+    /** A random CxWxH = channels x 8 x 8 model saved as ONNX: conv 3x3 (same padding), ReLU, flatten, dense. */
+    private static Path smallCnn(Path file, int channels, int filters, int classes, long seed) throws Exception {
+        io.etalon.graph.LeNet.Chain chain = new io.etalon.graph.LeNet.Chain(io.etalon.tensor.Shape.of(channels, 8, 8));
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        chain.add("conv", io.etalon.op.Conv2d.of(chain.shape(), tensor(random, filters, channels, 3, 3), tensor(random, filters), 1));
+        chain.add("relu", new io.etalon.op.Relu(chain.shape()));
+        chain.add("flatten", new io.etalon.op.Flatten(chain.shape()));
+        chain.add("fc", new io.etalon.op.Dense(chain.shape(), tensor(random, classes, filters * 64), tensor(random, classes)));
+        io.etalon.onnx.OnnxModels.save(chain.build(), file);
+        return file;
     }
 
     private static io.etalon.tensor.Tensor tensor(java.util.SplittableRandom random, int... dims) {
