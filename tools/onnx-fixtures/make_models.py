@@ -15,6 +15,7 @@ and, each with its own inputs (<name>.inputs.npy) and scores:
                      returns [10] scores (.squeeze(0)); exported with an input that has no batch dimension
   upsampling.onnx    transposed convolutions, as decoders and segmentation heads use them: one with stride 2, padding
                      and output_padding, one grouped and dilated
+  global_pools.onnx  the global poolings PyTorch writes: GlobalMaxPool, ReduceMean and ReduceMax over axes [2, 3]
   nobatch_pool.onnx  a model that pools one unbatched image itself: PyTorch 1.13 writes a MaxPool on a [C, H, W]
                      tensor, which ONNX does not define (its checker refuses it) and Etalon refuses with the fix
 Usage (from the repository root):
@@ -122,6 +123,20 @@ class Upsampling(torch.nn.Module):
         return self.fc(torch.flatten(x, 1))
 
 
+class GlobalPools(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = torch.nn.Conv2d(2, 4, 3, padding=1)
+        self.fc = torch.nn.Linear(3 * 4, 3)
+
+    def forward(self, x):  # 2x9x9
+        x = torch.relu(self.conv(x))
+        highest = torch.flatten(torch.nn.functional.adaptive_max_pool2d(x, 1), 1)  # GlobalMaxPool
+        mean = x.mean(dim=(2, 3))  # ReduceMean over axes [2, 3], keepdims 0
+        peak = torch.flatten(x.amax(dim=(2, 3), keepdim=True), 1)  # ReduceMax over axes [2, 3], keepdims 1
+        return self.fc(torch.cat([highest, mean, peak], 1))
+
+
 def export_own_inputs(out, name, model, inputs, example):
     """Exports a model with a fixed input shape and writes its inputs and PyTorch's scores for each."""
     model.eval()
@@ -168,6 +183,9 @@ def main(out):
     small = torch.rand(3, 1, 12, 12)
     small[:, :, :3, :] = 0
     export_own_inputs(out, 'upsampling', Upsampling(), small, small[:1])
+    pairs = torch.rand(3, 2, 9, 9)
+    pairs[:, :, :2, :] = 0
+    export_own_inputs(out, 'global_pools', GlobalPools(), pairs, pairs[:1])
 
 
 if __name__ == '__main__':

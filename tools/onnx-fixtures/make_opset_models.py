@@ -22,6 +22,9 @@ operator appears as the specification defines it:
   nhwc_dynamic.onnx  the same style at opset 15 with the shapes tf2onnx computes from the batch size: a strided
       SAME_UPPER Conv, a flatten Reshape whose target is Concat(Slice(Shape(x), 0, 1), [-1]), and a last Reshape to
       Concat(Shape(scores, start=0, end=1), [10]).
+  nhwc_gap.onnx  Keras's Concatenate and global average and max pooling as tf2onnx writes them at opset 18: two
+      conv branches joined along axis -1 of NHWC, ReduceMean and ReduceMax over axes [1, 2] (axes as an input), a
+      Concat of the pooled vectors along axis -1, MatMul, Add and Softmax.
   shape_slices.onnx  Slices of a shape whose bounds ONNX clamps (a start of -100 or 100, an end of 2^40) and one that
       runs backwards (step -1): an [N, 2, 3, 4] activation reshaped to [N, 4, 3, 2].
   pool_ceil.onnx    ceil_mode's two corners, where ONNX Runtime 1.20 differs from the ONNX specification and from
@@ -247,6 +250,37 @@ def nhwc_dynamic():
     return g.model(inputs, outputs, 8)
 
 
+def nhwc_gap():
+    """Keras's Concatenate and global pooling layers on channels-last activations as tf2onnx writes them at opset 18:
+    two conv branches joined along axis -1 of NHWC, then ReduceMean and ReduceMax over axes [1, 2] (the axes as an
+    input) joined along axis -1 of the pooled vectors."""
+    g = Graph(18, seed=2027)
+    prefix = 'StatefulPartitionedCall/model/'
+    x = g.node('Transpose', ['input_1'], prefix + 'conv2d/Conv2D__6', outputs=[prefix + 'conv2d/Conv2D__6:0'],
+               perm=[0, 3, 1, 2])
+    branches = []
+    for b, kernel in (('conv2d', 3), ('conv2d_1', 5)):
+        y = g.node('Conv', [x, g.weight(b + '/kernel:0', (6, 3, kernel, kernel)), g.weight(b + '/bias:0', (6,), 0.1)],
+                   prefix + b + '/BiasAdd', outputs=[prefix + b + '/BiasAdd:0'], kernel_shape=[kernel, kernel],
+                   strides=[2, 2], auto_pad='SAME_UPPER', dilations=[1, 1], group=1)  # 16 -> 8
+        y = g.node('Relu', [y], prefix + b + '/Relu:0')
+        branches.append(g.node('Transpose', [y], prefix + b + '/Relu__10', outputs=[prefix + b + '/Relu__10:0'],
+                               perm=[0, 2, 3, 1]))
+    x = g.node('Concat', branches, prefix + 'concatenate/concat:0', axis=-1)  # [N, 8, 8, 12]
+    axes = g.constant('const_axes__12', [1, 2], np.int64)
+    mean = g.node('ReduceMean', [x, axes], prefix + 'global_average_pooling2d/Mean:0', keepdims=0)
+    peak = g.node('ReduceMax', [x, axes], prefix + 'global_max_pooling2d/Max:0', keepdims=0)
+    x = g.node('Concat', [mean, peak], prefix + 'concatenate_1/concat:0', axis=-1)
+    x = g.node('MatMul', [x, g.constant('dense/MatMul/ReadVariableOp:0', g.random.normal(0, 0.5, (24, 4)))],
+               prefix + 'dense/MatMul:0')
+    x = g.node('Add', [x, g.constant('dense/BiasAdd/ReadVariableOp:0', g.random.normal(0, 0.1, (4,)))],
+               prefix + 'dense/BiasAdd:0')
+    g.node('Softmax', [x], prefix + 'dense/Softmax', outputs=['dense'], axis=-1)
+    inputs = [helper.make_tensor_value_info('input_1', TensorProto.FLOAT, ['unk__20', 16, 16, 3])]
+    outputs = [helper.make_tensor_value_info('dense', TensorProto.FLOAT, ['unk__21', 4])]
+    return g.model(inputs, outputs, 8)
+
+
 def shape_slices():
     """Slices of a shape with negative, clamped and backward bounds (opset 13): [N, 2, 3, 4] read as [N, 4, 3, 2]."""
     g = Graph(13, seed=2026)
@@ -338,6 +372,7 @@ def main(out):
     models['nhwc_tf2onnx'] = nhwc_tf2onnx()
     models['nhwc_dynamic'] = nhwc_dynamic()
     models['shape_slices'] = shape_slices()
+    models['nhwc_gap'] = nhwc_gap()
     models['nobatch_rgb'] = nobatch_rgb()
     models['pool_ceil'] = pool_ceil()
     for name, model in models.items():

@@ -61,6 +61,7 @@ final class OnnxImporter {
     private final Set<String> unbatched = new HashSet<>();
     /** Ops that read [N, C, H, W]: refused on an activation without a batch axis (Gemm checks for itself). */
     private static final Set<String> NEEDS_BATCH = Set.of("Conv", "ConvTranspose", "MaxPool", "AveragePool", "GlobalAveragePool",
+            "GlobalMaxPool", "ReduceMean", "ReduceMax",
             "BatchNormalization", "Pad");
     /**
      * Activations that hold one sample per column, [K, batch], by tensor name: the column-vector convention of a Gemm
@@ -398,6 +399,10 @@ final class OnnxImporter {
         // element-wise ops keep the batch axis, its place or its absence; the ops that reshape decide for themselves
         setUnbatched(node.getOutput(0), flat);
         setBatchLast(node.getOutput(0), columns);
+        if (type.equals("ReduceMean") || type.equals("ReduceMax")) {
+            spatialReduction(node, name, type, in, source);
+            return;
+        }
         Op op;
         try {
             op = switch (type) {
@@ -411,6 +416,7 @@ final class OnnxImporter {
                 case "BatchNormalization" -> batchNorm(node, name, in);
                 case "AveragePool" -> averagePool(node, name, in);
                 case "GlobalAveragePool" -> AvgPool2d.global(in);
+                case "GlobalMaxPool" -> globalMaxPool(in);
                 case "LeakyRelu" -> new LeakyRelu(in, new Tensor(Shape.of(1), new float[] {floatAttribute(node, "alpha", 0.01f)}));
                 case "PRelu" -> prelu(node, name, in, flat, columns);
                 case "Clip" -> clip(node, name, in);
@@ -801,12 +807,38 @@ final class OnnxImporter {
             sources[i] = source;
             shapes.add(shapeOf(source));
         }
-        if (axis != 1 && axis != -shapes.get(0).rank() - 1) {
-            throw new UnsupportedOpException(file + ": Concat node '" + name + "' joins along axis " + axis
-                    + "; only the channel axis (1) is supported");
+        int rank = shapes.get(0).rank();
+        long sampleAxis = (axis < 0 ? axis + rank + 1 : axis) - 1; // the batch axis comes first
+        if (sampleAxis < 0 || sampleAxis >= rank || shapes.stream().anyMatch(shape -> shape.rank() != rank)) {
+            throw new UnsupportedOpException(file + ": Concat node '" + name + "' joins along axis " + axis + " of "
+                    + shapes + " (after the batch axis); only the axes of one sample are supported, in inputs of one rank");
         }
         try {
-            addNode(node, name, new io.etalon.op.Concat(shapes), sources);
+            if (sampleAxis == 0) {
+                addNode(node, name, new io.etalon.op.Concat(shapes), sources);
+                return;
+            }
+            // along another axis (Keras joins channels-last activations along their last axis): move that axis first,
+            // join, and move it back
+            int[] forward = new int[rank];
+            int[] back = new int[rank];
+            forward[0] = (int) sampleAxis;
+            for (int k = 1, d = 0; k < rank; k++, d++) {
+                forward[k] = d == sampleAxis ? ++d : d;
+            }
+            for (int k = 0; k < rank; k++) {
+                back[forward[k]] = k;
+            }
+            List<Shape> moved = new ArrayList<>();
+            for (int i = 0; i < sources.length; i++) {
+                io.etalon.op.Transpose first = new io.etalon.op.Transpose(shapes.get(i), forward);
+                nodes.add(new Network.Node(name + "/to-axis-0/" + i, first, new int[] {sources[i]}));
+                sources[i] = nodes.size() - 1;
+                moved.add(first.outputShape());
+            }
+            io.etalon.op.Concat join = new io.etalon.op.Concat(moved);
+            nodes.add(new Network.Node(name + "/join", join, sources));
+            addNode(node, name, new io.etalon.op.Transpose(join.outputShape(), back), new int[] {nodes.size() - 1});
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException(file + ": Concat node '" + name + "': " + e.getMessage());
         }
@@ -1350,6 +1382,51 @@ final class OnnxImporter {
             }
         }
         return new io.etalon.op.ConvTranspose2d(in, weight, bias, strides, pads, dilations, (int) group, outputPadding);
+    }
+
+    private static MaxPool2d globalMaxPool(Shape in) {
+        return new MaxPool2d(in, new int[] {in.dim(1), in.dim(2)}, new int[] {1, 1}, new int[] {0, 0, 0, 0});
+    }
+
+    /**
+     * ReduceMean or ReduceMax over the two spatial axes of an image-shaped activation, as Keras's global pooling layers
+     * reach ONNX through tf2onnx: axes [2, 3] of NCHW (a global pool), or axes [1, 2] of NHWC (a transpose to CHW, the
+     * pool, then the values as the node's output shape; the order of C values is the same). Other axes are refused.
+     */
+    private void spatialReduction(NodeProto node, String name, String type, Shape in, int source) {
+        long[] axes = attribute(node, "axes") != null ? longsAttribute(node, "axes")
+                : node.getInputCount() > 1 && !node.getInput(1).isEmpty() ? staticValues(node.getInput(1), name) : null;
+        boolean keep = intAttribute(node, "keepdims", 1) != 0;
+        java.util.Set<Long> sampleAxes = new java.util.TreeSet<>();
+        for (long axis : axes == null ? new long[0] : axes) {
+            sampleAxes.add((axis < 0 ? axis + in.rank() + 1 : axis) - 1); // the batch axis comes first
+        }
+        boolean channelsFirst = in.rank() == 3 && sampleAxes.equals(java.util.Set.of(1L, 2L));
+        boolean channelsLast = in.rank() == 3 && sampleAxes.equals(java.util.Set.of(0L, 1L));
+        if (!channelsFirst && !channelsLast) {
+            throw new UnsupportedOpException(file + ": " + type + " node '" + name + "' reduces axes "
+                    + (axes == null ? "(all)" : Arrays.toString(axes)) + " of a [batch, " + in + "] activation; only the two"
+                    + " spatial axes (a global pool: [2, 3] of NCHW or [1, 2] of NHWC) are supported");
+        }
+        Shape image = channelsFirst ? in : Shape.of(in.dim(2), in.dim(0), in.dim(1));
+        int channels = image.dim(0);
+        List<Op> chain = new ArrayList<>();
+        if (channelsLast) {
+            chain.add(new io.etalon.op.Transpose(in, new int[] {2, 0, 1}));
+        }
+        chain.add(type.equals("ReduceMean") ? AvgPool2d.global(image) : globalMaxPool(image));
+        Shape pooled = Shape.of(channels, 1, 1);
+        Shape result = !keep ? Shape.of(channels) : channelsFirst ? pooled : Shape.of(1, 1, channels);
+        if (!result.equals(pooled)) {
+            chain.add(new io.etalon.op.Reshape(pooled, result));
+        }
+        int from = source;
+        for (int k = 0; k < chain.size() - 1; k++) {
+            nodes.add(new Network.Node(name + "/" + chain.get(k).kind().toLowerCase(java.util.Locale.ROOT), chain.get(k),
+                    new int[] {from}));
+            from = nodes.size() - 1;
+        }
+        addNode(node, name, chain.get(chain.size() - 1), new int[] {from});
     }
 
     private Op maxPool(NodeProto node, String name, Shape in) {

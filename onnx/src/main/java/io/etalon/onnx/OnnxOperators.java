@@ -31,6 +31,9 @@ import java.util.Set;
  *   Shape's start and end (opset 15) and Slice's clamped, negative and backward bounds as ONNX defines them</td></tr>
  *   <tr><td>BatchNormalization</td><td>ChannelAffine</td><td>inference form, folded to a per-channel scale and shift</td></tr>
  *   <tr><td>AveragePool, GlobalAveragePool</td><td>AvgPool2d</td><td>2-D; strides, pads, count_include_pad, ceil_mode</td></tr>
+ *   <tr><td>GlobalMaxPool</td><td>MaxPool2d</td><td>one window over the whole plane</td></tr>
+ *   <tr><td>ReduceMean, ReduceMax</td><td>AvgPool2d, MaxPool2d</td><td>over the two spatial axes only (Keras's global
+ *   pooling through tf2onnx): axes [2, 3] of NCHW, or [1, 2] of NHWC (with a Transpose first); keepdims 0 or 1</td></tr>
  *   <tr><td>LeakyRelu, PRelu</td><td>LeakyRelu</td><td>one slope, one per channel, or a slope tensor that broadcasts to
  *   one sample</td></tr>
  *   <tr><td>Clip</td><td>Clip</td><td>constant bounds (ReLU6), as attributes or inputs</td></tr>
@@ -56,9 +59,10 @@ import java.util.Set;
 final class OnnxOperators {
 
     /** Operators that map to an Etalon op. */
-    static final Set<String> SUPPORTED = Set.of("Conv", "ConvTranspose", "MaxPool", "Relu", "Gemm", "MatMul", "Flatten", "Reshape", "Identity",
-            "Dropout", "Softmax", "LogSoftmax", "BatchNormalization", "AveragePool", "GlobalAveragePool", "LeakyRelu",
-            "PRelu", "Clip", "Pad", "Add", "Sub", "Mul", "Div", "Transpose", "Squeeze", "Unsqueeze", "Concat", "Cast");
+    static final Set<String> SUPPORTED = Set.of("Conv", "ConvTranspose", "MaxPool", "Relu", "Gemm", "MatMul", "Flatten",
+            "Reshape", "Identity", "Dropout", "Softmax", "LogSoftmax", "BatchNormalization", "AveragePool",
+            "GlobalAveragePool", "GlobalMaxPool", "ReduceMean", "ReduceMax", "LeakyRelu", "PRelu", "Clip", "Pad", "Add",
+            "Sub", "Mul", "Div", "Transpose", "Squeeze", "Unsqueeze", "Concat", "Cast");
 
     /** Element-wise arithmetic: a residual Add of two activations, or an affine map by a constant. */
     static final Set<String> ARITHMETIC = Set.of("Add", "Sub", "Mul", "Div");
@@ -78,8 +82,8 @@ final class OnnxOperators {
             Map.entry("InstanceNormalization", "depends on the input's statistics"));
 
     /** The list shown to users. */
-    static final String PIECEWISE_LINEAR_OPS = "Conv, ConvTranspose, Gemm, MatMul, Relu, LeakyRelu, PRelu, Clip, MaxPool, AveragePool, "
-            + "BatchNormalization, Add, Flatten, Reshape";
+    static final String PIECEWISE_LINEAR_OPS = "Conv, ConvTranspose, Gemm, MatMul, Relu, LeakyRelu, PRelu, Clip, MaxPool, "
+            + "AveragePool, GlobalMaxPool, BatchNormalization, Add, Flatten, Reshape";
 
     private OnnxOperators() {
     }

@@ -43,8 +43,8 @@ class HostileModelTest {
     /** The hand-written opset, channels-last and no-batch fixtures exercise other importer paths than LeNet. */
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {"opsets/cnn_opset6.onnx", "opsets/cnn_opset21.onnx",
-            "opsets/nhwc_tf2onnx.onnx", "opsets/nhwc_dynamic.onnx", "opsets/nobatch_rgb.onnx", "opsets/pool_ceil.onnx", "pytorch/nobatch_cnn.onnx",
-            "pytorch/grouped_ceil.onnx", "pytorch/upsampling.onnx", "pytorch/branches.onnx", "columns/columns_chain.onnx", "columns/columns_input.onnx"})
+            "opsets/nhwc_tf2onnx.onnx", "opsets/nhwc_dynamic.onnx", "opsets/nhwc_gap.onnx", "opsets/nobatch_rgb.onnx", "opsets/pool_ceil.onnx", "pytorch/nobatch_cnn.onnx",
+            "pytorch/grouped_ceil.onnx", "pytorch/upsampling.onnx", "pytorch/global_pools.onnx", "pytorch/branches.onnx", "columns/columns_chain.onnx", "columns/columns_input.onnx"})
     @Timeout(60)
     void bitFlippedCopiesOfOtherModelsFailCleanly(String fixture) throws Exception {
         mutantsFailCleanly(Path.of("src/test/resources").resolve(fixture), 150, fixture.hashCode());

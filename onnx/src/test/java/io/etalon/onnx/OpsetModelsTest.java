@@ -28,7 +28,7 @@ class OpsetModelsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"cnn_opset7", "cnn_opset9", "cnn_opset11", "cnn_opset13", "cnn_opset17", "cnn_opset21",
-            "nhwc_tf2onnx", "nhwc_dynamic", "shape_slices", "nobatch_rgb"})
+            "nhwc_tf2onnx", "nhwc_dynamic", "nhwc_gap", "shape_slices", "nobatch_rgb"})
     void computesWhatOnnxRuntimeComputesAndHasExactEtalons(String name) throws Exception {
         Path file = FIXTURES.resolve(name + ".onnx");
         Network network = OnnxModels.load(file).network();

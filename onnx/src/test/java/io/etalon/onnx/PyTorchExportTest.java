@@ -61,7 +61,7 @@ class PyTorchExportTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"grouped_ceil", "nobatch_cnn", "upsampling"})
+    @ValueSource(strings = {"grouped_ceil", "nobatch_cnn", "upsampling", "global_pools"})
     void modelsWithTheirOwnInputsComputePyTorchsScoresAndHaveExactEtalons(String name) throws Exception {
         Network network = OnnxModels.load(FIXTURES.resolve(name + ".onnx")).network();
         if (name.equals("upsampling")) {
@@ -127,6 +127,31 @@ class PyTorchExportTest {
         assertThatThrownBy(() -> OnnxModels.load(file)).isInstanceOf(UnsupportedOpException.class)
                 .hasMessageContaining("MaxPool node").hasMessageContaining("which has no batch axis")
                 .hasMessageContaining("add an Unsqueeze of axis 0 before it").hasMessageNotContaining("\n");
+    }
+
+    @Test
+    void aReductionOverChannelsIsRefusedNamingTheAxesThatWork() throws Exception {
+        ai.onnx.proto.OnnxMl.ModelProto model = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(
+                java.nio.file.Files.readAllBytes(FIXTURES.resolve("global_pools.onnx")));
+        ai.onnx.proto.OnnxMl.ModelProto.Builder builder = model.toBuilder();
+        for (ai.onnx.proto.OnnxMl.NodeProto.Builder node : builder.getGraphBuilder().getNodeBuilderList()) {
+            if (node.getOpType().equals("ReduceMean")) {
+                for (ai.onnx.proto.OnnxMl.AttributeProto.Builder attribute : node.getAttributeBuilderList()) {
+                    if (attribute.getName().equals("axes")) {
+                        attribute.clearInts().addInts(1); // the channel axis: not a pooling
+                    }
+                }
+            }
+        }
+        Path file = java.nio.file.Files.createTempFile("channel-mean", ".onnx");
+        try {
+            java.nio.file.Files.write(file, builder.build().toByteArray());
+            assertThatThrownBy(() -> OnnxModels.load(file)).isInstanceOf(UnsupportedOpException.class)
+                    .hasMessageContaining("ReduceMean node").hasMessageContaining("reduces axes [1]")
+                    .hasMessageContaining("only the two spatial axes").hasMessageNotContaining("\n");
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
+        }
     }
 
     @Test
