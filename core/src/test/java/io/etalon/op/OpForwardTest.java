@@ -50,6 +50,17 @@ class OpForwardTest {
     }
 
     @Test
+    void nearestUpsamplingCopiesBlocksAndItsTransposeSumsThem() {
+        // in 1x2x2 = [[1,2],[3,4]], factors 1x2 -> [[1,1,2,2],[3,3,4,4]]; the transpose adds each pair back
+        Upsample2d upsample = new Upsample2d(Shape.of(1, 2, 2), new int[] {1, 2});
+        assertThat(upsample.outputShape()).isEqualTo(Shape.of(1, 2, 4));
+        assertThat(forward(upsample, new float[] {1, 2, 3, 4})).containsExactly(1, 1, 2, 2, 3, 3, 4, 4);
+        float[] grad = {0.5f, 0, 0, 0};
+        upsample.transpose(new float[] {1, 2, 3, 4, 5, 6, 7, 8}, new float[][] {grad}, 1, Switches.none(1), 1);
+        assertThat(grad).containsExactly(3.5f, 7, 11, 15);
+    }
+
+    @Test
     void denseMatchesHandComputation() {
         Dense dense = new Dense(Shape.of(3), new Tensor(Shape.of(2, 3), new float[] {1, 2, 3, -1, 0, 1}),
                 new Tensor(Shape.of(2), new float[] {1, -1}));

@@ -44,7 +44,7 @@ public final class RandomNetworks {
 
     /**
      * A random decoder-style network: conv - relu - a transposed convolution that upsamples (stride up to 2, output
-     * padding below it, often grouped) - relu - max-pool - flatten - dense.
+     * padding below it, often grouped) - relu - nearest upsampling by 1 or 2 per axis - max-pool - flatten - dense.
      */
     public static Network upsamplingNetwork(long seed) {
         SplittableRandom random = new SplittableRandom(seed);
@@ -63,6 +63,7 @@ public final class RandomNetworks {
                 new int[] {stride, stride}, new int[] {random.nextInt(2), random.nextInt(2), random.nextInt(kernel - 1),
                         random.nextInt(kernel - 1)}, new int[] {1, 1}, groups, new int[] {random.nextInt(stride), random.nextInt(stride)}));
         chain.add("relu2", new Relu(chain.shape()));
+        chain.add("nearest", new io.etalon.op.Upsample2d(chain.shape(), new int[] {1 + random.nextInt(2), 1 + random.nextInt(2)}));
         chain.add("pool", new MaxPool2d(chain.shape(), new int[] {2, 2}, new int[] {2, 2}, new int[] {0, 0, 0, 0}));
         chain.add("flatten", new Flatten(chain.shape()));
         int outputs = 2 + random.nextInt(3);

@@ -133,6 +133,17 @@ public final class ReferenceNetwork {
                     }
                 }
             }
+        } else if (op instanceof io.etalon.op.Upsample2d upsample) {
+            // the definition: output (c, y, x) is input (c, floor(y / sy), floor(x / sx))
+            int[] f = upsample.factors();
+            for (int c = 0; c < outShape.dim(0); c++) {
+                for (int y = 0; y < outShape.dim(1); y++) {
+                    for (int x = 0; x < outShape.dim(2); x++) {
+                        out[(c * outShape.dim(1) + y) * outShape.dim(2) + x]
+                                = in[(c * inShape.dim(1) + Math.floorDiv(y, f[0])) * inShape.dim(2) + Math.floorDiv(x, f[1])];
+                    }
+                }
+            }
         } else if (op instanceof MaxPool2d pool) {
             int[] k = pool.kernel();
             int[] s = pool.stride();

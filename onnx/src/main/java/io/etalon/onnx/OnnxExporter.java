@@ -170,6 +170,14 @@ final class OnnxExporter {
                     .addInput(initializer(graph, name + ".max", new Tensor(Shape.of(1), new float[] {clip.max()}), true));
         } else if (op instanceof Add) {
             node.setOpType("Add");
+        } else if (op instanceof io.etalon.op.Upsample2d upsample) {
+            // nearest with asymmetric coordinates and floor: output y reads input floor(y / s), exactly the op
+            int[] f = upsample.factors();
+            node.setOpType("Resize").addInput("").addInput(initializer(graph, name + ".scales",
+                            new Tensor(io.etalon.tensor.Shape.of(4), new float[] {1, 1, f[0], f[1]})))
+                    .addAttribute(text("mode", "nearest"))
+                    .addAttribute(text("coordinate_transformation_mode", "asymmetric"))
+                    .addAttribute(text("nearest_mode", "floor"));
         } else if (op instanceof Pad pad) {
             int[] p = pad.pads();
             node.setOpType("Pad").addInput(int64(graph, name + ".pads", new long[] {0, 0, p[0], p[1], 0, 0, p[2], p[3]}));
@@ -233,6 +241,11 @@ final class OnnxExporter {
         }
         graph.addInitializer(proto);
         return name;
+    }
+
+    private static AttributeProto text(String name, String value) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRING)
+                .setS(ByteString.copyFromUtf8(value)).build();
     }
 
     private static AttributeProto integer(String name, long value) {

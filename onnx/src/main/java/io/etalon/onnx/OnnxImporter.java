@@ -61,7 +61,7 @@ final class OnnxImporter {
     private final Set<String> unbatched = new HashSet<>();
     /** Ops that read [N, C, H, W]: refused on an activation without a batch axis (Gemm checks for itself). */
     private static final Set<String> NEEDS_BATCH = Set.of("Conv", "ConvTranspose", "MaxPool", "AveragePool", "GlobalAveragePool",
-            "GlobalMaxPool", "ReduceMean", "ReduceMax",
+            "GlobalMaxPool", "ReduceMean", "ReduceMax", "Resize", "Upsample",
             "BatchNormalization", "Pad");
     /**
      * Activations that hold one sample per column, [K, batch], by tensor name: the column-vector convention of a Gemm
@@ -417,6 +417,7 @@ final class OnnxImporter {
                 case "AveragePool" -> averagePool(node, name, in);
                 case "GlobalAveragePool" -> AvgPool2d.global(in);
                 case "GlobalMaxPool" -> globalMaxPool(in);
+                case "Resize", "Upsample" -> upsample(node, name, type, in);
                 case "LeakyRelu" -> new LeakyRelu(in, new Tensor(Shape.of(1), new float[] {floatAttribute(node, "alpha", 0.01f)}));
                 case "PRelu" -> prelu(node, name, in, flat, columns);
                 case "Clip" -> clip(node, name, in);
@@ -1382,6 +1383,103 @@ final class OnnxImporter {
             }
         }
         return new io.etalon.op.ConvTranspose2d(in, weight, bias, strides, pads, dilations, (int) group, outputPadding);
+    }
+
+    /**
+     * Resize or Upsample in nearest mode by whole factors on the spatial axes of NCHW: Etalon's {@link
+     * io.etalon.op.Upsample2d}, which copies input {@code floor(y / s)} to output y. The coordinate transformation and
+     * rounding the node states are worked through for every output row and column, and the node is taken only if they
+     * give exactly those blocks (they do for the usual settings; opsets before 11 use floor by definition).
+     */
+    private Op upsample(NodeProto node, String name, String type, Shape in) {
+        AttributeProto modeAttribute = attribute(node, "mode");
+        String mode = modeAttribute == null ? "nearest" : modeAttribute.getS().toStringUtf8();
+        if (!mode.equals("nearest")) {
+            throw new UnsupportedOpException(file + ": " + type + " node '" + name + "' uses mode " + mode
+                    + "; only nearest (copies of whole blocks) is supported");
+        }
+        if (in.rank() != 3) {
+            throw new UnsupportedOpException(file + ": " + type + " node '" + name + "' resizes a [batch, " + in
+                    + "] activation; only NCHW images are supported");
+        }
+        double[] factors = new double[4];
+        long[] sizes = null;
+        AttributeProto scalesAttribute = attribute(node, "scales");
+        if (scalesAttribute != null) { // Upsample, opset 7
+            for (int k = 0; k < Math.min(4, scalesAttribute.getFloatsCount()); k++) {
+                factors[k] = scalesAttribute.getFloats(k);
+            }
+        } else {
+            int scalesInput = type.equals("Resize") && opset >= 11 ? 2 : 1;
+            if (node.getInputCount() > scalesInput && !node.getInput(scalesInput).isEmpty()
+                    && floats(node.getInput(scalesInput), name).size() > 0) {
+                float[] scales = floats(node.getInput(scalesInput), name).data();
+                for (int k = 0; k < Math.min(4, scales.length); k++) {
+                    factors[k] = scales[k];
+                }
+            } else if (node.getInputCount() > 3 && !node.getInput(3).isEmpty()) {
+                sizes = staticValues(node.getInput(3), name);
+            }
+        }
+        int[] whole = new int[2];
+        for (int axis = 0; axis < 2; axis++) {
+            int n = in.dim(axis + 1);
+            double factor = sizes != null && sizes.length == 4 ? (double) sizes[axis + 2] / n : factors[axis + 2];
+            whole[axis] = (int) Math.round(factor);
+            if (whole[axis] < 1 || Math.abs(factor - whole[axis]) > 1e-6) {
+                throw new UnsupportedOpException(file + ": " + type + " node '" + name + "' scales axis " + (axis + 2)
+                        + " by " + factor + "; only whole factors of at least 1 are supported");
+            }
+        }
+        boolean channelsKept = sizes != null ? sizes.length == 4 && sizes[1] == in.dim(0)
+                : factors[0] == 1 && factors[1] == 1;
+        if (!channelsKept || sizes != null && sizes.length != 4) {
+            throw new UnsupportedOpException(file + ": " + type + " node '" + name + "' resizes the batch or channel axis;"
+                    + " only the two spatial axes of NCHW are supported");
+        }
+        String transform = opset < 11 ? "asymmetric" : stringAttribute(node, "coordinate_transformation_mode", "half_pixel");
+        String rounding = opset < 11 ? "floor" : stringAttribute(node, "nearest_mode", "round_prefer_floor");
+        for (int axis = 0; axis < 2; axis++) {
+            int n = in.dim(axis + 1);
+            int s = whole[axis];
+            for (int y = 0; y < n * s; y++) {
+                if (nearestSource(y, n, s, transform, rounding, name, type) != y / s) {
+                    throw new UnsupportedOpException(file + ": " + type + " node '" + name + "' with coordinate_transformation_mode "
+                            + transform + " and nearest_mode " + rounding + " reads input " + nearestSource(y, n, s, transform,
+                            rounding, name, type) + " for output " + y + " at factor " + s + ", not whole blocks; not supported");
+                }
+            }
+        }
+        return new io.etalon.op.Upsample2d(in, whole);
+    }
+
+    /** The input index ONNX's nearest Resize reads for output index y (input size n, factor s), clamped to the input. */
+    private long nearestSource(int y, int n, int s, String transform, String rounding, String name, String type) {
+        int m = n * s;
+        double x = switch (transform) {
+            case "half_pixel" -> (y + 0.5) / s - 0.5;
+            case "pytorch_half_pixel" -> m > 1 ? (y + 0.5) / s - 0.5 : 0;
+            case "align_corners" -> m == 1 ? 0 : y * (n - 1.0) / (m - 1.0);
+            case "asymmetric" -> (double) y / s;
+            case "tf_half_pixel_for_nn" -> (y + 0.5) / s;
+            default -> throw new UnsupportedOpException(file + ": " + type + " node '" + name
+                    + "' uses coordinate_transformation_mode " + transform + "; not supported");
+        };
+        double fraction = x - Math.floor(x);
+        long index = switch (rounding) {
+            case "floor" -> (long) Math.floor(x);
+            case "ceil" -> (long) Math.ceil(x);
+            case "round_prefer_floor" -> fraction == 0.5 ? (long) Math.floor(x) : Math.round(x);
+            case "round_prefer_ceil" -> fraction == 0.5 ? (long) Math.ceil(x) : Math.round(x);
+            default -> throw new ModelFormatException(file + ": " + type + " node '" + name + "' has nearest_mode " + rounding
+                    + ", which ONNX does not define");
+        };
+        return Math.max(0, Math.min(n - 1, index));
+    }
+
+    private String stringAttribute(NodeProto node, String name, String fallback) {
+        AttributeProto attribute = attribute(node, name);
+        return attribute == null ? fallback : attribute.getS().toStringUtf8();
     }
 
     private static MaxPool2d globalMaxPool(Shape in) {

@@ -32,6 +32,8 @@ import java.util.Set;
  *   <tr><td>BatchNormalization</td><td>ChannelAffine</td><td>inference form, folded to a per-channel scale and shift</td></tr>
  *   <tr><td>AveragePool, GlobalAveragePool</td><td>AvgPool2d</td><td>2-D; strides, pads, count_include_pad, ceil_mode</td></tr>
  *   <tr><td>GlobalMaxPool</td><td>MaxPool2d</td><td>one window over the whole plane</td></tr>
+ *   <tr><td>Resize, Upsample</td><td>Upsample2d</td><td>nearest, whole factors on the spatial axes of NCHW (scales or
+ *   sizes), with any coordinate transformation and rounding that copies whole blocks (checked per row and column)</td></tr>
  *   <tr><td>ReduceMean, ReduceMax</td><td>AvgPool2d, MaxPool2d</td><td>over the two spatial axes only (Keras's global
  *   pooling through tf2onnx): axes [2, 3] of NCHW, or [1, 2] of NHWC (with a Transpose first); keepdims 0 or 1</td></tr>
  *   <tr><td>LeakyRelu, PRelu</td><td>LeakyRelu</td><td>one slope, one per channel, or a slope tensor that broadcasts to
@@ -61,8 +63,8 @@ final class OnnxOperators {
     /** Operators that map to an Etalon op. */
     static final Set<String> SUPPORTED = Set.of("Conv", "ConvTranspose", "MaxPool", "Relu", "Gemm", "MatMul", "Flatten",
             "Reshape", "Identity", "Dropout", "Softmax", "LogSoftmax", "BatchNormalization", "AveragePool",
-            "GlobalAveragePool", "GlobalMaxPool", "ReduceMean", "ReduceMax", "LeakyRelu", "PRelu", "Clip", "Pad", "Add",
-            "Sub", "Mul", "Div", "Transpose", "Squeeze", "Unsqueeze", "Concat", "Cast");
+            "GlobalAveragePool", "GlobalMaxPool", "ReduceMean", "ReduceMax", "Resize", "Upsample", "LeakyRelu", "PRelu",
+            "Clip", "Pad", "Add", "Sub", "Mul", "Div", "Transpose", "Squeeze", "Unsqueeze", "Concat", "Cast");
 
     /** Element-wise arithmetic: a residual Add of two activations, or an affine map by a constant. */
     static final Set<String> ARITHMETIC = Set.of("Add", "Sub", "Mul", "Div");

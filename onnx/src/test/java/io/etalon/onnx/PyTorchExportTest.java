@@ -66,6 +66,7 @@ class PyTorchExportTest {
         Network network = OnnxModels.load(FIXTURES.resolve(name + ".onnx")).network();
         if (name.equals("upsampling")) {
             assertThat(network.nodes().stream().filter(node -> node.op() instanceof io.etalon.op.ConvTranspose2d)).hasSize(2);
+            assertThat(network.nodes().stream().filter(node -> node.op() instanceof io.etalon.op.Upsample2d)).hasSize(1);
         }
         Npy.Array stored = Npy.read(FIXTURES.resolve(name + ".inputs.npy"));
         float[] x = new float[stored.values().length];
