@@ -37,50 +37,72 @@ public final class Radius {
             identity[t * pixels + t] = 1f;
         }
         float[][] tangents = network.frozen(trace, identity, pixels, pixels, false);
+        // each decision reads one or two columns of a (pixels, size) tangent matrix: transposed once per node, a
+        // column is a contiguous row instead of pixels reads a node's width apart
+        java.util.Map<Integer, float[]> byNeuron = new java.util.HashMap<>();
         List<Constraint> constraints = new ArrayList<>();
-        List<float[]> gradients = new ArrayList<>();
+        List<int[]> faces = new ArrayList<>(); // per constraint: source node, plus, minus, sign
+        float[] gradient = new float[pixels];
         Decisions.forEach(network, trace, image, (source, z, layer, index, rival, plus, minus, offset, sign) -> {
             int size = z.length;
-            float[] tangent = source == Network.INPUT ? identity : tangents[source];
+            float[] columns = byNeuron.computeIfAbsent(source,
+                    node -> transpose(node == Network.INPUT ? identity : tangents[node], pixels, size));
             double value = z[plus] - (minus < 0 ? 0 : z[minus]) - offset;
-            add(constraints, gradients, layer, index, rival, Math.abs(value), column(tangent, size, plus, minus, pixels),
-                    value > 0 ? -1 : 1);
+            column(columns, plus, minus, pixels, gradient);
+            double l2 = Math.sqrt(Floats.dotDouble(gradient, 0, gradient, 0, pixels));
+            if (l2 == 0) {
+                return; // this decision does not depend on the input inside the region: it never flips
+            }
+            double l1 = 0;
+            for (float g : gradient) {
+                l1 += Math.abs(g);
+            }
+            double margin = Math.abs(value);
+            constraints.add(new Constraint(layer, index, rival, margin, margin / l2, margin / l1));
+            faces.add(new int[] {source, plus, minus, value > 0 ? -1 : 1});
         });
-        return report(network, trace, tangents, constraints, gradients, pixels);
+        return report(network, trace, tangents, constraints, first -> direction(byNeuron, faces.get(first), pixels), pixels);
     }
 
-    /** Column {@code j} of a (pixels, size) tangent matrix, minus column {@code minus} when that is not -1. */
-    private static float[] column(float[] tangent, int size, int j, int minus, int pixels) {
-        float[] gradient = new float[pixels];
+    /** A (pixels, size) matrix as (size, pixels), in tiles that keep both sides' lines in the cache. */
+    private static float[] transpose(float[] matrix, int pixels, int size) {
+        int tile = 32;
+        float[] transposed = new float[size * pixels];
+        for (int t0 = 0; t0 < pixels; t0 += tile) {
+            int t1 = Math.min(pixels, t0 + tile);
+            for (int j0 = 0; j0 < size; j0 += tile) {
+                int j1 = Math.min(size, j0 + tile);
+                for (int t = t0; t < t1; t++) {
+                    for (int j = j0; j < j1; j++) {
+                        transposed[j * pixels + t] = matrix[t * size + j];
+                    }
+                }
+            }
+        }
+        return transposed;
+    }
+
+    /** Row {@code j} of a (size, pixels) matrix, minus row {@code minus} when that is not -1, into {@code out}. */
+    private static void column(float[] rows, int j, int minus, int pixels, float[] out) {
         for (int t = 0; t < pixels; t++) {
-            gradient[t] = tangent[t * size + j] - (minus < 0 ? 0f : tangent[t * size + minus]);
+            out[t] = rows[j * pixels + t] - (minus < 0 ? 0f : rows[minus * pixels + t]);
         }
-        return gradient;
     }
 
-    /**
-     * @param sign +1 if moving along the gradient reaches the face, -1 if moving against it
-     */
-    private static void add(List<Constraint> constraints, List<float[]> gradients, String layer, int index, int rival,
-                            double margin, float[] gradient, int sign) {
-        double l2 = Math.sqrt(Floats.dotDouble(gradient, 0, gradient, 0, gradient.length));
-        double l1 = 0;
-        for (float g : gradient) {
-            l1 += Math.abs(g);
+    /** The unit direction that reaches a face: its gradient, normalised, with the face's sign. */
+    private static float[] direction(java.util.Map<Integer, float[]> byNeuron, int[] face, int pixels) {
+        float[] gradient = new float[pixels];
+        column(byNeuron.get(face[0]), face[1], face[2], pixels, gradient);
+        double l2 = Math.sqrt(Floats.dotDouble(gradient, 0, gradient, 0, pixels));
+        float[] direction = new float[pixels];
+        for (int t = 0; t < pixels; t++) {
+            direction[t] = (float) (face[3] * gradient[t] / l2);
         }
-        if (l2 == 0) {
-            return; // this decision does not depend on the input inside the region: it never flips
-        }
-        constraints.add(new Constraint(layer, index, rival, margin, margin / l2, margin / l1));
-        float[] direction = new float[gradient.length];
-        for (int t = 0; t < gradient.length; t++) {
-            direction[t] = (float) (sign * gradient[t] / l2);
-        }
-        gradients.add(direction);
+        return direction;
     }
 
     private static RegionReport report(Network network, Trace trace, float[][] tangents, List<Constraint> constraints,
-                                       List<float[]> directions, int pixels) {
+                                       java.util.function.IntFunction<float[]> direction, int pixels) {
         double radiusL2 = Double.POSITIVE_INFINITY;
         double radiusLinf = Double.POSITIVE_INFINITY;
         double faceL2 = Double.POSITIVE_INFINITY;
@@ -114,7 +136,10 @@ public final class Radius {
             if (c == predicted) {
                 continue;
             }
-            float[] difference = column(tangents[outputNode], classes, predicted, c, pixels);
+            float[] difference = new float[pixels];
+            for (int t = 0; t < pixels; t++) {
+                difference[t] = tangents[outputNode][t * classes + predicted] - tangents[outputNode][t * classes + c];
+            }
             double norm = Math.sqrt(Floats.dotDouble(difference, 0, difference, 0, pixels));
             double distance = norm == 0 ? Double.POSITIVE_INFINITY : (scores[predicted] - scores[c]) / norm;
             if (distance < decision) {
@@ -123,6 +148,6 @@ public final class Radius {
             }
         }
         return new RegionReport(radiusL2, radiusLinf, tied, faceL2, faceLinf, first < 0 ? null : constraints.get(first),
-                first < 0 ? null : directions.get(first), decision, rival, nearest, constraints.size());
+                first < 0 ? null : direction.apply(first), decision, rival, nearest, constraints.size());
     }
 }
