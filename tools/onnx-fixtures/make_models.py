@@ -14,7 +14,8 @@ and, each with its own inputs (<name>.inputs.npy) and scores:
   nobatch_cnn.onnx   a model called on one [1, 28, 28] image: it adds the batch axis itself (x.unsqueeze(0)) and
                      returns [10] scores (.squeeze(0)); exported with an input that has no batch dimension
   upsampling.onnx    transposed convolutions, as decoders and segmentation heads use them: one with stride 2, padding
-                     and output_padding, one grouped and dilated; then nearest upsampling by 2 (a Resize)
+                     and output_padding, one grouped and dilated; then nearest upsampling by 2 and a bilinear resize
+                     to 17x17 (two Resizes, the second with sizes)
   global_pools.onnx  the global poolings PyTorch writes: GlobalMaxPool, ReduceMean and ReduceMax over axes [2, 3]
   nobatch_pool.onnx  a model that pools one unbatched image itself: PyTorch 1.13 writes a MaxPool on a [C, H, W]
                      tensor, which ONNX does not define (its checker refuses it) and Etalon refuses with the fix
@@ -114,13 +115,14 @@ class Upsampling(torch.nn.Module):
         self.down = torch.nn.Conv2d(1, 4, 3, stride=2, padding=1)
         self.up = torch.nn.ConvTranspose2d(4, 4, 3, stride=2, padding=1, output_padding=1)
         self.up_grouped = torch.nn.ConvTranspose2d(4, 2, 2, groups=2, dilation=2)
-        self.fc = torch.nn.Linear(2 * 14 * 14, 4)
+        self.fc = torch.nn.Linear(2 * 17 * 17, 4)
 
     def forward(self, x):  # 1x12x12
         x = torch.relu(self.down(x))  # 12 -> 6
         x = torch.relu(self.up(x))  # 6 -> 12
         x = torch.nn.functional.max_pool2d(torch.relu(self.up_grouped(x)), 2)  # 12 -> 14 -> 7
         x = torch.nn.functional.interpolate(x, scale_factor=2, mode='nearest')  # 7 -> 14, exported as Resize
+        x = torch.nn.functional.interpolate(x, size=(17, 17), mode='bilinear', align_corners=False)  # 14 -> 17
         return self.fc(torch.flatten(x, 1))
 
 

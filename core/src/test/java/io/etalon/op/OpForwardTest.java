@@ -61,6 +61,21 @@ class OpForwardTest {
     }
 
     @Test
+    void bilinearResizingInterpolatesBetweenNeighboursAndClampsAtTheBorder() {
+        Shape row = Shape.of(1, 1, 2);
+        // half_pixel, scale 2: columns sample -0.25, 0.25, 0.75, 1.25 of [0, 1]; outside the image the edge value
+        Bilinear2d half = new Bilinear2d(row, new int[] {1, 4}, "half_pixel", new double[] {1, 2});
+        assertThat(forward(half, new float[] {0, 1})).containsExactly(0f, 0.25f, 0.75f, 1f);
+        // align_corners to 3 columns: 0, 0.5, 1
+        Bilinear2d corners = new Bilinear2d(row, new int[] {1, 3}, "align_corners", new double[] {1, 1.5});
+        assertThat(forward(corners, new float[] {0, 1})).containsExactly(0f, 0.5f, 1f);
+        // the transpose hands each output's gradient back with the same weights
+        float[] grad = new float[2];
+        half.transpose(new float[] {1, 1, 1, 1}, new float[][] {grad}, 1, Switches.none(1), 1);
+        assertThat(grad).containsExactly(2f, 2f);
+    }
+
+    @Test
     void denseMatchesHandComputation() {
         Dense dense = new Dense(Shape.of(3), new Tensor(Shape.of(2, 3), new float[] {1, 2, 3, -1, 0, 1}),
                 new Tensor(Shape.of(2), new float[] {1, -1}));

@@ -44,7 +44,8 @@ public final class RandomNetworks {
 
     /**
      * A random decoder-style network: conv - relu - a transposed convolution that upsamples (stride up to 2, output
-     * padding below it, often grouped) - relu - nearest upsampling by 1 or 2 per axis - max-pool - flatten - dense.
+     * padding below it, often grouped) - relu - nearest upsampling by 1 or 2 per axis - bilinear resizing by 1 or 2 -
+     * max-pool - flatten - dense.
      */
     public static Network upsamplingNetwork(long seed) {
         SplittableRandom random = new SplittableRandom(seed);
@@ -64,6 +65,10 @@ public final class RandomNetworks {
                         random.nextInt(kernel - 1)}, new int[] {1, 1}, groups, new int[] {random.nextInt(stride), random.nextInt(stride)}));
         chain.add("relu2", new Relu(chain.shape()));
         chain.add("nearest", new io.etalon.op.Upsample2d(chain.shape(), new int[] {1 + random.nextInt(2), 1 + random.nextInt(2)}));
+        String[] transforms = {"half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric"};
+        int factor = 1 + random.nextInt(2); // whole factors: the scales ONNX files state hold them exactly
+        chain.add("bilinear", new io.etalon.op.Bilinear2d(chain.shape(), new int[] {chain.shape().dim(1) * factor,
+                chain.shape().dim(2) * factor}, transforms[random.nextInt(4)], new double[] {factor, factor}));
         chain.add("pool", new MaxPool2d(chain.shape(), new int[] {2, 2}, new int[] {2, 2}, new int[] {0, 0, 0, 0}));
         chain.add("flatten", new Flatten(chain.shape()));
         int outputs = 2 + random.nextInt(3);

@@ -56,6 +56,18 @@ public final class ReferenceNetwork {
         return values;
     }
 
+    /** Where output index y samples an input of n values at scale s, as ONNX's Resize defines it (output s n). */
+    private static double source(String transform, int y, int n, double s) {
+        double m = s * n;
+        return switch (transform) {
+            case "half_pixel" -> (y + 0.5) / s - 0.5;
+            case "pytorch_half_pixel" -> m > 1 ? (y + 0.5) / s - 0.5 : 0;
+            case "align_corners" -> m == 1 ? 0 : y * (n - 1.0) / (m - 1.0);
+            case "asymmetric" -> y / s;
+            default -> throw new IllegalArgumentException(transform);
+        };
+    }
+
     /** The network output in double. */
     public static double[] output(Network network, double[] input) {
         double[][] values = forward(network, input);
@@ -141,6 +153,31 @@ public final class ReferenceNetwork {
                     for (int x = 0; x < outShape.dim(2); x++) {
                         out[(c * outShape.dim(1) + y) * outShape.dim(2) + x]
                                 = in[(c * inShape.dim(1) + Math.floorDiv(y, f[0])) * inShape.dim(2) + Math.floorDiv(x, f[1])];
+                    }
+                }
+            }
+        } else if (op instanceof io.etalon.op.Bilinear2d bilinear) {
+            // the definition: output row y samples the input at t(y), between rows floor(t) and floor(t) + 1 (clamped)
+            double[] s = bilinear.scales();
+            int inH = inShape.dim(1);
+            int inW = inShape.dim(2);
+            for (int c = 0; c < outShape.dim(0); c++) {
+                for (int y = 0; y < outShape.dim(1); y++) {
+                    double ty = source(bilinear.transform(), y, inH, s[0]);
+                    for (int x = 0; x < outShape.dim(2); x++) {
+                        double tx = source(bilinear.transform(), x, inW, s[1]);
+                        double sum = 0;
+                        for (int dy = 0; dy < 2; dy++) {
+                            for (int dx = 0; dx < 2; dx++) {
+                                double fy = ty - Math.floor(ty);
+                                double fx = tx - Math.floor(tx);
+                                double weight = (dy == 0 ? 1 - fy : fy) * (dx == 0 ? 1 - fx : fx);
+                                int h = (int) Math.max(0, Math.min(inH - 1, Math.floor(ty) + dy));
+                                int w = (int) Math.max(0, Math.min(inW - 1, Math.floor(tx) + dx));
+                                sum += weight * in[(c * inH + h) * inW + w];
+                            }
+                        }
+                        out[(c * outShape.dim(1) + y) * outShape.dim(2) + x] = sum;
                     }
                 }
             }

@@ -178,6 +178,24 @@ final class OnnxExporter {
                     .addAttribute(text("mode", "nearest"))
                     .addAttribute(text("coordinate_transformation_mode", "asymmetric"))
                     .addAttribute(text("nearest_mode", "floor"));
+        } else if (op instanceof io.etalon.op.Bilinear2d bilinear) {
+            // sizes would fix the batch; scales give floor(n * s) rows, so the scale is nudged up where float rounding
+            // would lose the last row (a relative 1e-7 change in where the rows sample)
+            double[] scales = bilinear.scales();
+            float[] stated = {1, 1, 0, 0};
+            for (int axis = 0; axis < 2; axis++) {
+                int n = bilinear.inputShapes().get(0).dim(axis + 1);
+                int m = bilinear.outputShape().dim(axis + 1);
+                float scale = (float) scales[axis];
+                while (Math.floor(n * (double) scale) < m) {
+                    scale = Math.nextUp(scale);
+                }
+                stated[axis + 2] = scale;
+            }
+            node.setOpType("Resize").addInput("").addInput(initializer(graph, name + ".scales",
+                            new Tensor(io.etalon.tensor.Shape.of(4), stated)))
+                    .addAttribute(text("mode", "linear"))
+                    .addAttribute(text("coordinate_transformation_mode", bilinear.transform()));
         } else if (op instanceof Pad pad) {
             int[] p = pad.pads();
             node.setOpType("Pad").addInput(int64(graph, name + ".pads", new long[] {0, 0, p[0], p[1], 0, 0, p[2], p[3]}));

@@ -1386,17 +1386,19 @@ final class OnnxImporter {
     }
 
     /**
-     * Resize or Upsample in nearest mode by whole factors on the spatial axes of NCHW: Etalon's {@link
-     * io.etalon.op.Upsample2d}, which copies input {@code floor(y / s)} to output y. The coordinate transformation and
+     * Resize or Upsample on the spatial axes of NCHW. Linear mode becomes {@link io.etalon.op.Bilinear2d} (any size;
+     * opsets before 11 use asymmetric coordinates). Nearest mode by whole factors becomes {@link
+     * io.etalon.op.Upsample2d}, which copies input {@code floor(y / s)} to output y: the coordinate transformation and
      * rounding the node states are worked through for every output row and column, and the node is taken only if they
      * give exactly those blocks (they do for the usual settings; opsets before 11 use floor by definition).
      */
     private Op upsample(NodeProto node, String name, String type, Shape in) {
         AttributeProto modeAttribute = attribute(node, "mode");
         String mode = modeAttribute == null ? "nearest" : modeAttribute.getS().toStringUtf8();
-        if (!mode.equals("nearest")) {
+        boolean linear = mode.equals("linear") || mode.equals("bilinear");
+        if (!mode.equals("nearest") && !linear) {
             throw new UnsupportedOpException(file + ": " + type + " node '" + name + "' uses mode " + mode
-                    + "; only nearest (copies of whole blocks) is supported");
+                    + "; only nearest and linear are supported");
         }
         if (in.rank() != 3) {
             throw new UnsupportedOpException(file + ": " + type + " node '" + name + "' resizes a [batch, " + in
@@ -1411,24 +1413,15 @@ final class OnnxImporter {
             }
         } else {
             int scalesInput = type.equals("Resize") && opset >= 11 ? 2 : 1;
-            if (node.getInputCount() > scalesInput && !node.getInput(scalesInput).isEmpty()
-                    && floats(node.getInput(scalesInput), name).size() > 0) {
+            TensorProto stated = node.getInputCount() > scalesInput ? constants.get(node.getInput(scalesInput)) : null;
+            boolean empty = stated != null && stated.getDimsList().contains(0L); // exporters write [0] for "use sizes"
+            if (node.getInputCount() > scalesInput && !node.getInput(scalesInput).isEmpty() && !empty) {
                 float[] scales = floats(node.getInput(scalesInput), name).data();
                 for (int k = 0; k < Math.min(4, scales.length); k++) {
                     factors[k] = scales[k];
                 }
             } else if (node.getInputCount() > 3 && !node.getInput(3).isEmpty()) {
                 sizes = staticValues(node.getInput(3), name);
-            }
-        }
-        int[] whole = new int[2];
-        for (int axis = 0; axis < 2; axis++) {
-            int n = in.dim(axis + 1);
-            double factor = sizes != null && sizes.length == 4 ? (double) sizes[axis + 2] / n : factors[axis + 2];
-            whole[axis] = (int) Math.round(factor);
-            if (whole[axis] < 1 || Math.abs(factor - whole[axis]) > 1e-6) {
-                throw new UnsupportedOpException(file + ": " + type + " node '" + name + "' scales axis " + (axis + 2)
-                        + " by " + factor + "; only whole factors of at least 1 are supported");
             }
         }
         boolean channelsKept = sizes != null ? sizes.length == 4 && sizes[1] == in.dim(0)
@@ -1438,6 +1431,39 @@ final class OnnxImporter {
                     + " only the two spatial axes of NCHW are supported");
         }
         String transform = opset < 11 ? "asymmetric" : stringAttribute(node, "coordinate_transformation_mode", "half_pixel");
+        if (linear) {
+            // output size floor(n * scale), or the size given (and then the scale is output / input), as ONNX defines
+            int[] size = new int[2];
+            double[] scale = new double[2];
+            for (int axis = 0; axis < 2; axis++) {
+                int n = in.dim(axis + 1);
+                size[axis] = sizes != null ? (int) sizes[axis + 2] : (int) Math.floor(n * factors[axis + 2]);
+                scale[axis] = sizes != null ? (double) sizes[axis + 2] / n : factors[axis + 2];
+                if (size[axis] < 1 || size[axis] > 1 << 14) {
+                    throw new ModelFormatException(file + ": " + type + " node '" + name + "' resizes axis " + (axis + 2)
+                            + " to " + size[axis] + " values; the model is inconsistent, re-export it");
+                }
+                if (intAttribute(node, "antialias", 0) != 0 && size[axis] < n) {
+                    throw new UnsupportedOpException(file + ": " + type + " node '" + name + "' shrinks with antialias;"
+                            + " only resizing without antialias is supported");
+                }
+            }
+            if (!java.util.Set.of("half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric").contains(transform)) {
+                throw new UnsupportedOpException(file + ": " + type + " node '" + name + "' uses coordinate_transformation_mode "
+                        + transform + "; linear resizing supports half_pixel, pytorch_half_pixel, align_corners and asymmetric");
+            }
+            return new io.etalon.op.Bilinear2d(in, size, transform, scale);
+        }
+        int[] whole = new int[2];
+        for (int axis = 0; axis < 2; axis++) {
+            int n = in.dim(axis + 1);
+            double factor = sizes != null ? (double) sizes[axis + 2] / n : factors[axis + 2];
+            whole[axis] = (int) Math.round(factor);
+            if (whole[axis] < 1 || Math.abs(factor - whole[axis]) > 1e-6) {
+                throw new UnsupportedOpException(file + ": " + type + " node '" + name + "' scales axis " + (axis + 2)
+                        + " by " + factor + "; nearest resizing supports whole factors of at least 1");
+            }
+        }
         String rounding = opset < 11 ? "floor" : stringAttribute(node, "nearest_mode", "round_prefer_floor");
         for (int axis = 0; axis < 2; axis++) {
             int n = in.dim(axis + 1);

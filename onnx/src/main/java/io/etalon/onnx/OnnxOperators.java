@@ -32,8 +32,10 @@ import java.util.Set;
  *   <tr><td>BatchNormalization</td><td>ChannelAffine</td><td>inference form, folded to a per-channel scale and shift</td></tr>
  *   <tr><td>AveragePool, GlobalAveragePool</td><td>AvgPool2d</td><td>2-D; strides, pads, count_include_pad, ceil_mode</td></tr>
  *   <tr><td>GlobalMaxPool</td><td>MaxPool2d</td><td>one window over the whole plane</td></tr>
- *   <tr><td>Resize, Upsample</td><td>Upsample2d</td><td>nearest, whole factors on the spatial axes of NCHW (scales or
- *   sizes), with any coordinate transformation and rounding that copies whole blocks (checked per row and column)</td></tr>
+ *   <tr><td>Resize, Upsample</td><td>Upsample2d, Bilinear2d</td><td>on the spatial axes of NCHW (scales or sizes):
+ *   nearest by whole factors, with any coordinate transformation and rounding that copies whole blocks (checked per
+ *   row and column); linear to any size with half_pixel, pytorch_half_pixel, align_corners or asymmetric coordinates,
+ *   without antialias when shrinking</td></tr>
  *   <tr><td>ReduceMean, ReduceMax</td><td>AvgPool2d, MaxPool2d</td><td>over the two spatial axes only (Keras's global
  *   pooling through tf2onnx): axes [2, 3] of NCHW, or [1, 2] of NHWC (with a Transpose first); keepdims 0 or 1</td></tr>
  *   <tr><td>LeakyRelu, PRelu</td><td>LeakyRelu</td><td>one slope, one per channel, or a slope tensor that broadcasts to

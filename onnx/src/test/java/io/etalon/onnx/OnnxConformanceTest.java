@@ -34,7 +34,7 @@ class OnnxConformanceTest {
     private static final List<String> NODE_PREFIXES = List.of("test_conv_", "test_basic_conv_", "test_convtranspose", "test_maxpool_",
             "test_relu", "test_gemm_", "test_flatten_", "test_identity", "test_dropout_default", "test_reshape_",
             "test_averagepool_2d", "test_globalaveragepool", "test_globalmaxpool", "test_reduce_mean_", "test_reduce_max_",
-            "test_resize_upsample_scales_nearest", "test_resize_upsample_sizes_nearest", "test_upsample_nearest", "test_batchnorm_", "test_leakyrelu", "test_prelu",
+            "test_resize_", "test_upsample_nearest", "test_batchnorm_", "test_leakyrelu", "test_prelu",
             "test_clip", "test_pad", "test_add", "test_sub", "test_mul", "test_div", "test_transpose", "test_concat",
             "test_squeeze", "test_unsqueeze", "test_matmul_2d");
     private static final List<String> PYTORCH_PREFIXES = List.of("test_Conv2d", "test_ConvTranspose2d", "test_MaxPool2d", "test_AvgPool2d",
@@ -68,7 +68,8 @@ class OnnxConformanceTest {
             "test_convtranspose_kernel_shape", "test_convtranspose_output_shape", "test_convtranspose_autopad_same",
             "pytorch-converted/test_ConvTranspose2d", "pytorch-converted/test_ConvTranspose2d_no_bias",
             "test_globalmaxpool", "test_globalmaxpool_precomputed", "test_resize_upsample_scales_nearest",
-            "test_upsample_nearest",
+            "test_upsample_nearest", "test_resize_upsample_scales_linear", "test_resize_upsample_scales_linear_align_corners",
+            "test_resize_downsample_scales_linear",
             // constants that broadcast to the whole activation: one scale, shift or slope per value
             "test_add_bcast", "test_sub_bcast", "test_mul_bcast", "test_div_bcast", "test_prelu_broadcast");
 

@@ -67,6 +67,7 @@ class PyTorchExportTest {
         if (name.equals("upsampling")) {
             assertThat(network.nodes().stream().filter(node -> node.op() instanceof io.etalon.op.ConvTranspose2d)).hasSize(2);
             assertThat(network.nodes().stream().filter(node -> node.op() instanceof io.etalon.op.Upsample2d)).hasSize(1);
+            assertThat(network.nodes().stream().filter(node -> node.op() instanceof io.etalon.op.Bilinear2d)).hasSize(1);
         }
         Npy.Array stored = Npy.read(FIXTURES.resolve(name + ".inputs.npy"));
         float[] x = new float[stored.values().length];
