@@ -23,7 +23,8 @@ operator appears as the specification defines it:
       SAME_UPPER Conv, a flatten Reshape whose target is Concat(Slice(Shape(x), 0, 1), [-1]), and a last Reshape to
       Concat(Shape(scores, start=0, end=1), [10]).
   nhwc_gap.onnx  Keras's Concatenate and global average and max pooling as tf2onnx writes them at opset 18: two
-      conv branches joined along axis -1 of NHWC, ReduceMean and ReduceMax over axes [1, 2] (axes as an input), a
+      conv branches joined along axis -1 of NHWC, UpSampling2D as a nearest Resize of NHWC by [1, 2, 2, 1],
+      ReduceMean and ReduceMax over axes [1, 2] (axes as an input), a
       Concat of the pooled vectors along axis -1, MatMul, Add and Softmax.
   shape_slices.onnx  Slices of a shape whose bounds ONNX clamps (a start of -100 or 100, an end of 2^40) and one that
       runs backwards (step -1): an [N, 2, 3, 4] activation reshaped to [N, 4, 3, 2].
@@ -251,9 +252,9 @@ def nhwc_dynamic():
 
 
 def nhwc_gap():
-    """Keras's Concatenate and global pooling layers on channels-last activations as tf2onnx writes them at opset 18:
-    two conv branches joined along axis -1 of NHWC, then ReduceMean and ReduceMax over axes [1, 2] (the axes as an
-    input) joined along axis -1 of the pooled vectors."""
+    """Keras's Concatenate, UpSampling2D and global pooling layers on channels-last activations as tf2onnx writes them
+    at opset 18: two conv branches joined along axis -1 of NHWC, a nearest Resize of NHWC, then ReduceMean and
+    ReduceMax over axes [1, 2] (the axes as an input) joined along axis -1 of the pooled vectors."""
     g = Graph(18, seed=2027)
     prefix = 'StatefulPartitionedCall/model/'
     x = g.node('Transpose', ['input_1'], prefix + 'conv2d/Conv2D__6', outputs=[prefix + 'conv2d/Conv2D__6:0'],
@@ -267,6 +268,9 @@ def nhwc_gap():
         branches.append(g.node('Transpose', [y], prefix + b + '/Relu__10', outputs=[prefix + b + '/Relu__10:0'],
                                perm=[0, 2, 3, 1]))
     x = g.node('Concat', branches, prefix + 'concatenate/concat:0', axis=-1)  # [N, 8, 8, 12]
+    # UpSampling2D: TensorFlow's nearest resize with half-pixel centres, on NHWC
+    x = g.node('Resize', [x, '', g.constant('up_sampling2d/scales', [1, 2, 2, 1])], prefix + 'up_sampling2d/resize:0',
+               mode='nearest', coordinate_transformation_mode='tf_half_pixel_for_nn', nearest_mode='floor')
     axes = g.constant('const_axes__12', [1, 2], np.int64)
     mean = g.node('ReduceMean', [x, axes], prefix + 'global_average_pooling2d/Mean:0', keepdims=0)
     peak = g.node('ReduceMax', [x, axes], prefix + 'global_max_pooling2d/Max:0', keepdims=0)

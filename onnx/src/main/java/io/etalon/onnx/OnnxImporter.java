@@ -403,6 +403,10 @@ final class OnnxImporter {
             spatialReduction(node, name, type, in, source);
             return;
         }
+        if (type.equals("Resize") || type.equals("Upsample")) {
+            resize(node, name, type, in, source);
+            return;
+        }
         Op op;
         try {
             op = switch (type) {
@@ -417,7 +421,6 @@ final class OnnxImporter {
                 case "AveragePool" -> averagePool(node, name, in);
                 case "GlobalAveragePool" -> AvgPool2d.global(in);
                 case "GlobalMaxPool" -> globalMaxPool(in);
-                case "Resize", "Upsample" -> upsample(node, name, type, in);
                 case "LeakyRelu" -> new LeakyRelu(in, new Tensor(Shape.of(1), new float[] {floatAttribute(node, "alpha", 0.01f)}));
                 case "PRelu" -> prelu(node, name, in, flat, columns);
                 case "Clip" -> clip(node, name, in);
@@ -1386,23 +1389,17 @@ final class OnnxImporter {
     }
 
     /**
-     * Resize or Upsample on the spatial axes of NCHW. Linear mode becomes {@link io.etalon.op.Bilinear2d} (any size;
+     * Resize or Upsample on the spatial axes of NCHW (of NHWC too, between two transposes). Linear mode becomes {@link
+     * io.etalon.op.Bilinear2d} (any size;
      * opsets before 11 use asymmetric coordinates). Nearest mode by whole factors becomes {@link
      * io.etalon.op.Upsample2d}, which copies input {@code floor(y / s)} to output y: the coordinate transformation and
      * rounding the node states are worked through for every output row and column, and the node is taken only if they
      * give exactly those blocks (they do for the usual settings; opsets before 11 use floor by definition).
      */
-    private Op upsample(NodeProto node, String name, String type, Shape in) {
-        AttributeProto modeAttribute = attribute(node, "mode");
-        String mode = modeAttribute == null ? "nearest" : modeAttribute.getS().toStringUtf8();
-        boolean linear = mode.equals("linear") || mode.equals("bilinear");
-        if (!mode.equals("nearest") && !linear) {
-            throw new UnsupportedOpException(file + ": " + type + " node '" + name + "' uses mode " + mode
-                    + "; only nearest and linear are supported");
-        }
+    private void resize(NodeProto node, String name, String type, Shape in, int source) {
         if (in.rank() != 3) {
             throw new UnsupportedOpException(file + ": " + type + " node '" + name + "' resizes a [batch, " + in
-                    + "] activation; only NCHW images are supported");
+                    + "] activation; only images (NCHW or NHWC) are supported");
         }
         double[] factors = new double[4];
         long[] sizes = null;
@@ -1424,11 +1421,39 @@ final class OnnxImporter {
                 sizes = staticValues(node.getInput(3), name);
             }
         }
-        boolean channelsKept = sizes != null ? sizes.length == 4 && sizes[1] == in.dim(0)
-                : factors[0] == 1 && factors[1] == 1;
-        if (!channelsKept || sizes != null && sizes.length != 4) {
+        if (sizes != null && sizes.length != 4) {
+            throw new ModelFormatException(file + ": " + type + " node '" + name + "' gives " + sizes.length
+                    + " sizes for a 4-axis activation; the model is inconsistent, re-export it");
+        }
+        // channels last (tf2onnx's resize of NHWC): the two middle axes scale, the last keeps its size
+        boolean channelsLast = sizes != null ? sizes[3] == in.dim(2) && sizes[1] != in.dim(0)
+                : factors[0] == 1 && factors[3] == 1 && factors[1] != 1;
+        if (!channelsLast) {
+            addNode(node, name, upsample(node, name, type, in, factors, sizes), new int[] {source});
+            return;
+        }
+        Shape image = Shape.of(in.dim(2), in.dim(0), in.dim(1));
+        double[] reordered = {factors[0], factors[3], factors[1], factors[2]};
+        long[] reorderedSizes = sizes == null ? null : new long[] {sizes[0], sizes[3], sizes[1], sizes[2]};
+        io.etalon.op.Transpose first = new io.etalon.op.Transpose(in, new int[] {2, 0, 1});
+        nodes.add(new Network.Node(name + "/to-nchw", first, new int[] {source}));
+        Op resized = upsample(node, name, type, image, reordered, reorderedSizes);
+        nodes.add(new Network.Node(name + "/nchw", resized, new int[] {nodes.size() - 1}));
+        addNode(node, name, new io.etalon.op.Transpose(resized.outputShape(), new int[] {1, 2, 0}), new int[] {nodes.size() - 1});
+    }
+
+    private Op upsample(NodeProto node, String name, String type, Shape in, double[] factors, long[] sizes) {
+        AttributeProto modeAttribute = attribute(node, "mode");
+        String mode = modeAttribute == null ? "nearest" : modeAttribute.getS().toStringUtf8();
+        boolean linear = mode.equals("linear") || mode.equals("bilinear");
+        if (!mode.equals("nearest") && !linear) {
+            throw new UnsupportedOpException(file + ": " + type + " node '" + name + "' uses mode " + mode
+                    + "; only nearest and linear are supported");
+        }
+        boolean channelsKept = sizes != null ? sizes[1] == in.dim(0) : factors[0] == 1 && factors[1] == 1;
+        if (!channelsKept) {
             throw new UnsupportedOpException(file + ": " + type + " node '" + name + "' resizes the batch or channel axis;"
-                    + " only the two spatial axes of NCHW are supported");
+                    + " only the two spatial axes of NCHW or NHWC are supported");
         }
         String transform = opset < 11 ? "asymmetric" : stringAttribute(node, "coordinate_transformation_mode", "half_pixel");
         if (linear) {
