@@ -91,6 +91,23 @@ public interface Kernels {
      */
     void biasRelu(float[] y, int yOff, int stride, int h, int w, float bias, float[] out, int outOff, int outEnd);
 
+    /**
+     * The switches of {@code count} ReLUs: {@code on[onOff + i] = z[zOff + i] > 0 ? 1 : 0}. Returns how many inputs are
+     * exactly zero (ties, of either sign) and lowers {@code margin[0]} to the smallest positive {@code |z|}, if smaller.
+     */
+    int reluStates(float[] z, int zOff, int count, int[] on, int onOff, float[] margin);
+
+    /**
+     * The switches of {@code count} 2x2 max-pool windows of stride 2 side by side: window x covers
+     * {@code in[base + top + 2x + {0, 1}]} and the same a row of {@code inW} below. Its winner, the first maximum in
+     * row-major order, goes to {@code winner[winnerOff + x]} as an index relative to {@code base}. Returns the windows
+     * whose runner-up equals the winner (ties) and lowers {@code margin[0]} to the smallest lead of the others. The
+     * vector kernels may write scratch values past the winners up to index {@code winnerEnd} (exclusive), for a caller
+     * that fills the rows in order.
+     */
+    int poolStates(float[] in, int base, int top, int inW, int count, int[] winner, int winnerOff, int winnerEnd,
+                   float[] margin);
+
     /** Widths that are a multiple of this run without a scalar tail in {@link #scatter}; 1 for the scalar kernels. */
     int lanes();
 

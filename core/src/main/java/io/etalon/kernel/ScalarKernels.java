@@ -85,4 +85,49 @@ final class ScalarKernels implements Kernels {
             }
         }
     }
+
+    @Override
+    public int reluStates(float[] z, int zOff, int count, int[] on, int onOff, float[] margin) {
+        int ties = 0;
+        float smallest = margin[0];
+        for (int i = 0; i < count; i++) {
+            float v = z[zOff + i];
+            on[onOff + i] = v > 0f ? 1 : 0;
+            float a = Math.abs(v);
+            ties += a == 0f ? 1 : 0;
+            smallest = Math.min(smallest, a > 0f ? a : Float.POSITIVE_INFINITY);
+        }
+        margin[0] = smallest;
+        return ties;
+    }
+
+    @Override
+    public int poolStates(float[] in, int base, int top, int inW, int count, int[] winner, int winnerOff, int winnerEnd,
+                          float[] margin) {
+        int ties = 0;
+        float smallest = margin[0];
+        for (int x = 0; x < count; x++) {
+            int k0 = top + 2 * x;
+            int k2 = k0 + inW;
+            float v0 = in[base + k0];
+            float v1 = in[base + k0 + 1];
+            float v2 = in[base + k2];
+            float v3 = in[base + k2 + 1];
+            // winner of (v0, v1), then of (v2, v3), then the final: earlier wins ties at every step
+            int a = v1 > v0 ? k0 + 1 : k0;
+            float av = v1 > v0 ? v1 : v0;
+            float aLoser = v1 > v0 ? v0 : v1;
+            int b = v3 > v2 ? k2 + 1 : k2;
+            float bv = v3 > v2 ? v3 : v2;
+            float bLoser = v3 > v2 ? v2 : v3;
+            boolean second = bv > av;
+            float top1 = second ? bv : av;
+            float runnerUp = Math.max(second ? av : bv, second ? bLoser : aLoser);
+            winner[winnerOff + x] = second ? b : a;
+            ties += runnerUp == top1 ? 1 : 0;
+            smallest = Math.min(smallest, runnerUp == top1 ? Float.POSITIVE_INFINITY : top1 - runnerUp);
+        }
+        margin[0] = smallest;
+        return ties;
+    }
 }

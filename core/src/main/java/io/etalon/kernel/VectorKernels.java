@@ -1,6 +1,8 @@
 package io.etalon.kernel;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
@@ -17,6 +19,8 @@ final class VectorKernels implements Kernels {
 
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int L = SPECIES.length();
+    /** Ints of the same lane count, for the switch states (never a narrower species: see the class comment). */
+    private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_PREFERRED;
     /** Lane i takes lane 2i (EVEN) or 2i + 1 (ODD): the left and right members of neighbouring pairs, in the low half. */
     private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(SPECIES, i -> 2 * i % L);
     private static final VectorShuffle<Float> ODD = VectorShuffle.fromOp(SPECIES, i -> (2 * i + 1) % L);
@@ -453,5 +457,70 @@ final class VectorKernels implements Kernels {
                 zero.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(out, at);
             }
         }
+    }
+
+    @Override
+    public int reluStates(float[] z, int zOff, int count, int[] on, int onOff, float[] margin) {
+        int vectorCount = count - count % L;
+        int ties = 0;
+        FloatVector smallest = FloatVector.broadcast(SPECIES, Float.POSITIVE_INFINITY);
+        IntVector off = IntVector.zero(INTS);
+        for (int i = 0; i < vectorCount; i += L) {
+            FloatVector v = FloatVector.fromArray(SPECIES, z, zOff + i);
+            VectorMask<Float> positive = v.compare(VectorOperators.GT, 0f);
+            off.blend(1, positive.cast(INTS)).intoArray(on, onOff + i);
+            ties += v.compare(VectorOperators.EQ, 0f).trueCount();
+            FloatVector a = v.abs();
+            smallest = smallest.min(a.blend(Float.POSITIVE_INFINITY, a.compare(VectorOperators.GT, 0f).not()));
+        }
+        margin[0] = Math.min(margin[0], smallest.reduceLanes(VectorOperators.MIN));
+        return ties + ScalarKernels.INSTANCE.reluStates(z, zOff + vectorCount, count - vectorCount, on, onOff + vectorCount,
+                margin);
+    }
+
+    /** Lane i of the low half: 2i, the left member of the i-th pair (as an int, for window indices). */
+    private static final IntVector PAIRS = IntVector.zero(INTS).addIndex(2);
+    /** The low half of the lanes: the windows one vector of pairs holds. */
+    private static final VectorMask<Float> LOW_HALF = VectorMask.fromLong(SPECIES, (1L << (L / 2)) - 1);
+
+    @Override
+    public int poolStates(float[] in, int base, int top, int inW, int count, int[] winner, int winnerOff, int winnerEnd,
+                          float[] margin) {
+        int half = L / 2;
+        int ties = 0;
+        FloatVector smallest = FloatVector.broadcast(SPECIES, Float.POSITIVE_INFINITY);
+        FloatVector infinity = FloatVector.broadcast(SPECIES, Float.POSITIVE_INFINITY);
+        int x = 0;
+        // half a vector of windows at a time: one vector of each row holds their pairs; the winners' upper half
+        // lands on later windows, written after
+        for (; x + half <= count && base + top + inW + 2 * x + L <= in.length && winnerOff + x + L <= winnerEnd; x += half) {
+            int k0 = top + 2 * x;
+            FloatVector upper = FloatVector.fromArray(SPECIES, in, base + k0);
+            FloatVector lower = FloatVector.fromArray(SPECIES, in, base + k0 + inW);
+            FloatVector v0 = upper.rearrange(EVEN);
+            FloatVector v1 = upper.rearrange(ODD);
+            FloatVector v2 = lower.rearrange(EVEN);
+            FloatVector v3 = lower.rearrange(ODD);
+            VectorMask<Float> right = v1.compare(VectorOperators.GT, v0);
+            VectorMask<Float> rightBelow = v3.compare(VectorOperators.GT, v2);
+            FloatVector av = v0.blend(v1, right);
+            FloatVector aLoser = v1.blend(v0, right);
+            FloatVector bv = v2.blend(v3, rightBelow);
+            FloatVector bLoser = v3.blend(v2, rightBelow);
+            VectorMask<Float> second = bv.compare(VectorOperators.GT, av);
+            FloatVector top1 = av.blend(bv, second);
+            FloatVector runnerUp = bv.blend(av, second).max(aLoser.blend(bLoser, second));
+            IntVector left = PAIRS.add(k0);
+            IntVector a = left.add(1, right.cast(INTS));
+            IntVector b = left.add(inW).add(1, rightBelow.cast(INTS));
+            a.blend(b, second.cast(INTS)).intoArray(winner, winnerOff + x);
+            VectorMask<Float> tie = runnerUp.compare(VectorOperators.EQ, top1).and(LOW_HALF);
+            ties += tie.trueCount();
+            FloatVector lead = top1.sub(runnerUp);
+            smallest = smallest.min(infinity.blend(lead, LOW_HALF.andNot(tie)));
+        }
+        margin[0] = Math.min(margin[0], smallest.reduceLanes(VectorOperators.MIN));
+        return ties + ScalarKernels.INSTANCE.poolStates(in, base, top + 2 * x, inW, count - x, winner, winnerOff + x,
+                winnerEnd, margin);
     }
 }

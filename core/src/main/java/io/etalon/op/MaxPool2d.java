@@ -19,6 +19,8 @@ import java.util.List;
  */
 public final class MaxPool2d implements Op, Selection {
 
+    private static final io.etalon.kernel.Kernels KERNELS = io.etalon.kernel.Kernels.best();
+
     private final Shape inputShape;
     private final Shape outputShape;
     /** 2x2 windows at stride 2, no padding, tiling the input exactly: the unrolled paths apply. */
@@ -273,40 +275,17 @@ public final class MaxPool2d implements Op, Selection {
         int outSize = outputShape.size();
         int outW = outputShape.dim(2);
         int rowsOut = inputShape.dim(0) * outputShape.dim(1); // (channel, output row) pairs
+        float[] margin = new float[1];
         for (int s = 0; s < n; s++) {
-            int inBase = s * inSize;
             int ties = 0;
-            float margin = Float.POSITIVE_INFINITY;
+            margin[0] = Float.POSITIVE_INFINITY;
             for (int row = 0; row < rowsOut; row++) {
-                int top = row * 2 * inW; // channel c, output row y: input row 2y of channel c, since H is even
-                for (int x = 0; x < outW; x++) {
-                    int k0 = top + 2 * x;
-                    int k2 = k0 + inW;
-                    float v0 = in[inBase + k0];
-                    float v1 = in[inBase + k0 + 1];
-                    float v2 = in[inBase + k2];
-                    float v3 = in[inBase + k2 + 1];
-                    // winner of (v0, v1), then of (v2, v3), then the final: earlier wins ties at every step
-                    int a = v1 > v0 ? k0 + 1 : k0;
-                    float av = v1 > v0 ? v1 : v0;
-                    float aLoser = v1 > v0 ? v0 : v1;
-                    int b = v3 > v2 ? k2 + 1 : k2;
-                    float bv = v3 > v2 ? v3 : v2;
-                    float bLoser = v3 > v2 ? v2 : v3;
-                    boolean second = bv > av;
-                    float top1 = second ? bv : av;
-                    float runnerUp = Math.max(second ? av : bv, second ? bLoser : aLoser);
-                    winner[s * outSize + row * outW + x] = second ? b : a;
-                    if (runnerUp == top1) {
-                        ties++;
-                    } else {
-                        float lead = top1 - runnerUp;
-                        margin = lead < margin ? lead : margin;
-                    }
-                }
+                // channel c, output row y: input row 2y of channel c, since H is even; rows are filled in order
+                ties += KERNELS.poolStates(in, s * inSize, row * 2 * inW, inW, outW, winner, s * outSize + row * outW,
+                        n * outSize, margin);
             }
             switches.addTies(s, ties);
-            switches.offerMargin(s, margin);
+            switches.offerMargin(s, margin[0]);
         }
     }
 

@@ -9,6 +9,8 @@ import java.util.List;
  */
 public final class Relu implements Op, Selection {
 
+    private static final io.etalon.kernel.Kernels KERNELS = io.etalon.kernel.Kernels.best();
+
     private final Shape shape;
 
     public Relu(Shape shape) {
@@ -40,18 +42,11 @@ public final class Relu implements Op, Selection {
         float[] preActivation = inputs[0];
         int[] on = switches.states();
         int size = shape.size();
+        float[] margin = new float[1];
         for (int s = 0; s < n; s++) {
-            int ties = 0;
-            float margin = Float.POSITIVE_INFINITY; // locals, not the Switches' fields, so the loop stays in registers
-            for (int k = s * size, end = k + size; k < end; k++) {
-                float z = preActivation[k];
-                on[k] = z > 0f ? 1 : 0;
-                float a = Math.abs(z);
-                ties += a == 0f ? 1 : 0;
-                margin = a > 0f && a < margin ? a : margin;
-            }
-            switches.addTies(s, ties);
-            switches.offerMargin(s, margin);
+            margin[0] = Float.POSITIVE_INFINITY;
+            switches.addTies(s, KERNELS.reluStates(preActivation, s * size, size, on, s * size, margin));
+            switches.offerMargin(s, margin[0]);
         }
     }
 
@@ -72,7 +67,8 @@ public final class Relu implements Op, Selection {
             int rowBase = r * size;
             int sampleBase = (r / rowsPerSample) * size;
             for (int k = 0; k < size; k++) {
-                out[rowBase + k] = on[sampleBase + k] != 0 ? in[rowBase + k] : 0f;
+                // the value where on (state 1), else +0: the bits masked by -state, without a branch
+                out[rowBase + k] = Float.intBitsToFloat(Float.floatToRawIntBits(in[rowBase + k]) & -on[sampleBase + k]);
             }
         }
     }

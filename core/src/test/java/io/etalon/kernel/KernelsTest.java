@@ -187,6 +187,83 @@ class KernelsTest {
         assertThat(viaBest).containsExactly(expected);
     }
 
+    @Property(tries = 60)
+    void reluStatesAreTheSignsTiesAndSmallestMargin(@ForAll @IntRange(min = 0, max = 100) int count,
+                                                    @ForAll @IntRange(min = 0, max = 5) int offset,
+                                                    @ForAll long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] z = sparse(random, offset + count + 3);
+        for (int i = 1; i < z.length; i += 9) {
+            z[i] = -0f; // a zero of the other sign is a tie too, and off
+        }
+        int[] expectedOn = new int[count + 2];
+        int expectedTies = 0;
+        float expectedMargin = 5f; // what the caller had: lowered only by a smaller positive |z|
+        for (int i = 0; i < count; i++) {
+            float v = z[offset + i];
+            expectedOn[1 + i] = v > 0f ? 1 : 0;
+            if (v == 0f) {
+                expectedTies++;
+            } else if (Math.abs(v) < expectedMargin) {
+                expectedMargin = Math.abs(v);
+            }
+        }
+        for (Kernels kernels : new Kernels[] {scalar, best}) {
+            int[] on = new int[count + 2];
+            float[] margin = {5f};
+            assertThat(kernels.reluStates(z, offset, count, on, 1, margin)).as("ties").isEqualTo(expectedTies);
+            assertThat(on).as("states, nothing outside touched").containsExactly(expectedOn);
+            assertThat(margin[0]).as("margin").isEqualTo(expectedMargin);
+        }
+    }
+
+    @Property(tries = 80)
+    void poolStatesPickTheFirstMaximumOfEachWindow(@ForAll @IntRange(min = 0, max = 40) int count,
+                                                   @ForAll @IntRange(min = 0, max = 6) int extraColumns,
+                                                   @ForAll @IntRange(min = 0, max = 40) int spill,
+                                                   @ForAll long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int inW = 2 * count + extraColumns;
+        int base = 3;
+        int top = random.nextInt(3) * inW;
+        float[] in = new float[base + top + 2 * inW + random.nextInt(3)];
+        for (int i = 0; i < in.length; i++) {
+            in[i] = random.nextInt(3) == 0 ? 0f : random.nextInt(5) - 2; // few values: ties within windows are common
+        }
+        int[] expected = new int[2 + count + spill + 2];
+        java.util.Arrays.fill(expected, -7);
+        int expectedTies = 0;
+        float expectedMargin = 9f;
+        for (int x = 0; x < count; x++) {
+            int best = top + 2 * x;
+            float runnerUp = Float.NEGATIVE_INFINITY;
+            for (int k : new int[] {top + 2 * x + 1, top + inW + 2 * x, top + inW + 2 * x + 1}) {
+                if (in[base + k] > in[base + best]) {
+                    runnerUp = Math.max(runnerUp, in[base + best]);
+                    best = k;
+                } else {
+                    runnerUp = Math.max(runnerUp, in[base + k]);
+                }
+            }
+            expected[2 + x] = best;
+            if (runnerUp == in[base + best]) {
+                expectedTies++;
+            } else {
+                expectedMargin = Math.min(expectedMargin, in[base + best] - runnerUp);
+            }
+        }
+        for (Kernels kernels : new Kernels[] {scalar, best}) {
+            int[] winner = new int[expected.length];
+            java.util.Arrays.fill(winner, -7);
+            float[] margin = {9f};
+            int ties = kernels.poolStates(in, base, top, inW, count, winner, 2, 2 + count + spill, margin);
+            java.util.Arrays.fill(winner, 2 + count, 2 + count + spill, -7); // the scratch the caller allowed
+            assertThat(winner).as("winners, nothing else touched").containsExactly(expected);
+            assertThat(ties).as("ties").isEqualTo(expectedTies);
+            assertThat(margin[0]).as("margin").isEqualTo(expectedMargin);
+        }
+    }
+
     /** Equal as numbers: a skipped zero term may leave a zero with the other sign. */
     private static void assertSameValues(float[] actual, float[] expected) {
         assertThat(actual).hasSameSizeAs(expected);
