@@ -53,16 +53,12 @@ public final class Bilinear2d implements Op {
     }
 
     private void taps(int n, double scale, int[] low, int[] high, float[] weight) {
-        double m = scale * n; // ONNX measures the output in the scale's units, fractions included
+        if (!java.util.Set.of("half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric").contains(transform)) {
+            throw new IllegalArgumentException("Bilinear2d does not know the coordinate transform " + transform
+                    + "; use half_pixel, pytorch_half_pixel, align_corners or asymmetric");
+        }
         for (int y = 0; y < low.length; y++) {
-            double x = switch (transform) {
-                case "half_pixel" -> (y + 0.5) / scale - 0.5;
-                case "pytorch_half_pixel" -> m > 1 ? (y + 0.5) / scale - 0.5 : 0;
-                case "align_corners" -> m == 1 ? 0 : y * (n - 1.0) / (m - 1.0);
-                case "asymmetric" -> y / scale;
-                default -> throw new IllegalArgumentException("Bilinear2d does not know the coordinate transform " + transform
-                        + "; use half_pixel, pytorch_half_pixel, align_corners or asymmetric");
-            };
+            double x = ResizeCoordinates.source(transform, y, n, scale);
             double floor = Math.floor(x);
             low[y] = (int) Math.max(0, Math.min(n - 1, floor));
             high[y] = (int) Math.max(0, Math.min(n - 1, floor + 1));

@@ -619,11 +619,16 @@ final class OnnxImporter {
         return new Tensor(Shape.of(outputs), values);
     }
 
+    /** A node of Etalon's own inside one ONNX node (a transpose around a pooling, say); returns its index. */
+    private int addInternal(String layer, Op op, int... sources) {
+        nodes.add(new Network.Node(layer, op, sources));
+        return nodes.size() - 1;
+    }
+
     private void addNode(NodeProto node, String name, Op op, int[] sources) {
         String layer = usedNames.add(name) ? name : node.getOutput(0);
         usedNames.add(layer);
-        nodes.add(new Network.Node(layer, op, sources));
-        producers.put(node.getOutput(0), nodes.size() - 1);
+        producers.put(node.getOutput(0), addInternal(layer, op, sources));
     }
 
     /**
@@ -836,13 +841,12 @@ final class OnnxImporter {
             List<Shape> moved = new ArrayList<>();
             for (int i = 0; i < sources.length; i++) {
                 io.etalon.op.Transpose first = new io.etalon.op.Transpose(shapes.get(i), forward);
-                nodes.add(new Network.Node(name + "/to-axis-0/" + i, first, new int[] {sources[i]}));
-                sources[i] = nodes.size() - 1;
+                sources[i] = addInternal(name + "/to-axis-0/" + i, first, sources[i]);
                 moved.add(first.outputShape());
             }
             io.etalon.op.Concat join = new io.etalon.op.Concat(moved);
-            nodes.add(new Network.Node(name + "/join", join, sources));
-            addNode(node, name, new io.etalon.op.Transpose(join.outputShape(), back), new int[] {nodes.size() - 1});
+            int joined = addInternal(name + "/join", join, sources);
+            addNode(node, name, new io.etalon.op.Transpose(join.outputShape(), back), new int[] {joined});
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException(file + ": Concat node '" + name + "': " + e.getMessage());
         }
@@ -1436,10 +1440,10 @@ final class OnnxImporter {
         double[] reordered = {factors[0], factors[3], factors[1], factors[2]};
         long[] reorderedSizes = sizes == null ? null : new long[] {sizes[0], sizes[3], sizes[1], sizes[2]};
         io.etalon.op.Transpose first = new io.etalon.op.Transpose(in, new int[] {2, 0, 1});
-        nodes.add(new Network.Node(name + "/to-nchw", first, new int[] {source}));
+        int channelsFirst = addInternal(name + "/to-nchw", first, source);
         Op resized = upsample(node, name, type, image, reordered, reorderedSizes);
-        nodes.add(new Network.Node(name + "/nchw", resized, new int[] {nodes.size() - 1}));
-        addNode(node, name, new io.etalon.op.Transpose(resized.outputShape(), new int[] {1, 2, 0}), new int[] {nodes.size() - 1});
+        int done = addInternal(name + "/nchw", resized, channelsFirst);
+        addNode(node, name, new io.etalon.op.Transpose(resized.outputShape(), new int[] {1, 2, 0}), new int[] {done});
     }
 
     private Op upsample(NodeProto node, String name, String type, Shape in, double[] factors, long[] sizes) {
@@ -1506,16 +1510,13 @@ final class OnnxImporter {
 
     /** The input index ONNX's nearest Resize reads for output index y (input size n, factor s), clamped to the input. */
     private long nearestSource(int y, int n, int s, String transform, String rounding, String name, String type) {
-        int m = n * s;
-        double x = switch (transform) {
-            case "half_pixel" -> (y + 0.5) / s - 0.5;
-            case "pytorch_half_pixel" -> m > 1 ? (y + 0.5) / s - 0.5 : 0;
-            case "align_corners" -> m == 1 ? 0 : y * (n - 1.0) / (m - 1.0);
-            case "asymmetric" -> (double) y / s;
-            case "tf_half_pixel_for_nn" -> (y + 0.5) / s;
-            default -> throw new UnsupportedOpException(file + ": " + type + " node '" + name
+        double x;
+        try {
+            x = io.etalon.op.ResizeCoordinates.source(transform, y, n, s);
+        } catch (IllegalArgumentException e) {
+            throw new UnsupportedOpException(file + ": " + type + " node '" + name
                     + "' uses coordinate_transformation_mode " + transform + "; not supported");
-        };
+        }
         double fraction = x - Math.floor(x);
         long index = switch (rounding) {
             case "floor" -> (long) Math.floor(x);
@@ -1571,9 +1572,7 @@ final class OnnxImporter {
         }
         int from = source;
         for (int k = 0; k < chain.size() - 1; k++) {
-            nodes.add(new Network.Node(name + "/" + chain.get(k).kind().toLowerCase(java.util.Locale.ROOT), chain.get(k),
-                    new int[] {from}));
-            from = nodes.size() - 1;
+            from = addInternal(name + "/" + chain.get(k).kind().toLowerCase(java.util.Locale.ROOT), chain.get(k), from);
         }
         addNode(node, name, chain.get(chain.size() - 1), new int[] {from});
     }
