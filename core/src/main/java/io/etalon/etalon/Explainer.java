@@ -17,6 +17,7 @@ import java.util.stream.IntStream;
  * <pre>{@code
  * Explainer explainer = new Explainer(lenet, Method.AUTO.solver(), 2);
  * Explanation e = explainer.explain(image, Neuron.parse("output", lenet));
+ * Explanation top5 = explainer.explain(photo, NeuronSelection.parse(List.of("top:5"), squeezenet));
  * }</pre>
  */
 public final class Explainer {
@@ -48,10 +49,20 @@ public final class Explainer {
      * @param image not modified; one sample of the network's input shape
      */
     public Explanation explain(float[] image, List<Neuron> neurons) {
+        return explain(image, NeuronSelection.of(neurons, network));
+    }
+
+    /**
+     * Explains one image for neurons that may be ranked by its scores ({@code top:K}, {@code predicted}): they are
+     * resolved after the forward pass, so only the chosen neurons' etalons are built.
+     *
+     * @param image not modified; one sample of the network's input shape
+     */
+    public Explanation explain(float[] image, NeuronSelection neurons) {
         Trace trace = network.forward(image, 1);
         float[] scores = trace.output(0);
         return new Explanation(scores, Floats.argmax(scores, 0, scores.length), trace.pattern(0),
-                solver.solve(network, trace, neurons));
+                solver.solve(network, trace, neurons.resolve(scores)));
     }
 
     /**
@@ -61,6 +72,11 @@ public final class Explainer {
      * @param progress called once per finished image (from worker threads), may be a no-op
      */
     public Explanation[] explainAll(float[] images, int count, List<Neuron> neurons, IntConsumer progress) {
+        return explainAll(images, count, NeuronSelection.of(neurons, network), progress);
+    }
+
+    /** {@link #explainAll(float[], int, List, IntConsumer)} for neurons that may be ranked per image. */
+    public Explanation[] explainAll(float[] images, int count, NeuronSelection neurons, IntConsumer progress) {
         int size = network.inputShape().size();
         if (images.length != (long) count * size) {
             throw new IllegalArgumentException(images.length + " values are not " + count + " images of " + network.inputShape());
