@@ -22,9 +22,13 @@ import java.util.stream.IntStream;
  */
 public final class Explainer {
 
+    /** Floats one group of neurons may occupy in one layer of the transposed pass (128 MB). */
+    static final long TRANSPOSE_BUDGET = 32L << 20;
+
     private final Network network;
     private final EtalonSolver solver;
     private final int threads;
+    private final long largestLayer;
 
     public Explainer(Network network, EtalonSolver solver, int threads) {
         if (threads <= 0) {
@@ -33,6 +37,11 @@ public final class Explainer {
         this.network = network;
         this.solver = solver;
         this.threads = threads;
+        long largest = network.inputShape().size();
+        for (int node = 0; node < network.size(); node++) {
+            largest = Math.max(largest, network.shapeOf(node).size());
+        }
+        this.largestLayer = largest;
     }
 
     public Network network() {
@@ -62,7 +71,24 @@ public final class Explainer {
         Trace trace = network.forward(image, 1);
         float[] scores = trace.output(0);
         return new Explanation(scores, Floats.argmax(scores, 0, scores.length), trace.pattern(0),
-                solver.solve(network, trace, neurons.resolve(scores)));
+                solveInGroups(trace, neurons.resolve(scores)));
+    }
+
+    /**
+     * Solves for the neurons a group at a time, so that the transposed pass never holds more than about
+     * {@link #TRANSPOSE_BUDGET} floats per layer: on LeNet every request is one group, on a 224x224 model (whose
+     * largest layer holds 800,000 values) 1,000 output neurons travel 40 at a time instead of needing 3 GB at once.
+     */
+    private List<Etalon> solveInGroups(Trace trace, List<Neuron> neurons) {
+        int group = (int) Math.max(1, TRANSPOSE_BUDGET / largestLayer);
+        if (neurons.size() <= group) {
+            return solver.solve(network, trace, neurons);
+        }
+        List<Etalon> etalons = new java.util.ArrayList<>(neurons.size());
+        for (int first = 0; first < neurons.size(); first += group) {
+            etalons.addAll(solver.solve(network, trace, neurons.subList(first, Math.min(neurons.size(), first + group))));
+        }
+        return etalons;
     }
 
     /**
