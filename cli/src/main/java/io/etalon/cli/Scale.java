@@ -2,6 +2,7 @@ package io.etalon.cli;
 
 import io.etalon.etalon.Method;
 import io.etalon.graph.Network;
+import io.etalon.region.Radius;
 import java.util.Locale;
 
 /**
@@ -70,8 +71,25 @@ final class Scale {
                 + " each (minutes per image); --neuron top:5 costs 5", neuronsPerImage, network.inputShape(), neuronsPerImage);
     }
 
+    /**
+     * Refuses {@code region} when the tangents of every decision over every input value ({@link Radius#floatsNeeded})
+     * do not fit in half the heap.
+     */
+    static void checkRegion(Network network, long heap) {
+        long bytes = 4 * Radius.floatsNeeded(network);
+        if (bytes > heap / 2) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "region takes the gradient of every ReLU and pool"
+                    + " decision over every input value by forward mode: %s for this %s model (the cost grows with the"
+                    + " square of the input), and this run's heap is %s; region works on LeNet-size models (MNIST: 0.1 GB);"
+                    + " for a photo model use explain", bytes(bytes), network.inputShape(), bytes(heap)));
+        }
+    }
+
     /** A byte count as people read it: {@code 602 MB}, {@code 3.1 GB}. */
     static String bytes(long bytes) {
+        if (bytes >= 1L << 40) {
+            return String.format(Locale.ROOT, "%.1f TB", bytes / (double) (1L << 40));
+        }
         if (bytes >= 1L << 30) {
             return String.format(Locale.ROOT, "%.1f GB", bytes / (double) (1L << 30));
         }

@@ -50,4 +50,12 @@ class ScaleTest {
         assertThat(Scale.passesNote(5, photoModel)).isNull();
         assertThat(Scale.passesNote(1000, lenet)).isNull();
     }
+
+    @Test
+    void regionRefusesPhotoModelsWithItsQuadraticCost() {
+        Scale.checkRegion(lenet, 2L << 30);
+        assertThatThrownBy(() -> Scale.checkRegion(photoModel, 2L << 30))
+                .hasMessageStartingWith("region takes the gradient of every ReLU and pool decision over every input value"
+                        + " by forward mode: 337.6 GB for this 3x224x224 model");
+    }
 }
