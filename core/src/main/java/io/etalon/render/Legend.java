@@ -22,7 +22,8 @@ public final class Legend {
      *
      * @param view    which picture it explains
      * @param palette the signed palette of {@link View#HEAT} (ignored by the others)
-     * @param clip    the scale the pictures were drawn with
+     * @param clip    the scale the pictures were drawn with, or {@code null} when each row of a figure has its own
+     *                (stated beside the row); the scope then says how it was chosen
      * @param scope   what shares that scale, e.g. {@code all neurons of layer logits}, or empty
      */
     public record Entry(View view, Palette palette, ClipScale clip, String scope) {
@@ -38,9 +39,10 @@ public final class Legend {
     /** The words of one entry, first line the title: what the picture shows, what its colours mean, its clip. */
     public static List<String> words(Entry entry) {
         List<String> lines = new ArrayList<>();
-        String clip = number(entry.clip().value());
-        String where = entry.clip().percentileName() + " of |values|"
-                + (entry.scope() == null || entry.scope().isEmpty() ? "" : ", " + entry.scope());
+        String clip = clipText(entry);
+        String scope = entry.scope() == null || entry.scope().isEmpty() ? "" : entry.scope();
+        String where = entry.clip() == null ? scope
+                : entry.clip().percentileName() + " of |values|" + (scope.isEmpty() ? "" : ", " + scope);
         switch (entry.view()) {
             case HEAT -> {
                 lines.add("heat: the etalon summed over R, G, B (how the score moves when a pixel brightens)");
@@ -146,9 +148,10 @@ public final class Legend {
             y += BAR_HEIGHT + 2;
         }
         g.setColor(Color.BLACK);
-        String clip = number(entry.clip().value());
+        String clip = entry.clip() == null ? "scale" : number(entry.clip().value());
+        String half = entry.clip() == null ? "scale / 2" : number(entry.clip().value() / 2);
         String low = entry.view() == View.ABS ? "0" : "-" + clip;
-        String middle = entry.view() == View.ABS ? number(entry.clip().value() / 2) : "0";
+        String middle = entry.view() == View.ABS ? half : "0";
         String high = (entry.view() == View.ABS ? "" : "+") + clip;
         int baseline = y + font.getSize();
         g.drawString(low, barLeft, baseline);
@@ -174,6 +177,10 @@ public final class Legend {
                 yield (rgb[0] << 16) | (rgb[1] << 8) | rgb[2];
             }
         };
+    }
+
+    private static String clipText(Entry entry) {
+        return entry.clip() == null ? "the row's scale" : number(entry.clip().value());
     }
 
     /** A value for people: three significant digits. */

@@ -15,6 +15,7 @@ import io.etalon.render.EtalonViews;
 import io.etalon.render.Images;
 import io.etalon.render.Legend;
 import io.etalon.render.Palette;
+import io.etalon.render.PhotoGrid;
 import io.etalon.render.View;
 import io.etalon.render.ViewSet;
 import io.etalon.tensor.Shape;
@@ -92,6 +93,15 @@ class PhotoViewsTest {
         }
         Images.writePng(Legend.draw(views.legend(Palette.DIVERGING, "top 3 classes"), 620), PICTURES.resolve("legend.png"));
         assertThat(views.clips().get(View.HEAT).value()).isPositive();
+        List<PhotoGrid.Cell> cells = new ArrayList<>();
+        for (Etalon etalon : explanation.etalons()) {
+            cells.add(new PhotoGrid.Cell("class " + etalon.neuron().index() + "\n" + String.format("%.2f", etalon.score()),
+                    etalon.weights()));
+        }
+        PhotoGrid.Drawn figure = PhotoGrid.draw("SqueezeNet 1.1, top 3 classes", List.of(new PhotoGrid.Row(photo,
+                "chelsea.png", cells)), SIZE, SIZE, 1, View.BLEND, Palette.DIVERGING, ClipScale.DEFAULT_PERCENTILE);
+        Images.writePng(figure.image(), PICTURES.resolve("figure.png"));
+        assertThat(figure.rowScales().get(0)).isEqualTo(views.clips().get(View.BLEND));
     }
 
     static Network imagenetNormalised(Network network) {
