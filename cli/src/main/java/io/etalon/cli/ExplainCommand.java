@@ -48,8 +48,9 @@ final class ExplainCommand implements Callable<Integer> {
         @Option(names = "--images", description = "An IDX image file (gzip or plain).")
         Path images;
 
-        @Option(names = "--png", arity = "1..*", description = "PNG images of the model's input size.")
-        List<Path> png;
+        @Option(names = {"--image", "--png"}, arity = "1..*", description = "Photos (JPEG, PNG, BMP) or folders of them (their"
+                + " image files in name order); see --preprocess, --resize and --crop. --png is the older name.")
+        List<Path> image;
     }
 
     @Option(names = "--index", defaultValue = "0",
@@ -91,7 +92,8 @@ final class ExplainCommand implements Callable<Integer> {
         Method solver = Method.parse(method);
         Palette colours = Arguments.palette(palette);
         Arguments.zoom(zoom);
-        Network network = input.load(model, spec.commandLine().getErr());
+        Network network = source.images != null ? input.load(model, spec.commandLine().getErr())
+                : input.loadForPhotos(model, spec.commandLine().getErr());
         List<Neuron> chosen = Neuron.parseAll(neurons, network);
         if (chunk < 1) {
             throw new IllegalArgumentException("--chunk must be at least 1, got " + chunk);
@@ -121,7 +123,7 @@ final class ExplainCommand implements Callable<Integer> {
                             String name = String.valueOf(part[k]);
                             write(staging.resolve(name), network, images.image(k), explanations[k], chosen,
                                     source.images + "#" + part[k], labelValues == null ? null : labelValues[part[k]],
-                                    solver, colours);
+                                    solver, colours, null);
                             staging.publish(name);
                             worst = Math.max(worst, explanations[k].maxRelativeResidual());
                         }
@@ -130,12 +132,13 @@ final class ExplainCommand implements Callable<Integer> {
                 }
             }
         } else {
-            ImageSet images = Inputs.png(source.png, network);
+            Inputs.Photos photos = Inputs.photos(source.image, network, input.preprocessing());
+            ImageSet images = photos.images();
             Explanation[] explanations = explainer.explainAll(images.pixels(), images.count(), chosen, done -> { });
             try (Staging staging = new Staging(out)) {
                 for (int k = 0; k < explanations.length; k++) {
                     write(staging.resolve(String.valueOf(k)), network, images.image(k), explanations[k], chosen,
-                            source.png.get(k).toString(), null, solver, colours);
+                            photos.files().get(k).toString(), null, solver, colours, photos.records().get(k));
                     worst = Math.max(worst, explanations[k].maxRelativeResidual());
                 }
                 for (int k = 0; k < explanations.length; k++) {
@@ -164,7 +167,8 @@ final class ExplainCommand implements Callable<Integer> {
     }
 
     private void write(Path folder, Network network, float[] image, Explanation explanation, List<Neuron> chosen,
-                       String sourceName, Integer label, Method solver, Palette colours) throws java.io.IOException {
+                       String sourceName, Integer label, Method solver, Palette colours, Map<String, Object> photo)
+            throws java.io.IOException {
         Shape shape = network.inputShape();
         int pixels = shape.size();
         float[] all = new float[chosen.size() * pixels];
@@ -194,9 +198,12 @@ final class ExplainCommand implements Callable<Integer> {
         npyShape[0] = chosen.size();
         System.arraycopy(shape.dims(), 0, npyShape, 1, shape.rank());
         Npy.writeFloat32(folder.resolve("etalons.npy"), npyShape, all);
+        // X itself, the values <W, X> + b uses: after resizing and cropping, before the normalisation folded into the network
+        Npy.writeFloat32(folder.resolve("input.npy"), shape.dims(), image);
         if (shape.rank() == 3 && !noPng) {
-            Images.writePng(Images.grey(java.util.Arrays.copyOf(image, shape.dim(1) * shape.dim(2)), shape.dim(1),
-                    shape.dim(2), zoom), folder.resolve("input.png"));
+            Images.writePng(photo != null && shape.dim(0) == 3 ? Images.colour(image, shape.dim(1), shape.dim(2), 1)
+                    : Images.grey(java.util.Arrays.copyOf(image, shape.dim(1) * shape.dim(2)), shape.dim(1), shape.dim(2),
+                    photo != null ? 1 : zoom), folder.resolve("input.png"));
         }
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("source", sourceName);
@@ -206,6 +213,10 @@ final class ExplainCommand implements Callable<Integer> {
         summary.put("model", model.toString());
         summary.put("method", solver.cliName());
         summary.put("inputShape", shape.dims());
+        summary.put("inputNpy", "input.npy");
+        if (photo != null) {
+            summary.put("photo", photo);
+        }
         summary.put("scores", explanation.scores());
         summary.put("predicted", explanation.predicted());
         summary.put("maxResidual", explanation.maxResidual());

@@ -50,6 +50,26 @@ public final class Images {
         return image;
     }
 
+    /**
+     * A colour input image with values in {@code [0, 1]} (clamped), each channel rounded to {@code round(255 v)}.
+     *
+     * @param pixels not modified; {@code (3, height, width)} row-major RGB
+     */
+    public static BufferedImage colour(float[] pixels, int height, int width, int zoom) {
+        BufferedImage image = new BufferedImage(width * zoom, height * zoom, BufferedImage.TYPE_INT_RGB);
+        int plane = height * width;
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int rgb = 0;
+                for (int c = 0; c < 3; c++) {
+                    rgb = (rgb << 8) | Math.max(0, Math.min(255, Math.round(pixels[c * plane + y * width + x] * 255)));
+                }
+                fill(image, x * zoom, y * zoom, zoom, rgb);
+            }
+        }
+        return image;
+    }
+
     private static void fill(BufferedImage image, int left, int top, int zoom, int rgb) {
         for (int dy = 0; dy < zoom; dy++) {
             for (int dx = 0; dx < zoom; dx++) {
