@@ -132,7 +132,8 @@ final class ExplainCommand implements Callable<Integer> {
                 }
             }
         } else {
-            Inputs.Photos photos = Inputs.photos(source.image, network, input.preprocessing());
+            Inputs.Photos photos = Inputs.photos(source.image, network, input.preprocessing(),
+                    spec.commandLine().getErr());
             ImageSet images = photos.images();
             Explanation[] explanations = explainer.explainAll(images.pixels(), images.count(), chosen, done -> { });
             try (Staging staging = new Staging(out)) {

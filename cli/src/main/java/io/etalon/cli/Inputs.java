@@ -55,7 +55,7 @@ final class Inputs {
     static Loaded idxOrPhotos(InputOptions input, Path model, Path images, PrintWriter err) throws IOException {
         if (Files.isDirectory(images)) {
             Network network = input.loadForPhotos(model, err);
-            Photos photos = photos(List.of(images), network, input.preprocessing());
+            Photos photos = photos(List.of(images), network, input.preprocessing(), err);
             return new Loaded(network, photos.images(), photos);
         }
         Network network = input.load(model, err);
@@ -68,10 +68,12 @@ final class Inputs {
      * {@code preprocessing}.
      *
      * @param network a network loaded by {@link InputOptions#loadForPhotos}, taking {@code CxHxW} images
+     * @param err     where the note on alpha goes, once, when a photo has an alpha channel
      * @throws DataFormatException if a photo is not of the model's size after preprocessing (naming the options that
      *                             make it so), is smaller than the crop, or cannot be read
      */
-    static Photos photos(List<Path> filesOrFolders, Network network, Preprocessing preprocessing) throws IOException {
+    static Photos photos(List<Path> filesOrFolders, Network network, Preprocessing preprocessing, PrintWriter err)
+            throws IOException {
         List<Path> files = PhotoReader.files(filesOrFolders);
         Shape shape = network.inputShape();
         int channels = shape.dim(0);
@@ -79,9 +81,16 @@ final class Inputs {
         int width = shape.dim(2);
         float[] pixels = new float[files.size() * shape.size()];
         List<Map<String, Object>> records = new ArrayList<>();
+        boolean told = false;
         for (int k = 0; k < files.size(); k++) {
             Path file = files.get(k);
             Photo photo = PhotoReader.read(file);
+            if (photo.alpha() != null && !told) {
+                err.println("etalon: note: " + file + " has an alpha channel; " + (channels == 3
+                        ? "this colour model sees its colour with alpha dropped, as PIL's convert('RGB')"
+                        : "this one-channel model sees its luminance times alpha (transparent = black)"));
+                told = true;
+            }
             int[] size = preprocessing.outputSize(photo.height(), photo.width());
             if (size[0] != height || size[1] != width) {
                 boolean untouched = preprocessing.resize() == 0 && preprocessing.cropHeight() == 0;

@@ -62,7 +62,8 @@ final class RegionCommand implements Callable<Integer> {
             image = all.select(Indices.parse(String.valueOf(index), all.count()));
         } else {
             network = input.loadForPhotos(model, spec.commandLine().getErr());
-            image = Inputs.photos(List.of(source.image), network, input.preprocessing()).images();
+            image = Inputs.photos(List.of(source.image), network, input.preprocessing(), spec.commandLine().getErr())
+                    .images();
         }
         RegionReport report = Radius.of(network, image.image(0));
         PrintWriter stdout = spec.commandLine().getOut();

@@ -88,7 +88,7 @@ class CliPhotoTest {
     }
 
     @Test
-    void pathAndSliceTakeAFolderOfPhotos() throws Exception {
+    void pathSliceCensusAndRegionTakePhotos() throws Exception {
         Path model = CliEndToEndTest.smallCnn(folder.resolve("rgb.onnx"), 3, 4, 3, 21);
         Path photos = Files.createDirectory(folder.resolve("photos"));
         for (int k = 0; k < 3; k++) {
@@ -106,6 +106,14 @@ class CliPhotoTest {
                 "--size", "20", "--out", slice.toString());
         assertThat(sliced.exitCode()).as(sliced.err()).isZero();
         assertThat(slice).isRegularFile();
+        Path json = folder.resolve("census.json");
+        CliRun census = CliRun.of("census", "--model", model.toString(), "--data", photos.toString(), "--out", json.toString());
+        assertThat(census.exitCode()).as(census.err()).isZero();
+        assertThat(census.out()).contains("photos: 3 inputs fall in");
+        assertThat(JSON.readTree(json.toFile()).get("census").get("inputs").asInt()).isEqualTo(3);
+        CliRun region = CliRun.of("region", "--model", model.toString(), "--image", photos.resolve("p1.png").toString());
+        assertThat(region.exitCode()).as(region.err()).isZero();
+        assertThat(region.out()).contains("radius (L2)");
     }
 
     @Test
@@ -121,6 +129,16 @@ class CliPhotoTest {
         assertThat(run.exitCode()).as(run.err()).isZero();
         double[] x = Npy.read(out.resolve("0/input.npy")).values();
         assertThat(new double[] {x[3 * 8 + 2], x[64 + 3 * 8 + 2], x[128 + 3 * 8 + 2]}).containsExactly(1, 0, 0);
+        assertThat(run.err()).doesNotContain("alpha");
+        BufferedImage translucent = new BufferedImage(8, 8, BufferedImage.TYPE_INT_ARGB);
+        translucent.setRGB(2, 3, 0x80FF0000);
+        Path faded = folder.resolve("faded.png");
+        ImageIO.write(translucent, "png", faded.toFile());
+        CliRun withAlpha = CliRun.of("explain", "--model", model.toString(), "--image", faded.toString(), "--no-png",
+                "--out", folder.resolve("faded-out").toString());
+        assertThat(withAlpha.exitCode()).as(withAlpha.err()).isZero();
+        assertThat(withAlpha.err()).contains("has an alpha channel; this colour model sees its colour with alpha dropped");
+        assertThat(Npy.read(folder.resolve("faded-out/0/input.npy")).values()[3 * 8 + 2]).as("alpha dropped").isEqualTo(1);
     }
 
     // bad input: one line, exit code 1, nothing written
