@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
 
 /**
  * NumPy's {@code .npy} format, version 1.0: a magic string, a Python-literal header with dtype, order and shape,
- * then the raw little-endian values. Writes float32; reads float32, float64 and int64 (as double) arrays in C
- * order, which is what {@code numpy.save} writes by default.
+ * then the raw little-endian values. Writes float32; reads float32, float64, int64 and uint8 (as double) arrays in
+ * C order, which is what {@code numpy.save} writes by default.
  */
 public final class Npy {
 
@@ -84,7 +84,7 @@ public final class Npy {
     }
 
     /**
-     * Reads a float32, float64 or int64 array.
+     * Reads a float32, float64, int64 or uint8 array (uint8: 8-bit pixels, a quarter of float32's size).
      *
      * @throws DataFormatException if the file is not a C-order npy file of those types
      */
@@ -127,7 +127,8 @@ public final class Npy {
         int width = switch (type) {
             case "<f4" -> 4;
             case "<f8", "<i8" -> 8;
-            default -> throw new DataFormatException(file + ": dtype " + type + " is not supported; use float32, float64 or int64");
+            case "<u1" -> 1;
+            default -> throw new DataFormatException(file + ": dtype " + type + " is not supported; use float32, float64, int64 or uint8");
         };
         int data = offset + headerLength;
         if (data + count * width != bytes.length) {
@@ -140,6 +141,7 @@ public final class Npy {
             values[i] = switch (type) {
                 case "<f4" -> buffer.getFloat(at);
                 case "<f8" -> buffer.getDouble(at);
+                case "<u1" -> Byte.toUnsignedInt(bytes[at]);
                 default -> buffer.getLong(at);
             };
         }
