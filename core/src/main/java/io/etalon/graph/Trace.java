@@ -108,10 +108,12 @@ public final class Trace {
     }
 
     /**
-     * This trace with one switch decided otherwise: the pattern of the region next to X across that decision (a
-     * near-tie taken the way another engine takes it). Node outputs are shared, not recomputed: solvers read only
-     * the switches and the input, so their etalons are those of the forced pattern, and each residual tells how far
-     * that region's affine map is from the recorded score at X.
+     * The trace of X with one switch decided otherwise: X seen from the region next to it across that decision (a
+     * near-tie taken the way another engine takes it). The forced op's output is recomputed with the forced switch,
+     * and every later op records its switches anew from the values that gives, as another engine's forward pass
+     * would after taking that decision (a ReLU forced off can leave a pool window of exact zeros, whose winner then
+     * goes back to the first). Earlier ops keep their outputs and switches. The scores are those of the
+     * neighbouring region's affine map at X, so the etalons' residuals stay at round-off.
      *
      * @param layer the op's name
      * @param unit  the switch's flat index in the op's output
@@ -128,9 +130,7 @@ public final class Trace {
             throw new IllegalArgumentException("unit " + unit + " of layer '" + layer + "' (" + op.kind()
                     + ") cannot take state " + state);
         }
-        Switches[] forced = switches.clone();
-        forced[k] = switches[k].withState(sample, unit, state);
-        return new Trace(network, input, samples, outputs, forced);
+        return network.forwardFrom(this, k, switches[k].withState(sample, unit, state));
     }
 
     /** The activation pattern (etalon subgraph) of one sample: the switches of every op that has some. */

@@ -78,6 +78,27 @@ class NearTiesTest {
         assertThat(trace.pattern(0).states("pool")[0]).as("the trace itself is not changed").isEqualTo(1);
     }
 
+    @Test
+    void laterDecisionsAreRecordedAnewFromTheForcedValues() {
+        // window 3 holds one barely positive ReLU among negatives: forced off, the window is all exact zeros and its
+        // winner goes back to the first input, as the forward pass of an input across that ReLU's boundary records it
+        Network network = poolNetwork();
+        float[] x = image();
+        x[10] = -0.3f;
+        x[11] = 3e-7f;
+        x[14] = -0.7f;
+        x[15] = -0.5f;
+        Trace trace = network.forward(x, 1);
+        assertThat(trace.pattern(0).states("pool")[3]).isEqualTo(11);
+        assertThat(trace.nearTies(0, THRESHOLD)).contains(new NearTie("relu", "Relu", 11, 1, 0, 3e-7f, 0.7f),
+                new NearTie("pool", "MaxPool2d", 3, 11, 10, 3e-7f, 0.5f + STEP));
+        Trace forced = trace.withSwitch("relu", 0, 11, 0);
+        assertThat(forced.pattern(0).states("pool")[3]).as("the first of four exact zeros").isEqualTo(10);
+        x[11] = -3e-7f;
+        check(forced, network.forward(x, 1), Neuron.parse("output", network));
+        assertThat(forced.output(0)).containsExactly(network.forward(x, 1).output(0));
+    }
+
     private static void check(Trace forced, Trace across, List<Neuron> outputs) {
         assertThat(forced.pattern(0)).isEqualTo(across.pattern(0));
         List<Etalon> ours = new ReverseMode().solve(forced.network(), forced, outputs);
