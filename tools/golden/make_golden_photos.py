@@ -43,6 +43,7 @@ import torch
 import torchvision
 from onnx import numpy_helper
 from PIL import Image
+from torch.nn.modules.utils import _pair
 from torchvision import transforms
 
 PHOTOS = ['chelsea.png', 'coffee.png', 'rocket.jpg']
@@ -200,11 +201,26 @@ def states_and_ties(module, z):
         out, index = out[0], index[0]
         channels, height, width = z.shape
         winners = (index + torch.arange(channels).view(-1, 1, 1) * height * width).flatten()
-        # runner-up: the same pooling with each winner set to -inf
-        masked = z.clone().flatten()
-        masked[winners] = -float('inf')
-        second = torch.nn.functional.max_pool2d(masked.view(1, channels, height, width), module.kernel_size,
-                                                module.stride, module.padding, module.dilation, module.ceil_mode)[0]
+        # runner-up: the largest other value of each window (windows overlap, so each is taken apart by unfold, with
+        # -inf in the padding and past the edge that ceil mode reaches, and the flat input index of every tap beside it)
+        kh, kw = _pair(module.kernel_size)
+        sh, sw = _pair(module.stride if module.stride is not None else module.kernel_size)
+        ph, pw = _pair(module.padding)
+        dh, dw = _pair(module.dilation)
+        oh, ow = out.shape[1:]
+        # exactly as far as the last window reaches: more where ceil mode reaches past the edge, less (a crop) where
+        # floor mode leaves a remainder, so that unfold makes exactly oh x ow windows
+        extra_h = (oh - 1) * sh + (kh - 1) * dh + 1 - (height + 2 * ph)
+        extra_w = (ow - 1) * sw + (kw - 1) * dw + 1 - (width + 2 * pw)
+        padding = (pw, pw + extra_w, ph, ph + extra_h)
+        values = torch.nn.functional.pad(z.double(), padding, value=-float('inf'))
+        where = torch.nn.functional.pad(torch.arange(channels * height * width, dtype=torch.float64)
+                                        .view(channels, height, width), padding, value=-1)
+        taps = [torch.nn.functional.unfold(t[:, None], (kh, kw), (dh, dw), 0, (sh, sw)) for t in (values, where)]
+        assert taps[0].shape[2] == oh * ow  # each [C, K, oh * ow]
+        assert torch.equal(taps[0].max(dim=1).values.view(channels, oh, ow).float(), out)
+        others = torch.where(taps[1] == winners.view(channels, 1, -1).double(), -float('inf'), taps[0])
+        second = others.max(dim=1).values.view(channels, oh, ow).float()
         lead = (out - second).flatten()
         for unit in torch.nonzero((lead > 0) & (lead <= limit)).flatten().tolist():
             ties.append((unit, int(winners[unit]), float(lead[unit])))
