@@ -227,6 +227,9 @@ def states_and_ties(module, z):
         return winners.numpy().astype('<i4'), scale, ties
     flat = z.flatten()
     if isinstance(module, torch.nn.ReLU6):
+        # at a bound exactly, ReLU6's backward passes no gradient while Etalon's Clip counts the bound as inside (as
+        # torch.clamp's backward does): both are one-sided etalons of a face, so such a photo would not pin one rule
+        assert not bool(((flat == 0) | (flat == 6)).any()), 'a ReLU6 input sits exactly on a bound; choose other inputs'
         states = torch.where(flat < 0, 0, torch.where(flat > 6, 2, 1))
         margin = torch.minimum(flat.abs(), (flat - 6).abs())
     else:
