@@ -64,6 +64,18 @@ class PhotoGoldenTest {
         Path file = name.equals("squeezenet") ? SQUEEZENET : folder.resolve(name + ".onnx");
         Network model = OnnxModels.load(file).network();
         Network network = name.equals("squeezenet") ? withImageNetNormalisation(model) : model;
+        List<String> kinds = model.nodes().stream().map(node -> node.op().kind()).toList();
+        long grouped = model.nodes().stream().map(Network.Node::op).filter(io.etalon.op.Conv2d.class::isInstance)
+                .filter(op -> ((io.etalon.op.Conv2d) op).groups() > 1).count();
+        switch (name) { // what each fixture is there to cover
+            case "resnet" -> assertThat(kinds.stream().filter("Add"::equals).count()).as("residual joins").isEqualTo(4);
+            case "mobilenet" -> {
+                assertThat(kinds.stream().filter("Clip"::equals).count()).as("ReLU6 as Clip").isEqualTo(7);
+                assertThat(kinds.stream().filter("Add"::equals).count()).as("residual joins").isEqualTo(2);
+                assertThat(grouped).as("depthwise convolutions").isEqualTo(3);
+            }
+            default -> assertThat(kinds.stream().filter("MaxPool2d"::equals).count()).isEqualTo(3);
+        }
         Npy.Array stored = Npy.read(folder.resolve("pixels.npy"));
         int photos = stored.shape()[0];
         Shape shape = network.inputShape();
