@@ -1,5 +1,6 @@
 package io.etalon.cli;
 
+import io.etalon.data.ClassNames;
 import io.etalon.data.Idx;
 import io.etalon.data.ImageSet;
 import io.etalon.data.Npy;
@@ -8,6 +9,7 @@ import io.etalon.etalon.Explainer;
 import io.etalon.etalon.Explanation;
 import io.etalon.etalon.Method;
 import io.etalon.etalon.Neuron;
+import io.etalon.etalon.NeuronSelection;
 import io.etalon.graph.Network;
 import io.etalon.render.Images;
 import io.etalon.render.Palette;
@@ -60,8 +62,13 @@ final class ExplainCommand implements Callable<Integer> {
     Path labels;
 
     @Option(names = "--neuron", arity = "1..*", defaultValue = "output",
-            description = "Neurons: output, LAYER, LAYER:INDEX or LAYER:C,H,W (default: ${DEFAULT-VALUE}).")
+            description = "Neurons: output, top:K (the K best classes of each image), predicted, LAYER, LAYER:INDEX or"
+                    + " LAYER:C,H,W (default: ${DEFAULT-VALUE}).")
     List<String> neurons;
+
+    @Option(names = "--classes", description = "Class names, one per line in output order (e.g. models/imagenet_classes.txt),"
+            + " written into summary.json and the file names.")
+    Path classes;
 
     @Option(names = "--method", defaultValue = "auto",
             description = "auto, reverse, forward or coordinate (the paper's Algorithm 1) (default: ${DEFAULT-VALUE}).")
@@ -92,9 +99,16 @@ final class ExplainCommand implements Callable<Integer> {
         Palette colours = Arguments.palette(palette);
         Arguments.zoom(zoom);
         Network network = input.load(model, spec.commandLine().getErr());
-        List<Neuron> chosen = Neuron.parseAll(neurons, network);
+        NeuronSelection chosen = NeuronSelection.parse(neurons, network);
+        ClassNames names = classes == null ? null : ClassNames.read(classes, network.outputShape().size());
+        Scale.checkMethod(solver, network);
         if (chunk < 1) {
             throw new IllegalArgumentException("--chunk must be at least 1, got " + chunk);
+        }
+        int inFlight = Scale.imagesInFlight(chunk, chosen.count(), network, "--neuron " + String.join(" ", neurons));
+        String note = Scale.passesNote(chosen.count(), network);
+        if (note != null) {
+            spec.commandLine().getErr().println(note);
         }
         int workers = threads == null ? Runtime.getRuntime().availableProcessors() : Arguments.threads(threads);
         Explainer explainer = new Explainer(network, solver.solver(), workers);
@@ -111,8 +125,8 @@ final class ExplainCommand implements Callable<Integer> {
                 }
                 // Streams the file in index order, a chunk at a time: memory stays bounded whatever the file's length.
                 try (Progress progress = new Progress("explain", order.length); Staging staging = new Staging(out)) {
-                    for (int first = 0; first < order.length; first += chunk) {
-                        int[] part = java.util.Arrays.copyOfRange(order, first, Math.min(order.length, first + chunk));
+                    for (int first = 0; first < order.length; first += inFlight) {
+                        int[] part = java.util.Arrays.copyOfRange(order, first, Math.min(order.length, first + inFlight));
                         ImageSet images = stream.read(part);
                         int done = first;
                         Explanation[] explanations = explainer.explainAll(images.pixels(), images.count(), chosen,
@@ -120,7 +134,7 @@ final class ExplainCommand implements Callable<Integer> {
                         for (int k = 0; k < part.length; k++) {
                             String name = String.valueOf(part[k]);
                             write(staging.resolve(name), network, images.image(k), explanations[k], chosen,
-                                    source.images + "#" + part[k], labelValues == null ? null : labelValues[part[k]],
+                                    names, source.images + "#" + part[k], labelValues == null ? null : labelValues[part[k]],
                                     solver, colours);
                             staging.publish(name);
                             worst = Math.max(worst, explanations[k].maxRelativeResidual());
@@ -135,7 +149,7 @@ final class ExplainCommand implements Callable<Integer> {
             try (Staging staging = new Staging(out)) {
                 for (int k = 0; k < explanations.length; k++) {
                     write(staging.resolve(String.valueOf(k)), network, images.image(k), explanations[k], chosen,
-                            source.png.get(k).toString(), null, solver, colours);
+                            names, source.png.get(k).toString(), null, solver, colours);
                     worst = Math.max(worst, explanations[k].maxRelativeResidual());
                 }
                 for (int k = 0; k < explanations.length; k++) {
@@ -145,7 +159,7 @@ final class ExplainCommand implements Callable<Integer> {
             explained = images.count();
         }
         spec.commandLine().getOut().printf("explained %d image(s) x %d neuron(s) with %s; max relative residual %.2g; wrote %s%n",
-                explained, chosen.size(), solver.cliName(), worst, out.toAbsolutePath().normalize());
+                explained, chosen.count(), solver.cliName(), worst, out.toAbsolutePath().normalize());
         return 0;
     }
 
@@ -153,6 +167,11 @@ final class ExplainCommand implements Callable<Integer> {
     static String fileName(String layer) {
         String safe = layer.replaceAll("[^A-Za-z0-9._-]", "_").replaceAll("^[._]+", "");
         return safe.isEmpty() ? "layer" : safe;
+    }
+
+    /** The class name of an output neuron when names were given, else null. */
+    static String className(Network network, ClassNames names, Neuron neuron) {
+        return names != null && neuron.node() == network.outputIndex() ? names.name(neuron.index()) : null;
     }
 
     private static int[] allIndices(int count) {
@@ -163,16 +182,20 @@ final class ExplainCommand implements Callable<Integer> {
         return all;
     }
 
-    private void write(Path folder, Network network, float[] image, Explanation explanation, List<Neuron> chosen,
-                       String sourceName, Integer label, Method solver, Palette colours) throws java.io.IOException {
+    private void write(Path folder, Network network, float[] image, Explanation explanation, NeuronSelection chosen,
+                       ClassNames names, String sourceName, Integer label, Method solver, Palette colours)
+            throws java.io.IOException {
         Shape shape = network.inputShape();
         int pixels = shape.size();
-        float[] all = new float[chosen.size() * pixels];
+        int count = explanation.etalons().size();
+        float[] all = new float[count * pixels];
         List<Map<String, Object>> etalons = new ArrayList<>();
-        for (int p = 0; p < chosen.size(); p++) {
+        for (int p = 0; p < count; p++) {
             Etalon etalon = explanation.etalons().get(p);
             System.arraycopy(etalon.weights(), 0, all, p * pixels, pixels);
-            String png = fileName(etalon.neuron().layer()) + "-" + etalon.neuron().index() + ".png";
+            String className = className(network, names, etalon.neuron());
+            String png = fileName(etalon.neuron().layer()) + "-" + etalon.neuron().index()
+                    + (className == null ? "" : "-" + fileName(className)) + ".png";
             if (shape.rank() == 3 && !noPng) {
                 Images.writePng(Images.signed(etalon.weights(), shape.dim(1), shape.dim(2), zoom, colours), folder.resolve(png));
             }
@@ -181,6 +204,9 @@ final class ExplainCommand implements Callable<Integer> {
             entry.put("layer", etalon.neuron().layer());
             entry.put("index", etalon.neuron().index());
             entry.put("coordinates", network.shapeOf(etalon.neuron().node()).coordinates(etalon.neuron().index()));
+            if (className != null) {
+                entry.put("class", className);
+            }
             entry.put("score", etalon.score());
             entry.put("bias", etalon.bias());
             entry.put("residual", etalon.residual());
@@ -191,7 +217,7 @@ final class ExplainCommand implements Callable<Integer> {
             etalons.add(entry);
         }
         int[] npyShape = new int[shape.rank() + 1];
-        npyShape[0] = chosen.size();
+        npyShape[0] = count;
         System.arraycopy(shape.dims(), 0, npyShape, 1, shape.rank());
         Npy.writeFloat32(folder.resolve("etalons.npy"), npyShape, all);
         if (shape.rank() == 3 && !noPng) {
@@ -208,6 +234,10 @@ final class ExplainCommand implements Callable<Integer> {
         summary.put("inputShape", shape.dims());
         summary.put("scores", explanation.scores());
         summary.put("predicted", explanation.predicted());
+        if (names != null) {
+            summary.put("predictedClass", names.name(explanation.predicted()));
+        }
+        summary.put("neuronSpecs", neurons);
         summary.put("maxResidual", explanation.maxResidual());
         summary.put("maxRelativeResidual", explanation.maxRelativeResidual());
         summary.put("pattern", Json.pattern(explanation.pattern()));

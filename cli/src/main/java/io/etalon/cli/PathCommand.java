@@ -42,13 +42,30 @@ final class PathCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Write every region as JSON here.")
     Path out;
 
+    @Option(names = "--max-regions", description = "Stop after this many regions (default: 100,000; 1,000 on photo-size"
+            + " models, where each region costs about a second).")
+    Integer maxRegions;
+
     @Override
     public Integer call() throws Exception {
         Network network = input.load(model, spec.commandLine().getErr());
         ImageSet set = Inputs.idx(images, network);
         int[] ends = Indices.parse(from + "," + to, set.count());
-        List<Walk.Segment> segments = Walk.between(network, set.image(ends[0]), set.image(ends[1]));
+        boolean big = network.inputShape().size() > Scale.COORDINATE_LIMIT;
+        int cap = maxRegions != null ? maxRegions : big ? 1_000 : Walk.MAX_SEGMENTS;
+        if (cap < 1) {
+            throw new IllegalArgumentException("--max-regions must be at least 1, got " + cap);
+        }
+        if (big) {
+            spec.commandLine().getErr().printf("etalon: note: every region on the way costs a forward and a transposed pass of"
+                    + " this %s model; stopping after %,d regions (--max-regions)%n", network.inputShape(), cap);
+        }
+        List<Walk.Segment> segments = Walk.between(network, set.image(ends[0]), set.image(ends[1]), cap);
         PrintWriter stdout = spec.commandLine().getOut();
+        double reached = segments.get(segments.size() - 1).end();
+        if (reached < 1) {
+            stdout.printf("stopped after %,d regions at t = %.6f of the way; raise --max-regions to go on%n", segments.size(), reached);
+        }
         int changes = 0;
         for (int k = 1; k < segments.size(); k++) {
             if (segments.get(k).predicted() != segments.get(k - 1).predicted()) {

@@ -54,6 +54,7 @@ final class RegionCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Network network = input.load(model, spec.commandLine().getErr());
+        Scale.checkRegion(network, Runtime.getRuntime().maxMemory());
         ImageSet image;
         if (source.images != null) {
             ImageSet all = Inputs.idx(source.images, network);

@@ -40,8 +40,9 @@ final class SliceCommand implements Callable<Integer> {
     @Option(names = "--layer", description = "Colour by the patterns of this layer (default: the last layer with switches).")
     String layer;
 
-    @Option(names = "--size", defaultValue = "240", description = "Grid points per side (default: ${DEFAULT-VALUE}).")
-    int size;
+    @Option(names = "--size", description = "Grid points per side (default: 240; 32 on photo-size models, where every"
+            + " point costs a forward pass of the whole network).")
+    Integer size;
 
     @Option(names = "--out", required = true, description = "The PNG to write; a JSON summary is written beside it.")
     Path out;
@@ -61,6 +62,12 @@ final class SliceCommand implements Callable<Integer> {
         String colouring = layer == null ? switching.get(switching.size() - 1) : layer;
         if (!switching.contains(colouring)) {
             throw new IllegalArgumentException("--layer must be a layer with switches, one of " + switching);
+        }
+        boolean big = network.inputShape().size() > Scale.COORDINATE_LIMIT;
+        int size = this.size != null ? this.size : big ? 32 : 240;
+        if (big) {
+            spec.commandLine().getErr().printf("etalon: note: %,d grid points, each a forward pass of this %s model"
+                    + " (--size sets the points per side)%n", (long) size * size, network.inputShape());
         }
         Slice.Map2d map = Slice.through(network, set.image(chosen[0]), set.image(chosen[1]), set.image(chosen[2]),
                 size, -0.25, 1.25, colouring);

@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
 
 /**
  * NumPy's {@code .npy} format, version 1.0: a magic string, a Python-literal header with dtype, order and shape,
- * then the raw little-endian values. Writes float32; reads float32, float64, int64 and uint8 (as double) arrays in
- * C order, which is what {@code numpy.save} writes by default.
+ * then the raw little-endian values. Writes float32; reads float32, float64 and int64 (as double) arrays in C
+ * order, which is what {@code numpy.save} writes by default.
  */
 public final class Npy {
 
@@ -84,7 +84,7 @@ public final class Npy {
     }
 
     /**
-     * Reads a float32, float64, int64 or uint8 array (uint8: 8-bit pixels, a quarter of float32's size).
+     * Reads a float32, float64, int64, uint8 or uint16 array.
      *
      * @throws DataFormatException if the file is not a C-order npy file of those types
      */
@@ -125,10 +125,12 @@ public final class Npy {
         }
         String type = descr.group(1).replace("=", "<").replace("|", "<");
         int width = switch (type) {
+            case "<u1" -> 1;
+            case "<u2" -> 2;
             case "<f4" -> 4;
             case "<f8", "<i8" -> 8;
-            case "<u1" -> 1;
-            default -> throw new DataFormatException(file + ": dtype " + type + " is not supported; use float32, float64, int64 or uint8");
+            default -> throw new DataFormatException(file + ": dtype " + type
+                    + " is not supported; use float32, float64, int64, uint8 or uint16");
         };
         int data = offset + headerLength;
         if (data + count * width != bytes.length) {
@@ -141,7 +143,8 @@ public final class Npy {
             values[i] = switch (type) {
                 case "<f4" -> buffer.getFloat(at);
                 case "<f8" -> buffer.getDouble(at);
-                case "<u1" -> Byte.toUnsignedInt(bytes[at]);
+                case "<u1" -> Byte.toUnsignedInt(buffer.get(at));
+                case "<u2" -> Short.toUnsignedInt(buffer.getShort(at));
                 default -> buffer.getLong(at);
             };
         }

@@ -17,13 +17,18 @@ import java.util.stream.IntStream;
  * <pre>{@code
  * Explainer explainer = new Explainer(lenet, Method.AUTO.solver(), 2);
  * Explanation e = explainer.explain(image, Neuron.parse("output", lenet));
+ * Explanation top5 = explainer.explain(photo, NeuronSelection.parse(List.of("top:5"), squeezenet));
  * }</pre>
  */
 public final class Explainer {
 
+    /** Floats one group of neurons may occupy in one layer of the transposed pass (128 MB). */
+    static final long TRANSPOSE_BUDGET = 32L << 20;
+
     private final Network network;
     private final EtalonSolver solver;
     private final int threads;
+    private final long largestLayer;
 
     public Explainer(Network network, EtalonSolver solver, int threads) {
         if (threads <= 0) {
@@ -32,6 +37,11 @@ public final class Explainer {
         this.network = network;
         this.solver = solver;
         this.threads = threads;
+        long largest = network.inputShape().size();
+        for (int node = 0; node < network.size(); node++) {
+            largest = Math.max(largest, network.shapeOf(node).size());
+        }
+        this.largestLayer = largest;
     }
 
     public Network network() {
@@ -48,10 +58,37 @@ public final class Explainer {
      * @param image not modified; one sample of the network's input shape
      */
     public Explanation explain(float[] image, List<Neuron> neurons) {
+        return explain(image, NeuronSelection.of(neurons, network));
+    }
+
+    /**
+     * Explains one image for neurons that may be ranked by its scores ({@code top:K}, {@code predicted}): they are
+     * resolved after the forward pass, so only the chosen neurons' etalons are built.
+     *
+     * @param image not modified; one sample of the network's input shape
+     */
+    public Explanation explain(float[] image, NeuronSelection neurons) {
         Trace trace = network.forward(image, 1);
         float[] scores = trace.output(0);
         return new Explanation(scores, Floats.argmax(scores, 0, scores.length), trace.pattern(0),
-                solver.solve(network, trace, neurons));
+                solveInGroups(trace, neurons.resolve(scores)));
+    }
+
+    /**
+     * Solves for the neurons a group at a time, so that the transposed pass never holds more than about
+     * {@link #TRANSPOSE_BUDGET} floats per layer: on LeNet every request is one group, on a 224x224 model (whose
+     * largest layer holds 800,000 values) 1,000 output neurons travel 40 at a time instead of needing 3 GB at once.
+     */
+    private List<Etalon> solveInGroups(Trace trace, List<Neuron> neurons) {
+        int group = (int) Math.max(1, TRANSPOSE_BUDGET / largestLayer);
+        if (neurons.size() <= group) {
+            return solver.solve(network, trace, neurons);
+        }
+        List<Etalon> etalons = new java.util.ArrayList<>(neurons.size());
+        for (int first = 0; first < neurons.size(); first += group) {
+            etalons.addAll(solver.solve(network, trace, neurons.subList(first, Math.min(neurons.size(), first + group))));
+        }
+        return etalons;
     }
 
     /**
@@ -61,6 +98,11 @@ public final class Explainer {
      * @param progress called once per finished image (from worker threads), may be a no-op
      */
     public Explanation[] explainAll(float[] images, int count, List<Neuron> neurons, IntConsumer progress) {
+        return explainAll(images, count, NeuronSelection.of(neurons, network), progress);
+    }
+
+    /** {@link #explainAll(float[], int, List, IntConsumer)} for neurons that may be ranked per image. */
+    public Explanation[] explainAll(float[] images, int count, NeuronSelection neurons, IntConsumer progress) {
         int size = network.inputShape().size();
         if (images.length != (long) count * size) {
             throw new IllegalArgumentException(images.length + " values are not " + count + " images of " + network.inputShape());

@@ -24,7 +24,8 @@ public final class Walk {
 
     /** How far past a breakpoint the next region is probed, in units of t. */
     static final double STEP = 1e-6;
-    private static final int MAX_SEGMENTS = 100_000;
+    /** The default cap on regions: on LeNet a walk between two digits crosses a few thousand. */
+    public static final int MAX_SEGMENTS = 100_000;
 
     private Walk() {
     }
@@ -36,6 +37,17 @@ public final class Walk {
      *         the previous region (0 for the first)
      */
     public static List<Segment> between(Network network, float[] a, float[] b) {
+        return between(network, a, b, MAX_SEGMENTS);
+    }
+
+    /**
+     * Walks from {@code a} towards {@code b}, stopping after {@code maxSegments} regions (each costs about one forward
+     * and one transposed pass); the last segment then ends before t = 1.
+     */
+    public static List<Segment> between(Network network, float[] a, float[] b, int maxSegments) {
+        if (maxSegments < 1) {
+            throw new IllegalArgumentException("the walk needs room for at least one region, got " + maxSegments);
+        }
         int pixels = network.inputShape().size();
         if (a.length != pixels || b.length != pixels) {
             throw new IllegalArgumentException("both ends must have " + pixels + " pixels");
@@ -49,7 +61,7 @@ public final class Walk {
         List<Neuron> outputs = Neuron.parse("output", network);
         float[] previousEtalon = null;
         double t = 0;
-        while (t < 1 && segments.size() < MAX_SEGMENTS) {
+        while (t < 1 && segments.size() < maxSegments) {
             double probe = Math.min(1, t + STEP);
             float[] x = at(a, direction, probe);
             Trace trace = network.forward(x, 1);

@@ -135,9 +135,9 @@ class PngAndNpyTest {
         assertThat(array.shape()).containsExactly(2, 2);
         assertThat(array.values()).containsExactly(0, 7, 128, 255);
         Path wide = Files.write(folder.resolve("wide.npy"), new String(bytes.toByteArray(), java.nio.charset.StandardCharsets.ISO_8859_1)
-                .replace("|u1", "<u2").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                .replace("|u1", "<i2").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
         assertThatThrownBy(() -> Npy.read(wide)).isInstanceOf(DataFormatException.class)
-                .hasMessageContaining("dtype <u2 is not supported; use float32, float64, int64 or uint8");
+                .hasMessageContaining("dtype <i2 is not supported; use float32, float64, int64, uint8 or uint16");
     }
 
     @Test
