@@ -3,6 +3,9 @@ package io.etalon.onnx;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.etalon.data.Npy;
+import io.etalon.data.Photo;
+import io.etalon.data.PhotoReader;
+import io.etalon.data.Preprocessing;
 import io.etalon.etalon.Etalon;
 import io.etalon.etalon.Method;
 import io.etalon.etalon.Neuron;
@@ -86,6 +89,7 @@ class PhotoGoldenTest {
         for (int i = 0; i < pixels.length; i++) {
             pixels[i] = (float) bytes[i] / 255f; // ToTensor's division, in float32
         }
+        assertThatEtalonReadsThePixelsPyTorchSaw(pixels, photos, shape, name.equals("squeezenet"));
         double[] golden = Npy.read(folder.resolve("etalons.npy")).values();
         double[] scores = Npy.read(folder.resolve("scores.npy")).values();
         double[] classes = Npy.read(folder.resolve("classes.npy")).values();
@@ -183,6 +187,26 @@ class PhotoGoldenTest {
         }
         return model.withInputStages(model.inputShape(), List.of("input.normalize"), List.of(
                 new ChannelAffine(model.inputShape(), new Tensor(Shape.of(3), scale), new Tensor(Shape.of(3), shift))));
+    }
+
+    /**
+     * Etalon's own reading and preprocessing of the shipped photos (what {@code etalon explain --preprocess imagenet}
+     * does; {@code --resize 32 --crop 32} for the small models) gives exactly the X PyTorch explained, so the command's
+     * etalons are these.
+     */
+    private static void assertThatEtalonReadsThePixelsPyTorchSaw(float[] pixels, int photos, Shape shape, boolean imagenet)
+            throws IOException {
+        List<String> files = imagenet ? List.of("chelsea.png", "coffee.png", "rocket.jpg")
+                : List.of("chelsea.png", "coffee.png", "rocket.jpg", "astronaut.png");
+        assertThat(files).hasSize(photos);
+        Preprocessing preprocessing = imagenet ? Preprocessing.IMAGENET : Preprocessing.NONE.withResize(32).withCrop(32, 32);
+        int size = shape.size();
+        for (int n = 0; n < photos; n++) {
+            Photo photo = PhotoReader.read(Path.of("../data/photos").resolve(files.get(n)));
+            float[] x = preprocessing.apply(photo.asChannels(3), 3, photo.height(), photo.width(), files.get(n));
+            assertThat(x).as("%s preprocessed by Etalon", files.get(n))
+                    .containsExactly(java.util.Arrays.copyOfRange(pixels, n * size, (n + 1) * size));
+        }
     }
 
     /** The model file itself, run by ONNX Runtime, gives PyTorch's scores: PyTorch ran the same weights. */
