@@ -34,6 +34,15 @@ import picocli.CommandLine.Spec;
         description = "Compute etalon images of chosen neurons for chosen images.")
 final class ExplainCommand implements Callable<Integer> {
 
+    /**
+     * Decisions within this share of their layer's scale are reported as near-ties: float64 or another engine may
+     * take them the other way (seen on 3 of 3 photos with SqueezeNet against PyTorch, margins 2e-8 to 1e-7).
+     */
+    static final double NEAR_TIE_THRESHOLD = 1e-5;
+
+    /** How many of the closest near-ties summary.json names (a photo can have 2,000). */
+    static final int NEAR_TIES_LISTED = 20;
+
     @Spec
     CommandSpec spec;
 
@@ -116,7 +125,7 @@ final class ExplainCommand implements Callable<Integer> {
             spec.commandLine().getErr().println(note);
         }
         int workers = threads == null ? Runtime.getRuntime().availableProcessors() : Arguments.threads(threads);
-        Explainer explainer = new Explainer(network, solver.solver(), workers);
+        Explainer explainer = new Explainer(network, solver.solver(), workers).reportingNearTies(NEAR_TIE_THRESHOLD);
         int[] labelValues = null;
         double worst = 0;
         int explained = 0;
@@ -256,6 +265,7 @@ final class ExplainCommand implements Callable<Integer> {
         summary.put("maxResidual", explanation.maxResidual());
         summary.put("maxRelativeResidual", explanation.maxRelativeResidual());
         summary.put("pattern", Json.pattern(explanation.pattern()));
+        summary.put("nearTies", Json.nearTies(explanation.nearTies(), NEAR_TIE_THRESHOLD, NEAR_TIES_LISTED));
         summary.put("npy", "etalons.npy");
         summary.put("etalons", etalons);
         Json.write(folder.resolve("summary.json"), summary);
