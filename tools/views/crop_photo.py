@@ -7,7 +7,7 @@ Run from the repository root:  /usr/bin/python3 tools/views/crop_photo.py
 from PIL import Image
 
 SOURCE = "data/photos/chelsea.png"
-TARGET = "onnx/src/test/resources/photos/chelsea-224.png"
+TARGET = "tools/views/chelsea-224.png"
 
 image = Image.open(SOURCE).convert("RGB")
 width, height = image.size
