@@ -3,6 +3,8 @@ package io.etalon.cli;
 import io.etalon.data.ClassNames;
 import io.etalon.data.DataFormatException;
 import io.etalon.data.ImageSet;
+import io.etalon.data.Photo;
+import io.etalon.data.PhotoReader;
 import io.etalon.etalon.Explainer;
 import io.etalon.etalon.Method;
 import io.etalon.etalon.NeuronSelection;
@@ -11,7 +13,6 @@ import io.etalon.render.Images;
 import io.etalon.onnx.LoadedModel;
 import io.etalon.render.Palette;
 import io.etalon.render.View;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -19,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import javax.imageio.ImageIO;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -159,19 +159,20 @@ final class FigureCommand implements Callable<Integer> {
         Scale.checkMethod(solver, network);
         int height = network.inputShape().dim(1);
         int width = network.inputShape().dim(2);
-        ImageSet photos = colourPhotos(source.photos, height, width);
+        List<Path> files = PhotoReader.files(source.photos);
+        ImageSet photos = colourPhotos(files, height, width);
         var parsed = spec.commandLine().getParseResult();
         Palette palette = parsed.hasMatchedOption("--palette") ? chosenPalette : Palette.DIVERGING;
         // a photo figure of several classes is wide: cells of about 224 pixels unless --zoom says otherwise
         int cellZoom = parsed.hasMatchedOption("--zoom") ? zoom : Math.max(1, 224 / Math.max(height, width));
-        List<String> photoNames = source.photos.stream().map(p -> p.getFileName().toString()).toList();
+        List<String> photoNames = files.stream().map(p -> p.getFileName().toString()).toList();
         String title = "Etalons of " + model.getFileName() + ": rows = photos, columns = " + String.join(" ", neurons)
                 + " (" + shown.suffix() + ")";
         PhotoFigure.Result figure = PhotoFigure.draw(new Explainer(network, solver.solver(), workers()), photos, photoNames,
                 chosen, names, shown, palette, clipPercentile, cellZoom, title);
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("model", model.toString());
-        summary.put("images", source.photos.stream().map(Path::toString).toList());
+        summary.put("images", files.stream().map(Path::toString).toList());
         summary.put("neuronSpecs", neurons);
         if (classes != null) {
             summary.put("classes", classes.toString());
@@ -201,35 +202,20 @@ final class FigureCommand implements Callable<Integer> {
     }
 
     /**
-     * Colour photos of exactly the model's size, {@code (count, 3, H, W)} in [0, 1] from their 8-bit sRGB values.
-     * Resizing and cropping photos of other sizes belong to the photo input options ({@code --preprocess}).
+     * Photos (files, or folders of them) of exactly the model's size as {@code (count, 3, H, W)} in [0, 1], decoded
+     * by {@link PhotoReader}. Resizing and cropping photos of other sizes belong to the photo input options.
      */
-    static ImageSet colourPhotos(List<Path> files, int height, int width) throws IOException {
-        int plane = height * width;
-        float[] pixels = new float[files.size() * 3 * plane];
+    static ImageSet colourPhotos(List<Path> filesOrFolders, int height, int width) throws IOException {
+        List<Path> files = PhotoReader.files(filesOrFolders);
+        int size = 3 * height * width;
+        float[] pixels = new float[files.size() * size];
         for (int k = 0; k < files.size(); k++) {
-            Path file = Home.existing(files.get(k), "image");
-            BufferedImage image;
-            try {
-                image = ImageIO.read(file.toFile());
-            } catch (IOException | RuntimeException e) {
-                throw new DataFormatException(file + ": not a readable image (" + e.getMessage() + "); give a PNG, JPEG or BMP file");
-            }
-            if (image == null) {
-                throw new DataFormatException(file + ": not a readable image; give a PNG, JPEG or BMP file");
-            }
-            if (image.getHeight() != height || image.getWidth() != width) {
-                throw new DataFormatException(file + ": image is " + image.getWidth() + "x" + image.getHeight()
+            Photo photo = PhotoReader.read(files.get(k));
+            if (photo.height() != height || photo.width() != width) {
+                throw new DataFormatException(files.get(k) + ": image is " + photo.width() + "x" + photo.height()
                         + " pixels but the model takes " + width + "x" + height + "; resize and crop it to " + width + "x" + height);
             }
-            for (int y = 0; y < height; y++) {
-                for (int x = 0; x < width; x++) {
-                    int rgb = image.getRGB(x, y);
-                    for (int c = 0; c < 3; c++) {
-                        pixels[(k * 3 + c) * plane + y * width + x] = ((rgb >> (16 - 8 * c)) & 0xFF) / 255f;
-                    }
-                }
-            }
+            System.arraycopy(photo.asChannels(3), 0, pixels, k * size, size);
         }
         return new ImageSet(files.size(), 3, height, width, pixels);
     }
