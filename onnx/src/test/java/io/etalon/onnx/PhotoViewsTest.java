@@ -59,6 +59,13 @@ class PhotoViewsTest {
     }
 
     @Test
+    void theTestPhotoIsWhatImagenetPreprocessingMakesOfTheShippedOne() throws Exception {
+        io.etalon.data.Photo cat = io.etalon.data.PhotoReader.read(Path.of("../data/photos/chelsea.png"));
+        float[] x = io.etalon.data.Preprocessing.IMAGENET.apply(cat.asChannels(3), 3, cat.height(), cat.width(), "chelsea");
+        assertThat(x).containsExactly(photo);
+    }
+
+    @Test
     void theContributionMapAddsUpToScoreMinusBias() {
         for (Etalon etalon : explanation.etalons()) {
             float[] map = EtalonViews.contribution(photo, etalon.weights(), 3, SIZE, SIZE);
