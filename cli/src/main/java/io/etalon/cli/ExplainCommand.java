@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * Computes etalons of chosen neurons for chosen images and writes, for image i, {@code DIR/<i>/etalons.npy}
- * (float32, {@code [neurons, C, H, W]}), one PNG per neuron and {@code summary.json}.
+ * (float32, {@code [neurons, C, H, W]}), one PNG per neuron and {@code summary.json}; for colour inputs also the
+ * {@link ColourViews} of each neuron and a {@code legend.png}.
  */
 @Command(name = "explain", mixinStandardHelpOptions = true,
         description = "Compute etalon images of chosen neurons for chosen images.")
@@ -94,6 +95,10 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--zoom", defaultValue = "8", description = "Pixels per input pixel in the PNGs (default: ${DEFAULT-VALUE}).")
     int zoom;
 
+    @Option(names = "--clip-percentile", defaultValue = "99", description = "Colour models: the heat, abs, blend and colour"
+            + " pictures saturate at this percentile of |values| (default: ${DEFAULT-VALUE}).")
+    double clipPercentile;
+
     @Option(names = "--no-png", description = "Skip the PNG pictures (for large runs).")
     boolean noPng;
 
@@ -109,6 +114,7 @@ final class ExplainCommand implements Callable<Integer> {
         Method solver = Method.parse(method);
         Palette colours = Arguments.palette(palette);
         Arguments.zoom(zoom);
+        ColourViews.percentile(clipPercentile);
         Network network = source.images != null ? input.load(model, spec.commandLine().getErr())
                 : input.loadForPhotos(model, spec.commandLine().getErr());
         String remark = DefaultNeurons.remark(neurons, network);
@@ -207,12 +213,14 @@ final class ExplainCommand implements Callable<Integer> {
         int count = explanation.etalons().size();
         float[] all = new float[count * pixels];
         List<Map<String, Object>> etalons = new ArrayList<>();
+        List<String> pictureNames = new ArrayList<>();
         for (int p = 0; p < count; p++) {
             Etalon etalon = explanation.etalons().get(p);
             System.arraycopy(etalon.weights(), 0, all, p * pixels, pixels);
             String className = className(network, names, etalon.neuron());
             String png = fileName(etalon.neuron().layer()) + "-" + etalon.neuron().index()
                     + (className == null ? "" : "-" + fileName(className)) + ".png";
+            pictureNames.add(png.substring(0, png.length() - ".png".length()));
             if (shape.rank() == 3 && !noPng) {
                 Images.writePng(Images.signed(etalon.weights(), shape.dim(1), shape.dim(2), zoom, colours), folder.resolve(png));
             }
@@ -232,6 +240,17 @@ final class ExplainCommand implements Callable<Integer> {
                 entry.put("png", png);
             }
             etalons.add(entry);
+        }
+        ColourViews.Written views = null;
+        if (ColourViews.applies(shape) && !noPng) {
+            // the views read best in red and blue; the paper's grey only when asked for
+            var parsed = spec.commandLine().getParseResult();
+            views = ColourViews.write(folder, image, shape.dim(1), shape.dim(2), explanation.etalons(), pictureNames,
+                    parsed.hasMatchedOption("--palette") ? colours : Palette.DIVERGING,
+                    ColourViews.zoom(parsed.hasMatchedOption("--zoom"), zoom, shape.dim(1), shape.dim(2)), clipPercentile);
+            for (int p = 0; p < count; p++) {
+                etalons.get(p).put("views", views.files().get(p));
+            }
         }
         int[] npyShape = new int[shape.rank() + 1];
         npyShape[0] = count;
@@ -268,6 +287,9 @@ final class ExplainCommand implements Callable<Integer> {
         summary.put("nearTies", Json.nearTies(explanation.nearTies(), NEAR_TIE_THRESHOLD, NEAR_TIES_LISTED));
         summary.put("npy", "etalons.npy");
         summary.put("etalons", etalons);
+        if (views != null) {
+            summary.put("views", views.summary());
+        }
         Json.write(folder.resolve("summary.json"), summary);
     }
 }
