@@ -134,6 +134,38 @@ public final class RandomNetworks {
         return new Network(input, nodes);
     }
 
+    /**
+     * A random network whose branches meet in an element-wise Max and a Min (ONNX Max and Min of two activations):
+     * two convolutions of the input, their maximum, a third convolution, the minimum of it and the maximum, a ReLU
+     * and a dense layer. The branches start from one input, so ties between them occur where the image is 0.
+     */
+    public static Network branchNetwork(long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        Shape input = Shape.of(1 + random.nextInt(2), 4 + random.nextInt(4), 4 + random.nextInt(4));
+        java.util.List<Network.Node> nodes = new java.util.ArrayList<>();
+        int channels = 2 + random.nextInt(3);
+        Conv2d left = same(random, input, channels);
+        Conv2d right = same(random, input, channels);
+        Shape shape = left.outputShape();
+        nodes.add(new Network.Node("left", left, new int[] {Network.INPUT}));
+        nodes.add(new Network.Node("right", right, new int[] {Network.INPUT}));
+        nodes.add(new Network.Node("max", io.etalon.op.Extremum.max(shape), new int[] {0, 1}));
+        nodes.add(new Network.Node("third", same(random, shape, channels), new int[] {2}));
+        nodes.add(new Network.Node("min", io.etalon.op.Extremum.min(shape), new int[] {3, 2}));
+        nodes.add(new Network.Node("relu", new Relu(shape), new int[] {4}));
+        nodes.add(new Network.Node("flatten", new io.etalon.op.Flatten(shape), new int[] {5}));
+        int outputs = 2 + random.nextInt(3);
+        nodes.add(new Network.Node("fc", new Dense(Shape.of(shape.size()), tensor(random, Shape.of(outputs, shape.size()), 0.5),
+                tensor(random, Shape.of(outputs), 0.5)), new int[] {6}));
+        return new Network(input, nodes);
+    }
+
+    /** A 3x3 convolution with padding 1, so the output keeps the input's plane. */
+    private static Conv2d same(SplittableRandom random, Shape in, int outChannels) {
+        return new Conv2d(in, tensor(random, Shape.of(outChannels, in.dim(0), 3, 3), 0.7), tensor(random, Shape.of(outChannels), 0.3),
+                new int[] {1, 1}, new int[] {1, 1, 1, 1}, new int[] {1, 1});
+    }
+
     private static Conv2d conv(SplittableRandom random, Shape in, int outChannels) {
         int kernel = 1 + random.nextInt(Math.min(3, Math.min(in.dim(1), in.dim(2))));
         int stride = Math.min(in.dim(1), in.dim(2)) >= 5 ? 1 + random.nextInt(2) : 1;

@@ -51,6 +51,16 @@ public final class ReferenceNetwork {
                 values[k] = sum;
                 continue;
             }
+            if (node.op() instanceof io.etalon.op.Extremum extremum) {
+                int other = node.inputs()[1];
+                double[] second = other == Network.INPUT ? input : values[other];
+                double[] out = new double[in.length];
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = extremum.isMinimum() ? Math.min(in[i], second[i]) : Math.max(in[i], second[i]);
+                }
+                values[k] = out;
+                continue;
+            }
             values[k] = apply(node.op(), in);
         }
         return values;
