@@ -170,6 +170,8 @@ final class OnnxExporter {
                     .addInput(initializer(graph, name + ".max", new Tensor(Shape.of(1), new float[] {clip.max()}), true));
         } else if (op instanceof Add) {
             node.setOpType("Add");
+        } else if (op instanceof io.etalon.op.Extremum extremum) {
+            node.setOpType(extremum.isMinimum() ? "Min" : "Max");
         } else if (op instanceof io.etalon.op.Upsample2d upsample) {
             // nearest with asymmetric coordinates and floor: output y reads input floor(y / s), exactly the op
             int[] f = upsample.factors();

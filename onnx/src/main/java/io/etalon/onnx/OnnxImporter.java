@@ -72,7 +72,7 @@ final class OnnxImporter {
     private final Set<String> batchLast = new HashSet<>();
     /** Ops that read an activation with one sample per column: element-wise, or they move the batch axis. */
     private static final Set<String> COLUMN_OPS = Set.of("Identity", "Dropout", "Cast", "Relu", "LeakyRelu", "PRelu",
-            "Clip", "Transpose", "Reshape", "Squeeze", "Flatten");
+            "Clip", "Transpose", "Reshape", "Squeeze", "Flatten", "Neg", "QuantizeLinear", "DequantizeLinear");
     private boolean inputBatchLast;
     /** Small int64 vectors computed from shapes at load time (Shape, Gather, Unsqueeze, Concat), by tensor name. */
     private final Map<String, long[]> shapeValues = new HashMap<>();
@@ -85,11 +85,18 @@ final class OnnxImporter {
     /** The graph output to explain; null for the first. */
     private final String outputName;
     private final Map<String, String> metadata = new java.util.LinkedHashMap<>();
+    private final ModelProto model;
+    /** Load a quantized model as the float network it approximates. */
+    private final boolean dequantize;
+    /** The graph's nodes after functions are inlined and constants folded, in topological order. */
+    private List<NodeProto> graphNodes;
 
-    OnnxImporter(String file, ModelProto model, java.nio.file.Path folder, String outputName) {
+    OnnxImporter(String file, ModelProto model, java.nio.file.Path folder, String outputName, boolean dequantize) {
         this.file = file;
         this.folder = folder;
         this.outputName = outputName;
+        this.model = model;
+        this.dequantize = dequantize;
         if (!model.hasGraph() || model.getGraph().getNodeCount() == 0) {
             throw new ModelFormatException(file + ": the model has no graph nodes; is it an ONNX model file?");
         }
@@ -110,6 +117,9 @@ final class OnnxImporter {
         for (TensorProto initializer : graph.getInitializerList()) {
             constants.put(initializer.getName(), initializer);
         }
+        List<NodeProto> inlined = Quantization.rewrite(FunctionInlining.inline(file, model), dequantize, file, notes);
+        graphNodes = new ConstantFolding(file, opset).fold(topologicalOrder(inlined), constants,
+                (tensor, node) -> ConstantTensor.read(constant(tensor, node), file, node));
         readInput();
         if (graph.getOutputCount() == 0) {
             throw new ModelFormatException(file + ": the graph declares no output");
@@ -126,10 +136,11 @@ final class OnnxImporter {
             notes.add("the graph has " + graph.getOutputCount() + " outputs; explaining the first, '" + output
                     + "' (choose another with --output)");
         }
+        output = TailStripping.explained(graphNodes, output, notes);
         Set<String> needed = ancestors(output);
-        for (NodeProto node : topologicalOrder()) {
+        for (NodeProto node : graphNodes) {
             if (node.getOutputList().stream().anyMatch(needed::contains)) {
-                importNode(node, node.getOutputList().contains(output));
+                importNode(node);
             }
         }
         Integer producer = producers.get(output);
@@ -211,7 +222,7 @@ final class OnnxImporter {
      * without transB (the column-vector convention {@code W x}).
      */
     private boolean readAsColumns(String input) {
-        for (NodeProto node : graph.getNodeList()) {
+        for (NodeProto node : graphNodes) {
             boolean gemm = node.getOpType().equals("Gemm");
             if (!gemm && !node.getOpType().equals("MatMul") || node.getInputCount() < 2) {
                 continue;
@@ -237,7 +248,7 @@ final class OnnxImporter {
         if (dims.isEmpty() || !dims.get(0).hasDimValue()) {
             return true;
         }
-        for (NodeProto node : graph.getNodeList()) {
+        for (NodeProto node : graphNodes) {
             if (node.getInputCount() == 0 || !node.getInput(0).equals(input)) {
                 continue;
             }
@@ -258,15 +269,9 @@ final class OnnxImporter {
         return true;
     }
 
-    /** An int64 initializer or Constant node's value, read before the nodes are imported; null if there is none. */
+    /** An int64 constant's value (an initializer, a Constant node or a folded one); null if there is none. */
     private long[] lookAheadLongs(String tensor) {
         TensorProto proto = constants.get(tensor);
-        for (NodeProto node : graph.getNodeList()) {
-            if (proto == null && node.getOpType().equals("Constant") && node.getOutputList().contains(tensor)
-                    && attribute(node, "value") != null) {
-                proto = attribute(node, "value").getT();
-            }
-        }
         try {
             return proto == null ? null : longs(proto, tensor, tensor);
         } catch (ModelFormatException e) {
@@ -277,7 +282,7 @@ final class OnnxImporter {
     /** Names of every tensor the chosen output depends on, itself included. */
     private Set<String> ancestors(String output) {
         Map<String, NodeProto> producerOf = new HashMap<>();
-        for (NodeProto node : graph.getNodeList()) {
+        for (NodeProto node : graphNodes) {
             for (String name : node.getOutputList()) {
                 producerOf.put(name, node);
             }
@@ -298,11 +303,11 @@ final class OnnxImporter {
     }
 
     /** Kahn's algorithm over tensor names: exporters do not always list nodes in order. */
-    private List<NodeProto> topologicalOrder() {
-        Set<String> available = new HashSet<>(producers.keySet());
-        available.addAll(constants.keySet());
+    private List<NodeProto> topologicalOrder(List<NodeProto> nodes) {
+        Set<String> available = new HashSet<>(constants.keySet());
+        graph.getInputList().forEach(input -> available.add(input.getName()));
         available.add("");
-        Deque<NodeProto> pending = new ArrayDeque<>(graph.getNodeList());
+        Deque<NodeProto> pending = new ArrayDeque<>(nodes);
         List<NodeProto> ordered = new ArrayList<>();
         int stalled = 0;
         while (!pending.isEmpty()) {
@@ -324,28 +329,12 @@ final class OnnxImporter {
         return ordered;
     }
 
-    private void importNode(NodeProto node, boolean last) {
+    private void importNode(NodeProto node) {
         String type = node.getOpType();
         String name = displayName(node);
         if (!node.getDomain().isEmpty() && !node.getDomain().equals("ai.onnx")) {
             throw new UnsupportedOpException(file + ": node '" + name + "' is " + node.getDomain() + "." + type
                     + ", a custom-domain op; etalons need standard piecewise-linear ops (" + OnnxOperators.PIECEWISE_LINEAR_OPS + ")");
-        }
-        if ((type.equals("Softmax") || type.equals("LogSoftmax")) && last) {
-            String source = node.getInput(0);
-            producers.put(node.getOutput(0), producers.get(source));
-            setUnbatched(node.getOutput(0), unbatched.contains(source));
-            setBatchLast(node.getOutput(0), batchLast.contains(source));
-            notes.add("dropped the trailing " + type + " node '" + name + "': etalons explain the scores before it, as in the paper");
-            return;
-        }
-        if (type.equals("Constant")) {
-            AttributeProto value = attribute(node, "value");
-            if (value == null || !value.hasT()) {
-                throw new UnsupportedOpException(file + ": Constant node '" + name + "' has no tensor value");
-            }
-            constants.put(node.getOutput(0), value.getT());
-            return;
         }
         if (OnnxOperators.SHAPE_OPS.contains(type)
                 && (type.equals("Shape") || node.getInputList().stream().noneMatch(producers::containsKey))) {
@@ -371,15 +360,22 @@ final class OnnxImporter {
             arithmetic(node, name, type);
             return;
         }
+        switch (type) {
+            case "Sum", "Mean", "Max", "Min" -> {
+                branches(node, name, type);
+                return;
+            }
+            case "Split" -> {
+                split(node, name);
+                return;
+            }
+            default -> { }
+        }
         if (type.equals("Gemm") || type.equals("MatMul")) {
             product(node, name, type);
             return;
         }
         Integer source = producers.get(node.getInput(0));
-        if (source == null && (type.equals("Transpose") || type.equals("Identity")) && constants.containsKey(node.getInput(0))) {
-            foldConstant(node, name, type);
-            return;
-        }
         if (source == null) {
             throw new ModelFormatException(file + ": node '" + name + "' (" + type + ") reads '" + node.getInput(0)
                     + "', which is a constant; etalons need a path from the graph input");
@@ -399,6 +395,10 @@ final class OnnxImporter {
         // element-wise ops keep the batch axis, its place or its absence; the ops that reshape decide for themselves
         setUnbatched(node.getOutput(0), flat);
         setBatchLast(node.getOutput(0), columns);
+        if (type.equals("ReduceSum")) {
+            reduceSum(node, name, in, source, flat);
+            return;
+        }
         if (type.equals("ReduceMean") || type.equals("ReduceMax")) {
             spatialReduction(node, name, type, in, source);
             return;
@@ -428,6 +428,9 @@ final class OnnxImporter {
                 case "Transpose" -> transpose(node, name, in, flat, columns);
                 case "Squeeze", "Unsqueeze" -> squeeze(node, name, in, type, flat, columns);
                 case "Cast" -> null;
+                case "QuantizeLinear", "DequantizeLinear" -> droppedRounding(node, name, type);
+                case "Neg" -> new ChannelAffine(in, new Tensor(Shape.of(1), new float[] {-1}), new Tensor(Shape.of(1), new float[1]));
+                case "ImageScaler" -> imageScaler(node, name, in);
                 default -> throw new IllegalStateException(type);
             };
         } catch (ModelFormatException | UnsupportedOpException e) {
@@ -440,6 +443,189 @@ final class OnnxImporter {
             return;
         }
         addNode(node, name, op, new int[] {source});
+    }
+
+    /**
+     * A QuantizeLinear or DequantizeLinear on an activation, under --dequantize: the activation stays in float (the
+     * quantized model's rounding is what the float model does not have); its scale is still checked.
+     */
+    private Op droppedRounding(NodeProto node, String name, String type) {
+        if (node.getInputCount() < 2 || !constants.containsKey(node.getInput(1))) {
+            throw new UnsupportedOpException(file + ": " + type + " node '" + name + "' has a scale computed from the image;"
+                    + " only constant quantization scales are supported");
+        }
+        Quantization.checkScale(ConstantTensor.read(constant(node.getInput(1), name), file, name), file, name, type);
+        return null;
+    }
+
+    /** ImageScaler (opsets 1 to 9): {@code scale x + bias[c]}, a per-channel affine map. */
+    private Op imageScaler(NodeProto node, String name, Shape in) {
+        float scale = floatAttribute(node, "scale", 1f);
+        AttributeProto bias = attribute(node, "bias");
+        int channels = in.dim(0);
+        float[] scales = new float[channels];
+        float[] shifts = new float[channels];
+        if (bias != null && bias.getFloatsCount() != channels) {
+            throw new ModelFormatException(file + ": ImageScaler node '" + name + "' has " + bias.getFloatsCount()
+                    + " biases for " + channels + " channels");
+        }
+        for (int c = 0; c < channels; c++) {
+            scales[c] = scale;
+            shifts[c] = bias == null ? 0f : bias.getFloats(c);
+        }
+        return new ChannelAffine(in, new Tensor(Shape.of(channels), scales), new Tensor(Shape.of(channels), shifts));
+    }
+
+    /**
+     * Sum, Mean, Max and Min of activations of one shape (branches of the graph): a chain of {@link Add} (then a scale by
+     * 1/n for Mean), or of {@link io.etalon.op.Extremum}, a switch that records which branch wins each unit.
+     */
+    private void branches(NodeProto node, String name, String type) {
+        List<Integer> sources = new ArrayList<>();
+        Shape shape = null;
+        for (String input : node.getInputList()) {
+            Integer source = producers.get(input);
+            if (source == null) {
+                throw new UnsupportedOpException(file + ": " + type + " node '" + name + "' combines the activation with the"
+                        + " constant '" + input + "'; only " + type + " of activations (branches of the graph) is supported");
+            }
+            Shape each = shapeOf(source);
+            if (shape != null && !shape.equals(each) || unbatched.contains(input) != unbatched.contains(node.getInput(0))
+                    || batchLast.contains(input) != batchLast.contains(node.getInput(0))) {
+                throw new UnsupportedOpException(file + ": " + type + " node '" + name + "' combines activations of different"
+                        + " shapes or layouts (" + shape + ", " + each + "); only equal shapes are supported");
+            }
+            shape = each;
+            sources.add(source);
+        }
+        setUnbatched(node.getOutput(0), unbatched.contains(node.getInput(0)));
+        setBatchLast(node.getOutput(0), batchLast.contains(node.getInput(0)));
+        if (sources.size() == 1) {
+            producers.put(node.getOutput(0), sources.get(0));
+            return;
+        }
+        boolean mean = type.equals("Mean");
+        int last = sources.get(0);
+        for (int k = 1; k < sources.size(); k++) {
+            Op join = switch (type) {
+                case "Max" -> io.etalon.op.Extremum.max(shape);
+                case "Min" -> io.etalon.op.Extremum.min(shape);
+                default -> new Add(shape);
+            };
+            if (k == sources.size() - 1 && !mean) {
+                addNode(node, name, join, new int[] {last, sources.get(k)});
+                return;
+            }
+            last = addInternal(name + "/" + k, join, last, sources.get(k));
+        }
+        addNode(node, name, new ChannelAffine(shape, new Tensor(Shape.of(1), new float[] {1f / sources.size()}),
+                new Tensor(Shape.of(1), new float[1])), new int[] {last});
+    }
+
+    /**
+     * Split of an activation along an axis of its sample into parts: each part a 1x1 convolution that selects its
+     * channels (of an image), or a dense layer that selects its features (of a vector): exact copies, as weights of 0
+     * and 1 add nothing else.
+     */
+    private void split(NodeProto node, String name) {
+        Integer source = producers.get(node.getInput(0));
+        if (source == null) {
+            throw new ModelFormatException(file + ": Split node '" + name + "' reads the constant '" + node.getInput(0)
+                    + "' with a split computed from the image; not supported");
+        }
+        Shape in = shapeOf(source);
+        boolean flat = unbatched.contains(node.getInput(0));
+        long axis = intAttribute(node, "axis", 0);
+        long sampleAxis = (axis < 0 ? axis + in.rank() + (flat ? 0 : 1) : axis) - (flat ? 0 : 1);
+        if (batchLast.contains(node.getInput(0)) || sampleAxis != 0 || in.rank() != 1 && in.rank() != 3) {
+            throw new UnsupportedOpException(file + ": Split node '" + name + "' splits axis " + axis + " of a " + in
+                    + " activation; only the channels of an image or the features of a vector can be split");
+        }
+        long[] sizes;
+        try {
+            long[] given = opset >= 13 && node.getInputCount() > 1 && !node.getInput(1).isEmpty()
+                    ? staticValues(node.getInput(1), name) : null;
+            sizes = SplitSizes.of(node, opset, in.dim(0), given);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException(file + ": Split node '" + name + "': " + e.getMessage());
+        }
+        int channels = in.dim(0);
+        int start = 0;
+        for (int part = 0; part < sizes.length; part++) {
+            int size = (int) sizes[part];
+            String output = node.getOutput(part);
+            if (size == 0 || output.isEmpty()) {
+                start += size;
+                continue;
+            }
+            float[] select = new float[size * channels];
+            for (int k = 0; k < size; k++) {
+                select[k * channels + start + k] = 1f;
+            }
+            Op op = in.rank() == 1 ? new Dense(in, new Tensor(Shape.of(size, channels), select), null)
+                    : new Conv2d(in, new Tensor(Shape.of(size, channels, 1, 1), select), null, new int[] {1, 1},
+                    new int[] {0, 0, 0, 0}, new int[] {1, 1});
+            String layer = usedNames.add(output) ? output : name + "/" + part;
+            usedNames.add(layer);
+            producers.put(output, addInternal(layer, op, source));
+            setUnbatched(output, flat);
+            start += size;
+        }
+    }
+
+    /**
+     * ReduceSum over the two spatial axes of an image (a depthwise convolution with a kernel of ones over the whole
+     * plane), over its channels (a 1x1 convolution of ones), or over all features of a vector (a dense layer of
+     * ones); keepdims 0 or 1.
+     */
+    private void reduceSum(NodeProto node, String name, Shape in, int source, boolean flat) {
+        long[] axes = opset < 13 ? longsAttribute(node, "axes")
+                : node.getInputCount() > 1 && !node.getInput(1).isEmpty() ? staticValues(node.getInput(1), name) : null;
+        boolean keep = intAttribute(node, "keepdims", 1) != 0;
+        java.util.Set<Long> sampleAxes = new java.util.TreeSet<>();
+        int offset = flat ? 0 : 1;
+        if (axes == null) {
+            for (long a = 0; a < in.rank(); a++) {
+                sampleAxes.add(a);
+            }
+            if (!flat) {
+                sampleAxes.add(-1L); // the batch axis too
+            }
+        } else {
+            for (long axis : axes) {
+                sampleAxes.add((axis < 0 ? axis + in.rank() + offset : axis) - offset);
+            }
+        }
+        Op op;
+        Shape result;
+        if (in.rank() == 3 && sampleAxes.equals(java.util.Set.of(1L, 2L))) {
+            float[] ones = new float[in.dim(0) * in.dim(1) * in.dim(2)];
+            Arrays.fill(ones, 1f);
+            op = new Conv2d(in, new Tensor(Shape.of(in.dim(0), 1, in.dim(1), in.dim(2)), ones), null, new int[] {1, 1},
+                    new int[] {0, 0, 0, 0}, new int[] {1, 1}, in.dim(0));
+            result = keep ? op.outputShape() : Shape.of(in.dim(0));
+        } else if (in.rank() == 3 && sampleAxes.equals(java.util.Set.of(0L))) {
+            float[] ones = new float[in.dim(0)];
+            Arrays.fill(ones, 1f);
+            op = new Conv2d(in, new Tensor(Shape.of(1, in.dim(0), 1, 1), ones), null, new int[] {1, 1},
+                    new int[] {0, 0, 0, 0}, new int[] {1, 1});
+            result = keep ? op.outputShape() : Shape.of(in.dim(1), in.dim(2));
+        } else if (in.rank() == 1 && sampleAxes.equals(java.util.Set.of(0L))) {
+            float[] ones = new float[in.dim(0)];
+            Arrays.fill(ones, 1f);
+            op = new Dense(in, new Tensor(Shape.of(1, in.dim(0)), ones), null);
+            result = op.outputShape();
+        } else {
+            throw new UnsupportedOpException(file + ": ReduceSum node '" + name + "' sums axes "
+                    + (axes == null ? "(all)" : Arrays.toString(axes)) + " of a [batch, " + in + "] activation; only the"
+                    + " spatial axes or the channels of an image, or the features of a vector, are supported");
+        }
+        if (result.equals(op.outputShape())) {
+            addNode(node, name, op, new int[] {source});
+            return;
+        }
+        int summed = addInternal(name + "/sum", op, source);
+        addNode(node, name, new io.etalon.op.Reshape(op.outputShape(), result), new int[] {summed});
     }
 
     private void setUnbatched(String tensor, boolean noBatchAxis) {
@@ -456,53 +642,6 @@ final class OnnxImporter {
         } else {
             batchLast.remove(tensor);
         }
-    }
-
-    /** Transpose or Identity of a weight: computed now, so that a MatMul or Gemm can read the result as a weight. */
-    private void foldConstant(NodeProto node, String name, String type) {
-        if (type.equals("Identity")) {
-            constants.put(node.getOutput(0), constant(node.getInput(0), name));
-            return;
-        }
-        Tensor value = floats(node.getInput(0), name);
-        int rank = constants.get(node.getInput(0)).getDimsCount();
-        int[] perm = ints(node, "perm", null);
-        if (perm == null) {
-            perm = new int[rank];
-            for (int k = 0; k < rank; k++) {
-                perm[k] = rank - 1 - k;
-            }
-        }
-        int[] sorted = perm.clone();
-        Arrays.sort(sorted);
-        if (rank == 0 || value.shape().rank() != rank || !Arrays.equals(sorted, java.util.stream.IntStream.range(0, rank).toArray())) {
-            throw new ModelFormatException(file + ": Transpose node '" + name + "' has perm " + Arrays.toString(perm)
-                    + " for a weight of rank " + rank + "; it must order the weight's axes");
-        }
-        Shape from = value.shape();
-        int[] dims = new int[rank];
-        for (int k = 0; k < rank; k++) {
-            dims[k] = from.dim(perm[k]);
-        }
-        Shape to = Shape.of(dims);
-        float[] out = new float[value.size()];
-        int[] at = new int[rank];
-        for (int flat = 0; flat < out.length; flat++) {
-            int[] source = from.coordinates(flat);
-            for (int k = 0; k < rank; k++) {
-                at[k] = source[perm[k]];
-            }
-            out[to.flatIndex(at)] = value.data()[flat];
-        }
-        ByteBuffer bytes = ByteBuffer.allocate(out.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        bytes.asFloatBuffer().put(out);
-        TensorProto.Builder proto = TensorProto.newBuilder().setName(node.getOutput(0))
-                .setDataType(TensorProto.DataType.FLOAT.getNumber())
-                .setRawData(com.google.protobuf.ByteString.copyFrom(bytes.array()));
-        for (int d : dims) {
-            proto.addDims(d);
-        }
-        constants.put(node.getOutput(0), proto.build());
     }
 
     /**
@@ -1185,7 +1324,7 @@ final class OnnxImporter {
     }
 
     private String displayName(NodeProto node) {
-        return !node.getName().isEmpty() ? node.getName() : node.getOutputCount() > 0 ? node.getOutput(0) : node.getOpType();
+        return Messages.nodeName(node);
     }
 
     private Op flatten(NodeProto node, String name, Shape in, boolean flat, boolean columns) {

@@ -43,6 +43,16 @@ public final class OnnxModels {
      * @throws ModelFormatException if there is no such output, or as {@link #load(Path)}
      */
     public static LoadedModel load(Path file, String output) throws IOException {
+        return load(file, output, false);
+    }
+
+    /**
+     * Reads an ONNX model, explaining the graph output named {@code output} (null: the first); with
+     * {@code dequantize}, a quantized model (QDQ or QLinear ops) loads as the float network it approximates.
+     *
+     * @throws UnsupportedOpException if the model is quantized and {@code dequantize} is false, or as {@link #load(Path)}
+     */
+    public static LoadedModel load(Path file, String output, boolean dequantize) throws IOException {
         if (!Files.exists(file)) {
             throw new NoSuchFileException(file + ": no such model file");
         }
@@ -54,7 +64,7 @@ public final class OnnxModels {
             throw new ModelFormatException(file + ": the file is " + size + " bytes, larger than the 1 GiB Etalon reads");
         }
         return new OnnxImporter(file.toString(), parse(file.toString(), Files.readAllBytes(file)),
-                file.toAbsolutePath().getParent(), output).read();
+                file.toAbsolutePath().getParent(), output, dequantize).read();
     }
 
     /**
@@ -71,7 +81,7 @@ public final class OnnxModels {
         if (content.length == 0) {
             throw new ModelFormatException(name + ": the file is empty; give an ONNX model file");
         }
-        return new OnnxImporter(name, parse(name, content), null, output).read();
+        return new OnnxImporter(name, parse(name, content), null, output, false).read();
     }
 
     private static ModelProto parse(String name, byte[] content) {
@@ -90,7 +100,12 @@ public final class OnnxModels {
 
     /** Imports an already parsed model; {@code name} stands for the file in messages. */
     static LoadedModel read(String name, ModelProto model) {
-        return new OnnxImporter(name, model, null, null).read();
+        return read(name, model, false);
+    }
+
+    /** Imports an already parsed model, dequantizing it if asked; {@code name} stands for the file in messages. */
+    static LoadedModel read(String name, ModelProto model, boolean dequantize) {
+        return new OnnxImporter(name, model, null, null, dequantize).read();
     }
 
     /** Writes a network as ONNX (opset 13) through a temporary file that is then moved into place. */

@@ -66,7 +66,8 @@ final class OnnxOperators {
     static final Set<String> SUPPORTED = Set.of("Conv", "ConvTranspose", "MaxPool", "Relu", "Gemm", "MatMul", "Flatten",
             "Reshape", "Identity", "Dropout", "Softmax", "LogSoftmax", "BatchNormalization", "AveragePool",
             "GlobalAveragePool", "GlobalMaxPool", "ReduceMean", "ReduceMax", "Resize", "Upsample", "LeakyRelu", "PRelu",
-            "Clip", "Pad", "Add", "Sub", "Mul", "Div", "Transpose", "Squeeze", "Unsqueeze", "Concat", "Cast");
+            "Clip", "Pad", "Add", "Sub", "Mul", "Div", "Transpose", "Squeeze", "Unsqueeze", "Concat", "Cast", "Neg", "ImageScaler",
+            "Sum", "Mean", "Max", "Min", "Split", "ReduceSum", "QuantizeLinear", "DequantizeLinear");
 
     /** Element-wise arithmetic: a residual Add of two activations, or an affine map by a constant. */
     static final Set<String> ARITHMETIC = Set.of("Add", "Sub", "Mul", "Div");
