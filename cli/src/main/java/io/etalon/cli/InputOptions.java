@@ -38,6 +38,10 @@ final class InputOptions {
     @Option(names = "--output", description = "The graph output to explain, for models with several (default: the first).")
     String output;
 
+    @Option(names = "--dequantize",
+            description = "Load a quantized model (QDQ or QLinear int8) as the float network it approximates.")
+    boolean dequantize;
+
     @Option(names = "--pixel-scale",
             description = "What the model calls a white pixel: 1 (pixels in 0..1) or 255 (default: the model's metadata, else 1).")
     Double pixelScale;
@@ -54,7 +58,7 @@ final class InputOptions {
 
     /** Loads a model for a command, tells the user what the import changed, and adapts it to grey images. */
     Network load(Path file, PrintWriter err) throws IOException {
-        LoadedModel model = Models.loadModel(file, output, err);
+        LoadedModel model = Models.loadModel(file, output, dequantize, err);
         fromMetadata(model.metadata(), err);
         return adapt(model.network(), 1);
     }

@@ -22,7 +22,12 @@ final class Models {
     }
 
     static LoadedModel loadModel(Path file, String output, PrintWriter err) throws IOException {
-        LoadedModel model = OnnxModels.load(file, output);
+        return loadModel(file, output, false, err);
+    }
+
+    /** @param dequantize load a quantized model (QDQ or QLinear) as the float network it approximates */
+    static LoadedModel loadModel(Path file, String output, boolean dequantize, PrintWriter err) throws IOException {
+        LoadedModel model = OnnxModels.load(file, output, dequantize);
         for (String note : model.notes()) {
             err.println("etalon: note: " + note);
         }

@@ -90,6 +90,9 @@ final class OnnxImporter {
     private final boolean dequantize;
     /** The graph's nodes after functions are inlined and constants folded, in topological order. */
     private List<NodeProto> graphNodes;
+    /** The tensors the explained output depends on, and the index in graphNodes of the node being lowered. */
+    private Set<String> neededTensors = Set.of();
+    private int failedAt = -1;
 
     OnnxImporter(String file, ModelProto model, java.nio.file.Path folder, String outputName, boolean dequantize) {
         this.file = file;
@@ -138,11 +141,15 @@ final class OnnxImporter {
         }
         output = TailStripping.explained(graphNodes, output, notes);
         Set<String> needed = ancestors(output);
-        for (NodeProto node : graphNodes) {
+        neededTensors = needed;
+        for (int k = 0; k < graphNodes.size(); k++) {
+            NodeProto node = graphNodes.get(k);
             if (node.getOutputList().stream().anyMatch(needed::contains)) {
+                failedAt = k;
                 importNode(node);
             }
         }
+        failedAt = -1;
         Integer producer = producers.get(output);
         if (producer != null && producer == Network.INPUT) {
             // every node passes the input through (Identity, Dropout, an Unsqueeze of an image): the network is one no-op
@@ -329,12 +336,58 @@ final class OnnxImporter {
         return ordered;
     }
 
+    /**
+     * Why a node is refused whatever its settings (a custom-domain op, one that is not piecewise linear, one Etalon
+     * does not know), without the file name; null if its type is one Etalon reads.
+     */
+    private static String refusalByType(NodeProto node) {
+        String type = node.getOpType();
+        String name = Messages.nodeName(node);
+        if (!node.getDomain().isEmpty() && !node.getDomain().equals("ai.onnx")) {
+            return "node '" + name + "' is " + node.getDomain() + "." + type
+                    + ", a custom-domain op; etalons need standard piecewise-linear ops (" + OnnxOperators.PIECEWISE_LINEAR_OPS + ")";
+        }
+        if (OnnxOperators.NOT_PIECEWISE_LINEAR.containsKey(type)) {
+            return "node '" + name + "' is " + type + " (" + OnnxOperators.NOT_PIECEWISE_LINEAR.get(type)
+                    + "); etalons need piecewise-linear ops (" + OnnxOperators.PIECEWISE_LINEAR_OPS + ")";
+        }
+        if (!OnnxOperators.SUPPORTED.contains(type) && !OnnxOperators.SHAPE_OPS.contains(type)) {
+            return "node '" + name + "' is " + type + ", which Etalon does not support;"
+                    + " supported ops are " + OnnxOperators.PIECEWISE_LINEAR_OPS + ", Identity, Dropout";
+        }
+        return null;
+    }
+
+    /**
+     * Every reason the model cannot load: the first node the lowering refuses (the message {@link #read} throws),
+     * then each later node feeding the output whose op type is refused whatever its settings. Empty if it loads.
+     */
+    List<String> refusals() {
+        try {
+            read();
+            return List.of();
+        } catch (UnsupportedOpException | ModelFormatException first) {
+            List<String> all = new ArrayList<>(List.of(first.getMessage()));
+            if (graphNodes == null || failedAt < 0) {
+                return all;
+            }
+            for (int k = failedAt + 1; k < graphNodes.size(); k++) {
+                NodeProto node = graphNodes.get(k);
+                String refusal = refusalByType(node);
+                if (refusal != null && node.getOutputList().stream().anyMatch(neededTensors::contains)) {
+                    all.add(file + ": " + refusal);
+                }
+            }
+            return all;
+        }
+    }
+
     private void importNode(NodeProto node) {
         String type = node.getOpType();
         String name = displayName(node);
-        if (!node.getDomain().isEmpty() && !node.getDomain().equals("ai.onnx")) {
-            throw new UnsupportedOpException(file + ": node '" + name + "' is " + node.getDomain() + "." + type
-                    + ", a custom-domain op; etalons need standard piecewise-linear ops (" + OnnxOperators.PIECEWISE_LINEAR_OPS + ")");
+        String refusal = refusalByType(node);
+        if (refusal != null && !OnnxOperators.NOT_PIECEWISE_LINEAR.containsKey(type)) {
+            throw new UnsupportedOpException(file + ": " + refusal);
         }
         if (OnnxOperators.SHAPE_OPS.contains(type)
                 && (type.equals("Shape") || node.getInputList().stream().noneMatch(producers::containsKey))) {
@@ -345,13 +398,8 @@ final class OnnxImporter {
             concat(node, name);
             return;
         }
-        if (OnnxOperators.NOT_PIECEWISE_LINEAR.containsKey(type)) {
-            throw new UnsupportedOpException(file + ": node '" + name + "' is " + type + " (" + OnnxOperators.NOT_PIECEWISE_LINEAR.get(type)
-                    + "); etalons need piecewise-linear ops (" + OnnxOperators.PIECEWISE_LINEAR_OPS + ")");
-        }
-        if (!OnnxOperators.SUPPORTED.contains(type)) {
-            throw new UnsupportedOpException(file + ": node '" + name + "' is " + type + ", which Etalon does not support;"
-                    + " supported ops are " + OnnxOperators.PIECEWISE_LINEAR_OPS + ", Identity, Dropout");
+        if (refusal != null) {
+            throw new UnsupportedOpException(file + ": " + refusal);
         }
         if (node.getInputCount() == 0 || node.getOutputCount() == 0) {
             throw new ModelFormatException(file + ": node '" + name + "' (" + type + ") has no input or no output");

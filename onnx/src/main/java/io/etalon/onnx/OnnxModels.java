@@ -68,6 +68,22 @@ public final class OnnxModels {
     }
 
     /**
+     * Why a model cannot load, for {@code etalon inspect}: the first node refused (the message {@link #load} throws) and
+     * every later node whose op Etalon refuses whatever its settings, one line each; empty if the model loads.
+     */
+    public static java.util.List<String> refusals(Path file, String output, boolean dequantize) throws IOException {
+        if (!Files.exists(file) || Files.size(file) == 0 || Files.size(file) > MAX_FILE_BYTES) {
+            load(file, output, dequantize); // throws the one-line message
+        }
+        try {
+            return new OnnxImporter(file.toString(), parse(file.toString(), Files.readAllBytes(file)),
+                    file.toAbsolutePath().getParent(), output, dequantize).refusals();
+        } catch (ModelFormatException e) {
+            return java.util.List.of(e.getMessage());
+        }
+    }
+
+    /**
      * Reads an ONNX model from the bytes of its file, for a model shipped in memory (to the workers of a cluster).
      * Weights in external-data files are refused: there is no folder to read them from.
      *
