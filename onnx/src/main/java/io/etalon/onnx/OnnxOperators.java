@@ -55,7 +55,20 @@ import java.util.Set;
  *   of a vector makes one sample a column, and a Squeeze of axis 1 drops that batch axis</td></tr>
  *   <tr><td>Identity, Dropout, Cast</td><td>(none)</td><td>passed through (inference)</td></tr>
  *   <tr><td>Transpose, Identity of a weight</td><td>(none)</td><td>computed at load time</td></tr>
- *   <tr><td>Softmax, LogSoftmax</td><td>(none)</td><td>dropped when they produce the graph output, as the paper does</td></tr>
+ *   <tr><td>Softmax, LogSoftmax, Sigmoid, Tanh, Log, Exp, Softplus</td><td>(none)</td><td>a trailing chain of them (with
+ *   Identity or Dropout between) is dropped with a note ({@link TailStripping}), as the paper drops LeNet's Softmax</td></tr>
+ *   <tr><td>any node whose inputs are all constants</td><td>(none)</td><td>computed at load time by {@link ConstantFolding}
+ *   (its {@code OPS}); Constant in every form ({@link ConstantValues})</td></tr>
+ *   <tr><td>a model-local function</td><td>(its body)</td><td>inlined by {@link FunctionInlining}</td></tr>
+ *   <tr><td>Sum, Mean</td><td>Add, ChannelAffine</td><td>of activations of one shape</td></tr>
+ *   <tr><td>Max, Min</td><td>Extremum</td><td>of two or more activations of one shape: a switch per unit</td></tr>
+ *   <tr><td>Neg, ImageScaler</td><td>ChannelAffine</td><td>ImageScaler's scale and per-channel bias (opsets 1 to 9)</td></tr>
+ *   <tr><td>Split</td><td>Conv2d, Dense</td><td>of the channels of an image (1x1 convolutions of 0 and 1) or the features of a
+ *   vector</td></tr>
+ *   <tr><td>ReduceSum</td><td>Conv2d, Dense</td><td>over the two spatial axes or the channels of an image, or all features of
+ *   a vector; keepdims 0 or 1</td></tr>
+ *   <tr><td>QuantizeLinear, DequantizeLinear, QLinearConv, QLinearMatMul</td><td>(the float ops)</td><td>only with
+ *   {@code --dequantize} ({@link Quantization}): weights dequantized exactly, activations' quantize steps dropped</td></tr>
  * </table>
  *
  * Ops that are not piecewise linear are refused by name; the message says which ops work.
@@ -88,7 +101,7 @@ final class OnnxOperators {
 
     /** The list shown to users. */
     static final String PIECEWISE_LINEAR_OPS = "Conv, ConvTranspose, Gemm, MatMul, Relu, LeakyRelu, PRelu, Clip, MaxPool, "
-            + "AveragePool, GlobalMaxPool, BatchNormalization, Add, Flatten, Reshape";
+            + "AveragePool, GlobalMaxPool, BatchNormalization, Add, Sum, Max, Min, Flatten, Reshape";
 
     private OnnxOperators() {
     }
