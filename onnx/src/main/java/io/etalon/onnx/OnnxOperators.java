@@ -1,5 +1,7 @@
 package io.etalon.onnx;
 
+import io.etalon.op.AvgPool2d;
+import io.etalon.op.Relu;
 import java.util.Map;
 import java.util.Set;
 
@@ -75,15 +77,57 @@ import java.util.Set;
  */
 final class OnnxOperators {
 
-    /** Operators that map to an Etalon op. */
-    static final Set<String> SUPPORTED = Set.of("Conv", "ConvTranspose", "MaxPool", "Relu", "Gemm", "MatMul", "Flatten",
-            "Reshape", "Identity", "Dropout", "Softmax", "LogSoftmax", "BatchNormalization", "AveragePool",
-            "GlobalAveragePool", "GlobalMaxPool", "ReduceMean", "ReduceMax", "Resize", "Upsample", "LeakyRelu", "PRelu",
-            "Clip", "Pad", "Add", "Sub", "Mul", "Div", "Transpose", "Squeeze", "Unsqueeze", "Concat", "Cast", "Neg", "ImageScaler",
-            "Sum", "Mean", "Max", "Min", "Split", "ReduceSum", "QuantizeLinear", "DequantizeLinear");
-
-    /** Element-wise arithmetic: a residual Add of two activations, or an affine map by a constant. */
-    static final Set<String> ARITHMETIC = Set.of("Add", "Sub", "Mul", "Div");
+    /**
+     * The one table of operators Etalon reads: each op type and the translator that lowers its nodes (see the table
+     * above for what each takes). Adding an operator means adding its row here.
+     */
+    static final Map<String, Translator> TRANSLATORS = Map.ofEntries(
+            // convolutions and pooling
+            Map.entry("Conv", Translator.unary((l, node, name, in) -> ConvTranslators.conv(l, node, name, in.shape()))),
+            Map.entry("ConvTranspose", Translator.unary((l, node, name, in) -> ConvTranslators.convTranspose(l, node, name, in.shape()))),
+            Map.entry("MaxPool", Translator.unary((l, node, name, in) -> PoolTranslators.maxPool(l, node, name, in.shape()))),
+            Map.entry("AveragePool", Translator.unary((l, node, name, in) -> PoolTranslators.averagePool(l, node, name, in.shape()))),
+            Map.entry("GlobalAveragePool", Translator.unary((l, node, name, in) -> AvgPool2d.global(in.shape()))),
+            Map.entry("GlobalMaxPool", Translator.unary((l, node, name, in) -> PoolTranslators.globalMaxPool(in.shape()))),
+            Map.entry("ReduceMean", Translator.placed(PoolTranslators::spatialReduction)),
+            Map.entry("ReduceMax", Translator.placed(PoolTranslators::spatialReduction)),
+            Map.entry("ReduceSum", Translator.placed(PoolTranslators::reduceSum)),
+            Map.entry("Resize", Translator.placed(ResizeTranslators::resize)),
+            Map.entry("Upsample", Translator.placed(ResizeTranslators::resize)),
+            // dense layers
+            Map.entry("Gemm", ProductTranslators::product),
+            Map.entry("MatMul", ProductTranslators::product),
+            // element-wise switches
+            Map.entry("Relu", Translator.unary((l, node, name, in) -> new Relu(in.shape()))),
+            Map.entry("LeakyRelu", Translator.unary(ActivationTranslators::leakyRelu)),
+            Map.entry("PRelu", Translator.unary(ActivationTranslators::prelu)),
+            Map.entry("Clip", Translator.unary((l, node, name, in) -> ActivationTranslators.clip(l, node, name, in.shape()))),
+            Map.entry("QuantizeLinear", Translator.unary(ActivationTranslators::droppedRounding)),
+            Map.entry("DequantizeLinear", Translator.unary(ActivationTranslators::droppedRounding)),
+            // affine maps and joins of branches
+            Map.entry("Add", ArithmeticTranslators::arithmetic),
+            Map.entry("Sub", ArithmeticTranslators::arithmetic),
+            Map.entry("Mul", ArithmeticTranslators::arithmetic),
+            Map.entry("Div", ArithmeticTranslators::arithmetic),
+            Map.entry("Sum", ArithmeticTranslators::branches),
+            Map.entry("Mean", ArithmeticTranslators::branches),
+            Map.entry("Max", ArithmeticTranslators::branches),
+            Map.entry("Min", ArithmeticTranslators::branches),
+            Map.entry("Neg", Translator.unary((l, node, name, in) -> ArithmeticTranslators.neg(in.shape()))),
+            Map.entry("ImageScaler", Translator.unary((l, node, name, in) -> ArithmeticTranslators.imageScaler(l, node, name, in.shape()))),
+            Map.entry("BatchNormalization", Translator.unary((l, node, name, in) -> ArithmeticTranslators.batchNorm(l, node, name, in.shape()))),
+            // moving and relabelling values
+            Map.entry("Flatten", Translator.unary(ShapeTranslators::flatten)),
+            Map.entry("Reshape", Translator.unary(ShapeTranslators::reshape)),
+            Map.entry("Transpose", Translator.unary(ShapeTranslators::transpose)),
+            Map.entry("Squeeze", Translator.unary(ShapeTranslators::squeeze)),
+            Map.entry("Unsqueeze", Translator.unary(ShapeTranslators::squeeze)),
+            Map.entry("Pad", Translator.unary((l, node, name, in) -> ShapeTranslators.pad(l, node, name, in.shape()))),
+            Map.entry("Concat", ShapeTranslators::concat),
+            Map.entry("Split", ShapeTranslators::split),
+            Map.entry("Identity", Translator.unary((l, node, name, in) -> null)),
+            Map.entry("Dropout", Translator.unary((l, node, name, in) -> null)),
+            Map.entry("Cast", Translator.unary((l, node, name, in) -> null)));
 
     /** Operators folded at load time when they only compute shapes. */
     static final Set<String> SHAPE_OPS = Set.of("Shape", "Gather", "Slice", "Unsqueeze", "Squeeze", "Concat", "Cast");
