@@ -90,7 +90,8 @@ class ExtremumTest {
         Network network = RandomNetworks.branchNetwork(seed);
         float[] image = RandomNetworks.image(new SplittableRandom(seed), network.inputShape(), 0.0);
         Trace trace = network.forward(image, 1);
-        if (trace.switches(2).margin(0) < 1e-3 || trace.switches(4).margin(0) < 1e-3 || trace.switches(5).margin(0) < 1e-3) {
+        if (trace.switches(2).margin(0) < 1e-3 || trace.switches(4).margin(0) < 1e-3 || trace.switches(5).margin(0) < 1e-3
+                || trace.switches(6).margin(0) < 1e-3) {
             return; // a branch or unit within the step of switching: the difference would cross regions
         }
         List<Etalon> etalons = Method.REVERSE.solver().solve(network, trace, Neuron.parse("output", network));

@@ -259,6 +259,22 @@ public final class ReferenceNetwork {
             for (int i = 0; i < out.length; i++) {
                 out[i] = Math.min(clip.max(), Math.max(clip.min(), in[i]));
             }
+        } else if (op instanceof io.etalon.op.PiecewiseLinear function) {
+            // the piece whose interval holds the value; at a breakpoint both neighbours give the same value
+            float[] breakpoints = function.breakpoints();
+            float[] slopes = function.pieceSlopes();
+            float[] intercepts = function.pieceIntercepts();
+            int pieces = function.pieces();
+            int groups = slopes.length / pieces;
+            int plane = out.length / groups;
+            for (int i = 0; i < out.length; i++) {
+                int g = i / plane;
+                int piece = 0;
+                while (piece < pieces - 1 && in[i] > breakpoints[g * (pieces - 1) + piece]) {
+                    piece++;
+                }
+                out[i] = (double) slopes[g * pieces + piece] * in[i] + intercepts[g * pieces + piece];
+            }
         } else if (op instanceof io.etalon.op.Pad padding) {
             int[] p = padding.pads();
             for (int c = 0; c < inShape.dim(0); c++) {
