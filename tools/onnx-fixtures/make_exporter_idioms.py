@@ -15,7 +15,8 @@
   qdq.onnx / qdq_float.onnx   a QDQ int8 model (per-channel int8 conv weights, int32 bias, uint8 activations) and the
                               float network it approximates (weights dequantized, activation Q/DQ pairs removed)
   qlinear.onnx / qlinear_float.onnx  the same in QLinear form: QLinearConv and QLinearMatMul
-  more_ops.onnx               Split of channels, Max and Min of two branches, Sum, Mean, Neg, ReduceSum over channels
+  more_ops.onnx               Split of channels, Max and Min of two branches, Sum, Mean, Neg, Max of a branch and a
+                              per-channel constant, Min of a branch and two constants, ReduceSum over channels
   reduce_spatial.onnx         ReduceSum over the spatial axes (keepdims 0)
   imagescaler.onnx / imagescaler_twin.onnx  ImageScaler (opset 9) and its twin written as Mul and Add
 
@@ -221,7 +222,8 @@ def quantized():
 
 def more_ops():
     inits = [init("w1", weight((4, 1, 3, 3))), init("b1", weight((4,), 0.1)), init("w2", weight((10, 16))),
-             init("b2", weight((10,), 0.1)), init("split", [2, 2], np.int64), init("axes1", [1], np.int64)]
+             init("b2", weight((10,), 0.1)), init("split", [2, 2], np.int64), init("axes1", [1], np.int64),
+             init("floor", weight((1, 2, 1, 1), 0.2)), init("ceiling", 0.8), init("ceiling2", weight((2, 8, 8), 0.5) + 0.6)]
     nodes = [helper.make_node("Conv", ["x", "w1", "b1"], ["c1"], name="conv1", pads=[1, 1, 1, 1]),
              helper.make_node("Split", ["c1", "split"], ["a", "b"], name="split", axis=1),
              helper.make_node("Max", ["a", "b"], ["hi"], name="max"),
@@ -230,7 +232,9 @@ def more_ops():
              helper.make_node("Mean", ["s", "b"], ["t"], name="mean"),
              helper.make_node("Neg", ["t"], ["u"], name="neg"),
              helper.make_node("Relu", ["u"], ["r"], name="relu"),
-             helper.make_node("Concat", ["r", "hi"], ["rc"], name="join", axis=1),
+             helper.make_node("Max", ["r", "floor"], ["rf"], name="max_constant"),
+             helper.make_node("Min", ["rf", "ceiling", "ceiling2"], ["rfc"], name="min_constants"),
+             helper.make_node("Concat", ["rfc", "hi"], ["rc"], name="join", axis=1),
              helper.make_node("ReduceSum", ["rc", "axes1"], ["rs"], name="reduce_channels", keepdims=1),
              helper.make_node("MaxPool", ["rs"], ["p"], name="pool", kernel_shape=[2, 2], strides=[2, 2]),
              helper.make_node("Flatten", ["p"], ["f"], name="flatten"),

@@ -5,6 +5,7 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import io.etalon.op.Add;
 import io.etalon.op.ChannelAffine;
 import io.etalon.op.Op;
+import io.etalon.op.PiecewiseLinear;
 import io.etalon.tensor.Shape;
 import io.etalon.tensor.Tensor;
 import java.util.ArrayList;
@@ -22,6 +23,38 @@ final class ArithmeticTranslators {
      * constant that is a scalar or one value per channel become a {@link ChannelAffine} (input normalisation,
      * a conv bias added separately).
      */
+    /**
+     * Max or Min of branches and constants: the branches' Extremum chain, then {@code max(x, c)} or {@code min(x, c)}
+     * with the constants' bound c (a scalar, one per channel or one per value), a piecewise-linear op with one
+     * breakpoint at c.
+     */
+    private static void bounded(Lowering l, NodeProto node, String name, String type, List<Integer> sources, Shape shape,
+                                ConstantTensor bound) {
+        int last = sources.get(0);
+        for (int k = 1; k < sources.size(); k++) {
+            Op join = type.equals("Max") ? io.etalon.op.Extremum.max(shape) : io.etalon.op.Extremum.min(shape);
+            last = l.addInternal(name + "/" + k, join, last, sources.get(k));
+        }
+        int[] dims = java.util.Arrays.stream(bound.dims()).mapToInt(d -> (int) d).toArray();
+        float[] values = new float[bound.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) bound.values()[i];
+            if (Float.isNaN(values[i])) {
+                throw new ModelFormatException(l.file + ": " + type + " node '" + name + "' has a NaN bound");
+            }
+        }
+        Tensor c = new Tensor(dims.length == 0 ? Shape.of(1) : Shape.of(dims), values);
+        float[] perGroup = l.batchLast.contains(node.getOutput(0)) ? l.perFeatureOfColumns(c, shape, name, type)
+                : l.perChannel(c, shape, name, type);
+        Op op;
+        try {
+            op = type.equals("Max") ? PiecewiseLinear.maxWith(shape, perGroup) : PiecewiseLinear.minWith(shape, perGroup);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException(l.file + ": node '" + name + "' (" + type + "): " + e.getMessage());
+        }
+        l.addNode(node, name, op, new int[] {last});
+    }
+
     /** Neg: a scale of -1. */
     static Op neg(Shape in) {
         return new ChannelAffine(in, new Tensor(Shape.of(1), new float[] {-1}), new Tensor(Shape.of(1), new float[1]));
@@ -104,25 +137,41 @@ final class ArithmeticTranslators {
      */
     static void branches(Lowering l, NodeProto node, String name) {
         String type = node.getOpType();
+        boolean extremum = type.equals("Max") || type.equals("Min");
         List<Integer> sources = new ArrayList<>();
+        String first = node.getInputList().stream().filter(l.producers::containsKey).findFirst().orElse(null);
+        if (first == null) {
+            throw new UnsupportedOpException(l.file + ": " + type + " node '" + name + "' has no input that depends on the image");
+        }
         Shape shape = null;
+        ConstantTensor bound = null;
         for (String input : node.getInputList()) {
             Integer source = l.producers.get(input);
+            if (source == null && extremum) {
+                // constants meet first: the max (min) of them is one bound for the branches
+                ConstantTensor c = ConstantTensor.read(l.constant(input, name), l.file, name);
+                bound = bound == null ? c : ConstantFolding.broadcast(bound, c, type.equals("Max") ? Math::max : Math::min);
+                continue;
+            }
             if (source == null) {
                 throw new UnsupportedOpException(l.file + ": " + type + " node '" + name + "' combines the activation with the"
                         + " constant '" + input + "'; only " + type + " of activations (branches of the graph) is supported");
             }
             Shape each = l.shapeOf(source);
-            if (shape != null && !shape.equals(each) || l.unbatched.contains(input) != l.unbatched.contains(node.getInput(0))
-                    || l.batchLast.contains(input) != l.batchLast.contains(node.getInput(0))) {
+            if (shape != null && !shape.equals(each) || l.unbatched.contains(input) != l.unbatched.contains(first)
+                    || l.batchLast.contains(input) != l.batchLast.contains(first)) {
                 throw new UnsupportedOpException(l.file + ": " + type + " node '" + name + "' combines activations of different"
                         + " shapes or layouts (" + shape + ", " + each + "); only equal shapes are supported");
             }
             shape = each;
             sources.add(source);
         }
-        l.setUnbatched(node.getOutput(0), l.unbatched.contains(node.getInput(0)));
-        l.setBatchLast(node.getOutput(0), l.batchLast.contains(node.getInput(0)));
+        l.setUnbatched(node.getOutput(0), l.unbatched.contains(first));
+        l.setBatchLast(node.getOutput(0), l.batchLast.contains(first));
+        if (bound != null) {
+            bounded(l, node, name, type, sources, shape, bound);
+            return;
+        }
         if (sources.size() == 1) {
             l.producers.put(node.getOutput(0), sources.get(0));
             return;

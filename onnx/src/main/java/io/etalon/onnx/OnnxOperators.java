@@ -40,9 +40,9 @@ import java.util.Set;
  *   without antialias when shrinking</td></tr>
  *   <tr><td>ReduceMean, ReduceMax</td><td>AvgPool2d, MaxPool2d</td><td>over the two spatial axes only (Keras's global
  *   pooling through tf2onnx): axes [2, 3] of NCHW, or [1, 2] of NHWC (with a Transpose first); keepdims 0 or 1</td></tr>
- *   <tr><td>LeakyRelu, PRelu</td><td>LeakyRelu</td><td>one slope, one per channel, or a slope tensor that broadcasts to
+ *   <tr><td>LeakyRelu, PRelu</td><td>LeakyRelu (a PiecewiseLinear of two pieces)</td><td>one slope, one per channel, or a slope tensor that broadcasts to
  *   one sample</td></tr>
- *   <tr><td>Clip</td><td>Clip</td><td>constant bounds (ReLU6), as attributes or inputs</td></tr>
+ *   <tr><td>Clip</td><td>Clip (a PiecewiseLinear of three pieces)</td><td>constant bounds (ReLU6), as attributes or inputs</td></tr>
  *   <tr><td>Pad</td><td>Pad</td><td>constant zero padding of H and W</td></tr>
  *   <tr><td>Add</td><td>Add</td><td>two activations of one shape: a residual join</td></tr>
  *   <tr><td>Add, Sub, Mul, Div</td><td>ChannelAffine</td><td>with a scalar, a per-channel constant or one that broadcasts to
@@ -63,7 +63,9 @@ import java.util.Set;
  *   (its {@code OPS}); Constant in every form ({@link ConstantValues})</td></tr>
  *   <tr><td>a model-local function</td><td>(its body)</td><td>inlined by {@link FunctionInlining}</td></tr>
  *   <tr><td>Sum, Mean</td><td>Add, ChannelAffine</td><td>of activations of one shape</td></tr>
- *   <tr><td>Max, Min</td><td>Extremum</td><td>of two or more activations of one shape: a switch per unit</td></tr>
+ *   <tr><td>Max, Min</td><td>Extremum, PiecewiseLinear</td><td>of two or more activations of one shape: a switch per unit
+ *   (which branch wins); with constants too, {@code max(x, c)} or {@code min(x, c)} for their bound c (a scalar, one
+ *   per channel, or one per value): one breakpoint at c</td></tr>
  *   <tr><td>Neg, ImageScaler</td><td>ChannelAffine</td><td>ImageScaler's scale and per-channel bias (opsets 1 to 9)</td></tr>
  *   <tr><td>Split</td><td>Conv2d, Dense</td><td>of the channels of an image (1x1 convolutions of 0 and 1) or the features of a
  *   vector</td></tr>
