@@ -58,6 +58,8 @@ final class Lowering {
     final Map<String, long[]> shapeValues = new HashMap<>();
     /** One sample of the graph input; set by the importer before the first node is lowered. */
     Shape inputShape;
+    /** The tensors the explained output depends on; ops of several outputs add only these. */
+    Set<String> needed = Set.of();
 
     Lowering(String file, long opset, ModelConstants constants, List<String> notes) {
         this.file = file;

@@ -105,6 +105,7 @@ final class OnnxImporter {
         output = TailStripping.explained(graphNodes, output, notes);
         Set<String> needed = ancestors(output);
         neededTensors = needed;
+        lowering.needed = needed;
         for (int k = 0; k < graphNodes.size(); k++) {
             NodeProto node = graphNodes.get(k);
             if (node.getOutputList().stream().anyMatch(needed::contains)) {

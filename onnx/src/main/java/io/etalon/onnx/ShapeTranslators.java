@@ -366,7 +366,7 @@ final class ShapeTranslators {
         for (int part = 0; part < sizes.length; part++) {
             int size = (int) sizes[part];
             String output = node.getOutput(part);
-            if (size == 0 || output.isEmpty()) {
+            if (size == 0 || output.isEmpty() || !l.needed.contains(output)) {
                 start += size;
                 continue;
             }
