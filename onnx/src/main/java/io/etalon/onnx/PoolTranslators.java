@@ -4,6 +4,7 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import io.etalon.op.AvgPool2d;
 import io.etalon.op.Conv2d;
 import io.etalon.op.Dense;
+import io.etalon.op.Flatten;
 import io.etalon.op.MaxPool2d;
 import io.etalon.op.Op;
 import io.etalon.tensor.Shape;
@@ -69,6 +70,10 @@ final class PoolTranslators {
         }
         boolean channelsFirst = in.rank() == 3 && sampleAxes.equals(java.util.Set.of(1L, 2L));
         boolean channelsLast = in.rank() == 3 && sampleAxes.equals(java.util.Set.of(0L, 1L));
+        if (!channelsFirst && !channelsLast && type.equals("ReduceMean") && axes != null) {
+            denseReduction(l, node, name, activation, sampleAxes, keep, true);
+            return;
+        }
         if (!channelsFirst && !channelsLast) {
             throw new UnsupportedOpException(l.file + ": " + type + " node '" + name + "' reduces axes "
                     + (axes == null ? "(all)" : Arrays.toString(axes)) + " of a [batch, " + in + "] activation; only the two"
@@ -139,9 +144,8 @@ final class PoolTranslators {
             op = new Dense(in, new Tensor(Shape.of(1, in.dim(0)), ones), null);
             result = op.outputShape();
         } else {
-            throw new UnsupportedOpException(l.file + ": ReduceSum node '" + name + "' sums axes "
-                    + (axes == null ? "(all)" : Arrays.toString(axes)) + " of a [batch, " + in + "] activation; only the"
-                    + " spatial axes or the channels of an image, or the features of a vector, are supported");
+            denseReduction(l, node, name, activation, sampleAxes, keep, false);
+            return;
         }
         if (result.equals(op.outputShape())) {
             l.addNode(node, name, op, new int[] {source});
@@ -149,5 +153,58 @@ final class PoolTranslators {
         }
         int summed = l.addInternal(name + "/sum", op, source);
         l.addNode(node, name, new io.etalon.op.Reshape(op.outputShape(), result), new int[] {summed});
+    }
+
+    /** Largest weight matrix a reduction over other axes may take (values of input times values of output). */
+    private static final long MAX_DENSE_REDUCTION = 1L << 22;
+
+    /**
+     * A sum or mean over any axes of one sample (not the batch) as a dense layer of 1 (or 1/n) on the flattened sample,
+     * then the kept shape: for the small activations where such a reduction appears outside of global pooling.
+     */
+    private static void denseReduction(Lowering l, NodeProto node, String name, Lowering.Activation activation,
+                                       java.util.Set<Long> sampleAxes, boolean keep, boolean mean) {
+        Shape in = activation.shape();
+        String type = node.getOpType();
+        int rank = in.rank();
+        boolean inRange = sampleAxes.stream().allMatch(axis -> axis >= 0 && axis < rank);
+        int[] kept = new int[rank];
+        long reduced = 1;
+        for (int k = 0; k < rank; k++) {
+            boolean summed = sampleAxes.contains((long) k);
+            kept[k] = summed ? 1 : in.dim(k);
+            reduced *= summed ? in.dim(k) : 1;
+        }
+        long outputs = in.size() / reduced;
+        if (!inRange || sampleAxes.isEmpty() || outputs * in.size() > MAX_DENSE_REDUCTION) {
+            throw new UnsupportedOpException(l.file + ": " + type + " node '" + name + "' reduces axes " + sampleAxes
+                    + " of a [batch, " + in + "] activation (counted after the batch axis); only axes of one sample are"
+                    + " supported, and beyond global pooling only for samples of at most " + MAX_DENSE_REDUCTION
+                    + " input x output values");
+        }
+        Shape keptShape = Shape.of(kept);
+        float[] weight = new float[(int) (outputs * in.size())];
+        float value = mean ? (float) (1.0 / reduced) : 1f;
+        for (int i = 0; i < in.size(); i++) {
+            int[] at = in.coordinates(i);
+            for (int k = 0; k < rank; k++) {
+                at[k] = kept[k] == 1 ? 0 : at[k];
+            }
+            weight[keptShape.flatIndex(at) * in.size() + i] = value;
+        }
+        int[] dropped = java.util.stream.IntStream.range(0, rank).filter(k -> !sampleAxes.contains((long) k))
+                .map(in::dim).toArray();
+        Shape result = keep ? keptShape : Shape.of(dropped.length == 0 ? new int[] {1} : dropped);
+        int from = activation.source();
+        if (rank > 1) {
+            from = l.addInternal(name + "/flatten", new Flatten(in), from);
+        }
+        Dense dense = new Dense(Shape.of(in.size()), new Tensor(Shape.of((int) outputs, in.size()), weight), null);
+        if (result.equals(dense.outputShape())) {
+            l.addNode(node, name, dense, new int[] {from});
+            return;
+        }
+        int summed = l.addInternal(name + "/" + (mean ? "mean" : "sum"), dense, from);
+        l.addNode(node, name, new io.etalon.op.Reshape(dense.outputShape(), result), new int[] {summed});
     }
 }

@@ -32,7 +32,7 @@ class ExporterIdiomsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"tail_softmax_identity", "tail_softmax_log", "tail_sigmoid", "folded_weights", "constant_forms",
-            "functions", "more_ops", "reduce_spatial"})
+            "functions", "more_ops", "reduce_spatial", "reduce_rows"})
     void computesWhatOnnxRuntimeComputesAndHasExactEtalons(String name) throws Exception {
         Path file = FIXTURES.resolve(name + ".onnx");
         Network network = OnnxModels.load(file).network();
