@@ -108,6 +108,26 @@ public final class Extremum implements Op {
         }
     }
 
+    /** Units whose two branches are within {@code limit} (but not equal); the rival is the other branch. */
+    @Override
+    public void nearTies(float[][] inputs, int sample, Switches switches, float limit, NearTieSink sink) {
+        float[] a = inputs[0];
+        float[] b = inputs[1];
+        int size = shape.size();
+        for (int k = 0; k < size; k++) {
+            float margin = Math.abs(a[sample * size + k] - b[sample * size + k]);
+            if (margin > 0f && margin <= limit) {
+                int state = switches.state(sample, k);
+                sink.accept(k, state, 1 - state, margin);
+            }
+        }
+    }
+
+    @Override
+    public boolean admits(int unit, int state) {
+        return unit >= 0 && unit < shape.size() && (state == 0 || state == 1);
+    }
+
     @Override
     public String describe() {
         return (minimum ? "smaller" : "larger") + " of two branches per unit; the first wins ties";

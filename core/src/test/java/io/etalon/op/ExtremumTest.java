@@ -60,6 +60,25 @@ class ExtremumTest {
         assertThat(min.kind()).isEqualTo("Min");
     }
 
+    @Test
+    void nearTiesNameTheOtherBranchAndForcingItKeepsEtalonsExact() {
+        Network network = RandomNetworks.branchNetwork(14);
+        float[] image = RandomNetworks.image(new SplittableRandom(14), network.inputShape(), 0.0);
+        Trace trace = network.forward(image, 1);
+        // the closest decision of the Max layer, whatever its margin: a threshold of 1 takes every unit with a margin
+        var ties = trace.nearTies(0, 1.0).stream().filter(tie -> tie.layer().equals("max")).toList();
+        assertThat(ties).isNotEmpty();
+        var closest = ties.stream().min(java.util.Comparator.comparingDouble(tie -> tie.margin())).orElseThrow();
+        assertThat(closest.rival()).isEqualTo(1 - closest.state());
+        assertThat(Extremum.max(Shape.of(2)).admits(1, 1)).isTrue();
+        assertThat(Extremum.max(Shape.of(2)).admits(2, 0)).isFalse();
+        Trace forced = trace.withSwitch("max", 0, closest.unit(), closest.rival());
+        for (Etalon etalon : Method.REVERSE.solver().solve(network, forced, Neuron.parse("output", network))) {
+            assertThat(etalon.relativeResidual()).as("residual of %s in the neighbouring region", etalon.neuron())
+                    .isLessThan(EXACTNESS);
+        }
+    }
+
     @Property(tries = 25)
     void etalonsAreExactAndEverySolverAgrees(@ForAll long seed) {
         Network network = RandomNetworks.branchNetwork(seed);
