@@ -18,7 +18,7 @@
   more_ops.onnx               Split of channels, Max and Min of two branches, Sum, Mean, Neg, Max of a branch and a
                               per-channel constant, Min of a branch and two constants, ReduceSum over channels
   reduce_spatial.onnx         ReduceSum over the spatial axes (keepdims 0)
-  reduce_rows.onnx            ReduceMean over the width axis only (a dense layer of 1/n per row)
+  reduce_rows.onnx            ReduceSum over the width axis only (a dense layer of ones per row)
   imagescaler.onnx / imagescaler_twin.onnx  ImageScaler (opset 9) and its twin written as Mul and Add
 
 Usage (from the repository root):
@@ -255,10 +255,10 @@ def reduce_spatial():
 
 def reduce_rows():
     inits = [init("w1", weight((6, 1, 3, 3))), init("b1", weight((6,), 0.1)), init("w2", weight((10, 48))),
-             init("b2", weight((10,), 0.1))]
+             init("b2", weight((10,), 0.1)), init("width_axis", [3], np.int64)]
     nodes = [helper.make_node("Conv", ["x", "w1", "b1"], ["c1"], name="conv1", pads=[1, 1, 1, 1]),
              helper.make_node("Relu", ["c1"], ["r1"], name="relu1"),
-             helper.make_node("ReduceMean", ["r1"], ["m"], name="row_means", axes=[3], keepdims=1),
+             helper.make_node("ReduceSum", ["r1", "width_axis"], ["m"], name="row_sums", keepdims=1),
              helper.make_node("Flatten", ["m"], ["f"], name="flatten"),
              helper.make_node("Gemm", ["f", "w2", "b2"], ["y"], name="fc", transB=1)]
     return model(nodes, inits)

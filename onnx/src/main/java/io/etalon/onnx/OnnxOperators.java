@@ -70,7 +70,7 @@ import java.util.Set;
  *   <tr><td>Split</td><td>Conv2d, Dense</td><td>of the channels of an image (1x1 convolutions of 0 and 1) or the features of a
  *   vector</td></tr>
  *   <tr><td>ReduceSum</td><td>Conv2d, Dense</td><td>over the two spatial axes or the channels of an image, or all features of
- *   a vector; over other axes of a small sample (and ReduceMean too) a dense layer of 1 or 1/n; keepdims 0 or 1</td></tr>
+ *   a vector; over other axes of a small sample a dense layer of ones; keepdims 0 or 1</td></tr>
  *   <tr><td>QuantizeLinear, DequantizeLinear, QLinearConv, QLinearMatMul</td><td>(the float ops)</td><td>only with
  *   {@code --dequantize} ({@link Quantization}): weights dequantized exactly, activations' quantize steps dropped</td></tr>
  * </table>

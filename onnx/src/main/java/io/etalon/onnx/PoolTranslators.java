@@ -70,10 +70,6 @@ final class PoolTranslators {
         }
         boolean channelsFirst = in.rank() == 3 && sampleAxes.equals(java.util.Set.of(1L, 2L));
         boolean channelsLast = in.rank() == 3 && sampleAxes.equals(java.util.Set.of(0L, 1L));
-        if (!channelsFirst && !channelsLast && type.equals("ReduceMean") && axes != null) {
-            denseReduction(l, node, name, activation, sampleAxes, keep, true);
-            return;
-        }
         if (!channelsFirst && !channelsLast) {
             throw new UnsupportedOpException(l.file + ": " + type + " node '" + name + "' reduces axes "
                     + (axes == null ? "(all)" : Arrays.toString(axes)) + " of a [batch, " + in + "] activation; only the two"
@@ -144,7 +140,7 @@ final class PoolTranslators {
             op = new Dense(in, new Tensor(Shape.of(1, in.dim(0)), ones), null);
             result = op.outputShape();
         } else {
-            denseReduction(l, node, name, activation, sampleAxes, keep, false);
+            denseReduction(l, node, name, activation, sampleAxes, keep);
             return;
         }
         if (result.equals(op.outputShape())) {
@@ -159,11 +155,11 @@ final class PoolTranslators {
     private static final long MAX_DENSE_REDUCTION = 1L << 22;
 
     /**
-     * A sum or mean over any axes of one sample (not the batch) as a dense layer of 1 (or 1/n) on the flattened sample,
+     * A sum over any axes of one sample (not the batch) as a dense layer of ones on the flattened sample,
      * then the kept shape: for the small activations where such a reduction appears outside of global pooling.
      */
     private static void denseReduction(Lowering l, NodeProto node, String name, Lowering.Activation activation,
-                                       java.util.Set<Long> sampleAxes, boolean keep, boolean mean) {
+                                       java.util.Set<Long> sampleAxes, boolean keep) {
         Shape in = activation.shape();
         String type = node.getOpType();
         int rank = in.rank();
@@ -184,13 +180,12 @@ final class PoolTranslators {
         }
         Shape keptShape = Shape.of(kept);
         float[] weight = new float[(int) (outputs * in.size())];
-        float value = mean ? (float) (1.0 / reduced) : 1f;
         for (int i = 0; i < in.size(); i++) {
             int[] at = in.coordinates(i);
             for (int k = 0; k < rank; k++) {
                 at[k] = kept[k] == 1 ? 0 : at[k];
             }
-            weight[keptShape.flatIndex(at) * in.size() + i] = value;
+            weight[keptShape.flatIndex(at) * in.size() + i] = 1f;
         }
         int[] dropped = java.util.stream.IntStream.range(0, rank).filter(k -> !sampleAxes.contains((long) k))
                 .map(in::dim).toArray();
@@ -204,7 +199,7 @@ final class PoolTranslators {
             l.addNode(node, name, dense, new int[] {from});
             return;
         }
-        int summed = l.addInternal(name + "/" + (mean ? "mean" : "sum"), dense, from);
+        int summed = l.addInternal(name + "/sum", dense, from);
         l.addNode(node, name, new io.etalon.op.Reshape(dense.outputShape(), result), new int[] {summed});
     }
 }
