@@ -185,6 +185,13 @@ final class ConstantFolding {
         return (double) ((long) a / (long) b);
     }
 
+    /**
+     * Largest result an op on constants may compute: a quarter of the heap in doubles (and at most what a tensor may
+     * hold), so that a tiny hostile file (a ConstantOfShape of [2^28]) is refused in one line, not by running out of
+     * memory.
+     */
+    private static final long MAX_RESULT = Math.min(ConstantTensor.MAX_VALUES, Runtime.getRuntime().maxMemory() / 32);
+
     private static int checkCount(long[] dims) {
         long n = 1;
         for (long d : dims) {
@@ -192,8 +199,9 @@ final class ConstantFolding {
                 throw new IllegalArgumentException("a negative size " + d);
             }
             n *= d;
-            if (n > ConstantTensor.MAX_VALUES) {
-                throw new IllegalArgumentException("a result of over " + ConstantTensor.MAX_VALUES + " values");
+            if (n > MAX_RESULT) {
+                throw new IllegalArgumentException("a result of over " + MAX_RESULT + " values, more than a quarter of the"
+                        + " heap; the file is corrupt, or give Java more memory (-Xmx)");
             }
         }
         return (int) n;

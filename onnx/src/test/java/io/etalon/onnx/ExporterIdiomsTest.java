@@ -124,6 +124,20 @@ class ExporterIdiomsTest {
         assertFailsInOneLine(builder.build(), false, "calls itself");
     }
 
+    @Test
+    void aConstantOfShapeBombFailsInOneLine() throws Exception {
+        ModelProto model = ModelProto.parseFrom(Files.readAllBytes(FIXTURES.resolve("folded_weights.onnx")));
+        ModelProto.Builder builder = model.toBuilder();
+        var graph = builder.getGraphBuilder();
+        for (int k = 0; k < graph.getInitializerCount(); k++) {
+            if (graph.getInitializer(k).getName().equals("c_shape")) {
+                graph.setInitializer(k, graph.getInitializer(k).toBuilder().clearRawData().clearInt64Data()
+                        .addInt64Data(1L << 28));
+            }
+        }
+        assertFailsInOneLine(builder.build(), false, "ConstantOfShape node 'bias_of_shape' on constants: a result of over");
+    }
+
     @ParameterizedTest
     @ValueSource(floats = {0f, Float.NaN, -1f})
     void aQuantizationScaleOfZeroOrNaNFailsInOneLine(float scale) throws Exception {
