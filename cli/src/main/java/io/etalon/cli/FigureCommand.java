@@ -1,19 +1,14 @@
 package io.etalon.cli;
 
 import io.etalon.data.ClassNames;
-import io.etalon.data.DataFormatException;
 import io.etalon.data.ImageSet;
-import io.etalon.data.Photo;
-import io.etalon.data.PhotoReader;
 import io.etalon.etalon.Explainer;
 import io.etalon.etalon.Method;
 import io.etalon.etalon.NeuronSelection;
 import io.etalon.graph.Network;
 import io.etalon.render.Images;
-import io.etalon.onnx.LoadedModel;
 import io.etalon.render.Palette;
 import io.etalon.render.View;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -51,7 +46,8 @@ final class FigureCommand implements Callable<Integer> {
         @Option(names = "--images", description = "An IDX image file.")
         Path images;
 
-        @Option(names = "--image", arity = "1..*", description = "Colour photos (PNG, JPEG, BMP) of the model's input size.")
+        @Option(names = "--image", arity = "1..*", description = "Colour photos (JPEG, PNG, BMP) or folders of them; see"
+                + " --preprocess, --resize and --crop.")
         List<Path> photos;
     }
 
@@ -147,9 +143,7 @@ final class FigureCommand implements Callable<Integer> {
         View shown = parseView(view);
         ColourViews.percentile(clipPercentile);
         PrintWriter err = spec.commandLine().getErr();
-        LoadedModel loaded = Models.loadModel(model, input.output, err);
-        input.fromMetadata(loaded.metadata(), err);
-        Network network = input.adapt(loaded.network(), 3);
+        Network network = input.loadForPhotos(model, err);
         if (!ColourViews.applies(network.inputShape())) {
             throw new IllegalArgumentException("--image figures need a model of colour images (3xHxW); " + model.getFileName()
                     + " takes " + network.inputShape() + "; give --images IDX for the grey figure");
@@ -159,8 +153,9 @@ final class FigureCommand implements Callable<Integer> {
         Scale.checkMethod(solver, network);
         int height = network.inputShape().dim(1);
         int width = network.inputShape().dim(2);
-        List<Path> files = PhotoReader.files(source.photos);
-        ImageSet photos = colourPhotos(files, height, width);
+        Inputs.Photos read = Inputs.photos(source.photos, network, input.preprocessing(), err);
+        List<Path> files = read.files();
+        ImageSet photos = read.images();
         var parsed = spec.commandLine().getParseResult();
         Palette palette = parsed.hasMatchedOption("--palette") ? chosenPalette : Palette.DIVERGING;
         // a photo figure of several classes is wide: cells of about 224 pixels unless --zoom says otherwise
@@ -173,6 +168,7 @@ final class FigureCommand implements Callable<Integer> {
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("model", model.toString());
         summary.put("images", files.stream().map(Path::toString).toList());
+        summary.put("photos", read.records());
         summary.put("neuronSpecs", neurons);
         if (classes != null) {
             summary.put("classes", classes.toString());
@@ -199,24 +195,5 @@ final class FigureCommand implements Callable<Integer> {
             }
         }
         throw new IllegalArgumentException("unknown --view '" + name + "'; choose blend, heat, abs or colour");
-    }
-
-    /**
-     * Photos (files, or folders of them) of exactly the model's size as {@code (count, 3, H, W)} in [0, 1], decoded
-     * by {@link PhotoReader}. Resizing and cropping photos of other sizes belong to the photo input options.
-     */
-    static ImageSet colourPhotos(List<Path> filesOrFolders, int height, int width) throws IOException {
-        List<Path> files = PhotoReader.files(filesOrFolders);
-        int size = 3 * height * width;
-        float[] pixels = new float[files.size() * size];
-        for (int k = 0; k < files.size(); k++) {
-            Photo photo = PhotoReader.read(files.get(k));
-            if (photo.height() != height || photo.width() != width) {
-                throw new DataFormatException(files.get(k) + ": image is " + photo.width() + "x" + photo.height()
-                        + " pixels but the model takes " + width + "x" + height + "; resize and crop it to " + width + "x" + height);
-            }
-            System.arraycopy(photo.asChannels(3), 0, pixels, k * size, size);
-        }
-        return new ImageSet(files.size(), 3, height, width, pixels);
     }
 }

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PhotoFigureCliTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String[] IMAGENET = {"--mean", "0.485,0.456,0.406", "--std", "0.229,0.224,0.225"};
+    private static final String[] IMAGENET = {"--preprocess", "imagenet"};
 
     @TempDir
     Path folder;
@@ -30,7 +30,11 @@ class PhotoFigureCliTest {
     }
 
     private static String cat() {
-        return CliRun.home().resolve("tools/views/chelsea-224.png").toString();
+        return CliRun.home().resolve("data/photos/chelsea.png").toString();
+    }
+
+    private static String classes() {
+        return CliRun.home().resolve("models/imagenet_classes.txt").toString();
     }
 
     private static String[] args(String... rest) {
@@ -45,7 +49,7 @@ class PhotoFigureCliTest {
     void drawsThePhotoAndItsBestClassesByNameWithOneScalePerRow() throws Exception {
         Path png = folder.resolve("cats.png");
         CliRun run = CliRun.of(args("figure", "--model", squeezenet(), "--image", cat(), "--neuron", "top:2", "--classes",
-                CliRun.home().resolve("models/imagenet_classes.txt").toString(), "--out", png.toString()));
+                classes(), "--out", png.toString()));
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("1 photo(s) x 2 neuron(s)");
         BufferedImage image = ImageIO.read(png.toFile());
@@ -67,11 +71,10 @@ class PhotoFigureCliTest {
     @Test
     void refusesPhotosOfAnotherSizeAndGreyModelsInOneLine() throws Exception {
         Path out = folder.resolve("f.png");
-        CliRun small = CliRun.of(args("figure", "--model", squeezenet(), "--image",
-                CliRun.home().resolve("data/photos/chelsea.png").toString(), "--out", out.toString()));
+        CliRun small = CliRun.of("figure", "--model", squeezenet(), "--image", cat(), "--out", out.toString());
         assertThat(small.exitCode()).isEqualTo(1);
-        assertThat(small.err().strip()).startsWith("etalon: ").contains("chelsea.png: image is 451x300 pixels")
-                .contains("224x224").doesNotContain("\n");
+        assertThat(small.err().strip()).startsWith("etalon: ").contains("chelsea.png: the photo is 451x300")
+                .contains("--preprocess imagenet").doesNotContain("\n");
         CliRun grey = CliRun.of("figure", "--model", CliRun.model(), "--image", cat(), "--out", out.toString());
         assertThat(grey.exitCode()).isEqualTo(1);
         assertThat(grey.err().strip()).contains("colour images (3xHxW)").contains("--images IDX").doesNotContain("\n");
@@ -83,6 +86,33 @@ class PhotoFigureCliTest {
         assertThat(idx.exitCode()).isEqualTo(1);
         assertThat(idx.err().strip()).contains("--neuron applies to photo figures (--image)");
         assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void explainWritesTheViewsOfAPhotoBesideThePapersPicture() throws Exception {
+        Path out = folder.resolve("cat");
+        CliRun run = CliRun.of(args("explain", "--model", squeezenet(), "--image", cat(), "--neuron", "top:2", "--classes",
+                classes(), "--out", out.toString()));
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        Path image = out.resolve("0");
+        JsonNode summary = JSON.readTree(image.resolve("summary.json").toFile());
+        JsonNode views = summary.get("views");
+        assertThat(views.get("legend").asText()).isEqualTo("legend.png");
+        assertThat(views.get("palette").asText()).isEqualTo("diverging");
+        assertThat(views.get("clipPercentile").asDouble()).isEqualTo(99);
+        assertThat(views.get("clipScales")).hasSize(1);
+        assertThat(image.resolve("legend.png")).isRegularFile();
+        for (JsonNode etalon : summary.get("etalons")) {
+            String grey = etalon.get("png").asText();
+            String base = grey.substring(0, grey.length() - ".png".length());
+            assertThat(image.resolve(grey)).isRegularFile();
+            for (String view : new String[] {"heat", "abs", "blend", "colour"}) {
+                String file = etalon.get("views").get(view).asText();
+                assertThat(file).isEqualTo(base + "-" + view + ".png");
+                BufferedImage picture = ImageIO.read(image.resolve(file).toFile());
+                assertThat(picture.getWidth()).as("224 pixels at zoom 2").isEqualTo(448);
+            }
+        }
     }
 
     @Test
