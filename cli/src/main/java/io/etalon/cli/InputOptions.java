@@ -54,9 +54,17 @@ final class InputOptions {
 
     /** Loads a model for a command, tells the user what the import changed, and adapts it to grey images. */
     Network load(Path file, PrintWriter err) throws IOException {
+        return load(file, err, 1);
+    }
+
+    /**
+     * Loads a model for a command, tells the user what the import changed, and adapts it to images of
+     * {@code imageChannels} channels: 1 gives a three-channel model the grey-to-RGB step, 3 keeps its colour.
+     */
+    Network load(Path file, PrintWriter err, int imageChannels) throws IOException {
         LoadedModel model = Models.loadModel(file, output, err);
         fromMetadata(model.metadata(), err);
-        return adapt(model.network(), 1);
+        return adapt(model.network(), imageChannels);
     }
 
     /** Takes the pixel scale, mean and std the model states in its metadata, for each the user did not give. */
