@@ -84,7 +84,7 @@ public final class Npy {
     }
 
     /**
-     * Reads a float32, float64 or int64 array.
+     * Reads a float32, float64, int64, uint8 or uint16 array.
      *
      * @throws DataFormatException if the file is not a C-order npy file of those types
      */
@@ -125,9 +125,12 @@ public final class Npy {
         }
         String type = descr.group(1).replace("=", "<").replace("|", "<");
         int width = switch (type) {
+            case "<u1" -> 1;
+            case "<u2" -> 2;
             case "<f4" -> 4;
             case "<f8", "<i8" -> 8;
-            default -> throw new DataFormatException(file + ": dtype " + type + " is not supported; use float32, float64 or int64");
+            default -> throw new DataFormatException(file + ": dtype " + type
+                    + " is not supported; use float32, float64, int64, uint8 or uint16");
         };
         int data = offset + headerLength;
         if (data + count * width != bytes.length) {
@@ -140,6 +143,8 @@ public final class Npy {
             values[i] = switch (type) {
                 case "<f4" -> buffer.getFloat(at);
                 case "<f8" -> buffer.getDouble(at);
+                case "<u1" -> Byte.toUnsignedInt(buffer.get(at));
+                case "<u2" -> Short.toUnsignedInt(buffer.getShort(at));
                 default -> buffer.getLong(at);
             };
         }
