@@ -42,10 +42,15 @@ try {
   const names = await page.locator('#classes .name').allTextContents();
   const numbers = await page.locator('#classes .numbers').allTextContents();
   const prediction = (await page.textContent('#photo-prediction')).trim();
-  const legend = (await page.textContent('#legend')).trim();
+  const legend = await page.evaluate(() => {
+    const box = document.getElementById('legend');
+    return [box.textContent, ...[...box.querySelectorAll('img')].map(image => image.alt)].join(' ').trim();
+  });
+  // the other views: each button shows five pictures
+  const views = await page.locator('#views button').allTextContents();
   await page.screenshot({ path: screenshot, fullPage: true });
   const classes = names.length;
-  console.log(JSON.stringify({ drawing, prediction, classes, names, numbers, pictures, legend }));
+  console.log(JSON.stringify({ drawing, prediction, classes, names, numbers, pictures, legend, views }));
   const problems = [];
   if (drawing) problems.push('the drawing pad is showing for a photo model');
   if (classes !== 5) problems.push(`expected 5 classes, got ${classes}`);
@@ -53,6 +58,7 @@ try {
   if (pictures.slice(0, -1).some(p => p.spread < 10 || p.coloured < 0.01)) problems.push('a heat map is flat: ' + JSON.stringify(pictures));
   if (!numbers.every(text => /score -?\d/.test(text) && /res /.test(text))) problems.push('scores or residuals missing');
   if (!legend.includes('red')) problems.push('the legend does not say what red means');
+  if (views.length < 2) problems.push(`expected buttons for several views, got ${views.length}`);
   if (problems.length) {
     console.error(problems.join('; '));
     process.exitCode = 1;

@@ -318,14 +318,13 @@ function showPhoto(name) {
   const legend = document.getElementById('legend');
   legend.textContent = '';
   const entry = answer.legend.find(item => item.view === shownView);
-  if (entry) {
-    if (entry.scale) {
-      const scale = document.createElement('img');
-      scale.className = 'scale';
-      scale.src = entry.scale;
-      scale.alt = 'colour scale';
-      legend.append(scale);
-    }
+  if (entry && entry.picture) {
+    // the legend as core draws it: colour bar, its end values, and the words
+    const picture = document.createElement('img');
+    picture.src = entry.picture;
+    picture.alt = entry.words.join('. ');
+    legend.append(picture);
+  } else if (entry) {
     entry.words.forEach(line => {
       const p = document.createElement('p');
       p.textContent = line;

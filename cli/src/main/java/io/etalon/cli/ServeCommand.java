@@ -2,8 +2,8 @@ package io.etalon.cli;
 
 import io.etalon.cli.web.EtalonApi;
 import io.etalon.cli.web.EtalonServer;
-import io.etalon.cli.web.Preprocessing;
 import io.etalon.data.ClassNames;
+import io.etalon.data.Preprocessing;
 import io.etalon.data.Idx;
 import io.etalon.data.ImageSet;
 import io.etalon.graph.Network;
@@ -58,7 +58,7 @@ final class ServeCommand implements Callable<Integer> {
         Network network = input.load(file, spec.commandLine().getErr(), 3);
         EtalonApi.Mode mode = EtalonApi.Mode.of(network.inputShape());
         ClassNames names = classes == null ? null : ClassNames.read(classes, network.outputShape().size());
-        Preprocessing preprocessing = mode == EtalonApi.Mode.PHOTO ? photoPreprocessing(network.inputShape()) : null;
+        Preprocessing preprocessing = mode == EtalonApi.Mode.PHOTO ? photoPreprocessing(network.inputShape(), input) : null;
         EtalonApi api = new EtalonApi(network, file.getFileName().toString(), names, preprocessing);
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be between 0 and 65535, got " + port);
@@ -77,13 +77,25 @@ final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** How photos become X for a photo model: the shorter side to 8/7 of the input, the centre crop of its size. */
-    static Preprocessing photoPreprocessing(io.etalon.tensor.Shape input) {
-        int side = input.dim(1);
-        if (input.dim(1) == 224 && input.dim(2) == 224) {
-            return Preprocessing.IMAGENET;
+    /**
+     * How photos become X for a photo model, as torchvision's ImageNet models are fed: the shorter side to 8/7 of the
+     * input's height (256 for 224), then the centre crop of the input's size; the normalisation recorded is the one
+     * folded into the network ({@code --mean}, {@code --std} or the model's metadata).
+     */
+    static Preprocessing photoPreprocessing(io.etalon.tensor.Shape shape, InputOptions options) {
+        int height = shape.dim(1);
+        int width = shape.dim(2);
+        Preprocessing steps = height == 224 && width == 224 ? Preprocessing.IMAGENET
+                : new Preprocessing("custom", Math.round(Math.max(height, width) * 8f / 7f), height, width, new float[0], new float[0]);
+        return steps.withNormalisation(floats(options.mean), floats(options.std));
+    }
+
+    private static float[] floats(List<Float> values) {
+        float[] array = new float[values == null ? 0 : values.size()];
+        for (int i = 0; i < array.length; i++) {
+            array[i] = values.get(i);
         }
-        return new Preprocessing("custom", Math.round(side * 8f / 7f), side, input.dim(2), new float[0], new float[0]);
+        return array;
     }
 
     /** One held-out digit per class from the shipped data, when it fits the model. */

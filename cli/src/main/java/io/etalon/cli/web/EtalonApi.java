@@ -3,6 +3,7 @@ package io.etalon.cli.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.etalon.data.ClassNames;
+import io.etalon.data.Preprocessing;
 import io.etalon.etalon.Etalon;
 import io.etalon.etalon.Explainer;
 import io.etalon.etalon.Explanation;
@@ -15,6 +16,7 @@ import io.etalon.region.Radius;
 import io.etalon.region.RegionReport;
 import io.etalon.tensor.Shape;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,6 +106,13 @@ public final class EtalonApi {
         }
         this.classes = classes;
         this.preprocessing = preprocessing == null ? Preprocessing.NONE : preprocessing;
+        Shape input = network.inputShape();
+        if (mode == Mode.PHOTO && this.preprocessing.cropHeight() > 0
+                && (this.preprocessing.cropHeight() != input.dim(1) || this.preprocessing.cropWidth() != input.dim(2))) {
+            throw new IllegalArgumentException("the preprocessing " + this.preprocessing.name() + " crops "
+                    + this.preprocessing.cropWidth() + "x" + this.preprocessing.cropHeight() + " but the model takes "
+                    + input.dim(2) + "x" + input.dim(1) + "; give --crop " + input.dim(1) + " (and a --resize to match)");
+        }
         this.explainer = new Explainer(network, Method.AUTO.solver(), 1);
         this.top = NeuronSelection.parse(List.of("top:" + Math.min(PHOTO_TOP, outputs)), network);
     }
@@ -252,7 +261,13 @@ public final class EtalonApi {
         steps.put("crop", preprocessing.cropHeight() == 0 ? null : List.of(preprocessing.cropHeight(), preprocessing.cropWidth()));
         steps.put("mean", preprocessing.mean());
         steps.put("std", preprocessing.std());
-        steps.put("text", PhotoPictures.describe(preprocessing, input));
+        String colour = input.dim(0) == 3 ? "RGB" : "grey";
+        String text = PhotoPictures.describe(preprocessing) + "; " + colour + " in 0..1, " + input;
+        if (preprocessing.mean().length > 0) {
+            text += "; the model's normalisation (x - mean) / std, mean " + Arrays.toString(preprocessing.mean()) + ", std "
+                    + Arrays.toString(preprocessing.std()) + ", is its first layer, so W is over these pixels";
+        }
+        steps.put("text", text);
         return steps;
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.etalon.data.ClassNames;
+import io.etalon.data.Preprocessing;
 import io.etalon.graph.Network;
 import io.etalon.onnx.OnnxModels;
 import io.etalon.op.ChannelAffine;
@@ -18,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -125,16 +127,24 @@ class PhotoPageTest {
         }
         assertThat(pngSize(answer.get("input").get("png").asText())).containsExactly(224, 224);
         assertThat(answer.get("legend")).isNotEmpty();
-        answer.get("legend").forEach(view -> assertThat(view.get("words")).isNotEmpty());
+        assertThat(answer.get("legend")).hasSize(4);
+        answer.get("legend").forEach(view -> {
+            assertThat(view.get("words")).isNotEmpty();
+            assertThat(view.get("clip").asDouble()).isPositive();
+            assertThat(view.get("picture").asText()).startsWith("data:image/png;base64,");
+        });
+        assertThat(classes.get(0).get("views").size()).isEqualTo(4);
     }
 
     @Test
     void badPhotosGetOneLineAndNoInternals() throws Exception {
+        byte[] jpeg = Files.readAllBytes(ROOT.resolve("data/photos/rocket.jpg"));
         java.io.ByteArrayOutputStream tiny = new java.io.ByteArrayOutputStream();
         ImageIO.write(new java.awt.image.BufferedImage(100, 80, java.awt.image.BufferedImage.TYPE_INT_RGB), "png", tiny);
         Object[][] cases = {
                 {"not an image".getBytes(), "not an image"},
                 {new byte[0], "empty"},
+                {Arrays.copyOf(jpeg, jpeg.length / 3), "truncated"},
         };
         for (Object[] c : cases) {
             HttpResponse<String> response = post("/api/photo", (byte[]) c[0]);
@@ -145,9 +155,18 @@ class PhotoPageTest {
         }
         // without a resize, a photo smaller than the crop cannot give X
         EtalonApi cropOnly = new EtalonApi(squeezenet, "squeezenet1_1.onnx", null,
-                new Preprocessing("custom", 0, 224, 224, new float[0], new float[0]));
+                Preprocessing.NONE.withCrop(224, 224));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> cropOnly.photo(tiny.toByteArray()))
-                .isInstanceOf(EtalonApi.BadRequest.class).hasMessageContaining("smaller than the crop");
+                .isInstanceOf(EtalonApi.BadRequest.class).hasMessageContaining("smaller than the 224x224 crop")
+                .hasMessageNotContaining("/");
+        // a preset whose crop is not the model's size is refused when the page starts
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new EtalonApi(squeezenet, "squeezenet1_1.onnx", null,
+                Preprocessing.IMAGENET.withCrop(32, 32).withResize(36)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("the model takes 224x224");
+        // a model that takes no crop and a photo of another size
+        EtalonApi noCrop = new EtalonApi(squeezenet, "squeezenet1_1.onnx", null, Preprocessing.NONE);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> noCrop.photo(tiny.toByteArray()))
+                .isInstanceOf(EtalonApi.BadRequest.class).hasMessageContaining("the model takes 224x224");
         // a photo model refuses pixel arrays of the wrong size on /api/etalons as before
         assertThat(post("/api/etalons", "{\"image\": [1, 2]}".getBytes()).statusCode()).isEqualTo(400);
         byte[] huge = new byte[EtalonServer.MAX_PHOTO_BODY + 1];
