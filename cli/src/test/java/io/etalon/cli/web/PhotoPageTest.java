@@ -178,6 +178,50 @@ class PhotoPageTest {
     }
 
     @Test
+    void thePageIsChosenByTheInputShape() {
+        assertThat(EtalonApi.Mode.of(Shape.of(1, 28, 28))).isEqualTo(EtalonApi.Mode.DIGIT);
+        assertThat(EtalonApi.Mode.of(Shape.of(3, 28, 28))).isEqualTo(EtalonApi.Mode.PHOTO);
+        assertThat(EtalonApi.Mode.of(Shape.of(3, 224, 224))).isEqualTo(EtalonApi.Mode.PHOTO);
+        assertThat(EtalonApi.Mode.of(Shape.of(1, 96, 96))).isEqualTo(EtalonApi.Mode.PHOTO);
+        assertThat(EtalonApi.Mode.of(Shape.of(1, 20, 30))).isEqualTo(EtalonApi.Mode.PHOTO);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> EtalonApi.Mode.of(Shape.of(4, 224, 224)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("4x224x224");
+    }
+
+    @Test
+    void aGreyPhotoModelWithThreeClassesGetsThreeGreyEtalons() throws Exception {
+        Shape input = Shape.of(1, 80, 80);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        float[] weight = new float[3 * input.size()];
+        for (int i = 0; i < weight.length; i++) {
+            weight[i] = (float) (random.nextDouble() - 0.5);
+        }
+        Network grey = new io.etalon.graph.LeNet.Chain(input)
+                .add("flatten", new io.etalon.op.Flatten(input))
+                .add("fc", new io.etalon.op.Dense(Shape.of(input.size()), new Tensor(Shape.of(3, input.size()), weight), null))
+                .build();
+        EtalonApi api = new EtalonApi(grey, "grey.onnx", null, Preprocessing.NONE.withCrop(80, 80));
+        assertThat(api.mode()).isEqualTo(EtalonApi.Mode.PHOTO);
+        java.awt.image.BufferedImage picture = new java.awt.image.BufferedImage(100, 90, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 90; y++) {
+            for (int x = 0; x < 100; x++) {
+                picture.setRGB(x, y, (x * 2) << 16 | (y * 2) << 8 | 40);
+            }
+        }
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        ImageIO.write(picture, "png", png);
+        Map<String, Object> answer = api.photo(png.toByteArray());
+        JsonNode tree = JSON.valueToTree(answer);
+        assertThat(tree.get("classes")).hasSize(3);
+        tree.get("classes").forEach(entry -> {
+            assertThat(entry.get("relativeResidual").asDouble()).isLessThan(1e-5);
+            assertThat(entry.get("name").asText()).isEqualTo("class " + entry.get("index").asInt());
+        });
+        assertThat(pngSize(tree.get("classes").get(0).get("views").get("heat").asText())).containsExactly(80, 80);
+        assertThat(pngSize(tree.get("input").get("png").asText())).containsExactly(80, 80);
+    }
+
+    @Test
     void aDigitModelRefusesPhotos() throws Exception {
         Network lenet = OnnxModels.load(ROOT.resolve("models/lenet-mnist.onnx")).network();
         EtalonApi api = new EtalonApi(lenet, "lenet-mnist.onnx");
