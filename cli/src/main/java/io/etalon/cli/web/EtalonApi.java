@@ -40,6 +40,12 @@ public final class EtalonApi {
     /** At most this many neurons per request: each is an image in the answer. */
     static final int MAX_NEURONS = 256;
 
+    /**
+     * At most this many etalon values per answer of {@code /api/etalons} (about 40 MB of JSON): 256 neurons of a 28x28
+     * digit, 26 of a 3x224x224 photo.
+     */
+    static final int MAX_ANSWER_VALUES = 4_000_000;
+
     /** Classes explained per photo: the best five, as one batch of five rows through the transposed network. */
     public static final int PHOTO_TOP = 5;
 
@@ -159,8 +165,15 @@ public final class EtalonApi {
             throw new BadRequest("the body must be a JSON object with an \"image\" array");
         }
         float[] image = image(request.get("image"));
-        List<Neuron> neurons = neurons(request.get("neurons"));
-        boolean radius = !request.has("radius") || request.get("radius").asBoolean(true);
+        NeuronSelection neurons = neurons(request.get("neurons"));
+        // the radius holds a tangent per decision and input value: 50 MB on LeNet, far more than any heap on a photo model
+        boolean radiusFits = 4 * Radius.floatsNeeded(network) <= Runtime.getRuntime().maxMemory() / 2;
+        boolean radius = request.has("radius") ? request.get("radius").asBoolean(true) : radiusFits;
+        if (radius && !radiusFits) {
+            throw new BadRequest(String.format(java.util.Locale.ROOT, "the radius of a %s input needs %,d MB of tangents,"
+                    + " more than this server's memory; send \"radius\": false", network.inputShape(),
+                    4 * Radius.floatsNeeded(network) >> 20));
+        }
         Explanation explanation = explainer.explain(image, neurons);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("scores", explanation.scores());
@@ -176,6 +189,9 @@ public final class EtalonApi {
             residuals.add(etalon.residual());
         }
         answer.put("neurons", names);
+        if (classes != null) {
+            answer.put("classNames", explanation.etalons().stream().map(e -> className(e.neuron())).toList());
+        }
         answer.put("etalons", etalons);
         answer.put("biases", biases);
         answer.put("residuals", residuals);
@@ -246,6 +262,11 @@ public final class EtalonApi {
         return answer;
     }
 
+    /** The class name of an output neuron; null for a hidden one. */
+    private String className(Neuron neuron) {
+        return neuron.node() == network.outputIndex() ? classes.name(neuron.index()) : null;
+    }
+
     private Map<String, Object> classOf(int index, double score) {
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("index", index);
@@ -291,7 +312,8 @@ public final class EtalonApi {
         return image;
     }
 
-    private List<Neuron> neurons(JsonNode spec) {
+    /** The neurons asked for: any spec the command line takes, including {@code top:K} and {@code predicted}. */
+    private NeuronSelection neurons(JsonNode spec) {
         List<String> specs = new ArrayList<>();
         if (spec == null || spec.isNull()) {
             specs.add("output");
@@ -302,14 +324,16 @@ public final class EtalonApi {
         } else {
             throw new BadRequest("\"neurons\" must be a spec such as \"output\" or \"fc1:5\", or an array of them");
         }
-        List<Neuron> neurons;
+        NeuronSelection neurons;
         try {
-            neurons = Neuron.parseAll(specs, network);
+            neurons = NeuronSelection.parse(specs, network);
         } catch (IllegalArgumentException e) {
             throw new BadRequest(e.getMessage());
         }
-        if (neurons.size() > MAX_NEURONS) {
-            throw new BadRequest(neurons.size() + " neurons asked for; at most " + MAX_NEURONS + " per request");
+        int most = (int) Math.max(1, Math.min(MAX_NEURONS, MAX_ANSWER_VALUES / network.inputShape().size()));
+        if (neurons.count() > most) {
+            throw new BadRequest(neurons.count() + " neurons asked for; at most " + most + " per request for this "
+                    + network.inputShape() + " input");
         }
         return neurons;
     }

@@ -178,6 +178,28 @@ class PhotoPageTest {
     }
 
     @Test
+    void pixelArraysOfAPhotoModelGetBoundedAnswersAndNoRadius() throws Exception {
+        String image = "[" + String.join(",", java.util.Collections.nCopies(3 * 224 * 224, "0.5")) + "]";
+        HttpResponse<String> one = post("/api/etalons", ("{\"image\": " + image + ", \"neurons\": \"predicted\"}").getBytes());
+        assertThat(one.statusCode()).as(brief(one.body())).isEqualTo(200);
+        JsonNode answer = JSON.readTree(one.body());
+        assertThat(answer.get("etalons")).hasSize(1);
+        assertThat(answer.get("etalons").get(0)).hasSize(3 * 224 * 224);
+        assertThat(answer.get("residuals").get(0).asDouble()).isLessThan(1e-3);
+        assertThat(answer.has("radius")).isFalse();
+        assertThat(answer.get("classNames").get(0).asText()).isNotBlank().doesNotStartWith("class ");
+        String[][] cases = {
+                {"\"neurons\": \"top:30\"", "at most 26 per request"},
+                {"\"neurons\": \"predicted\", \"radius\": true", "\"radius\": false"},
+        };
+        for (String[] c : cases) {
+            HttpResponse<String> response = post("/api/etalons", ("{\"image\": " + image + ", " + c[0] + "}").getBytes());
+            assertThat(response.statusCode()).as(brief(response.body())).isEqualTo(400);
+            assertThat(JSON.readTree(response.body()).get("error").asText()).contains(c[1]);
+        }
+    }
+
+    @Test
     void thePageIsChosenByTheInputShape() {
         assertThat(EtalonApi.Mode.of(Shape.of(1, 28, 28))).isEqualTo(EtalonApi.Mode.DIGIT);
         assertThat(EtalonApi.Mode.of(Shape.of(3, 28, 28))).isEqualTo(EtalonApi.Mode.PHOTO);
