@@ -30,8 +30,12 @@ final class CensusCommand implements Callable<Integer> {
     @Option(names = "--model", description = "The ONNX model (default: the shipped LeNet).")
     Path model;
 
-    @Option(names = "--data", description = "Folder with {train,test}-images-idx3-ubyte.gz (default: the shipped MNIST).")
+    @Option(names = "--data", description = "Folder with {train,test}-images-idx3-ubyte.gz (default: the shipped MNIST), or a"
+            + " folder of photos (JPEG, PNG, BMP; see --preprocess, --resize and --crop).")
     Path data;
+
+    @picocli.CommandLine.Mixin
+    InputOptions input;
 
     @Option(names = "--threads", description = "Worker threads (default: all cores).")
     Integer threads;
@@ -42,6 +46,10 @@ final class CensusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path file = model == null ? Home.existing(Home.model(), "shipped model") : model;
+        if (data != null && java.nio.file.Files.isDirectory(data) && !java.nio.file.Files.exists(Home.trainImages(data))
+                && !java.nio.file.Files.exists(Home.testImages(data))) {
+            return photoCensus(file);
+        }
         Network network = Models.load(file, spec.commandLine().getErr());
         Path folder = data == null ? Home.mnist() : data;
         int workers = threads == null ? Runtime.getRuntime().availableProcessors() : Arguments.threads(threads);
@@ -64,6 +72,44 @@ final class CensusCommand implements Callable<Integer> {
             json.put("train", summary(train));
             json.put("test", summary(test));
             json.put("testSharingARegionWithTraining", shared[0]);
+            Json.write(out, json);
+            stdout.printf("wrote %s%n", out.toAbsolutePath().normalize());
+        }
+        return 0;
+    }
+
+    /** The census of the photos in {@code --data}, one set, preprocessed for the model. */
+    private int photoCensus(Path file) throws java.io.IOException {
+        PrintWriter err = spec.commandLine().getErr();
+        Network network = input.loadForPhotos(file, err);
+        ImageSet photos = Inputs.photos(List.of(data), network, input.preprocessing(), err).images();
+        int workers = threads == null ? Runtime.getRuntime().availableProcessors() : Arguments.threads(threads);
+        Explainer explainer = new Explainer(network, Method.AUTO.solver(), workers);
+        List<Neuron> outputs = Neuron.parse("output", network);
+        Census census = null;
+        int chunk = 64;
+        try (Progress progress = new Progress("census " + data.getFileName(), photos.count())) {
+            for (int first = 0; first < photos.count(); first += chunk) {
+                ImageSet part = photos.select(java.util.stream.IntStream.range(first, Math.min(photos.count(), first + chunk))
+                        .toArray());
+                int done = first;
+                for (Explanation explanation : explainer.explainAll(part.pixels(), part.count(), outputs,
+                        finished -> progress.stepTo(done + finished))) {
+                    if (census == null) {
+                        census = new Census(explanation.pattern().layers());
+                    }
+                    census.add(explanation.pattern(), explanation.etalonFingerprint());
+                }
+            }
+        }
+        PrintWriter stdout = spec.commandLine().getOut();
+        print(stdout, "photos", census);
+        if (out != null) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("model", file.toString());
+            json.put("photos", data.toString());
+            json.put("preprocessing", input.preprocessing().toString());
+            json.put("census", summary(census));
             Json.write(out, json);
             stdout.printf("wrote %s%n", out.toAbsolutePath().normalize());
         }

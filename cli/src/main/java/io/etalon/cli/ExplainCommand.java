@@ -28,11 +28,21 @@ import picocli.CommandLine.Spec;
 
 /**
  * Computes etalons of chosen neurons for chosen images and writes, for image i, {@code DIR/<i>/etalons.npy}
- * (float32, {@code [neurons, C, H, W]}), one PNG per neuron and {@code summary.json}.
+ * (float32, {@code [neurons, C, H, W]}), one PNG per neuron and {@code summary.json}; for colour inputs also the
+ * {@link ColourViews} of each neuron and a {@code legend.png}.
  */
 @Command(name = "explain", mixinStandardHelpOptions = true,
         description = "Compute etalon images of chosen neurons for chosen images.")
 final class ExplainCommand implements Callable<Integer> {
+
+    /**
+     * Decisions within this share of their layer's scale are reported as near-ties: float64 or another engine may
+     * take them the other way (seen on 3 of 3 photos with SqueezeNet against PyTorch, margins 2e-8 to 1e-7).
+     */
+    static final double NEAR_TIE_THRESHOLD = 1e-5;
+
+    /** How many of the closest near-ties summary.json names (a photo can have 2,000). */
+    static final int NEAR_TIES_LISTED = 20;
 
     @Spec
     CommandSpec spec;
@@ -50,8 +60,9 @@ final class ExplainCommand implements Callable<Integer> {
         @Option(names = "--images", description = "An IDX image file (gzip or plain).")
         Path images;
 
-        @Option(names = "--png", arity = "1..*", description = "PNG images of the model's input size.")
-        List<Path> png;
+        @Option(names = {"--image", "--png"}, arity = "1..*", description = "Photos (JPEG, PNG, BMP) or folders of them (their"
+                + " image files in name order); see --preprocess, --resize and --crop. --png is the older name.")
+        List<Path> image;
     }
 
     @Option(names = "--index", defaultValue = "0",
@@ -61,9 +72,10 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--labels", description = "Optional IDX label file matching --images, recorded in the summary.")
     Path labels;
 
-    @Option(names = "--neuron", arity = "1..*", defaultValue = "output",
+    @Option(names = "--neuron", arity = "1..*",
             description = "Neurons: output, top:K (the K best classes of each image), predicted, LAYER, LAYER:INDEX or"
-                    + " LAYER:C,H,W (default: ${DEFAULT-VALUE}).")
+                    + " LAYER:C,H,W (default: output for models of up to " + DefaultNeurons.ALL_OUTPUTS_UP_TO
+                    + " outputs, else top:5).")
     List<String> neurons;
 
     @Option(names = "--classes", description = "Class names, one per line in output order (e.g. models/imagenet_classes.txt),"
@@ -83,6 +95,10 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--zoom", defaultValue = "8", description = "Pixels per input pixel in the PNGs (default: ${DEFAULT-VALUE}).")
     int zoom;
 
+    @Option(names = "--clip-percentile", defaultValue = "99", description = "Colour models: the heat, abs, blend and colour"
+            + " pictures saturate at this percentile of |values| (default: ${DEFAULT-VALUE}).")
+    double clipPercentile;
+
     @Option(names = "--no-png", description = "Skip the PNG pictures (for large runs).")
     boolean noPng;
 
@@ -98,7 +114,11 @@ final class ExplainCommand implements Callable<Integer> {
         Method solver = Method.parse(method);
         Palette colours = Arguments.palette(palette);
         Arguments.zoom(zoom);
-        Network network = input.load(model, spec.commandLine().getErr());
+        ColourViews.percentile(clipPercentile);
+        Network network = source.images != null ? input.load(model, spec.commandLine().getErr())
+                : input.loadForPhotos(model, spec.commandLine().getErr());
+        String remark = DefaultNeurons.remark(neurons, network);
+        neurons = DefaultNeurons.orDefault(neurons, network);
         NeuronSelection chosen = NeuronSelection.parse(neurons, network);
         ClassNames names = classes == null ? null : ClassNames.read(classes, network.outputShape().size());
         Scale.checkMethod(solver, network);
@@ -111,7 +131,7 @@ final class ExplainCommand implements Callable<Integer> {
             spec.commandLine().getErr().println(note);
         }
         int workers = threads == null ? Runtime.getRuntime().availableProcessors() : Arguments.threads(threads);
-        Explainer explainer = new Explainer(network, solver.solver(), workers);
+        Explainer explainer = new Explainer(network, solver.solver(), workers).reportingNearTies(NEAR_TIE_THRESHOLD);
         int[] labelValues = null;
         double worst = 0;
         int explained = 0;
@@ -135,7 +155,7 @@ final class ExplainCommand implements Callable<Integer> {
                             String name = String.valueOf(part[k]);
                             write(staging.resolve(name), network, images.image(k), explanations[k], chosen,
                                     names, source.images + "#" + part[k], labelValues == null ? null : labelValues[part[k]],
-                                    solver, colours);
+                                    solver, colours, null);
                             staging.publish(name);
                             worst = Math.max(worst, explanations[k].maxRelativeResidual());
                         }
@@ -144,12 +164,14 @@ final class ExplainCommand implements Callable<Integer> {
                 }
             }
         } else {
-            ImageSet images = Inputs.png(source.png, network);
+            Inputs.Photos photos = Inputs.photos(source.image, network, input.preprocessing(),
+                    spec.commandLine().getErr());
+            ImageSet images = photos.images();
             Explanation[] explanations = explainer.explainAll(images.pixels(), images.count(), chosen, done -> { });
             try (Staging staging = new Staging(out)) {
                 for (int k = 0; k < explanations.length; k++) {
                     write(staging.resolve(String.valueOf(k)), network, images.image(k), explanations[k], chosen,
-                            names, source.png.get(k).toString(), null, solver, colours);
+                            names, photos.files().get(k).toString(), null, solver, colours, photos.records().get(k));
                     worst = Math.max(worst, explanations[k].maxRelativeResidual());
                 }
                 for (int k = 0; k < explanations.length; k++) {
@@ -158,8 +180,8 @@ final class ExplainCommand implements Callable<Integer> {
             }
             explained = images.count();
         }
-        spec.commandLine().getOut().printf("explained %d image(s) x %d neuron(s) with %s; max relative residual %.2g; wrote %s%n",
-                explained, chosen.count(), solver.cliName(), worst, out.toAbsolutePath().normalize());
+        spec.commandLine().getOut().printf("explained %d image(s) x %d neuron(s)%s with %s; max relative residual %.2g; wrote %s%n",
+                explained, chosen.count(), remark, solver.cliName(), worst, out.toAbsolutePath().normalize());
         return 0;
     }
 
@@ -183,19 +205,22 @@ final class ExplainCommand implements Callable<Integer> {
     }
 
     private void write(Path folder, Network network, float[] image, Explanation explanation, NeuronSelection chosen,
-                       ClassNames names, String sourceName, Integer label, Method solver, Palette colours)
+                       ClassNames names, String sourceName, Integer label, Method solver, Palette colours,
+                       Map<String, Object> photo)
             throws java.io.IOException {
         Shape shape = network.inputShape();
         int pixels = shape.size();
         int count = explanation.etalons().size();
         float[] all = new float[count * pixels];
         List<Map<String, Object>> etalons = new ArrayList<>();
+        List<String> pictureNames = new ArrayList<>();
         for (int p = 0; p < count; p++) {
             Etalon etalon = explanation.etalons().get(p);
             System.arraycopy(etalon.weights(), 0, all, p * pixels, pixels);
             String className = className(network, names, etalon.neuron());
             String png = fileName(etalon.neuron().layer()) + "-" + etalon.neuron().index()
                     + (className == null ? "" : "-" + fileName(className)) + ".png";
+            pictureNames.add(png.substring(0, png.length() - ".png".length()));
             if (shape.rank() == 3 && !noPng) {
                 Images.writePng(Images.signed(etalon.weights(), shape.dim(1), shape.dim(2), zoom, colours), folder.resolve(png));
             }
@@ -216,13 +241,27 @@ final class ExplainCommand implements Callable<Integer> {
             }
             etalons.add(entry);
         }
+        ColourViews.Written views = null;
+        if (ColourViews.applies(shape) && !noPng) {
+            // the views read best in red and blue; the paper's grey only when asked for
+            var parsed = spec.commandLine().getParseResult();
+            views = ColourViews.write(folder, image, shape.dim(1), shape.dim(2), explanation.etalons(), pictureNames,
+                    parsed.hasMatchedOption("--palette") ? colours : Palette.DIVERGING,
+                    ColourViews.zoom(parsed.hasMatchedOption("--zoom"), zoom, shape.dim(1), shape.dim(2)), clipPercentile);
+            for (int p = 0; p < count; p++) {
+                etalons.get(p).put("views", views.files().get(p));
+            }
+        }
         int[] npyShape = new int[shape.rank() + 1];
         npyShape[0] = count;
         System.arraycopy(shape.dims(), 0, npyShape, 1, shape.rank());
         Npy.writeFloat32(folder.resolve("etalons.npy"), npyShape, all);
+        // X itself, the values <W, X> + b uses: after resizing and cropping, before the normalisation folded into the network
+        Npy.writeFloat32(folder.resolve("input.npy"), shape.dims(), image);
         if (shape.rank() == 3 && !noPng) {
-            Images.writePng(Images.grey(java.util.Arrays.copyOf(image, shape.dim(1) * shape.dim(2)), shape.dim(1),
-                    shape.dim(2), zoom), folder.resolve("input.png"));
+            Images.writePng(photo != null && shape.dim(0) == 3 ? Images.photo(image, 3, shape.dim(1), shape.dim(2), 1)
+                    : Images.grey(java.util.Arrays.copyOf(image, shape.dim(1) * shape.dim(2)), shape.dim(1), shape.dim(2),
+                    photo != null ? 1 : zoom), folder.resolve("input.png"));
         }
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("source", sourceName);
@@ -232,6 +271,10 @@ final class ExplainCommand implements Callable<Integer> {
         summary.put("model", model.toString());
         summary.put("method", solver.cliName());
         summary.put("inputShape", shape.dims());
+        summary.put("inputNpy", "input.npy");
+        if (photo != null) {
+            summary.put("photo", photo);
+        }
         summary.put("scores", explanation.scores());
         summary.put("predicted", explanation.predicted());
         if (names != null) {
@@ -241,8 +284,12 @@ final class ExplainCommand implements Callable<Integer> {
         summary.put("maxResidual", explanation.maxResidual());
         summary.put("maxRelativeResidual", explanation.maxRelativeResidual());
         summary.put("pattern", Json.pattern(explanation.pattern()));
+        summary.put("nearTies", Json.nearTies(explanation.nearTies(), NEAR_TIE_THRESHOLD, NEAR_TIES_LISTED));
         summary.put("npy", "etalons.npy");
         summary.put("etalons", etalons);
+        if (views != null) {
+            summary.put("views", views.summary());
+        }
         Json.write(folder.resolve("summary.json"), summary);
     }
 }

@@ -1,13 +1,23 @@
 package io.etalon.cli;
 
+import io.etalon.data.ClassNames;
+import io.etalon.data.DataFormatException;
 import io.etalon.data.ImageSet;
+import io.etalon.data.Photo;
+import io.etalon.data.PhotoReader;
 import io.etalon.etalon.Explainer;
 import io.etalon.etalon.Method;
+import io.etalon.etalon.NeuronSelection;
 import io.etalon.graph.Network;
 import io.etalon.render.Images;
+import io.etalon.onnx.LoadedModel;
 import io.etalon.render.Palette;
+import io.etalon.render.View;
+import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -15,9 +25,14 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Draws the Figure 11 grid for any model and data. */
+/**
+ * Draws the Figure 11 grid for any model and data: for IDX images the paper's grey etalons of every output neuron; for
+ * colour photos ({@code --image}) the {@link PhotoFigure}, photos x their best classes.
+ */
 @Command(name = "figure", mixinStandardHelpOptions = true,
-        description = "Draw the paper's Figure 11 grid: rows = inputs, columns = output neurons.")
+        description = {"Draw the paper's Figure 11 grid: rows = inputs, columns = output neurons.",
+                "With --image: rows = photos, columns = the neurons of --neuron (default top:3), each its contribution "
+                        + "over the photo, one scale per row, and a legend."})
 final class FigureCommand implements Callable<Integer> {
 
     @Spec
@@ -29,8 +44,31 @@ final class FigureCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     InputOptions input;
 
-    @Option(names = "--images", required = true, description = "An IDX image file.")
-    Path images;
+    @picocli.CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    static final class Source {
+        @Option(names = "--images", description = "An IDX image file.")
+        Path images;
+
+        @Option(names = "--image", arity = "1..*", description = "Colour photos (PNG, JPEG, BMP) of the model's input size.")
+        List<Path> photos;
+    }
+
+    @Option(names = "--neuron", arity = "1..*", defaultValue = "top:3",
+            description = "With --image: the columns, e.g. top:3, predicted or LAYER:INDEX (default: ${DEFAULT-VALUE}).")
+    List<String> neurons;
+
+    @Option(names = "--classes", description = "With --image: class names, one per line in output order, for the captions.")
+    Path classes;
+
+    @Option(names = "--view", defaultValue = "blend",
+            description = "With --image: blend (contribution over the photo), heat, abs or colour (default: ${DEFAULT-VALUE}).")
+    String view;
+
+    @Option(names = "--clip-percentile", defaultValue = "99",
+            description = "With --image: each row's scale saturates at this percentile of |values| (default: ${DEFAULT-VALUE}).")
+    double clipPercentile;
 
     @Option(names = "--labels", description = "The matching IDX label file (needed for --rows per-class).")
     Path labels;
@@ -62,6 +100,16 @@ final class FigureCommand implements Callable<Integer> {
         if (!out.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".png")) {
             throw new IllegalArgumentException("--out must name a .png file, got " + out);
         }
+        if (source.photos != null) {
+            return photoFigure(solver, colours);
+        }
+        for (String photoOnly : new String[] {"--neuron", "--classes", "--view", "--clip-percentile"}) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(photoOnly)) {
+                throw new IllegalArgumentException(photoOnly + " applies to photo figures (--image); the --images figure"
+                        + " shows every output neuron");
+            }
+        }
+        Path images = source.images;
         Network network = input.load(model, spec.commandLine().getErr());
         ImageSet set = Inputs.idx(images, network);
         int[] labelValues = labels == null ? null : Inputs.labels(labels, set.count());
@@ -74,7 +122,7 @@ final class FigureCommand implements Callable<Integer> {
         } else {
             chosen = Indices.parse(rows, set.count());
         }
-        int workers = threads == null ? Runtime.getRuntime().availableProcessors() : Arguments.threads(threads);
+        int workers = workers();
         Figure.Result figure = Figure.draw(new Explainer(network, solver.solver(), workers), set, labelValues, chosen,
                 colours, zoom, "Etalon images of " + model.getFileName() + ": rows = inputs, columns = output neurons");
         Map<String, Object> summary = new LinkedHashMap<>();
@@ -89,5 +137,86 @@ final class FigureCommand implements Callable<Integer> {
         spec.commandLine().getOut().printf("wrote %s (%d rows, max relative residual %.2g) and %s%n",
                 out.toAbsolutePath().normalize(), chosen.length, figure.maxRelativeResidual(), json.getFileName());
         return 0;
+    }
+
+    private int workers() {
+        return threads == null ? Runtime.getRuntime().availableProcessors() : Arguments.threads(threads);
+    }
+
+    private Integer photoFigure(Method solver, Palette chosenPalette) throws Exception {
+        View shown = parseView(view);
+        ColourViews.percentile(clipPercentile);
+        PrintWriter err = spec.commandLine().getErr();
+        LoadedModel loaded = Models.loadModel(model, input.output, err);
+        input.fromMetadata(loaded.metadata(), err);
+        Network network = input.adapt(loaded.network(), 3);
+        if (!ColourViews.applies(network.inputShape())) {
+            throw new IllegalArgumentException("--image figures need a model of colour images (3xHxW); " + model.getFileName()
+                    + " takes " + network.inputShape() + "; give --images IDX for the grey figure");
+        }
+        NeuronSelection chosen = NeuronSelection.parse(neurons, network);
+        ClassNames names = classes == null ? null : ClassNames.read(classes, network.outputShape().size());
+        Scale.checkMethod(solver, network);
+        int height = network.inputShape().dim(1);
+        int width = network.inputShape().dim(2);
+        List<Path> files = PhotoReader.files(source.photos);
+        ImageSet photos = colourPhotos(files, height, width);
+        var parsed = spec.commandLine().getParseResult();
+        Palette palette = parsed.hasMatchedOption("--palette") ? chosenPalette : Palette.DIVERGING;
+        // a photo figure of several classes is wide: cells of about 224 pixels unless --zoom says otherwise
+        int cellZoom = parsed.hasMatchedOption("--zoom") ? zoom : Math.max(1, 224 / Math.max(height, width));
+        List<String> photoNames = files.stream().map(p -> p.getFileName().toString()).toList();
+        String title = "Etalons of " + model.getFileName() + ": rows = photos, columns = " + String.join(" ", neurons)
+                + " (" + shown.suffix() + ")";
+        PhotoFigure.Result figure = PhotoFigure.draw(new Explainer(network, solver.solver(), workers()), photos, photoNames,
+                chosen, names, shown, palette, clipPercentile, cellZoom, title);
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("model", model.toString());
+        summary.put("images", files.stream().map(Path::toString).toList());
+        summary.put("neuronSpecs", neurons);
+        if (classes != null) {
+            summary.put("classes", classes.toString());
+        }
+        summary.put("method", solver.cliName());
+        summary.put("view", shown.suffix());
+        summary.put("palette", palette.name().toLowerCase(java.util.Locale.ROOT));
+        summary.put("clipPercentile", clipPercentile);
+        summary.put("maxRelativeResidual", figure.maxRelativeResidual());
+        summary.put("rows", figure.rows());
+        Path json = out.resolveSibling(out.getFileName().toString().replaceFirst("(?i)\\.png$", ".json"));
+        Images.writePng(figure.image(), out);
+        Json.write(json, summary);
+        spec.commandLine().getOut().printf("wrote %s (%d photo(s) x %d neuron(s), max relative residual %.2g) and %s%n",
+                out.toAbsolutePath().normalize(), photos.count(), chosen.count(), figure.maxRelativeResidual(),
+                json.getFileName());
+        return 0;
+    }
+
+    static View parseView(String name) {
+        for (View v : View.values()) {
+            if (v.suffix().equals(name.trim().toLowerCase(java.util.Locale.ROOT))) {
+                return v;
+            }
+        }
+        throw new IllegalArgumentException("unknown --view '" + name + "'; choose blend, heat, abs or colour");
+    }
+
+    /**
+     * Photos (files, or folders of them) of exactly the model's size as {@code (count, 3, H, W)} in [0, 1], decoded
+     * by {@link PhotoReader}. Resizing and cropping photos of other sizes belong to the photo input options.
+     */
+    static ImageSet colourPhotos(List<Path> filesOrFolders, int height, int width) throws IOException {
+        List<Path> files = PhotoReader.files(filesOrFolders);
+        int size = 3 * height * width;
+        float[] pixels = new float[files.size() * size];
+        for (int k = 0; k < files.size(); k++) {
+            Photo photo = PhotoReader.read(files.get(k));
+            if (photo.height() != height || photo.width() != width) {
+                throw new DataFormatException(files.get(k) + ": image is " + photo.width() + "x" + photo.height()
+                        + " pixels but the model takes " + width + "x" + height + "; resize and crop it to " + width + "x" + height);
+            }
+            System.arraycopy(photo.asChannels(3), 0, pixels, k * size, size);
+        }
+        return new ImageSet(files.size(), 3, height, width, pixels);
     }
 }

@@ -1,5 +1,7 @@
 package io.etalon.cli;
 
+import io.etalon.data.DataFormatException;
+import io.etalon.data.Preprocessing;
 import io.etalon.graph.Network;
 import io.etalon.onnx.LoadedModel;
 import io.etalon.op.ChannelAffine;
@@ -48,23 +50,121 @@ final class InputOptions {
     @Option(names = "--std", split = ",", description = "Per-channel standard deviation the model divides by.")
     List<Float> std;
 
+    @Option(names = "--preprocess",
+            description = "Photos as the model was trained: imagenet (resize 256, crop 224, ImageNet mean/std), cifar10 or"
+                    + " mnist (mean/std only) (default: the model's metadata key 'preprocess', else none).")
+    String preprocess;
+
+    @Option(names = "--resize", description = "Resize photos so that their shorter side is N pixels, bilinear with"
+            + " antialiasing as PIL and torchvision do (default: the preset's, else the model's metadata, else none).")
+    Integer resize;
+
+    @Option(names = "--crop", description = "Then take the centre N or HxW pixels, as torchvision's CenterCrop (default:"
+            + " the preset's, else the model's metadata, else none).")
+    String crop;
+
+    @Option(names = "--input-size", description = "HxW: the image size for a model whose input size is free (named"
+            + " dimensions in the ONNX file).")
+    String inputSize;
+
     @Option(names = "--layout", defaultValue = "auto",
             description = "The model input's layout: auto, channels-first (CxHxW) or channels-last (HxWxC) (default: ${DEFAULT-VALUE}).")
     String layout;
 
+    /** What {@link #preprocessing()} resolved to, set by {@link #loadForPhotos}. */
+    private Preprocessing preprocessing;
+
     /** Loads a model for a command, tells the user what the import changed, and adapts it to grey images. */
     Network load(Path file, PrintWriter err) throws IOException {
-        return load(file, err, 1);
+        LoadedModel model = Models.loadModel(file, output, fixedInputSize(), err);
+        fromMetadata(model.metadata(), err);
+        return adapt(model.network(), 1);
     }
 
     /**
-     * Loads a model for a command, tells the user what the import changed, and adapts it to images of
-     * {@code imageChannels} channels: 1 gives a three-channel model the grey-to-RGB step, 3 keeps its colour.
+     * Loads a model for photos: the network takes {@code CxHxW} images of the model's own channel count (colour stays
+     * colour; a grey photo is replicated to three channels by {@link io.etalon.data.Photo#asChannels}), with the
+     * normalisation of {@code --preprocess}, {@code --mean}/{@code --std} or the model's metadata folded in.
+     *
+     * @throws DataFormatException if the model takes other than 1 or 3 channels
      */
-    Network load(Path file, PrintWriter err, int imageChannels) throws IOException {
-        LoadedModel model = Models.loadModel(file, output, err);
-        fromMetadata(model.metadata(), err);
-        return adapt(model.network(), imageChannels);
+    Network loadForPhotos(Path file, PrintWriter err) throws IOException {
+        LoadedModel model = Models.loadModel(file, output, fixedInputSize(), err);
+        Map<String, String> metadata = model.metadata();
+        String presetName = preprocess != null ? preprocess : metadata.get("preprocess");
+        Preprocessing chosen = presetName == null ? Preprocessing.NONE : Preprocessing.preset(presetName.trim());
+        if (preprocess == null && presetName != null) {
+            err.println("etalon: note: photos preprocessed as the model's metadata states (preprocess = " + presetName
+                    + "); --preprocess, --resize and --crop override it");
+        }
+        // the user's preset states the model's normalisation; --mean/--std still override it, metadata fills gaps
+        if (chosen.mean().length > 0 && mean == null && std == null) {
+            mean = floats(chosen.mean());
+            std = floats(chosen.std());
+        }
+        fromMetadata(metadata, err);
+        int side = resize != null ? resize : metadata.containsKey("resize")
+                ? metadataFloats("resize", metadata.get("resize")).get(0).intValue() : chosen.resize();
+        int[] cropSize = crop != null ? size(crop, "--crop") : metadata.containsKey("crop")
+                ? size(metadata.get("crop"), "the model's metadata 'crop'") : new int[] {chosen.cropHeight(), chosen.cropWidth()};
+        boolean custom = resize != null || crop != null || (preprocess == null && presetName == null
+                && (metadata.containsKey("resize") || metadata.containsKey("crop")));
+        Shape image = channelsFirst(model.network().inputShape(), layout);
+        int channels = image.rank() == 3 ? image.dim(0) : 0;
+        if (channels != 1 && channels != 3) {
+            throw new DataFormatException(file + ": the model takes images of shape " + image + "; Etalon reads 1- or"
+                    + " 3-channel images; give a model whose input is [1 or 3, H, W]");
+        }
+        // adapt checks --mean and --std against the model's channels first, with the message users know
+        Network network = adapt(model.network(), channels);
+        preprocessing = new Preprocessing(custom && chosen == Preprocessing.NONE ? "custom" : chosen.name(), side,
+                cropSize[0], cropSize[1], mean == null ? new float[0] : toArray(mean), std == null ? new float[0] : toArray(std));
+        return network;
+    }
+
+    /** How photos become X, resolved by {@link #loadForPhotos}: the options, else the preset, else the metadata. */
+    Preprocessing preprocessing() {
+        if (preprocessing == null) {
+            throw new IllegalStateException("loadForPhotos must come first");
+        }
+        return preprocessing;
+    }
+
+    private int[] fixedInputSize() {
+        return inputSize == null ? null : size(inputSize, "--input-size");
+    }
+
+    /** {@code N} or {@code HxW} as {@code {H, W}}. */
+    static int[] size(String text, String option) {
+        String[] parts = text.trim().toLowerCase(java.util.Locale.ROOT).split("x");
+        try {
+            if (parts.length == 1) {
+                int n = Integer.parseInt(parts[0].trim());
+                return new int[] {n, n};
+            }
+            if (parts.length == 2) {
+                return new int[] {Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim())};
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the message below
+        }
+        throw new IllegalArgumentException(option + " must be N or HxW (e.g. 224 or 224x224), got '" + text + "'");
+    }
+
+    private static List<Float> floats(float[] values) {
+        List<Float> list = new ArrayList<>();
+        for (float v : values) {
+            list.add(v);
+        }
+        return list;
+    }
+
+    private static float[] toArray(List<Float> values) {
+        float[] array = new float[values.size()];
+        for (int i = 0; i < array.length; i++) {
+            array[i] = values.get(i);
+        }
+        return array;
     }
 
     /** Takes the pixel scale, mean and std the model states in its metadata, for each the user did not give. */

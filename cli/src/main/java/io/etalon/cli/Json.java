@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import io.etalon.pattern.NearTie;
 import java.util.List;
 import java.util.Map;
 
@@ -45,6 +46,31 @@ final class Json {
         float smallest = pattern.smallestMargin();
         summary.put("smallestMargin", Float.isInfinite(smallest) ? null : smallest);
         summary.put("layers", layers);
+        return summary;
+    }
+
+    /**
+     * Near-ties as summary.json states them: the threshold, how many, and the {@code listed} closest (layer, unit,
+     * kind, state, rival, margin, relative margin). Where another engine disagrees with an etalon, these name the units
+     * that may explain it.
+     */
+    static Map<String, Object> nearTies(List<NearTie> nearTies, double threshold, int listed) {
+        List<Map<String, Object>> closest = new ArrayList<>();
+        for (NearTie tie : nearTies.subList(0, Math.min(listed, nearTies.size()))) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("layer", tie.layer());
+            entry.put("kind", tie.kind());
+            entry.put("unit", tie.unit());
+            entry.put("state", tie.state());
+            entry.put("rival", tie.rival());
+            entry.put("margin", tie.margin());
+            entry.put("relativeMargin", tie.relativeMargin());
+            closest.add(entry);
+        }
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("relativeThreshold", threshold);
+        summary.put("count", nearTies.size());
+        summary.put("closest", closest);
         return summary;
     }
 }

@@ -30,7 +30,8 @@ final class PathCommand implements Callable<Integer> {
     @Mixin
     InputOptions input;
 
-    @Option(names = "--images", required = true, description = "An IDX image file.")
+    @Option(names = "--images", required = true, description = "An IDX image file, or a folder of photos (JPEG, PNG, BMP;"
+            + " indices count its image files in name order; see --preprocess, --resize and --crop).")
     Path images;
 
     @Option(names = "--from", required = true, description = "Index of the first image.")
@@ -48,8 +49,9 @@ final class PathCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Network network = input.load(model, spec.commandLine().getErr());
-        ImageSet set = Inputs.idx(images, network);
+        Inputs.Loaded loaded = Inputs.idxOrPhotos(input, model, images, spec.commandLine().getErr());
+        Network network = loaded.network();
+        ImageSet set = loaded.images();
         int[] ends = Indices.parse(from + "," + to, set.count());
         boolean big = network.inputShape().size() > Scale.COORDINATE_LIMIT;
         int cap = maxRegions != null ? maxRegions : big ? 1_000 : Walk.MAX_SEGMENTS;

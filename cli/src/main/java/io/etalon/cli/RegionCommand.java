@@ -41,8 +41,9 @@ final class RegionCommand implements Callable<Integer> {
         @Option(names = "--images", description = "An IDX image file.")
         Path images;
 
-        @Option(names = "--png", description = "A PNG image of the model's input size.")
-        Path png;
+        @Option(names = {"--image", "--png"}, description = "A photo (JPEG, PNG, BMP); see --preprocess, --resize and"
+                + " --crop. --png is the older name.")
+        Path image;
     }
 
     @Option(names = "--index", defaultValue = "0", description = "Image of the IDX file (default: ${DEFAULT-VALUE}).")
@@ -53,15 +54,18 @@ final class RegionCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Network network = input.load(model, spec.commandLine().getErr());
-        Scale.checkRegion(network, Runtime.getRuntime().maxMemory());
+        Network network;
         ImageSet image;
         if (source.images != null) {
+            network = input.load(model, spec.commandLine().getErr());
             ImageSet all = Inputs.idx(source.images, network);
             image = all.select(Indices.parse(String.valueOf(index), all.count()));
         } else {
-            image = Inputs.png(List.of(source.png), network);
+            network = input.loadForPhotos(model, spec.commandLine().getErr());
+            image = Inputs.photos(List.of(source.image), network, input.preprocessing(), spec.commandLine().getErr())
+                    .images();
         }
+        Scale.checkRegion(network, Runtime.getRuntime().maxMemory());
         RegionReport report = Radius.of(network, image.image(0));
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.printf("radius (L2)        %.6g%n", report.radiusL2());

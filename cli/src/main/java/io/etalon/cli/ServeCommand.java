@@ -54,12 +54,8 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path file = model == null ? Home.existing(Home.model(), "shipped model") : model;
-        // colour stays colour: a three-channel model gets the photo page, a small grey one the drawing pad
-        Network network = input.load(file, spec.commandLine().getErr(), 3);
-        EtalonApi.Mode mode = EtalonApi.Mode.of(network.inputShape());
-        ClassNames names = classes == null ? null : ClassNames.read(classes, network.outputShape().size());
-        Preprocessing preprocessing = mode == EtalonApi.Mode.PHOTO ? photoPreprocessing(network.inputShape(), input) : null;
-        EtalonApi api = new EtalonApi(network, file.getFileName().toString(), names, preprocessing);
+        EtalonApi api = api(file);
+        Network network = api.network();
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be between 0 and 65535, got " + port);
         }
@@ -78,24 +74,22 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     /**
-     * How photos become X for a photo model, as torchvision's ImageNet models are fed: the shorter side to 8/7 of the
-     * input's height (256 for 224), then the centre crop of the input's size; the normalisation recorded is the one
-     * folded into the network ({@code --mean}, {@code --std} or the model's metadata).
+     * The API of the model in {@code file}, its page chosen by its input: colour stays colour, so a three-channel model
+     * gets the photo page, a small grey one the drawing pad; photos are read and preprocessed as {@code explain --image}
+     * does it, and the class names are checked against the model's outputs.
      */
-    static Preprocessing photoPreprocessing(io.etalon.tensor.Shape shape, InputOptions options) {
-        int height = shape.dim(1);
-        int width = shape.dim(2);
-        Preprocessing steps = height == 224 && width == 224 ? Preprocessing.IMAGENET
-                : new Preprocessing("custom", Math.round(Math.max(height, width) * 8f / 7f), height, width, new float[0], new float[0]);
-        return steps.withNormalisation(floats(options.mean), floats(options.std));
-    }
-
-    private static float[] floats(List<Float> values) {
-        float[] array = new float[values == null ? 0 : values.size()];
-        for (int i = 0; i < array.length; i++) {
-            array[i] = values.get(i);
+    EtalonApi api(Path file) throws java.io.IOException {
+        java.io.PrintWriter err = spec.commandLine().getErr();
+        Network network = input.loadForPhotos(file, err);
+        EtalonApi.Mode mode = EtalonApi.Mode.of(network.inputShape());
+        ClassNames names = classes == null ? null : ClassNames.read(classes, network.outputShape().size());
+        Preprocessing preprocessing = mode == EtalonApi.Mode.PHOTO ? input.preprocessing() : null;
+        if (preprocessing != null && preprocessing.resize() == 0 && preprocessing.cropHeight() == 0) {
+            err.printf("etalon: note: photos are not resized or cropped, so the page takes only %dx%d photos;"
+                    + " torchvision's ImageNet models want --preprocess imagenet%n", network.inputShape().dim(2),
+                    network.inputShape().dim(1));
         }
-        return array;
+        return new EtalonApi(network, file.getFileName().toString(), names, preprocessing);
     }
 
     /** One held-out digit per class from the shipped data, when it fits the model. */

@@ -31,7 +31,8 @@ final class SliceCommand implements Callable<Integer> {
     @Mixin
     InputOptions input;
 
-    @Option(names = "--images", required = true, description = "An IDX image file.")
+    @Option(names = "--images", required = true, description = "An IDX image file, or a folder of photos (JPEG, PNG, BMP;"
+            + " indices count its image files in name order; see --preprocess, --resize and --crop).")
     Path images;
 
     @Option(names = "--points", required = true, split = ",", description = "Three image indices, e.g. 3,2,1.")
@@ -55,8 +56,9 @@ final class SliceCommand implements Callable<Integer> {
         if (!out.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".png")) {
             throw new IllegalArgumentException("--out must name a .png file, got " + out);
         }
-        Network network = input.load(model, spec.commandLine().getErr());
-        ImageSet set = Inputs.idx(images, network);
+        Inputs.Loaded loaded = Inputs.idxOrPhotos(input, model, images, spec.commandLine().getErr());
+        Network network = loaded.network();
+        ImageSet set = loaded.images();
         int[] chosen = Indices.parse(points[0] + "," + points[1] + "," + points[2], set.count());
         java.util.List<String> switching = network.forward(set.image(chosen[0]), 1).pattern(0).layers();
         String colouring = layer == null ? switching.get(switching.size() - 1) : layer;

@@ -148,7 +148,9 @@ class CliEndToEndTest {
         assertThat(run.exitCode()).as(run.err()).isZero();
         JsonNode summary = JSON.readTree(out.resolve("0/summary.json").toFile());
         assertThat(summary.get("maxRelativeResidual").asDouble()).isLessThan(1e-5);
-        assertThat(Npy.read(out.resolve("0/etalons.npy")).shape()).containsExactly(3, 1, 8, 8);
+        // a grey file is replicated to the three channels the model takes: X and each etalon are 3x8x8
+        assertThat(Npy.read(out.resolve("0/etalons.npy")).shape()).containsExactly(3, 3, 8, 8);
+        assertThat(Npy.read(out.resolve("0/input.npy")).shape()).containsExactly(3, 8, 8);
         assertThat(CliRun.of("explain", "--model", model.toString(), "--png", png.toString(), "--mean", "1,2",
                 "--out", out.toString()).err()).contains("--mean has 2 values");
     }
@@ -187,7 +189,7 @@ class CliEndToEndTest {
     }
 
     /** A random CxWxH = channels x 8 x 8 model saved as ONNX: conv 3x3 (same padding), ReLU, flatten, dense. */
-    private static Path smallCnn(Path file, int channels, int filters, int classes, long seed) throws Exception {
+    static Path smallCnn(Path file, int channels, int filters, int classes, long seed) throws Exception {
         io.etalon.graph.LeNet.Chain chain = new io.etalon.graph.LeNet.Chain(io.etalon.tensor.Shape.of(channels, 8, 8));
         java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
         chain.add("conv", io.etalon.op.Conv2d.of(chain.shape(), tensor(random, filters, channels, 3, 3), tensor(random, filters), 1));

@@ -61,4 +61,24 @@ class RankedNeuronsCliTest {
                 + " give a file of 10 lines, one name per output in order");
         assertThat(out).doesNotExist();
     }
+
+    @Test
+    void aPhotoModelExplainsItsFiveBestClassesByDefaultAndNamesItsNearTies() throws Exception {
+        Path out = folder.resolve("photo");
+        CliRun run = CliRun.of("explain", "--model", CliRun.home().resolve("models/squeezenet1_1.onnx").toString(),
+                "--image", CliRun.home().resolve("data/photos/chelsea.png").toString(), "--preprocess", "imagenet",
+                "--classes", CliRun.home().resolve("models/imagenet_classes.txt").toString(), "--no-png", "--out", out.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("x 5 neuron(s) (the 5 best of 1,000 outputs by default");
+        JsonNode summary = JSON.readTree(out.resolve("0").resolve("summary.json").toFile());
+        assertThat(summary.get("etalons")).hasSize(5);
+        assertThat(summary.get("predictedClass").asText()).isEqualTo("Egyptian cat");
+        // the max-pool unit that PyTorch breaks the other way on this photo (see PhotoGoldenTest) is named first
+        JsonNode nearTies = summary.get("nearTies");
+        assertThat(nearTies.get("count").asInt()).isGreaterThan(100);
+        assertThat(nearTies.get("closest")).hasSize(20);
+        assertThat(nearTies.get("closest").get(0).get("layer").asText()).isEqualTo("/features/features.2/MaxPool");
+        assertThat(nearTies.get("closest").get(0).get("unit").asInt()).isEqualTo(52402);
+        assertThat(nearTies.get("closest").get(0).get("relativeMargin").asDouble()).isLessThan(1e-7);
+    }
 }

@@ -2,6 +2,7 @@ package io.etalon.etalon;
 
 import io.etalon.graph.Network;
 import io.etalon.graph.Trace;
+import io.etalon.pattern.NearTie;
 import io.etalon.tensor.Floats;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -29,8 +30,17 @@ public final class Explainer {
     private final EtalonSolver solver;
     private final int threads;
     private final long largestLayer;
+    private final double nearTieThreshold;
 
     public Explainer(Network network, EtalonSolver solver, int threads) {
+        this(network, solver, threads, 0);
+    }
+
+    private Explainer(Network network, EtalonSolver solver, int threads, double nearTieThreshold) {
+        if (!(nearTieThreshold >= 0)) {
+            throw new IllegalArgumentException("the near-tie threshold must be >= 0, got " + nearTieThreshold);
+        }
+        this.nearTieThreshold = nearTieThreshold;
         if (threads <= 0) {
             throw new IllegalArgumentException("threads must be positive, got " + threads);
         }
@@ -42,6 +52,15 @@ public final class Explainer {
             largest = Math.max(largest, network.shapeOf(node).size());
         }
         this.largestLayer = largest;
+    }
+
+    /**
+     * This explainer, also listing in each explanation the decisions whose margin is at most
+     * {@code relativeThreshold} of their layer's scale ({@link Trace#nearTies}): where another engine or float64
+     * may take the other side (1e-5 finds the ones seen on photos). 0 lists none.
+     */
+    public Explainer reportingNearTies(double relativeThreshold) {
+        return new Explainer(network, solver, threads, relativeThreshold);
     }
 
     public Network network() {
@@ -70,8 +89,13 @@ public final class Explainer {
     public Explanation explain(float[] image, NeuronSelection neurons) {
         Trace trace = network.forward(image, 1);
         float[] scores = trace.output(0);
+        List<NearTie> nearTies = List.of();
+        if (nearTieThreshold > 0) {
+            nearTies = new java.util.ArrayList<>(trace.nearTies(0, nearTieThreshold));
+            nearTies.sort(java.util.Comparator.comparingDouble(NearTie::relativeMargin));
+        }
         return new Explanation(scores, Floats.argmax(scores, 0, scores.length), trace.pattern(0),
-                solveInGroups(trace, neurons.resolve(scores)));
+                solveInGroups(trace, neurons.resolve(scores)), nearTies);
     }
 
     /**

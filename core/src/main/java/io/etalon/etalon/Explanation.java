@@ -1,6 +1,7 @@
 package io.etalon.etalon;
 
 import io.etalon.pattern.Pattern;
+import io.etalon.pattern.NearTie;
 import java.util.List;
 
 /**
@@ -11,12 +12,20 @@ import java.util.List;
  * @param predicted index of the largest score (first on ties)
  * @param pattern   the input's activation pattern with tie counts and margins
  * @param etalons   one per requested neuron, in request order
+ * @param nearTies  the decisions within a small relative margin of turning, closest first (empty unless the
+ *                  explainer was asked for them, see {@link Explainer#reportingNearTies})
  */
-public record Explanation(float[] scores, int predicted, Pattern pattern, List<Etalon> etalons) {
+public record Explanation(float[] scores, int predicted, Pattern pattern, List<Etalon> etalons, List<NearTie> nearTies) {
 
     public Explanation {
         scores = scores.clone();
         etalons = List.copyOf(etalons);
+        nearTies = List.copyOf(nearTies);
+    }
+
+    /** An explanation without near-ties. */
+    public Explanation(float[] scores, int predicted, Pattern pattern, List<Etalon> etalons) {
+        this(scores, predicted, pattern, etalons, List.of());
     }
 
     @Override

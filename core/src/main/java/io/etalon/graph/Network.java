@@ -218,6 +218,39 @@ public final class Network {
     }
 
     /**
+     * The trace of the same input with node {@code k}'s switches replaced: the nodes before {@code k} keep their
+     * outputs, node {@code k}'s output is recomputed under {@code forced}, and every later node records its switches
+     * anew from the values that gives. This is the forward pass of the neighbouring region across a forced decision.
+     *
+     * @param forced not modified; switches for node {@code k} and every sample of the trace
+     */
+    Trace forwardFrom(Trace trace, int k, Switches forced) {
+        int n = trace.samples();
+        float[] input = trace.input();
+        float[][] outputs = new float[nodes.size()][];
+        Switches[] switches = new Switches[nodes.size()];
+        for (int j = 0; j < k; j++) {
+            outputs[j] = trace.outputs()[j];
+            switches[j] = trace.switches(j);
+        }
+        for (int j = k; j < nodes.size(); j++) {
+            Node node = nodes.get(j);
+            Op op = node.op();
+            float[][] in = gather(node, input, outputs);
+            if (j == k) {
+                switches[j] = forced;
+            } else {
+                switches[j] = new Switches(n, op.switchesPerSample());
+                op.record(in, n, switches[j]);
+            }
+            outputs[j] = new float[n * op.outputShape().size()];
+            op.linear(in, outputs[j], n, switches[j], 1);
+            op.addBias(outputs[j], n, switches[j], 1);
+        }
+        return new Trace(this, input, n, outputs, switches);
+    }
+
+    /**
      * The output of {@code n} samples, without recording any switches: plain inference. The same floats as
      * {@link #forward}, by a plan that fuses convolution - ReLU - pool chains and runs the samples in cache-sized
      * tiles ({@link Inference}).

@@ -85,6 +85,29 @@ public final class Clip implements Op {
     }
 
     @Override
+    public void nearTies(float[][] inputs, int sample, Switches switches, float limit, NearTieSink sink) {
+        float[] z = inputs[0];
+        int size = shape.size();
+        for (int k = 0; k < size; k++) {
+            float v = z[sample * size + k];
+            float toMin = Math.abs(v - min);
+            float toMax = Math.abs(v - max);
+            float margin = Math.min(toMin, toMax);
+            if (margin > 0f && margin <= limit) {
+                int state = switches.state(sample, k);
+                // across the nearer bound: below <-> inside at min, inside <-> above at max
+                int rival = toMin <= toMax ? (state == BELOW ? INSIDE : BELOW) : (state == ABOVE ? INSIDE : ABOVE);
+                sink.accept(k, state, rival, margin);
+            }
+        }
+    }
+
+    @Override
+    public boolean admits(int unit, int state) {
+        return unit >= 0 && unit < shape.size() && state >= BELOW && state <= ABOVE;
+    }
+
+    @Override
     public void linear(float[][] inputs, float[] out, int rows, Switches switches, int rowsPerSample) {
         float[] in = inputs[0];
         int[] region = switches.states();

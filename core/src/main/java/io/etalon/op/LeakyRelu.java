@@ -66,6 +66,24 @@ public final class LeakyRelu implements Op {
         }
     }
 
+    @Override
+    public void nearTies(float[][] inputs, int sample, Switches switches, float limit, NearTieSink sink) {
+        float[] z = inputs[0];
+        int size = shape.size();
+        for (int k = 0; k < size; k++) {
+            float margin = Math.abs(z[sample * size + k]);
+            if (margin > 0f && margin <= limit) {
+                int state = switches.state(sample, k);
+                sink.accept(k, state, 1 - state, margin);
+            }
+        }
+    }
+
+    @Override
+    public boolean admits(int unit, int state) {
+        return unit >= 0 && unit < shape.size() && (state == 0 || state == 1);
+    }
+
     private float factor(int[] positive, int sampleBase, int k) {
         return positive[sampleBase + k] != 0 ? 1f : slope[k / plane];
     }

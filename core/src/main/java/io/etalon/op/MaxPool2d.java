@@ -210,6 +210,68 @@ public final class MaxPool2d implements Op, Selection {
         Op.super.infer(inputs, out, n);
     }
 
+    @Override
+    public void nearTies(float[][] inputs, int sample, Switches switches, float limit, NearTieSink sink) {
+        float[] in = inputs[0];
+        int inH = inputShape.dim(1);
+        int inW = inputShape.dim(2);
+        int outH = outputShape.dim(1);
+        int outW = outputShape.dim(2);
+        int inBase = sample * inputShape.size();
+        for (int c = 0; c < inputShape.dim(0); c++) {
+            for (int y = 0; y < outH; y++) {
+                int hLo = firstTap(y * strideH - padTop, dilationH);
+                int hHi = lastTap(y * strideH - padTop, kernelH, dilationH, inH);
+                for (int x = 0; x < outW; x++) {
+                    int wLo = firstTap(x * strideW - padLeft, dilationW);
+                    int wHi = lastTap(x * strideW - padLeft, kernelW, dilationW, inW);
+                    int unit = (c * outH + y) * outW + x;
+                    int winner = switches.state(sample, unit);
+                    float winnerValue = in[inBase + winner];
+                    // the rival: the first largest value among the window's other inputs
+                    int rival = -1;
+                    float rivalValue = Float.NEGATIVE_INFINITY;
+                    for (int h = hLo; h < hHi; h += dilationH) {
+                        for (int w = wLo; w < wHi; w += dilationW) {
+                            int k = (c * inH + h) * inW + w;
+                            if (k != winner && (rival < 0 || in[inBase + k] > rivalValue)) {
+                                rival = k;
+                                rivalValue = in[inBase + k];
+                            }
+                        }
+                    }
+                    float margin = Math.abs(winnerValue - rivalValue); // a forced winner may trail its rival
+                    if (rival >= 0 && margin > 0f && margin <= limit) {
+                        sink.accept(unit, winner, rival, margin);
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public boolean admits(int unit, int state) {
+        if (unit < 0 || unit >= outputShape.size() || state < 0 || state >= inputShape.size()) {
+            return false;
+        }
+        int outH = outputShape.dim(1);
+        int outW = outputShape.dim(2);
+        int inH = inputShape.dim(1);
+        int inW = inputShape.dim(2);
+        int c = unit / (outH * outW);
+        int y = unit / outW % outH;
+        int x = unit % outW;
+        int h = state / inW % inH;
+        int w = state % inW;
+        return state / (inH * inW) == c && inWindow(h, y * strideH - padTop, kernelH, dilationH, inH)
+                && inWindow(w, x * strideW - padLeft, kernelW, dilationW, inW);
+    }
+
+    /** Whether input position {@code p} is one of the taps of a window starting at {@code start} (maybe in the padding). */
+    private static boolean inWindow(int p, int start, int kernel, int dilation, int size) {
+        return p >= firstTap(start, dilation) && p < lastTap(start, kernel, dilation, size) && (p - start) % dilation == 0;
+    }
+
     /** The general loop of {@link #record}; the twin the 2x2 path is tested against. */
     void recordAnyWindow(float[] in, int n, Switches switches) {
         int[] winner = switches.states();

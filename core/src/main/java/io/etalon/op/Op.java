@@ -124,6 +124,39 @@ public sealed interface Op permits Conv2d, ConvTranspose2d, Dense, Relu, MaxPool
         return this;
     }
 
+    /** Receives one near-tied decision of {@link #nearTies}. */
+    @FunctionalInterface
+    interface NearTieSink {
+        /**
+         * @param unit   the switch's flat index in the op's output
+         * @param state  its recorded state
+         * @param rival  the state it takes on the other side of the decision (ReLU: the other one; Clip: the
+         *               region beyond the nearer bound; max-pool: the flat input index of the best other value)
+         * @param margin how far the deciding values are apart: |pre-activation|, the distance to the nearer bound, or
+         *               the winner's lead over the rival
+         */
+        void accept(int unit, int state, int rival, float margin);
+    }
+
+    /**
+     * Lists one sample's decisions that float round-off could turn: those whose margin is positive and at most
+     * {@code limit}. Exact ties (margin 0) are not listed: the pattern counts them and the tie rule decides them the
+     * same way in every engine that follows it. No-op for ops without switches.
+     *
+     * @param inputs   not modified; the op's inputs in the forward pass, each {@code (n, inputSize)}
+     * @param switches not modified; the states recorded (or forced) for the sample
+     */
+    default void nearTies(float[][] inputs, int sample, Switches switches, float limit, NearTieSink sink) {
+    }
+
+    /**
+     * Whether unit {@code unit}'s switch can take {@code state}: 0 or 1 for a ReLU, a region for a Clip, an input
+     * inside the unit's window for a max-pool. False for ops without switches.
+     */
+    default boolean admits(int unit, int state) {
+        return false;
+    }
+
     /** True for ops whose value depends on switches (ReLU, max-pool); false for affine ops. */
     default boolean hasSwitches() {
         return switchesPerSample() > 0;

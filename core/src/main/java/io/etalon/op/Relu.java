@@ -110,6 +110,24 @@ public final class Relu implements Op, Selection {
     }
 
     @Override
+    public void nearTies(float[][] inputs, int sample, Switches switches, float limit, NearTieSink sink) {
+        float[] preActivation = inputs[0];
+        int size = shape.size();
+        for (int k = 0; k < size; k++) {
+            float margin = Math.abs(preActivation[sample * size + k]);
+            if (margin > 0f && margin <= limit) {
+                int state = switches.state(sample, k);
+                sink.accept(k, state, 1 - state, margin);
+            }
+        }
+    }
+
+    @Override
+    public boolean admits(int unit, int state) {
+        return unit >= 0 && unit < shape.size() && (state == 0 || state == 1);
+    }
+
+    @Override
     public String describe() {
         return "on iff input > 0";
     }

@@ -83,6 +83,23 @@ public final class Switches {
         }
     }
 
+    /**
+     * A copy with one state replaced: the pattern of a neighbouring region, for a decision taken the other way (a
+     * near-tie that another engine or precision breaks differently). Ties and margins are copied unchanged.
+     */
+    public Switches withState(int sample, int index, int state) {
+        if (sample < 0 || sample >= samples || index < 0 || index >= perSample) {
+            throw new IllegalArgumentException("switch " + index + " of sample " + sample + " is outside " + samples
+                    + " samples of " + perSample + " switches");
+        }
+        Switches copy = new Switches(samples, perSample);
+        System.arraycopy(states, 0, copy.states, 0, states.length);
+        System.arraycopy(ties, 0, copy.ties, 0, ties.length);
+        System.arraycopy(margins, 0, copy.margins, 0, margins.length);
+        copy.states[sample * perSample + index] = state;
+        return copy;
+    }
+
     /** Switches for affine ops, which have none. */
     public static Switches none(int samples) {
         return new Switches(samples, 0);

@@ -115,7 +115,7 @@ public final class Images {
      *
      * @param weights not modified; {@code (3, height, width)}
      */
-    public static BufferedImage colour(float[] weights, int height, int width, int zoom, ClipScale clip) {
+    public static BufferedImage colourEtalon(float[] weights, int height, int width, int zoom, ClipScale clip) {
         checkPhoto(weights, 3, height, width);
         int plane = height * width;
         BufferedImage image = blank(height, width, zoom);

@@ -160,7 +160,7 @@ public final class PhotoGrid {
             case HEAT -> Images.heat(map, height, width, zoom, scale, palette);
             case ABS -> Images.magnitude(map, height, width, zoom, scale);
             case BLEND -> Images.blend(map, photo, 3, height, width, zoom, scale);
-            case COLOUR -> Images.colour(map, height, width, zoom, scale);
+            case COLOUR -> Images.colourEtalon(map, height, width, zoom, scale);
         };
     }
 

@@ -11,7 +11,7 @@ public enum View {
     ABS("abs"),
     /** {@code sum_c X[c] * W[c]} over the dimmed photo: {@link Images#blend}. */
     BLEND("blend"),
-    /** W itself, its three channels as red, green and blue around mid grey: {@link Images#colour}. */
+    /** W itself, its three channels as red, green and blue around mid grey: {@link Images#colourEtalon}. */
     COLOUR("colour");
 
     private final String suffix;

@@ -53,7 +53,7 @@ public record ViewSet(List<Map<View, BufferedImage>> pictures, Map<View, ClipSca
             views.put(View.HEAT, Images.heat(heats.get(k), height, width, zoom, clips.get(View.HEAT), palette));
             views.put(View.ABS, Images.magnitude(heats.get(k), height, width, zoom, clips.get(View.ABS)));
             views.put(View.BLEND, Images.blend(contributions.get(k), input, channels, height, width, zoom, clips.get(View.BLEND)));
-            views.put(View.COLOUR, Images.colour(etalons.get(k), height, width, zoom, clips.get(View.COLOUR)));
+            views.put(View.COLOUR, Images.colourEtalon(etalons.get(k), height, width, zoom, clips.get(View.COLOUR)));
             pictures.add(views);
         }
         return new ViewSet(pictures, clips);

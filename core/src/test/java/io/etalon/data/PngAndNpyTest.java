@@ -122,6 +122,25 @@ class PngAndNpyTest {
     }
 
     @Test
+    void npyReadsUnsignedBytesAsNumPyWritesThem() throws Exception {
+        // numpy.save of np.array([[0, 7], [128, 255]], dtype=np.uint8): version 1.0, header padded to 128 bytes
+        String header = "{'descr': '|u1', 'fortran_order': False, 'shape': (2, 2), }";
+        header = header + " ".repeat(128 - 10 - header.length() - 1) + "\n";
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        bytes.write(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) header.length(), 0});
+        bytes.write(header.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        bytes.write(new byte[] {0, 7, (byte) 128, (byte) 255});
+        Path file = Files.write(folder.resolve("pixels.npy"), bytes.toByteArray());
+        Npy.Array array = Npy.read(file);
+        assertThat(array.shape()).containsExactly(2, 2);
+        assertThat(array.values()).containsExactly(0, 7, 128, 255);
+        Path wide = Files.write(folder.resolve("wide.npy"), new String(bytes.toByteArray(), java.nio.charset.StandardCharsets.ISO_8859_1)
+                .replace("|u1", "<i2").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertThatThrownBy(() -> Npy.read(wide)).isInstanceOf(DataFormatException.class)
+                .hasMessageContaining("dtype <i2 is not supported; use float32, float64, int64, uint8 or uint16");
+    }
+
+    @Test
     void decodingTheBytesOfAPngEqualsReadingItsFile() throws Exception {
         float[] pixels = new float[28 * 28];
         for (int i = 0; i < pixels.length; i++) {

@@ -74,7 +74,7 @@ class ViewsTest {
     @Test
     void theColourEtalonMapsEachChannelAroundMidGreyOnOneScale() {
         // one pixel: R at +clip, G at -clip, B at 0
-        BufferedImage colour = Images.colour(new float[] {3, -3, 0}, 1, 1, 1, new ClipScale(99, 3));
+        BufferedImage colour = Images.colourEtalon(new float[] {3, -3, 0}, 1, 1, 1, new ClipScale(99, 3));
         assertThat(rgb(colour, 0)).isEqualTo(0xFF0080);
     }
 

@@ -1,6 +1,7 @@
 package io.etalon.onnx;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.etalon.graph.Network;
@@ -8,6 +9,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Loads and saves networks as ONNX, the model file format of Etalon.
@@ -43,6 +47,18 @@ public final class OnnxModels {
      * @throws ModelFormatException if there is no such output, or as {@link #load(Path)}
      */
     public static LoadedModel load(Path file, String output) throws IOException {
+        return load(file, output, null);
+    }
+
+    /**
+     * Reads an ONNX model whose input images may have a free size (named dimensions such as {@code H} and {@code W}),
+     * fixing the last two dimensions of its input to {@code inputSize = {height, width}}; null leaves them as the file
+     * has them. Only the declared input shape changes; the importer then works out every other shape from it.
+     *
+     * @throws ModelFormatException if the input has fewer than three dimensions, or a fixed size other than the one
+     *                              asked for, or as {@link #load(Path, String)}
+     */
+    public static LoadedModel load(Path file, String output, int[] inputSize) throws IOException {
         if (!Files.exists(file)) {
             throw new NoSuchFileException(file + ": no such model file");
         }
@@ -53,8 +69,11 @@ public final class OnnxModels {
         if (size > MAX_FILE_BYTES) {
             throw new ModelFormatException(file + ": the file is " + size + " bytes, larger than the 1 GiB Etalon reads");
         }
-        return new OnnxImporter(file.toString(), parse(file.toString(), Files.readAllBytes(file)),
-                file.toAbsolutePath().getParent(), output).read();
+        ModelProto model = parse(file.toString(), Files.readAllBytes(file));
+        if (inputSize != null) {
+            model = withInputSize(model, inputSize, file.toString());
+        }
+        return new OnnxImporter(file.toString(), model, file.toAbsolutePath().getParent(), output).read();
     }
 
     /**
@@ -72,6 +91,39 @@ public final class OnnxModels {
             throw new ModelFormatException(name + ": the file is empty; give an ONNX model file");
         }
         return new OnnxImporter(name, parse(name, content), null, output).read();
+    }
+
+    /** The model with the last two dimensions of its first graph input (not an initializer) set to {@code size}. */
+    static ModelProto withInputSize(ModelProto model, int[] size, String name) {
+        if (size.length != 2 || size[0] <= 0 || size[1] <= 0) {
+            throw new IllegalArgumentException("--input-size must be HxW with positive sizes, got " + Arrays.toString(size));
+        }
+        Set<String> weights = new HashSet<>();
+        model.getGraph().getInitializerList().forEach(tensor -> weights.add(tensor.getName()));
+        ModelProto.Builder builder = model.toBuilder();
+        for (int i = 0; i < builder.getGraph().getInputCount(); i++) {
+            if (weights.contains(builder.getGraph().getInput(i).getName())) {
+                continue;
+            }
+            TensorShapeProto.Builder shape = builder.getGraphBuilder().getInputBuilder(i).getTypeBuilder()
+                    .getTensorTypeBuilder().getShapeBuilder();
+            int rank = shape.getDimCount();
+            if (rank < 3) {
+                throw new ModelFormatException(name + ": the graph input has " + rank + " dimensions, not an image's;"
+                        + " drop --input-size");
+            }
+            for (int k = 0; k < 2; k++) {
+                TensorShapeProto.Dimension.Builder dim = shape.getDimBuilder(rank - 2 + k);
+                if (dim.hasDimValue() && dim.getDimValue() != size[k]) {
+                    throw new ModelFormatException(name + ": the model's input size is fixed at "
+                            + shape.getDim(rank - 2).getDimValue() + "x" + shape.getDim(rank - 1).getDimValue()
+                            + "; drop --input-size or give that size");
+                }
+                dim.clearDimParam().setDimValue(size[k]);
+            }
+            return builder.build();
+        }
+        throw new ModelFormatException(name + ": the graph has no input besides its weights");
     }
 
     private static ModelProto parse(String name, byte[] content) {

@@ -31,13 +31,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The pictures of a real colour etalon: the shipped SqueezeNet 1.1 on the cat photo as ImageNet preprocessing
- * sees it ({@code tools/views/crop_photo.py}), top 3 classes. The pictures are also written to
- * {@code target/photo-views/} for a person to look at.
+ * sees it ({@code tools/views/chelsea-224.png}, made by {@code crop_photo.py} there), top 3 classes. The pictures
+ * are also written to {@code target/photo-views/} for a person to look at.
  */
 class PhotoViewsTest {
 
     private static final Path MODEL = Path.of("../models/squeezenet1_1.onnx");
-    private static final Path PHOTO = Path.of("src/test/resources/photos/chelsea-224.png");
+    private static final Path PHOTO = Path.of("../tools/views/chelsea-224.png");
     private static final Path PICTURES = Path.of("target/photo-views");
     /** |sum of the contribution map - (score - bias)| over the round-off scale bias scale + sum |X W|. */
     private static final double SUM_TOLERANCE = 1e-4;
@@ -56,6 +56,13 @@ class PhotoViewsTest {
             top.add(Neuron.parse(network.node(network.outputIndex()).name() + ":" + index, network).get(0));
         }
         explanation = new Explainer(network, Method.REVERSE.solver(), 1).explain(photo, top);
+    }
+
+    @Test
+    void theTestPhotoIsWhatImagenetPreprocessingMakesOfTheShippedOne() throws Exception {
+        io.etalon.data.Photo cat = io.etalon.data.PhotoReader.read(Path.of("../data/photos/chelsea.png"));
+        float[] x = io.etalon.data.Preprocessing.IMAGENET.apply(cat.asChannels(3), 3, cat.height(), cat.width(), "chelsea");
+        assertThat(x).containsExactly(photo);
     }
 
     @Test

@@ -123,6 +123,11 @@ public final class EtalonApi {
         this.top = NeuronSelection.parse(List.of("top:" + Math.min(PHOTO_TOP, outputs)), network);
     }
 
+    /** The network explained, as it sees the user's images. */
+    public Network network() {
+        return network;
+    }
+
     /** The page this model gets. */
     public Mode mode() {
         return mode;
