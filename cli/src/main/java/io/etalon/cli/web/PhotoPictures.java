@@ -33,7 +33,7 @@ import javax.imageio.stream.ImageInputStream;
 final class PhotoPictures {
 
     /** What the page calls the photo in messages: the file's name is the user's own and stays in the browser. */
-    static final String NAME = "the photo";
+    static final String NAME = "uploaded photo";
 
     private PhotoPictures() {
     }
@@ -58,20 +58,12 @@ final class PhotoPictures {
      * @param file  not modified; the bytes of a JPEG, PNG or BMP file
      * @param input the model's input shape {@code (C, H, W)}, which X must have
      * @throws IllegalArgumentException with one line for a file that is not an image, is damaged or too large, or does
-     *                                  not give X of the model's shape
+     *                                  not give X of the model's shape (see {@link Preprocessing#input})
      */
     static float[] input(byte[] file, Preprocessing preprocessing, Shape input) {
         checkPixels(file);
         Photo photo = PhotoReader.decode(file, NAME);
-        int channels = input.dim(0);
-        int[] size = preprocessing.outputSize(photo.height(), photo.width());
-        float[] x = preprocessing.apply(photo.asChannels(channels), channels, photo.height(), photo.width(), NAME);
-        if (size[0] != input.dim(1) || size[1] != input.dim(2)) {
-            throw new IllegalArgumentException(NAME + " is " + size[1] + "x" + size[0] + " after " + describe(preprocessing)
-                    + ", but the model takes " + input.dim(2) + "x" + input.dim(1) + "; send a photo of that size, or start"
-                    + " serve with --preprocess, --resize and --crop that give it");
-        }
-        return x;
+        return preprocessing.input(photo, input.dim(0), input.dim(1), input.dim(2));
     }
 
     /** Draws X and every view of each etalon, one scale per view shared by all of them, and the legend. */
