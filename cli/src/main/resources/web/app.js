@@ -248,6 +248,9 @@ function startPhoto() {
   const drop = document.getElementById('drop');
   const chooser = document.getElementById('file');
   chooser.addEventListener('change', () => { if (chooser.files.length) sendPhoto(chooser.files[0]); });
+  // a photo dropped beside the drop zone must not make the browser leave the page to show the file
+  window.addEventListener('dragover', event => event.preventDefault());
+  window.addEventListener('drop', event => event.preventDefault());
   drop.addEventListener('dragover', event => { event.preventDefault(); drop.classList.add('over'); });
   drop.addEventListener('dragleave', () => drop.classList.remove('over'));
   drop.addEventListener('drop', event => {
