@@ -115,9 +115,10 @@ public final class EtalonApi {
         Shape input = network.inputShape();
         if (mode == Mode.PHOTO && this.preprocessing.cropHeight() > 0
                 && (this.preprocessing.cropHeight() != input.dim(1) || this.preprocessing.cropWidth() != input.dim(2))) {
-            throw new IllegalArgumentException("the preprocessing " + this.preprocessing.name() + " crops "
-                    + this.preprocessing.cropWidth() + "x" + this.preprocessing.cropHeight() + " but the model takes "
-                    + input.dim(2) + "x" + input.dim(1) + "; give --crop " + input.dim(1) + " (and a --resize to match)");
+            throw new IllegalArgumentException("photos cropped to " + this.preprocessing.cropWidth() + "x"
+                    + this.preprocessing.cropHeight() + " (preprocessing '" + this.preprocessing.name() + "') do not fit:"
+                    + " the model takes " + input.dim(2) + "x" + input.dim(1) + "; give --crop " + input.dim(1)
+                    + (input.dim(1) == input.dim(2) ? "" : "x" + input.dim(2)) + " and a --resize of at least that");
         }
         this.explainer = new Explainer(network, Method.AUTO.solver(), 1);
         this.top = NeuronSelection.parse(List.of("top:" + Math.min(PHOTO_TOP, outputs)), network);
