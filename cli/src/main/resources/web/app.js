@@ -1,4 +1,5 @@
-// Etalon's page: draw, downsample the way MNIST digits were made, ask the API, draw the etalons.
+// Etalon's page. Digit models: draw, downsample the way MNIST digits were made, ask the API, draw the etalons.
+// Photo models: send a photo file, show it as the network sees it, its best classes and their pictures.
 'use strict';
 
 const pad = document.getElementById('pad');
@@ -185,9 +186,13 @@ pad.addEventListener('pointercancel', finish);
 document.getElementById('clear').addEventListener('click', () => { clearPad(); update(downsample()); });
 
 async function start() {
+  model = await (await fetch('api/model')).json();
+  if (model.mode === 'photo') {
+    startPhoto();
+    return;
+  }
   clearPad();
   ink.strokeStyle = '#fff'; ink.lineWidth = 20; ink.lineCap = 'round'; ink.lineJoin = 'round';
-  model = await (await fetch('api/model')).json();
   side = model.inputShape[model.inputShape.length - 1];
   const layers = document.getElementById('layers');
   model.layers.forEach(layer => {
@@ -220,4 +225,121 @@ async function start() {
   document.body.dataset.ready = 'true';
 }
 
-start().catch(error => { statusLine.textContent = 'Error: ' + error.message; });
+// ---- photo models ----
+
+const photoStatus = document.getElementById('photo-status');
+let photoAnswer = null;
+let shownView = 'blend';
+// what the buttons call each picture the server draws, in this order
+const VIEW_NAMES = {blend: 'over the photo (X \u2299 W)', heat: 'heat map (\u03a3 W)', abs: '|\u03a3 W|', colour: 'W in colour'};
+
+function mebibytes(bytes) {
+  return (bytes / (1 << 20)).toFixed(0) + ' MiB';
+}
+
+function startPhoto() {
+  document.getElementById('digit-page').hidden = true;
+  document.getElementById('intro-digit').hidden = true;
+  document.getElementById('photo-page').hidden = false;
+  document.getElementById('intro-photo').hidden = false;
+  document.title = 'Etalon: give a photo, see its etalons';
+  document.getElementById('limit').textContent = `up to ${mebibytes(model.maxPhotoBytes)}`;
+  document.getElementById('seen-steps').textContent = model.preprocessing.text;
+  const drop = document.getElementById('drop');
+  const chooser = document.getElementById('file');
+  chooser.addEventListener('change', () => { if (chooser.files.length) sendPhoto(chooser.files[0]); });
+  // a photo dropped beside the drop zone must not make the browser leave the page to show the file
+  window.addEventListener('dragover', event => event.preventDefault());
+  window.addEventListener('drop', event => event.preventDefault());
+  drop.addEventListener('dragover', event => { event.preventDefault(); drop.classList.add('over'); });
+  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+  drop.addEventListener('drop', event => {
+    event.preventDefault();
+    drop.classList.remove('over');
+    if (event.dataTransfer.files.length) sendPhoto(event.dataTransfer.files[0]);
+  });
+  photoStatus.textContent = `Model ${model.name} (${model.inputShape.join('x')}, ${model.outputs} classes` +
+    `${model.classNames ? '' : ', no class names: start serve with --classes FILE'}): give a photo.`;
+  document.body.dataset.ready = 'true';
+}
+
+async function sendPhoto(file) {
+  if (file.size > model.maxPhotoBytes) {
+    photoStatus.textContent = `Error: ${file.name} is ${mebibytes(file.size)}; the page takes photos up to ${mebibytes(model.maxPhotoBytes)}.`;
+    return;
+  }
+  document.body.dataset.busy = 'true';
+  photoStatus.textContent = `Explaining ${file.name}: the ${model.top} best classes, exactly...`;
+  try {
+    const response = await fetch('api/photo', {method: 'POST', headers: {'Content-Type': 'application/octet-stream'}, body: file});
+    const answer = await response.json();
+    if (!response.ok) throw new Error(answer.error || response.statusText);
+    photoAnswer = answer;
+    showPhoto(file.name);
+  } catch (error) {
+    photoStatus.textContent = 'Error: ' + error.message;
+  } finally {
+    document.body.dataset.busy = 'false';
+  }
+}
+
+function showPhoto(name) {
+  const answer = photoAnswer;
+  document.getElementById('seen').src = answer.input.png;
+  document.getElementById('seen-steps').textContent = answer.preprocessing.text;
+  document.getElementById('photo-prediction').textContent = `${answer.predicted.name} (class ${answer.predicted.index})`;
+  const views = Object.keys(VIEW_NAMES).filter(view => answer.classes[0].views[view]);
+  if (!views.includes(shownView)) shownView = views[0];
+  const buttons = document.getElementById('views');
+  buttons.textContent = '';
+  views.forEach(view => {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.textContent = VIEW_NAMES[view];
+    button.setAttribute('aria-pressed', String(view === shownView));
+    button.addEventListener('click', () => { shownView = view; showPhoto(name); });
+    buttons.append(button);
+  });
+  const classes = document.getElementById('classes');
+  classes.textContent = '';
+  answer.classes.forEach(entry => {
+    const card = document.createElement('figure');
+    card.className = 'class' + (entry.index === answer.predicted.index ? ' winner' : '');
+    const picture = document.createElement('img');
+    picture.src = entry.views[shownView];
+    picture.alt = `${VIEW_NAMES[shownView]} for ${entry.name}`;
+    const title = document.createElement('span');
+    title.className = 'name';
+    title.textContent = `${entry.rank}. ${entry.name}`;
+    const numbers = document.createElement('span');
+    numbers.className = 'numbers';
+    numbers.textContent = `class ${entry.index} · score ${entry.score.toFixed(2)} · b ${entry.bias.toFixed(2)} · ` +
+      `res ${entry.residual.toExponential(0)} (rel ${entry.relativeResidual.toExponential(0)})`;
+    card.append(picture, title, numbers);
+    classes.append(card);
+  });
+  const legend = document.getElementById('legend');
+  legend.textContent = '';
+  const entry = answer.legend.find(item => item.view === shownView);
+  if (entry && entry.picture) {
+    // the legend as core draws it: colour bar, its end values, and the words
+    const picture = document.createElement('img');
+    picture.src = entry.picture;
+    picture.alt = entry.words.join('. ');
+    legend.append(picture);
+  } else if (entry) {
+    entry.words.forEach(line => {
+      const p = document.createElement('p');
+      p.textContent = line;
+      legend.append(p);
+    });
+  }
+  photoStatus.textContent = `${name}: ${answer.classes.length} classes explained; largest relative residual ` +
+    `${Math.max(...answer.classes.map(c => c.relativeResidual)).toExponential(1)}.`;
+  document.body.dataset.photos = String(Number(document.body.dataset.photos || 0) + 1);
+}
+
+start().catch(error => {
+  statusLine.textContent = 'Error: ' + error.message;
+  photoStatus.textContent = 'Error: ' + error.message;
+});

@@ -2,8 +2,10 @@ package io.etalon.cli;
 
 import io.etalon.cli.web.EtalonApi;
 import io.etalon.cli.web.EtalonServer;
+import io.etalon.data.ClassNames;
 import io.etalon.data.Idx;
 import io.etalon.data.ImageSet;
+import io.etalon.data.Preprocessing;
 import io.etalon.graph.Network;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,9 +20,13 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Serves the page where a user draws a digit and watches its etalons, on this machine only unless asked. */
+/**
+ * Serves the page, on this machine only unless asked: for a small grey model (LeNet) the user draws a digit and
+ * watches its etalons; for a colour model the user gives a photo and sees its best classes and their heat maps.
+ */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Serve a local web page: draw a digit and watch its etalons (and a JSON API).")
+        description = "Serve a local web page: draw a digit, or give a photo to a colour model, and see its etalons"
+                + " (and a JSON API).")
 final class ServeCommand implements Callable<Integer> {
 
     @Spec
@@ -31,6 +37,9 @@ final class ServeCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Mixin
     InputOptions input;
+
+    @Option(names = "--classes", description = "Class names, one per line in output order (e.g. models/imagenet_classes.txt).")
+    Path classes;
 
     @Option(names = "--port", defaultValue = "8080", description = "Port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int port;
@@ -45,14 +54,8 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path file = model == null ? Home.existing(Home.model(), "shipped model") : model;
-        // the page draws grey images: three-channel models get the grey-to-RGB step, like explain's --png
-        Network network = input.load(file, spec.commandLine().getErr());
-        if (network.inputShape().rank() != 3 || network.inputShape().dim(0) != 1
-                || network.inputShape().dim(1) != network.inputShape().dim(2)) {
-            throw new IllegalArgumentException("the page draws square grey images; this model takes "
-                    + network.inputShape() + " (use the API of another tool, or etalon explain)");
-        }
-        EtalonApi api = new EtalonApi(network, file.getFileName().toString());
+        EtalonApi api = api(file);
+        Network network = api.network();
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be between 0 and 65535, got " + port);
         }
@@ -68,6 +71,25 @@ final class ServeCommand implements Callable<Integer> {
                     + "); choose another --port");
         }
         return 0;
+    }
+
+    /**
+     * The API of the model in {@code file}, its page chosen by its input: colour stays colour, so a three-channel model
+     * gets the photo page, a small grey one the drawing pad; photos are read and preprocessed as {@code explain --image}
+     * does it, and the class names are checked against the model's outputs.
+     */
+    EtalonApi api(Path file) throws java.io.IOException {
+        java.io.PrintWriter err = spec.commandLine().getErr();
+        Network network = input.loadForPhotos(file, err);
+        EtalonApi.Mode mode = EtalonApi.Mode.of(network.inputShape());
+        ClassNames names = classes == null ? null : ClassNames.read(classes, network.outputShape().size());
+        Preprocessing preprocessing = mode == EtalonApi.Mode.PHOTO ? input.preprocessing() : null;
+        if (preprocessing != null && preprocessing.resize() == 0 && preprocessing.cropHeight() == 0) {
+            err.printf("etalon: note: photos are not resized or cropped, so the page takes only %dx%d photos;"
+                    + " torchvision's ImageNet models want --preprocess imagenet%n", network.inputShape().dim(2),
+                    network.inputShape().dim(1));
+        }
+        return new EtalonApi(network, file.getFileName().toString(), names, preprocessing);
     }
 
     /** One held-out digit per class from the shipped data, when it fits the model. */

@@ -13,13 +13,17 @@ import java.util.concurrent.Executors;
 
 /**
  * The local web page and its API on the JDK's HTTP server. Static files come only from the bundled resources under
- * {@code /web/}; no request reads or writes files. Bodies over {@link #MAX_BODY} bytes get 413, bad requests 400
- * with a one-line message, and unexpected failures 500 with no detail: no stack trace or path reaches a client.
+ * {@code /web/}; no request reads or writes files. Bodies over {@link #MAX_BODY} bytes ({@link #MAX_PHOTO_BODY} for a
+ * photo) get 413, bad requests 400 with a one-line message, and unexpected failures 500 with no detail: no stack trace
+ * or path reaches a client.
  */
 public final class EtalonServer implements AutoCloseable {
 
     /** Largest request body: a 28x28 image as JSON is about 10 kB; big models' inputs fit too. */
     public static final int MAX_BODY = 1 << 20;
+
+    /** Largest photo file for {@code POST /api/photo}: camera JPEGs are a few MB. */
+    public static final int MAX_PHOTO_BODY = 16 << 20;
 
     private static final Map<String, String> STATIC = Map.of(
             "/", "index.html", "/index.html", "index.html", "/app.js", "app.js", "/style.css", "style.css");
@@ -39,7 +43,8 @@ public final class EtalonServer implements AutoCloseable {
         server.setExecutor(workers);
         server.createContext("/api/model", exchange -> handle(exchange, "GET", () -> api.model()));
         server.createContext("/api/samples", exchange -> handle(exchange, "GET", () -> samples));
-        server.createContext("/api/etalons", exchange -> handle(exchange, "POST", () -> api.etalons(body(exchange))));
+        server.createContext("/api/etalons", exchange -> handle(exchange, "POST", () -> api.etalons(body(exchange, MAX_BODY))));
+        server.createContext("/api/photo", exchange -> handle(exchange, "POST", () -> api.photo(body(exchange, MAX_PHOTO_BODY))));
         server.createContext("/", this::serveStatic);
         server.start();
     }
@@ -55,6 +60,11 @@ public final class EtalonServer implements AutoCloseable {
 
     /** Thrown when the body is larger than allowed. */
     private static final class TooLarge extends RuntimeException {
+        final int limit;
+
+        TooLarge(int limit) {
+            this.limit = limit;
+        }
     }
 
     private void handle(HttpExchange exchange, String method, Handler handler) throws IOException {
@@ -66,7 +76,8 @@ public final class EtalonServer implements AutoCloseable {
             try {
                 send(exchange, 200, json.writeValueAsBytes(handler.answer()));
             } catch (TooLarge e) {
-                send(exchange, 413, error("the request body is larger than " + MAX_BODY + " bytes"));
+                send(exchange, 413, error("the request body is larger than " + e.limit + " bytes ("
+                        + (e.limit >> 20) + " MiB)"));
             } catch (EtalonApi.BadRequest e) {
                 send(exchange, 400, error(e.getMessage()));
             } catch (RuntimeException | IOException e) {
@@ -76,21 +87,21 @@ public final class EtalonServer implements AutoCloseable {
         }
     }
 
-    private static byte[] body(HttpExchange exchange) throws IOException {
+    private static byte[] body(HttpExchange exchange, int limit) throws IOException {
         String declared = exchange.getRequestHeaders().getFirst("Content-Length");
         if (declared != null) {
             try {
-                if (Long.parseLong(declared.trim()) > MAX_BODY) {
-                    throw new TooLarge();
+                if (Long.parseLong(declared.trim()) > limit) {
+                    throw new TooLarge(limit);
                 }
             } catch (NumberFormatException e) {
                 throw new EtalonApi.BadRequest("Content-Length is not a number");
             }
         }
         try (InputStream in = exchange.getRequestBody()) {
-            byte[] bytes = in.readNBytes(MAX_BODY + 1);
-            if (bytes.length > MAX_BODY) {
-                throw new TooLarge();
+            byte[] bytes = in.readNBytes(limit + 1);
+            if (bytes.length > limit) {
+                throw new TooLarge(limit);
             }
             return bytes;
         }

@@ -10,11 +10,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +20,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -153,20 +150,8 @@ class EtalonServerTest {
 
     @Test
     void aRealBrowserDrawsAOneAndSeesItsEtalons() throws Exception {
-        Path root = Path.of(System.getProperty("etalon.home", "..")).toAbsolutePath().normalize();
-        Path script = root.resolve("web-tests/draw-a-one.mjs");
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/chromium")),
-                "browser test skipped: /usr/bin/chromium is missing (apt-get install chromium)");
-        Assumptions.assumeTrue(Files.isDirectory(root.resolve("web-tests/node_modules/playwright-core")),
-                "browser test skipped: run npm ci in web-tests/");
-        Assumptions.assumeTrue(Arrays.stream(System.getenv("PATH").split(":")).anyMatch(p -> Files.isExecutable(Path.of(p, "node"))),
-                "browser test skipped: node is missing");
-        Path screenshot = root.resolve("cli/target/web-page.png");
-        Files.createDirectories(screenshot.getParent());
-        Process process = new ProcessBuilder("node", script.toString(), base + "/", screenshot.toString())
-                .directory(root.resolve("web-tests").toFile()).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes());
-        assertThat(process.waitFor()).as(output).isZero();
+        Path screenshot = BrowserScript.screenshot("web-page.png");
+        String output = BrowserScript.run("draw-a-one.mjs", base + "/", screenshot.toString());
         assertThat(output).contains("\"prediction\":\"1\"").contains("\"etalons\":10");
         assertThat(screenshot).isRegularFile();
     }
