@@ -91,17 +91,7 @@ final class Inputs {
                         : "this one-channel model sees its luminance times alpha (transparent = black)"));
                 told = true;
             }
-            int[] size = preprocessing.outputSize(photo.height(), photo.width());
-            if (size[0] != height || size[1] != width) {
-                boolean untouched = preprocessing.resize() == 0 && preprocessing.cropHeight() == 0;
-                throw new DataFormatException(file + ": the photo is " + photo.width() + "x" + photo.height()
-                        + (untouched ? "" : " and " + size[1] + "x" + size[0] + " after resizing and cropping")
-                        + " but the model takes " + width + "x" + height + (untouched
-                        ? "; give --preprocess imagenet (resize 256, crop 224) or --resize N --crop " + height + "x" + width
-                        : "; give --crop " + height + "x" + width));
-            }
-            float[] x = preprocessing.apply(photo.asChannels(channels), channels, photo.height(), photo.width(),
-                    file.toString());
+            float[] x = preprocessing.input(photo, channels, height, width);
             System.arraycopy(x, 0, pixels, k * shape.size(), x.length);
             records.add(record(photo, channels, preprocessing));
         }
