@@ -350,6 +350,7 @@ public final class Etalons {
         List<ExplainedImage> answers = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             answers.add(answer(Arrays.copyOfRange(images, i * size, (i + 1) * size), explanations[i]));
+            explanations[i] = null; // its etalons are copied into the answer: hold one of the two at a time
         }
         return answers;
     }
