@@ -6,6 +6,7 @@ import io.etalon.etalon.Explainer;
 import io.etalon.etalon.Explanation;
 import io.etalon.etalon.Method;
 import io.etalon.etalon.Neuron;
+import io.etalon.etalon.NeuronSelection;
 import io.etalon.graph.Network;
 import io.etalon.pattern.Census;
 import java.io.PrintWriter;
@@ -85,9 +86,12 @@ final class CensusCommand implements Callable<Integer> {
         ImageSet photos = Inputs.photos(List.of(data), network, input.preprocessing(), err).images();
         int workers = threads == null ? Runtime.getRuntime().availableProcessors() : Arguments.threads(threads);
         Explainer explainer = new Explainer(network, Method.AUTO.solver(), workers);
-        List<Neuron> outputs = Neuron.parse("output", network);
+        // a 1,000-class model's output etalons would cost 1,000 transposed passes and 600 MB per photo: the census of
+        // a big model counts the sets of etalons of each photo's 5 best classes instead, and says so
+        List<String> specs = DefaultNeurons.orDefault(null, network);
+        NeuronSelection outputs = NeuronSelection.parse(specs, network);
         Census census = null;
-        int chunk = 64;
+        int chunk = Scale.imagesInFlight(64, outputs.count(), network, "the census's " + String.join(" ", specs));
         try (Progress progress = new Progress("census " + data.getFileName(), photos.count())) {
             for (int first = 0; first < photos.count(); first += chunk) {
                 ImageSet part = photos.select(java.util.stream.IntStream.range(first, Math.min(photos.count(), first + chunk))
@@ -104,11 +108,16 @@ final class CensusCommand implements Callable<Integer> {
         }
         PrintWriter stdout = spec.commandLine().getOut();
         print(stdout, "photos", census);
+        if (!specs.equals(List.of("output"))) {
+            stdout.printf("  (sets of etalons of %s per photo, not of all %,d outputs)%n", String.join(" ", specs),
+                    network.outputShape().size());
+        }
         if (out != null) {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("model", file.toString());
             json.put("photos", data.toString());
             json.put("preprocessing", input.preprocessing().toString());
+            json.put("etalonsOf", specs);
             json.put("census", summary(census));
             Json.write(out, json);
             stdout.printf("wrote %s%n", out.toAbsolutePath().normalize());

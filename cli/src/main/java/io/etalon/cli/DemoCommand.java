@@ -1,12 +1,17 @@
 package io.etalon.cli;
 
+import io.etalon.data.ClassNames;
 import io.etalon.data.ImageSet;
 import io.etalon.etalon.Explainer;
 import io.etalon.etalon.Method;
+import io.etalon.etalon.NeuronSelection;
 import io.etalon.graph.Network;
+import io.etalon.render.ClipScale;
 import io.etalon.render.Palette;
+import io.etalon.render.View;
 import io.etalon.train.Trainer;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -15,10 +20,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** Reproduces the paper's Figure 11 on the shipped LeNet and held-out MNIST digits. */
+/**
+ * Draws the two figures of the shipped models: the paper's Figure 11 on LeNet and held-out MNIST digits, and the same
+ * figure for photos, SqueezeNet 1.1 on the shipped photos x their 3 best ImageNet classes.
+ */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Reproduce the paper's Figure 11 on the shipped LeNet and held-out MNIST digits.")
+        description = "Draw the paper's Figure 11 on the shipped LeNet and MNIST digits, and Figure 11 for photos on the"
+                + " shipped SqueezeNet and photos (--digits or --photos for one of them).")
 final class DemoCommand implements Callable<Integer> {
+
+    /** The photo figure's classes per photo. */
+    static final String PHOTO_NEURONS = "top:3";
 
     @Spec
     CommandSpec spec;
@@ -29,10 +41,30 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Worker threads (default: all cores).")
     Integer threads;
 
+    @Option(names = "--digits", description = "Only Figure 11 on MNIST digits.")
+    boolean digitsOnly;
+
+    @Option(names = "--photos", description = "Only Figure 11 for photos.")
+    boolean photosOnly;
+
     @Override
     public Integer call() throws Exception {
+        if (digitsOnly && photosOnly) {
+            throw new IllegalArgumentException("--digits and --photos each choose one figure; give neither for both");
+        }
+        int workers = threads == null ? Runtime.getRuntime().availableProcessors() : Arguments.threads(threads);
+        if (!photosOnly) {
+            digits(workers);
+        }
+        if (!digitsOnly) {
+            photos(workers);
+        }
+        return 0;
+    }
+
+    /** Figure 11 of the paper: held-out digits x LeNet's 10 outputs. */
+    private void digits(int workers) throws java.io.IOException {
         long start = System.nanoTime();
-        int workers = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         var stdout = spec.commandLine().getOut();
         Path modelFile = Home.existing(Home.model(), "shipped model");
         Network network = Models.load(modelFile, spec.commandLine().getErr());
@@ -61,6 +93,39 @@ final class DemoCommand implements Callable<Integer> {
         stdout.printf("figure    %s%n", png.toAbsolutePath().normalize());
         stdout.printf("summary   %s%n", json.toAbsolutePath().normalize());
         stdout.printf("time      %.1f s%n", (System.nanoTime() - start) / 1e9);
-        return 0;
+    }
+
+    /** Figure 11 for photos: the shipped photos x SqueezeNet's 3 best classes for each, by name. */
+    private void photos(int workers) throws java.io.IOException {
+        long start = System.nanoTime();
+        var stdout = spec.commandLine().getOut();
+        Path modelFile = Home.existing(Home.photoModel(), "shipped photo model");
+        InputOptions input = new InputOptions();
+        input.preprocess = "imagenet";
+        Network network = input.loadForPhotos(modelFile, spec.commandLine().getErr());
+        ClassNames names = ClassNames.read(Home.existing(Home.imagenetClasses(), "ImageNet class names"),
+                network.outputShape().size());
+        Inputs.Photos photos = Inputs.photos(List.of(Home.photos()), network, input.preprocessing(), spec.commandLine().getErr());
+        List<String> photoNames = photos.files().stream().map(file -> file.getFileName().toString()).toList();
+        Explainer explainer = new Explainer(network, Method.AUTO.solver(), workers);
+        PhotoFigure.Result figure = PhotoFigure.draw(explainer, photos.images(), photoNames,
+                NeuronSelection.parse(List.of(PHOTO_NEURONS), network), names, View.BLEND, Palette.DIVERGING,
+                ClipScale.DEFAULT_PERCENTILE, 1, "SqueezeNet 1.1: photos as it sees them x their 3 best classes");
+        Path png = out.resolve("photos.png");
+        Path json = out.resolve("photos.json");
+        io.etalon.render.Images.writePng(figure.image(), png);
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("model", modelFile.toString());
+        summary.put("preprocessing", "imagenet: resize 256 (bilinear, antialiased), centre crop 224, ImageNet mean/std folded in");
+        summary.put("neurons", PHOTO_NEURONS);
+        summary.put("method", "auto");
+        summary.put("maxRelativeResidual", figure.maxRelativeResidual());
+        summary.put("rows", figure.rows());
+        Json.write(json, summary);
+        stdout.printf("photos    %d photos x their 3 best of %,d classes (%s), max relative residual %.2g%n",
+                photoNames.size(), names.size(), modelFile.getFileName(), figure.maxRelativeResidual());
+        stdout.printf("figure    %s%n", png.toAbsolutePath().normalize());
+        stdout.printf("summary   %s%n", json.toAbsolutePath().normalize());
+        stdout.printf("time      %.1f s%n", (System.nanoTime() - start) / 1e9);
     }
 }

@@ -23,6 +23,21 @@ final class Home {
         return root().resolve("models").resolve("lenet-mnist.onnx");
     }
 
+    /** The shipped ImageNet model, SqueezeNet 1.1 (see models/README.md). */
+    static Path photoModel() {
+        return root().resolve("models").resolve("squeezenet1_1.onnx");
+    }
+
+    /** The names of its 1,000 classes. */
+    static Path imagenetClasses() {
+        return root().resolve("models").resolve("imagenet_classes.txt");
+    }
+
+    /** The shipped photos (see data/photos/NOTICE). */
+    static Path photos() {
+        return root().resolve("data").resolve("photos");
+    }
+
     /** The shipped MNIST folder. */
     static Path mnist() {
         return root().resolve("data").resolve("mnist");

@@ -34,6 +34,10 @@ final class InputOptions {
     @Option(names = "--output", description = "The graph output to explain, for models with several (default: the first).")
     String output;
 
+    @Option(names = "--dequantize",
+            description = "Load a quantized model (QDQ or QLinear int8) as the float network it approximates.")
+    boolean dequantize;
+
     @Option(names = "--pixel-scale",
             description = "What the model calls a white pixel: 1 (pixels in 0..1) or 255 (default: the model's metadata, else 1).")
     Double pixelScale;
@@ -70,7 +74,7 @@ final class InputOptions {
 
     /** Loads a model for a command, tells the user what the import changed, and adapts it to grey images. */
     Network load(Path file, PrintWriter err) throws IOException {
-        LoadedModel model = Models.loadModel(file, output, fixedInputSize(), err);
+        LoadedModel model = Models.loadModel(file, output, fixedInputSize(), dequantize, err);
         fromMetadata(model.metadata(), err);
         return adapt(model.network(), 1);
     }
@@ -83,7 +87,7 @@ final class InputOptions {
      * @throws DataFormatException if the model takes other than 1 or 3 channels
      */
     Network loadForPhotos(Path file, PrintWriter err) throws IOException {
-        LoadedModel model = Models.loadModel(file, output, fixedInputSize(), err);
+        LoadedModel model = Models.loadModel(file, output, fixedInputSize(), dequantize, err);
         Map<String, String> metadata = model.metadata();
         String presetName = preprocess != null ? preprocess : metadata.get("preprocess");
         Preprocessing chosen = presetName == null ? Preprocessing.NONE : Preprocessing.preset(presetName.trim());

@@ -27,14 +27,26 @@ final class InspectCommand implements Callable<Integer> {
     @picocli.CommandLine.Option(names = "--output", description = "The graph output to inspect, for models with several.")
     String output;
 
+    @picocli.CommandLine.Option(names = "--dequantize",
+            description = "Inspect a quantized model (QDQ or QLinear int8) as the float network it approximates.")
+    boolean dequantize;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         LoadedModel model;
         try {
-            model = OnnxModels.load(file, output);
+            model = OnnxModels.load(file, output, dequantize);
         } catch (UnsupportedOpException e) {
             out.println("piecewise linear: no");
+            // the first refusal is the error; every other node that stands in the way is listed before it
+            java.util.List<String> refusals = OnnxModels.refusals(file, output, dequantize);
+            for (String refusal : refusals.subList(Math.min(1, refusals.size()), refusals.size())) {
+                out.println("also refused  " + refusal);
+            }
+            if (refusals.size() > 1) {
+                out.println("refused nodes " + refusals.size() + " (the first is the error below)");
+            }
             throw e;
         }
         Network network = model.network();

@@ -23,17 +23,19 @@ final class Models {
     }
 
     static LoadedModel loadModel(Path file, String output, PrintWriter err) throws IOException {
-        return loadModel(file, output, null, err);
+        return loadModel(file, output, null, false, err);
     }
 
     /**
-     * Loads a model, its input's last two dimensions fixed to {@code inputSize} ({@code {H, W}}) when not null. A model
-     * whose input size is free and not given is refused with a message that names {@code --input-size}.
+     * Loads a model, its input's last two dimensions fixed to {@code inputSize} ({@code {H, W}}) when not null, a
+     * quantized model as the float network it approximates with {@code dequantize}. A model whose input size is free
+     * and not given is refused with a message that names {@code --input-size}.
      */
-    static LoadedModel loadModel(Path file, String output, int[] inputSize, PrintWriter err) throws IOException {
+    static LoadedModel loadModel(Path file, String output, int[] inputSize, boolean dequantize, PrintWriter err)
+            throws IOException {
         LoadedModel model;
         try {
-            model = OnnxModels.load(file, output, inputSize);
+            model = OnnxModels.load(file, output, inputSize, dequantize);
         } catch (ModelFormatException e) {
             // the importer's refusal of a named (free) input dimension: for an image model the user can fix it here
             if (inputSize == null && e.getMessage().contains("is not a fixed size")) {

@@ -143,6 +143,28 @@ class CliBadInputTest {
     }
 
     @Test
+    void inspectNamesEveryRefusedNodeNotOnlyTheFirst() throws Exception {
+        ai.onnx.proto.OnnxMl.ModelProto model = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(
+                Files.readAllBytes(Path.of(CliRun.model())));
+        var builder = model.toBuilder();
+        for (var node : builder.getGraphBuilder().getNodeBuilderList()) {
+            if (node.getName().equals("relu1")) {
+                node.setOpType("Tanh");
+            } else if (node.getName().equals("relu2")) {
+                node.setOpType("Sigmoid");
+            } else if (node.getName().equals("relu3")) {
+                node.setOpType("Frobnicate");
+            }
+        }
+        Path file = folder.resolve("smooth.onnx");
+        Files.write(file, builder.build().toByteArray());
+        CliRun run = CliRun.of("inspect", file.toString());
+        assertOneLineError(run, 1, "node 'relu1' is Tanh", "piecewise-linear");
+        assertThat(run.out()).contains("piecewise linear: no").contains("also refused  " + file + ": node 'relu2' is Sigmoid")
+                .contains("node 'relu3' is Frobnicate, which Etalon does not support").contains("refused nodes 3");
+    }
+
+    @Test
     void usageErrorsExitWithTwo() {
         CliRun run = CliRun.of("explain", "--model");
         assertThat(run.exitCode()).isEqualTo(2);

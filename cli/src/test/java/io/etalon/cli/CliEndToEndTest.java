@@ -36,6 +36,15 @@ class CliEndToEndTest {
         for (int c = 0; c < 10; c++) {
             assertThat(summary.get("rows").get(c).get("label").asInt()).isEqualTo(c);
         }
+        // and Figure 11 for photos: the four shipped photos x SqueezeNet's 3 best classes, by name
+        assertThat(run.out()).contains("photos.png");
+        assertThat(out.resolve("photos.png")).isRegularFile();
+        JsonNode photos = JSON.readTree(out.resolve("photos.json").toFile());
+        assertThat(photos.get("rows")).hasSize(4);
+        assertThat(photos.get("maxRelativeResidual").asDouble()).isLessThan(1e-5);
+        JsonNode chelsea = photos.get("rows").get(1);
+        assertThat(chelsea.toString()).contains("chelsea.png");
+        assertThat(chelsea.toString()).contains("Egyptian cat", "tiger cat", "tabby");
     }
 
     @Test

@@ -2,26 +2,40 @@ package io.etalon.op;
 
 import io.etalon.tensor.Shape;
 import io.etalon.tensor.Tensor;
-import java.util.List;
 
 /**
  * Leaky ReLU and PReLU: {@code out = in} if {@code in > 0}, else {@code slope[c] * in}, with one slope for all values
- * (LeakyRelu) or one per channel (PRelu). Its switch is the sign, as for ReLU; a pre-activation exactly 0 is a tie.
+ * (LeakyRelu), one per channel (PRelu) or one per value: a {@link PiecewiseLinear} op of two pieces meeting at 0. Its
+ * switch is the sign, as for ReLU (1 above 0); a pre-activation exactly 0 is a tie and takes the slope.
  */
-public final class LeakyRelu implements Op {
+public final class LeakyRelu extends PiecewiseLinear {
 
     private final Shape shape;
     private final float[] slope;
-    private final int plane;
 
-    /** @param slope {@code (1)} or {@code (C)}, copied */
+    /** @param slope {@code (1)}, {@code (C)} or one per value, copied */
     public LeakyRelu(Shape shape, Tensor slope) {
+        super(shape, 2, new float[checked(shape, slope)], new boolean[] {false}, pieceSlopes(slope.data()),
+                new float[2 * slope.size()], true);
+        this.shape = shape;
+        this.slope = slope.data();
+    }
+
+    private static int checked(Shape shape, Tensor slope) {
         if (slope.size() != 1 && slope.size() != shape.dim(0) && slope.size() != shape.size()) { // all, per channel, per value
             throw new IllegalArgumentException("slope of " + slope.size() + " values does not fit " + shape);
         }
-        this.shape = shape;
-        this.slope = slope.data();
-        this.plane = shape.size() / slope.size();
+        return slope.size();
+    }
+
+    /** Per group: the slope below 0, then 1 above. */
+    private static float[] pieceSlopes(float[] slope) {
+        float[] pieces = new float[2 * slope.length];
+        for (int g = 0; g < slope.length; g++) {
+            pieces[2 * g] = slope[g];
+            pieces[2 * g + 1] = 1f;
+        }
+        return pieces;
     }
 
     @Override
@@ -29,92 +43,14 @@ public final class LeakyRelu implements Op {
         return "LeakyRelu";
     }
 
-    @Override
-    public List<Shape> inputShapes() {
-        return List.of(shape);
-    }
-
-    @Override
-    public Shape outputShape() {
-        return shape;
-    }
-
-    /** The slopes (copies): one value, or one per channel. */
+    /** The slopes below 0 (copies): one value, one per channel, or one per value. */
     public float[] slopes() {
         return slope.clone();
     }
 
     @Override
-    public int switchesPerSample() {
-        return shape.size();
-    }
-
-    @Override
-    public void record(float[][] inputs, int n, Switches switches) {
-        float[] z = inputs[0];
-        int[] positive = switches.states();
-        int size = shape.size();
-        for (int s = 0; s < n; s++) {
-            for (int k = s * size, end = k + size; k < end; k++) {
-                positive[k] = z[k] > 0f ? 1 : 0;
-                if (z[k] == 0f) {
-                    switches.addTie(s);
-                } else {
-                    switches.offerMargin(s, Math.abs(z[k]));
-                }
-            }
-        }
-    }
-
-    @Override
-    public void nearTies(float[][] inputs, int sample, Switches switches, float limit, NearTieSink sink) {
-        float[] z = inputs[0];
-        int size = shape.size();
-        for (int k = 0; k < size; k++) {
-            float margin = Math.abs(z[sample * size + k]);
-            if (margin > 0f && margin <= limit) {
-                int state = switches.state(sample, k);
-                sink.accept(k, state, 1 - state, margin);
-            }
-        }
-    }
-
-    @Override
-    public boolean admits(int unit, int state) {
-        return unit >= 0 && unit < shape.size() && (state == 0 || state == 1);
-    }
-
-    private float factor(int[] positive, int sampleBase, int k) {
-        return positive[sampleBase + k] != 0 ? 1f : slope[k / plane];
-    }
-
-    @Override
-    public void linear(float[][] inputs, float[] out, int rows, Switches switches, int rowsPerSample) {
-        float[] in = inputs[0];
-        int[] positive = switches.states();
-        int size = shape.size();
-        for (int r = 0; r < rows; r++) {
-            int sampleBase = (r / rowsPerSample) * size;
-            for (int k = 0; k < size; k++) {
-                out[r * size + k] = factor(positive, sampleBase, k) * in[r * size + k];
-            }
-        }
-    }
-
-    @Override
-    public void transpose(float[] gradOut, float[][] gradInputs, int rows, Switches switches, int rowsPerSample) {
-        float[] gradIn = gradInputs[0];
-        if (gradIn == null) {
-            return;
-        }
-        int[] positive = switches.states();
-        int size = shape.size();
-        for (int r = 0; r < rows; r++) {
-            int sampleBase = (r / rowsPerSample) * size;
-            for (int k = 0; k < size; k++) {
-                gradIn[r * size + k] += factor(positive, sampleBase, k) * gradOut[r * size + k];
-            }
-        }
+    public Op withoutBias() {
+        return this; // no intercepts
     }
 
     @Override

@@ -21,8 +21,8 @@ import java.util.List;
  * {@code transpose}, row {@code r} uses the switches of sample {@code r / rowsPerSample}: training passes 1
  * (one row per sample); an etalon solver passes the number of tangents per image.
  */
-public sealed interface Op permits Conv2d, ConvTranspose2d, Dense, Relu, MaxPool2d, Flatten, ChannelAffine, AvgPool2d, LeakyRelu, Clip,
-        Add, Pad, Reshape, Transpose, Concat, Upsample2d, Bilinear2d {
+public sealed interface Op permits Conv2d, ConvTranspose2d, Dense, Relu, MaxPool2d, Flatten, ChannelAffine, AvgPool2d, PiecewiseLinear,
+        Add, Pad, Reshape, Transpose, Concat, Upsample2d, Bilinear2d, Extremum {
 
     /** The op's kind as a word, e.g. {@code Conv2d}. */
     String kind();

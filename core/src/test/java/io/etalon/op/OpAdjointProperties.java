@@ -70,6 +70,11 @@ class OpAdjointProperties {
     }
 
     @Property(tries = 40)
+    void linearAndTransposeAreAdjointThroughMaxAndMinOfBranches(@ForAll long seed) {
+        checkAdjoint(RandomNetworks.branchNetwork(seed), seed);
+    }
+
+    @Property(tries = 40)
     void linearAndTransposeAreAdjointThroughTransposedConvolutions(@ForAll long seed) {
         checkAdjoint(RandomNetworks.upsamplingNetwork(seed), seed);
     }

@@ -134,6 +134,58 @@ public final class RandomNetworks {
         return new Network(input, nodes);
     }
 
+    /**
+     * A random network whose branches meet in an element-wise Max and a Min (ONNX Max and Min of two activations):
+     * two convolutions of the input, their maximum, a third convolution, the minimum of it and the maximum, a
+     * continuous three-piece {@link io.etalon.op.PiecewiseLinear} function per channel, {@code max(x, c)} with a constant
+     * per channel, and a dense layer. The branches start from one input, so ties between them occur where the image is 0.
+     */
+    public static Network branchNetwork(long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        Shape input = Shape.of(1 + random.nextInt(2), 4 + random.nextInt(4), 4 + random.nextInt(4));
+        java.util.List<Network.Node> nodes = new java.util.ArrayList<>();
+        int channels = 2 + random.nextInt(3);
+        Conv2d left = same(random, input, channels);
+        Conv2d right = same(random, input, channels);
+        Shape shape = left.outputShape();
+        nodes.add(new Network.Node("left", left, new int[] {Network.INPUT}));
+        nodes.add(new Network.Node("right", right, new int[] {Network.INPUT}));
+        nodes.add(new Network.Node("max", io.etalon.op.Extremum.max(shape), new int[] {0, 1}));
+        nodes.add(new Network.Node("third", same(random, shape, channels), new int[] {2}));
+        nodes.add(new Network.Node("min", io.etalon.op.Extremum.min(shape), new int[] {3, 2}));
+        // a continuous three-piece function per channel (breakpoints -0.3 and 0.2 apart), then max(x, c) per channel
+        float[] breakpoints = new float[2 * channels];
+        float[] slopes = new float[3 * channels];
+        float[] intercepts = new float[3 * channels];
+        for (int c = 0; c < channels; c++) {
+            float low = (float) (random.nextDouble() * 0.4 - 0.5);
+            float high = low + 0.3f + (float) (random.nextDouble() * 0.4);
+            breakpoints[2 * c] = low;
+            breakpoints[2 * c + 1] = high;
+            slopes[3 * c] = (float) (random.nextDouble() * 0.5);
+            slopes[3 * c + 1] = (float) (0.5 + random.nextDouble());
+            slopes[3 * c + 2] = (float) (random.nextDouble() - 0.5);
+            intercepts[3 * c + 1] = 0.1f;
+            intercepts[3 * c] = (slopes[3 * c + 1] - slopes[3 * c]) * low + 0.1f; // continuous at low
+            intercepts[3 * c + 2] = (slopes[3 * c + 1] - slopes[3 * c + 2]) * high + 0.1f; // and at high
+        }
+        nodes.add(new Network.Node("pieces", new io.etalon.op.PiecewiseLinear(shape, 3, breakpoints, new boolean[] {false, true},
+                slopes, intercepts), new int[] {4}));
+        nodes.add(new Network.Node("floor", io.etalon.op.PiecewiseLinear.maxWith(shape, values(random, channels, 0.3)),
+                new int[] {5}));
+        nodes.add(new Network.Node("flatten", new io.etalon.op.Flatten(shape), new int[] {6}));
+        int outputs = 2 + random.nextInt(3);
+        nodes.add(new Network.Node("fc", new Dense(Shape.of(shape.size()), tensor(random, Shape.of(outputs, shape.size()), 0.5),
+                tensor(random, Shape.of(outputs), 0.5)), new int[] {7}));
+        return new Network(input, nodes);
+    }
+
+    /** A 3x3 convolution with padding 1, so the output keeps the input's plane. */
+    private static Conv2d same(SplittableRandom random, Shape in, int outChannels) {
+        return new Conv2d(in, tensor(random, Shape.of(outChannels, in.dim(0), 3, 3), 0.7), tensor(random, Shape.of(outChannels), 0.3),
+                new int[] {1, 1}, new int[] {1, 1, 1, 1}, new int[] {1, 1});
+    }
+
     private static Conv2d conv(SplittableRandom random, Shape in, int outChannels) {
         int kernel = 1 + random.nextInt(Math.min(3, Math.min(in.dim(1), in.dim(2))));
         int stride = Math.min(in.dim(1), in.dim(2)) >= 5 ? 1 + random.nextInt(2) : 1;

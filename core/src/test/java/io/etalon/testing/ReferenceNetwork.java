@@ -51,6 +51,16 @@ public final class ReferenceNetwork {
                 values[k] = sum;
                 continue;
             }
+            if (node.op() instanceof io.etalon.op.Extremum extremum) {
+                int other = node.inputs()[1];
+                double[] second = other == Network.INPUT ? input : values[other];
+                double[] out = new double[in.length];
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = extremum.isMinimum() ? Math.min(in[i], second[i]) : Math.max(in[i], second[i]);
+                }
+                values[k] = out;
+                continue;
+            }
             values[k] = apply(node.op(), in);
         }
         return values;
@@ -248,6 +258,22 @@ public final class ReferenceNetwork {
         } else if (op instanceof io.etalon.op.Clip clip) {
             for (int i = 0; i < out.length; i++) {
                 out[i] = Math.min(clip.max(), Math.max(clip.min(), in[i]));
+            }
+        } else if (op instanceof io.etalon.op.PiecewiseLinear function) {
+            // the piece whose interval holds the value; at a breakpoint both neighbours give the same value
+            float[] breakpoints = function.breakpoints();
+            float[] slopes = function.pieceSlopes();
+            float[] intercepts = function.pieceIntercepts();
+            int pieces = function.pieces();
+            int groups = slopes.length / pieces;
+            int plane = out.length / groups;
+            for (int i = 0; i < out.length; i++) {
+                int g = i / plane;
+                int piece = 0;
+                while (piece < pieces - 1 && in[i] > breakpoints[g * (pieces - 1) + piece]) {
+                    piece++;
+                }
+                out[i] = (double) slopes[g * pieces + piece] * in[i] + intercepts[g * pieces + piece];
             }
         } else if (op instanceof io.etalon.op.Pad padding) {
             int[] p = padding.pads();

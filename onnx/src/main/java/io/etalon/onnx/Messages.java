@@ -8,6 +8,11 @@ final class Messages {
     private Messages() {
     }
 
+    /** How messages name a node: its name, else its first output, else its op type. */
+    static String nodeName(ai.onnx.proto.OnnxMl.NodeProto node) {
+        return !node.getName().isEmpty() ? node.getName() : node.getOutputCount() > 0 ? node.getOutput(0) : node.getOpType();
+    }
+
     static String oneLine(String message) {
         StringBuilder line = new StringBuilder(Math.min(message.length(), LIMIT + 3));
         for (int i = 0; i < message.length() && line.length() < LIMIT; i++) {

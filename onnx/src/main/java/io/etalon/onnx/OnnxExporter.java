@@ -168,8 +168,29 @@ final class OnnxExporter {
         } else if (op instanceof Clip clip) {
             node.setOpType("Clip").addInput(initializer(graph, name + ".min", new Tensor(Shape.of(1), new float[] {clip.min()}), true))
                     .addInput(initializer(graph, name + ".max", new Tensor(Shape.of(1), new float[] {clip.max()}), true));
+        } else if (op instanceof io.etalon.op.PiecewiseLinear function && function.pieces() == 2) {
+            // max(x, c) or min(x, c): a breakpoint at c with the identity on one side and c on the other
+            float[] slopes = function.pieceSlopes();
+            boolean max = slopes[1] == 1f;
+            for (int g = 0; g < slopes.length / 2; g++) {
+                if (slopes[2 * g] != (max ? 0f : 1f) || slopes[2 * g + 1] != (max ? 1f : 0f)) {
+                    throw new IllegalStateException("no ONNX export for " + function.describe());
+                }
+            }
+            Shape in = op.inputShapes().get(0);
+            float[] c = function.breakpoints();
+            int[] dims = new int[in.rank() + 1];
+            java.util.Arrays.fill(dims, 1);
+            if (c.length == in.size()) {
+                System.arraycopy(in.dims(), 0, dims, 1, in.rank());
+            } else if (c.length > 1) {
+                dims[1] = c.length; // one per channel
+            }
+            node.setOpType(max ? "Max" : "Min").addInput(initializer(graph, name + ".bound", new Tensor(Shape.of(dims), c)));
         } else if (op instanceof Add) {
             node.setOpType("Add");
+        } else if (op instanceof io.etalon.op.Extremum extremum) {
+            node.setOpType(extremum.isMinimum() ? "Min" : "Max");
         } else if (op instanceof io.etalon.op.Upsample2d upsample) {
             // nearest with asymmetric coordinates and floor: output y reads input floor(y / s), exactly the op
             int[] f = upsample.factors();

@@ -47,7 +47,7 @@ public final class OnnxModels {
      * @throws ModelFormatException if there is no such output, or as {@link #load(Path)}
      */
     public static LoadedModel load(Path file, String output) throws IOException {
-        return load(file, output, null);
+        return load(file, output, null, false);
     }
 
     /**
@@ -59,6 +59,21 @@ public final class OnnxModels {
      *                              asked for, or as {@link #load(Path, String)}
      */
     public static LoadedModel load(Path file, String output, int[] inputSize) throws IOException {
+        return load(file, output, inputSize, false);
+    }
+
+    /**
+     * Reads an ONNX model, explaining the graph output named {@code output} (null: the first); with
+     * {@code dequantize}, a quantized model (QDQ or QLinear ops) loads as the float network it approximates.
+     *
+     * @throws UnsupportedOpException if the model is quantized and {@code dequantize} is false, or as {@link #load(Path)}
+     */
+    public static LoadedModel load(Path file, String output, boolean dequantize) throws IOException {
+        return load(file, output, null, dequantize);
+    }
+
+    /** {@link #load(Path, String, int[])} and {@link #load(Path, String, boolean)} together. */
+    public static LoadedModel load(Path file, String output, int[] inputSize, boolean dequantize) throws IOException {
         if (!Files.exists(file)) {
             throw new NoSuchFileException(file + ": no such model file");
         }
@@ -73,7 +88,23 @@ public final class OnnxModels {
         if (inputSize != null) {
             model = withInputSize(model, inputSize, file.toString());
         }
-        return new OnnxImporter(file.toString(), model, file.toAbsolutePath().getParent(), output).read();
+        return new OnnxImporter(file.toString(), model, file.toAbsolutePath().getParent(), output, dequantize).read();
+    }
+
+    /**
+     * Why a model cannot load, for {@code etalon inspect}: the first node refused (the message {@link #load} throws) and
+     * every later node whose op Etalon refuses whatever its settings, one line each; empty if the model loads.
+     */
+    public static java.util.List<String> refusals(Path file, String output, boolean dequantize) throws IOException {
+        if (!Files.exists(file) || Files.size(file) == 0 || Files.size(file) > MAX_FILE_BYTES) {
+            load(file, output, dequantize); // throws the one-line message
+        }
+        try {
+            return new OnnxImporter(file.toString(), parse(file.toString(), Files.readAllBytes(file)),
+                    file.toAbsolutePath().getParent(), output, dequantize).refusals();
+        } catch (ModelFormatException e) {
+            return java.util.List.of(e.getMessage());
+        }
     }
 
     /**
@@ -90,7 +121,7 @@ public final class OnnxModels {
         if (content.length == 0) {
             throw new ModelFormatException(name + ": the file is empty; give an ONNX model file");
         }
-        return new OnnxImporter(name, parse(name, content), null, output).read();
+        return new OnnxImporter(name, parse(name, content), null, output, false).read();
     }
 
     /** The model with the last two dimensions of its first graph input (not an initializer) set to {@code size}. */
@@ -142,7 +173,12 @@ public final class OnnxModels {
 
     /** Imports an already parsed model; {@code name} stands for the file in messages. */
     static LoadedModel read(String name, ModelProto model) {
-        return new OnnxImporter(name, model, null, null).read();
+        return read(name, model, false);
+    }
+
+    /** Imports an already parsed model, dequantizing it if asked; {@code name} stands for the file in messages. */
+    static LoadedModel read(String name, ModelProto model, boolean dequantize) {
+        return new OnnxImporter(name, model, null, null, dequantize).read();
     }
 
     /** Writes a network as ONNX (opset 13) through a temporary file that is then moved into place. */

@@ -1,5 +1,7 @@
 package io.etalon.onnx;
 
+import io.etalon.op.AvgPool2d;
+import io.etalon.op.Relu;
 import java.util.Map;
 import java.util.Set;
 
@@ -38,9 +40,9 @@ import java.util.Set;
  *   without antialias when shrinking</td></tr>
  *   <tr><td>ReduceMean, ReduceMax</td><td>AvgPool2d, MaxPool2d</td><td>over the two spatial axes only (Keras's global
  *   pooling through tf2onnx): axes [2, 3] of NCHW, or [1, 2] of NHWC (with a Transpose first); keepdims 0 or 1</td></tr>
- *   <tr><td>LeakyRelu, PRelu</td><td>LeakyRelu</td><td>one slope, one per channel, or a slope tensor that broadcasts to
+ *   <tr><td>LeakyRelu, PRelu</td><td>LeakyRelu (a PiecewiseLinear of two pieces)</td><td>one slope, one per channel, or a slope tensor that broadcasts to
  *   one sample</td></tr>
- *   <tr><td>Clip</td><td>Clip</td><td>constant bounds (ReLU6), as attributes or inputs</td></tr>
+ *   <tr><td>Clip</td><td>Clip (a PiecewiseLinear of three pieces)</td><td>constant bounds (ReLU6), as attributes or inputs</td></tr>
  *   <tr><td>Pad</td><td>Pad</td><td>constant zero padding of H and W</td></tr>
  *   <tr><td>Add</td><td>Add</td><td>two activations of one shape: a residual join</td></tr>
  *   <tr><td>Add, Sub, Mul, Div</td><td>ChannelAffine</td><td>with a scalar, a per-channel constant or one that broadcasts to
@@ -55,21 +57,79 @@ import java.util.Set;
  *   of a vector makes one sample a column, and a Squeeze of axis 1 drops that batch axis</td></tr>
  *   <tr><td>Identity, Dropout, Cast</td><td>(none)</td><td>passed through (inference)</td></tr>
  *   <tr><td>Transpose, Identity of a weight</td><td>(none)</td><td>computed at load time</td></tr>
- *   <tr><td>Softmax, LogSoftmax</td><td>(none)</td><td>dropped when they produce the graph output, as the paper does</td></tr>
+ *   <tr><td>Softmax, LogSoftmax, Sigmoid, Tanh, Log, Exp, Softplus</td><td>(none)</td><td>a trailing chain of them (with
+ *   Identity or Dropout between) is dropped with a note ({@link TailStripping}), as the paper drops LeNet's Softmax</td></tr>
+ *   <tr><td>any node whose inputs are all constants</td><td>(none)</td><td>computed at load time by {@link ConstantFolding}
+ *   (its {@code OPS}); Constant in every form ({@link ConstantValues})</td></tr>
+ *   <tr><td>a model-local function</td><td>(its body)</td><td>inlined by {@link FunctionInlining}</td></tr>
+ *   <tr><td>Sum, Mean</td><td>Add, ChannelAffine</td><td>of activations of one shape</td></tr>
+ *   <tr><td>Max, Min</td><td>Extremum, PiecewiseLinear</td><td>of two or more activations of one shape: a switch per unit
+ *   (which branch wins); with constants too, {@code max(x, c)} or {@code min(x, c)} for their bound c (a scalar, one
+ *   per channel, or one per value): one breakpoint at c</td></tr>
+ *   <tr><td>Neg, ImageScaler</td><td>ChannelAffine</td><td>ImageScaler's scale and per-channel bias (opsets 1 to 9)</td></tr>
+ *   <tr><td>Split</td><td>Conv2d, Dense</td><td>of the channels of an image (1x1 convolutions of 0 and 1) or the features of a
+ *   vector</td></tr>
+ *   <tr><td>ReduceSum</td><td>Conv2d, Dense</td><td>over the two spatial axes or the channels of an image, or all features of
+ *   a vector; over other axes of a small sample (and ReduceMean too) a dense layer of 1 or 1/n; keepdims 0 or 1</td></tr>
+ *   <tr><td>QuantizeLinear, DequantizeLinear, QLinearConv, QLinearMatMul</td><td>(the float ops)</td><td>only with
+ *   {@code --dequantize} ({@link Quantization}): weights dequantized exactly, activations' quantize steps dropped</td></tr>
  * </table>
  *
  * Ops that are not piecewise linear are refused by name; the message says which ops work.
  */
 final class OnnxOperators {
 
-    /** Operators that map to an Etalon op. */
-    static final Set<String> SUPPORTED = Set.of("Conv", "ConvTranspose", "MaxPool", "Relu", "Gemm", "MatMul", "Flatten",
-            "Reshape", "Identity", "Dropout", "Softmax", "LogSoftmax", "BatchNormalization", "AveragePool",
-            "GlobalAveragePool", "GlobalMaxPool", "ReduceMean", "ReduceMax", "Resize", "Upsample", "LeakyRelu", "PRelu",
-            "Clip", "Pad", "Add", "Sub", "Mul", "Div", "Transpose", "Squeeze", "Unsqueeze", "Concat", "Cast");
-
-    /** Element-wise arithmetic: a residual Add of two activations, or an affine map by a constant. */
-    static final Set<String> ARITHMETIC = Set.of("Add", "Sub", "Mul", "Div");
+    /**
+     * The one table of operators Etalon reads: each op type and the translator that lowers its nodes (see the table
+     * above for what each takes). Adding an operator means adding its row here.
+     */
+    static final Map<String, Translator> TRANSLATORS = Map.ofEntries(
+            // convolutions and pooling
+            Map.entry("Conv", Translator.unary((l, node, name, in) -> ConvTranslators.conv(l, node, name, in.shape()))),
+            Map.entry("ConvTranspose", Translator.unary((l, node, name, in) -> ConvTranslators.convTranspose(l, node, name, in.shape()))),
+            Map.entry("MaxPool", Translator.unary((l, node, name, in) -> PoolTranslators.maxPool(l, node, name, in.shape()))),
+            Map.entry("AveragePool", Translator.unary((l, node, name, in) -> PoolTranslators.averagePool(l, node, name, in.shape()))),
+            Map.entry("GlobalAveragePool", Translator.unary((l, node, name, in) -> AvgPool2d.global(in.shape()))),
+            Map.entry("GlobalMaxPool", Translator.unary((l, node, name, in) -> PoolTranslators.globalMaxPool(in.shape()))),
+            Map.entry("ReduceMean", Translator.placed(PoolTranslators::spatialReduction)),
+            Map.entry("ReduceMax", Translator.placed(PoolTranslators::spatialReduction)),
+            Map.entry("ReduceSum", Translator.placed(PoolTranslators::reduceSum)),
+            Map.entry("Resize", Translator.placed(ResizeTranslators::resize)),
+            Map.entry("Upsample", Translator.placed(ResizeTranslators::resize)),
+            // dense layers
+            Map.entry("Gemm", ProductTranslators::product),
+            Map.entry("MatMul", ProductTranslators::product),
+            // element-wise switches
+            Map.entry("Relu", Translator.unary((l, node, name, in) -> new Relu(in.shape()))),
+            Map.entry("LeakyRelu", Translator.unary(ActivationTranslators::leakyRelu)),
+            Map.entry("PRelu", Translator.unary(ActivationTranslators::prelu)),
+            Map.entry("Clip", Translator.unary((l, node, name, in) -> ActivationTranslators.clip(l, node, name, in.shape()))),
+            Map.entry("QuantizeLinear", Translator.unary(ActivationTranslators::droppedRounding)),
+            Map.entry("DequantizeLinear", Translator.unary(ActivationTranslators::droppedRounding)),
+            // affine maps and joins of branches
+            Map.entry("Add", ArithmeticTranslators::arithmetic),
+            Map.entry("Sub", ArithmeticTranslators::arithmetic),
+            Map.entry("Mul", ArithmeticTranslators::arithmetic),
+            Map.entry("Div", ArithmeticTranslators::arithmetic),
+            Map.entry("Sum", ArithmeticTranslators::branches),
+            Map.entry("Mean", ArithmeticTranslators::branches),
+            Map.entry("Max", ArithmeticTranslators::branches),
+            Map.entry("Min", ArithmeticTranslators::branches),
+            Map.entry("Neg", Translator.unary((l, node, name, in) -> ArithmeticTranslators.neg(in.shape()))),
+            Map.entry("ImageScaler", Translator.unary((l, node, name, in) -> ArithmeticTranslators.imageScaler(l, node, name, in.shape()))),
+            Map.entry("BatchNormalization", Translator.unary((l, node, name, in) -> ArithmeticTranslators.batchNorm(l, node, name, in.shape()))),
+            // moving and relabelling values
+            Map.entry("Flatten", Translator.unary(ShapeTranslators::flatten)),
+            Map.entry("Reshape", Translator.unary(ShapeTranslators::reshape)),
+            Map.entry("Transpose", Translator.unary(ShapeTranslators::transpose)),
+            Map.entry("Squeeze", Translator.unary(ShapeTranslators::squeeze)),
+            Map.entry("Unsqueeze", Translator.unary(ShapeTranslators::squeeze)),
+            Map.entry("Pad", Translator.unary((l, node, name, in) -> ShapeTranslators.pad(l, node, name, in.shape()))),
+            Map.entry("Concat", ShapeTranslators::concat),
+            Map.entry("Split", ShapeTranslators::split),
+            Map.entry("Identity", Translator.unary((l, node, name, in) -> null)),
+            Map.entry("Dropout", Translator.unary((l, node, name, in) -> null)),
+            Map.entry("Cast", Translator.unary((l, node, name, in) -> null)));
 
     /** Operators folded at load time when they only compute shapes. */
     static final Set<String> SHAPE_OPS = Set.of("Shape", "Gather", "Slice", "Unsqueeze", "Squeeze", "Concat", "Cast");
@@ -87,7 +147,7 @@ final class OnnxOperators {
 
     /** The list shown to users. */
     static final String PIECEWISE_LINEAR_OPS = "Conv, ConvTranspose, Gemm, MatMul, Relu, LeakyRelu, PRelu, Clip, MaxPool, "
-            + "AveragePool, GlobalMaxPool, BatchNormalization, Add, Flatten, Reshape";
+            + "AveragePool, GlobalMaxPool, BatchNormalization, Add, Sum, Max, Min, Flatten, Reshape";
 
     private OnnxOperators() {
     }

@@ -82,16 +82,29 @@ final class ModelChecks {
         return scores;
     }
 
-    /** The graph output's name, or the input of the Softmax/LogSoftmax that produces it. */
+    /** Ops Etalon drops at the end of a graph (they keep the order of the classes), and pass-through ops between them. */
+    private static final java.util.Set<String> TAIL = java.util.Set.of("Softmax", "LogSoftmax", "Sigmoid", "Tanh", "Log",
+            "Exp", "Softplus");
+    private static final java.util.Set<String> PASS = java.util.Set.of("Identity", "Dropout");
+
+    /** The graph output's name, or the input of the earliest op of a trailing Softmax/Log/Sigmoid chain. */
     private static String beforeSoftmax(ModelProto model) {
-        String output = model.getGraph().getOutput(0).getName();
-        for (NodeProto node : model.getGraph().getNodeList()) {
-            if (node.getOutputList().contains(output)
-                    && (node.getOpType().equals("Softmax") || node.getOpType().equals("LogSoftmax"))) {
-                return node.getInput(0);
+        String tensor = model.getGraph().getOutput(0).getName();
+        String explained = tensor;
+        boolean walking = true;
+        while (walking) {
+            walking = false;
+            for (NodeProto node : model.getGraph().getNodeList()) {
+                if (node.getOutputList().contains(tensor)
+                        && (TAIL.contains(node.getOpType()) || PASS.contains(node.getOpType()))) {
+                    tensor = node.getInput(0);
+                    explained = TAIL.contains(node.getOpType()) ? tensor : explained;
+                    walking = true;
+                    break;
+                }
             }
         }
-        return output;
+        return explained;
     }
 
     /** Etalon's scores equal ONNX Runtime's, image by image, within {@link #ORT_TOLERANCE}. */
@@ -116,6 +129,51 @@ final class ModelChecks {
                 for (Etalon etalon : method.solver().solve(network, one, Neuron.parse("output", network))) {
                     assertThat(etalon.relativeResidual()).as("%s image %d %s %s", what, s, method, etalon.neuron())
                             .isLessThan(RESIDUAL_TOLERANCE);
+                }
+            }
+        }
+    }
+
+    /**
+     * Each output neuron's etalon, from the reverse-mode solver, equals the float64 twin's directional derivative
+     * (central finite differences of {@code io.etalon.testing.ReferenceNetwork}) along a few random directions, on
+     * each image: {@code <W_p, d> = (NET(X + h d)_p - NET(X - h d)_p) / 2h} inside X's region.
+     */
+    static void assertEtalonsMatchFloat64Twin(Network network, int count, String what) {
+        int size = network.inputShape().size();
+        SplittableRandom random = new SplittableRandom(what.hashCode());
+        // no exact zeros here: tied pools and ReLUs at 0 would let the differences cross into a neighbouring region
+        float[] images = new float[count * size];
+        for (int i = 0; i < images.length; i++) {
+            images[i] = (float) (0.05 + 0.9 * random.nextDouble());
+        }
+        double step = 1e-4;
+        for (int s = 0; s < count; s++) {
+            float[] image = java.util.Arrays.copyOfRange(images, s * size, (s + 1) * size);
+            Trace one = network.forward(image, 1);
+            java.util.List<Etalon> etalons = Method.REVERSE.solver().solve(network, one, Neuron.parse("output", network));
+            for (int direction = 0; direction < 3; direction++) {
+                double[] d = new double[size];
+                double[] plus = new double[size];
+                double[] minus = new double[size];
+                for (int i = 0; i < size; i++) {
+                    d[i] = random.nextDouble() * 2 - 1;
+                    plus[i] = image[i] + step * d[i];
+                    minus[i] = image[i] - step * d[i];
+                }
+                double[] up = io.etalon.testing.ReferenceNetwork.output(network, plus);
+                double[] down = io.etalon.testing.ReferenceNetwork.output(network, minus);
+                for (int p = 0; p < etalons.size(); p++) {
+                    float[] w = etalons.get(p).weights();
+                    double derivative = 0;
+                    double scale = 0;
+                    for (int i = 0; i < size; i++) {
+                        derivative += w[i] * d[i];
+                        scale += Math.abs(w[i] * d[i]);
+                    }
+                    double difference = (up[p] - down[p]) / (2 * step);
+                    assertThat(derivative).as("%s image %d neuron %d direction %d: <W, d> against the float64 twin",
+                            what, s, p, direction).isCloseTo(difference, org.assertj.core.data.Offset.offset(1e-3 * (1 + scale)));
                 }
             }
         }

@@ -1,0 +1,296 @@
+package io.etalon.op;
+
+import io.etalon.tensor.Shape;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * An element-wise piecewise-linear function described by its breakpoints and the line on each piece: with breakpoints
+ * {@code b_0 < ... < b_(k-1)}, piece {@code j} (between {@code b_(j-1)} and {@code b_j}) maps {@code x} to
+ * {@code slope_j x + intercept_j}. The parameters hold for all values, one set per channel, or one per value. Its
+ * switch per unit is the piece index; a value exactly at a breakpoint is a tie and goes to the piece below or above as
+ * that breakpoint says (ReLU's rule is below, {@code clip}'s lower bound is above), since either side is a valid
+ * one-sided rule. Frozen, the map is {@code x -> slope_j x} plus the bias {@code intercept_j}.
+ *
+ * <p>{@link LeakyRelu} (PReLU) and {@link Clip} are this op with one and two breakpoints; ONNX's Max and Min of an
+ * activation and a constant are one breakpoint at the constant. {@link Relu} stays its own op: its vector kernels and
+ * its place in the selection chains of the transposed pass are what LeNet's speed rests on.
+ */
+public sealed class PiecewiseLinear implements Op permits LeakyRelu, Clip {
+
+    private final Shape shape;
+    /** Breakpoints per unit: {@code pieces - 1} of them, for each parameter group. */
+    private final float[] breakpoints;
+    /** Whether a value exactly at breakpoint j belongs to the piece above it. */
+    private final boolean[] tieAbove;
+    private final float[] slopes;
+    private final float[] intercepts;
+    private final int pieces;
+    private final int groups;
+    /** Values per parameter group: the whole sample, a channel's plane, or one value. */
+    private final int plane;
+    private final boolean constants;
+    private final boolean hasIntercepts;
+
+    /**
+     * @param breakpoints {@code (groups, pieces - 1)}, ascending in each group, copied; groups is 1, the channel count
+     *                    or the sample size
+     * @param tieAbove    {@code (pieces - 1)}: where a value at each breakpoint goes, copied
+     * @param slopes      {@code (groups, pieces)}, copied
+     * @param intercepts  {@code (groups, pieces)}, copied
+     */
+    public PiecewiseLinear(Shape shape, int pieces, float[] breakpoints, boolean[] tieAbove, float[] slopes, float[] intercepts) {
+        this(shape, pieces, breakpoints.clone(), tieAbove.clone(), slopes.clone(), intercepts.clone(), true);
+    }
+
+    PiecewiseLinear(Shape shape, int pieces, float[] breakpoints, boolean[] tieAbove, float[] slopes, float[] intercepts,
+                    boolean constants) {
+        if (pieces < 1 || tieAbove.length != pieces - 1 || slopes.length % pieces != 0
+                || intercepts.length != slopes.length || breakpoints.length != slopes.length / pieces * (pieces - 1)) {
+            throw new IllegalArgumentException("a piecewise-linear op of " + pieces + " pieces needs " + (pieces - 1)
+                    + " breakpoints and " + pieces + " slopes and intercepts per group");
+        }
+        int groups = slopes.length / pieces;
+        if (groups != 1 && groups != shape.dim(0) && groups != shape.size()) {
+            throw new IllegalArgumentException(groups + " parameter groups do not fit " + shape
+                    + "; give one, one per channel or one per value");
+        }
+        for (int g = 0; g < groups; g++) {
+            for (int j = 1; j < pieces - 1; j++) {
+                if (!(breakpoints[g * (pieces - 1) + j - 1] <= breakpoints[g * (pieces - 1) + j])) {
+                    throw new IllegalArgumentException("breakpoints must ascend, got "
+                            + Arrays.toString(Arrays.copyOfRange(breakpoints, g * (pieces - 1), (g + 1) * (pieces - 1))));
+                }
+            }
+        }
+        this.shape = shape;
+        this.pieces = pieces;
+        this.breakpoints = breakpoints;
+        this.tieAbove = tieAbove;
+        this.slopes = slopes;
+        this.intercepts = intercepts;
+        this.groups = groups;
+        this.plane = shape.size() / groups;
+        this.constants = constants;
+        boolean any = false;
+        for (float c : intercepts) {
+            any |= c != 0f;
+        }
+        this.hasIntercepts = any;
+    }
+
+    /** {@code max(x, c)} per value, with one constant for all values, per channel or per value; ties take x. */
+    public static PiecewiseLinear maxWith(Shape shape, float[] c) {
+        return bounded(shape, c, true);
+    }
+
+    /** {@code min(x, c)} per value, as {@link #maxWith}. */
+    public static PiecewiseLinear minWith(Shape shape, float[] c) {
+        return bounded(shape, c, false);
+    }
+
+    private static PiecewiseLinear bounded(Shape shape, float[] c, boolean max) {
+        float[] slopes = new float[2 * c.length];
+        float[] intercepts = new float[2 * c.length];
+        for (int g = 0; g < c.length; g++) {
+            slopes[2 * g + (max ? 1 : 0)] = 1f;
+            intercepts[2 * g + (max ? 0 : 1)] = c[g];
+        }
+        return new PiecewiseLinear(shape, 2, c.clone(), new boolean[] {max}, slopes, intercepts, true);
+    }
+
+    /** The number of pieces of each unit's function. */
+    public int pieces() {
+        return pieces;
+    }
+
+    /** The breakpoints (a copy), {@code (groups, pieces - 1)}. */
+    public float[] breakpoints() {
+        return breakpoints.clone();
+    }
+
+    /** The slope of each piece (a copy), {@code (groups, pieces)}. */
+    public float[] pieceSlopes() {
+        return slopes.clone();
+    }
+
+    /** The intercept of each piece (a copy), {@code (groups, pieces)}. */
+    public float[] pieceIntercepts() {
+        return intercepts.clone();
+    }
+
+    @Override
+    public String kind() {
+        return "PiecewiseLinear";
+    }
+
+    @Override
+    public List<Shape> inputShapes() {
+        return List.of(shape);
+    }
+
+    @Override
+    public Shape outputShape() {
+        return shape;
+    }
+
+    @Override
+    public Op withoutBias() {
+        return new PiecewiseLinear(shape, pieces, breakpoints, tieAbove, slopes, intercepts, false);
+    }
+
+    /** Whether a value exactly at each breakpoint goes to the piece above (a copy). */
+    public boolean[] tiesAbove() {
+        return tieAbove.clone();
+    }
+
+    @Override
+    public int switchesPerSample() {
+        return shape.size();
+    }
+
+    /**
+     * Units within {@code limit} of a breakpoint (but not on it: exact ties are counted by the pattern); the rival is
+     * the piece across the nearer breakpoint. States are piece indices: for {@link LeakyRelu} 0 below, 1 above; for
+     * {@link Clip} 0 below, 1 inside, 2 above.
+     */
+    @Override
+    public void nearTies(float[][] inputs, int sample, Switches switches, float limit, NearTieSink sink) {
+        float[] z = inputs[0];
+        int size = shape.size();
+        int cuts = pieces - 1;
+        for (int k = 0; k < size; k++) {
+            float v = z[sample * size + k];
+            int base = (k / plane) * cuts;
+            float margin = Float.POSITIVE_INFINITY;
+            int nearest = -1;
+            for (int b = 0; b < cuts; b++) {
+                float distance = Math.abs(v - breakpoints[base + b]);
+                if (distance < margin) {
+                    margin = distance;
+                    nearest = b;
+                }
+            }
+            if (nearest >= 0 && margin > 0f && margin <= limit) {
+                int state = switches.state(sample, k);
+                // breakpoint b separates piece b from piece b + 1
+                sink.accept(k, state, state <= nearest ? nearest + 1 : nearest, margin);
+            }
+        }
+    }
+
+    @Override
+    public boolean admits(int unit, int state) {
+        return unit >= 0 && unit < shape.size() && state >= 0 && state < pieces;
+    }
+
+    @Override
+    public void record(float[][] inputs, int n, Switches switches) {
+        float[] z = inputs[0];
+        int[] piece = switches.states();
+        int size = shape.size();
+        int cuts = pieces - 1;
+        for (int s = 0; s < n; s++) {
+            for (int k = 0; k < size; k++) {
+                float v = z[s * size + k];
+                int base = (k / plane) * cuts;
+                int j = 0;
+                boolean tie = false;
+                float margin = Float.POSITIVE_INFINITY;
+                for (int b = 0; b < cuts; b++) {
+                    float at = breakpoints[base + b];
+                    if (v > at || v == at && tieAbove[b]) {
+                        j = b + 1;
+                    }
+                    tie |= v == at;
+                    margin = Math.min(margin, Math.abs(v - at));
+                }
+                piece[s * size + k] = j;
+                if (tie) {
+                    switches.addTie(s); // a unit on a breakpoint counts as a tie, and offers no margin
+                } else {
+                    switches.offerMargin(s, margin);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void linear(float[][] inputs, float[] out, int rows, Switches switches, int rowsPerSample) {
+        float[] in = inputs[0];
+        int[] piece = switches.states();
+        int size = shape.size();
+        for (int r = 0; r < rows; r++) {
+            int sampleBase = (r / rowsPerSample) * size;
+            for (int k = 0; k < size; k++) {
+                float slope = slopes[(k / plane) * pieces + piece[sampleBase + k]];
+                // a flat piece gives +0, not the -0 a product with a negative input would
+                out[r * size + k] = slope == 0f ? 0f : slope * in[r * size + k];
+            }
+        }
+    }
+
+    @Override
+    public void addBias(float[] out, int rows, Switches switches, int rowsPerSample) {
+        if (!constants || !hasIntercepts) {
+            return;
+        }
+        int[] piece = switches.states();
+        int size = shape.size();
+        for (int r = 0; r < rows; r++) {
+            int sampleBase = (r / rowsPerSample) * size;
+            for (int k = 0; k < size; k++) {
+                float intercept = intercepts[(k / plane) * pieces + piece[sampleBase + k]];
+                if (intercept != 0f) {
+                    out[r * size + k] += intercept;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void accumulateBiasContribution(float[] gradOut, int rows, Switches switches, int rowsPerSample,
+                                           double[] contribution, double[] magnitude) {
+        if (!constants || !hasIntercepts) {
+            return;
+        }
+        int[] piece = switches.states();
+        int size = shape.size();
+        for (int r = 0; r < rows; r++) {
+            int sampleBase = (r / rowsPerSample) * size;
+            for (int k = 0; k < size; k++) {
+                float intercept = intercepts[(k / plane) * pieces + piece[sampleBase + k]];
+                if (intercept != 0f) {
+                    double term = (double) gradOut[r * size + k] * intercept;
+                    contribution[r] += term;
+                    magnitude[r] += Math.abs(term);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void transpose(float[] gradOut, float[][] gradInputs, int rows, Switches switches, int rowsPerSample) {
+        float[] gradIn = gradInputs[0];
+        if (gradIn == null) {
+            return;
+        }
+        int[] piece = switches.states();
+        int size = shape.size();
+        for (int r = 0; r < rows; r++) {
+            int sampleBase = (r / rowsPerSample) * size;
+            for (int k = 0; k < size; k++) {
+                float slope = slopes[(k / plane) * pieces + piece[sampleBase + k]];
+                if (slope != 0f) {
+                    gradIn[r * size + k] += slope * gradOut[r * size + k];
+                }
+            }
+        }
+    }
+
+    @Override
+    public String describe() {
+        String per = groups == 1 ? "" : groups == shape.dim(0) && groups != shape.size() ? " per channel" : " per value";
+        return pieces + " linear pieces" + per + (groups == 1 ? ", breakpoints " + Arrays.toString(breakpoints) : "");
+    }
+}
