@@ -2,6 +2,7 @@ package io.etalon.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.etalon.data.DataFormatException;
 import io.etalon.data.Idx;
@@ -9,6 +10,8 @@ import io.etalon.data.ImageSet;
 import io.etalon.data.Preprocessing;
 import io.etalon.etalon.UnknownNeuronException;
 import io.etalon.onnx.ModelFormatException;
+import io.etalon.onnx.OnnxModels;
+import io.etalon.onnx.UnsupportedOpException;
 import io.etalon.pattern.Census;
 import io.etalon.pattern.Pattern;
 import io.etalon.region.RegionReport;
@@ -165,6 +168,10 @@ class EtalonsTest {
         Files.write(broken, java.util.Arrays.copyOf(Files.readAllBytes(LENET), 1000));
         assertThatThrownBy(() -> Etalons.load(broken)).isInstanceOf(ModelFormatException.class)
                 .hasMessageStartingWith(broken.toString()).hasMessageNotContaining("\n");
+        Path pooled = Path.of("src/test/resources/pytorch/nobatch_pool.onnx");
+        String refusal = catchThrowableOfType(UnsupportedOpException.class, () -> OnnxModels.load(pooled)).getMessage();
+        assertThatThrownBy(() -> Etalons.load(pooled)).isInstanceOf(UnsupportedOpException.class).hasMessage(refusal)
+                .hasMessageContaining("MaxPool node").hasMessageNotContaining("\n");
         Path classes = dir.resolve("classes.txt");
         Files.writeString(classes, "zero\none\n");
         assertThatThrownBy(() -> lenet.withClasses(classes)).isInstanceOf(DataFormatException.class)
