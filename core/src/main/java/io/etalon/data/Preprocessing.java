@@ -132,28 +132,6 @@ public record Preprocessing(String name, int resize, int cropHeight, int cropWid
     }
 
     /**
-     * X for one photo as a model of {@code channels x height x width} inputs sees it: its channels by
-     * {@link Photo#asChannels}, then resized and centre-cropped by {@link #apply}. Cost: one pass over the photo's
-     * pixels per step.
-     *
-     * @return a new {@code (channels, height, width)} image, values in {@code [0, 1]}
-     * @throws DataFormatException if the photo is not of the model's size after resizing and cropping (naming the
-     *                             options that make it so), or is smaller than the crop
-     */
-    public float[] input(Photo photo, int channels, int height, int width) {
-        int[] size = outputSize(photo.height(), photo.width());
-        if (size[0] != height || size[1] != width) {
-            boolean untouched = resize == 0 && cropHeight == 0;
-            throw new DataFormatException(photo.name() + ": the photo is " + photo.width() + "x" + photo.height()
-                    + (untouched ? "" : " and " + size[1] + "x" + size[0] + " after resizing and cropping")
-                    + " but the model takes " + width + "x" + height + (untouched
-                    ? "; give --preprocess imagenet (resize 256, crop 224) or --resize N --crop " + height + "x" + width
-                    : "; give --crop " + height + "x" + width));
-        }
-        return apply(photo.asChannels(channels), channels, photo.height(), photo.width(), photo.name());
-    }
-
-    /**
      * X for one photo: resized, then centre-cropped.
      *
      * @param image not modified; {@code (channels, height, width)} values in {@code [0, 1]}
@@ -183,6 +161,28 @@ public record Preprocessing(String name, int resize, int cropHeight, int cropWid
             }
         }
         return out;
+    }
+
+    /**
+     * X for one decoded photo and a model that takes {@code (channels, height, width)} images: the photo as that many
+     * channels ({@link Photo#asChannels}), resized and centre-cropped by {@link #apply}. The one way every command
+     * and the page turn a photo into X.
+     *
+     * @return a new {@code (channels, height, width)} image
+     * @throws DataFormatException naming the photo, if it is not {@code height x width} after this preprocessing (with
+     *                             the options that make it so), or is smaller than the crop
+     */
+    public float[] input(Photo photo, int channels, int height, int width) {
+        int[] size = outputSize(photo.height(), photo.width());
+        if (size[0] != height || size[1] != width) {
+            boolean untouched = resize == 0 && cropHeight == 0;
+            throw new DataFormatException(photo.name() + ": the photo is " + photo.width() + "x" + photo.height()
+                    + (untouched ? "" : " and " + size[1] + "x" + size[0] + " after resizing and cropping")
+                    + " but the model takes " + width + "x" + height + (untouched
+                    ? "; give --preprocess imagenet (resize 256, crop 224) or --resize N --crop " + height + "x" + width
+                    : "; give --crop " + height + "x" + width));
+        }
+        return apply(photo.asChannels(channels), channels, photo.height(), photo.width(), photo.name());
     }
 
     @Override
