@@ -78,6 +78,12 @@ public final class Etalons {
      */
     public static final double NEAR_TIE_THRESHOLD = 1e-5;
 
+    /**
+     * Models with at most this many outputs have all of them explained when no neurons are named; bigger ones their 5
+     * best classes (an ImageNet model's 1,000 outputs would cost 1,000 transposed passes and 600 MB per photo).
+     */
+    public static final int ALL_OUTPUTS_UP_TO = 16;
+
     private final Network network;
     private final Preprocessing preprocessing;
     private final ClassNames classes;
@@ -227,13 +233,22 @@ public final class Etalons {
 
     /**
      * The neurons of {@code specs} on this model ({@code output}, {@code top:K}, {@code predicted}, {@code LAYER},
-     * {@code LAYER:INDEX}, {@code LAYER:C,H,W}). Cost: linear in the number of neurons named.
+     * {@code LAYER:INDEX}, {@code LAYER:C,H,W}); with no specs, {@link #defaultNeurons(Network)}. Cost: linear in the
+     * number of neurons named.
      *
      * @throws io.etalon.etalon.UnknownNeuronException naming the spec and the valid forms, for an unknown layer, an
-     *                                                 index out of range, a bad rank, or no specs at all
+     *                                                 index out of range or a bad rank
      */
     public NeuronSelection neurons(String... specs) {
-        return NeuronSelection.parse(List.of(specs), network);
+        return NeuronSelection.parse(specs.length == 0 ? defaultNeurons(network) : List.of(specs), network);
+    }
+
+    /**
+     * The neurons explained when none are named, as the command line's {@code --neuron} default: {@code output} for a
+     * model of up to {@link #ALL_OUTPUTS_UP_TO} outputs, else {@code top:5}.
+     */
+    public static List<String> defaultNeurons(Network network) {
+        return network.outputShape().size() <= ALL_OUTPUTS_UP_TO ? List.of("output") : List.of("top:5");
     }
 
     /**
@@ -372,8 +387,10 @@ public final class Etalons {
 
     /**
      * The census of {@code count} images: how many distinct activation patterns (linear regions) they fall in, per layer
-     * and whole, and how many distinct sets of output etalons they use. Cost: {@code count} forward passes and output
-     * etalons, on {@link #threads()} threads; memory a few fingerprints per image.
+     * and whole, and how many distinct sets of output etalons they use (on a model of more than
+     * {@link #ALL_OUTPUTS_UP_TO} outputs, sets of the etalons of each image's 5 best classes, as {@code etalon census}
+     * counts photos). Cost: {@code count} forward passes and their etalons, on {@link #threads()} threads, 64 images
+     * at a time at most; memory a few fingerprints per image.
      *
      * @param images not modified; {@code count} images of {@link #inputShape()}, back to back
      * @return a new census, which the caller owns (it may {@link Census#add} more)
@@ -381,10 +398,11 @@ public final class Etalons {
      */
     public Census census(float[] images, int count) {
         checkPixels(images, count);
-        List<Neuron> outputs = Neuron.parse("output", network);
+        List<String> specs = defaultNeurons(network);
+        NeuronSelection outputs = NeuronSelection.parse(specs, network);
         Census census = null;
         int size = network.inputShape().size();
-        int batch = Cost.imagesInFlight(256, outputs.size(), network, "--neuron output");
+        int batch = Cost.imagesInFlight(64, outputs.count(), network, "the census's " + String.join(" ", specs));
         for (int first = 0; first < count; first += batch) {
             int n = Math.min(batch, count - first);
             float[] part = Arrays.copyOfRange(images, first * size, (first + n) * size);
