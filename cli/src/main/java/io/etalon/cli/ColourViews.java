@@ -1,5 +1,6 @@
 package io.etalon.cli;
 
+import io.etalon.api.ExplainedNeuron;
 import io.etalon.etalon.Etalon;
 import io.etalon.render.ClipScale;
 import io.etalon.render.Images;
@@ -42,11 +43,25 @@ final class ColourViews {
      * @param palette    the heat map's palette
      * @param percentile where the scales clip
      */
-    static Written write(Path folder, float[] image, int height, int width, List<Etalon> etalons, List<String> baseNames,
-                         Palette palette, int zoom, double percentile) throws IOException {
+    static Written writeNeurons(Path folder, float[] image, int height, int width, List<ExplainedNeuron> etalons,
+                                List<String> baseNames, Palette palette, int zoom, double percentile) throws IOException {
+        return draw(folder, image, height, width, etalons.stream().map(ExplainedNeuron::layer).toList(),
+                etalons.stream().map(ExplainedNeuron::etalon).toList(), baseNames, palette, zoom, percentile);
+    }
+
+    /** {@link #writeNeurons} for core's etalons. */
+    static Written write(Path folder, float[] image, int height, int width, List<Etalon> etalons,
+                         List<String> baseNames, Palette palette, int zoom, double percentile) throws IOException {
+        return draw(folder, image, height, width, etalons.stream().map(etalon -> etalon.neuron().layer()).toList(),
+                etalons.stream().map(Etalon::weights).toList(), baseNames, palette, zoom, percentile);
+    }
+
+    private static Written draw(Path folder, float[] image, int height, int width, List<String> layerOf,
+                                List<float[]> etalons, List<String> baseNames, Palette palette, int zoom,
+                                double percentile) throws IOException {
         Map<String, List<Integer>> layers = new LinkedHashMap<>();
         for (int k = 0; k < etalons.size(); k++) {
-            layers.computeIfAbsent(etalons.get(k).neuron().layer(), layer -> new ArrayList<>()).add(k);
+            layers.computeIfAbsent(layerOf.get(k), layer -> new ArrayList<>()).add(k);
         }
         List<Map<String, String>> files = new ArrayList<>();
         for (int k = 0; k < etalons.size(); k++) {
@@ -55,7 +70,7 @@ final class ColourViews {
         List<Legend.Entry> legend = new ArrayList<>();
         List<Map<String, Object>> scales = new ArrayList<>();
         for (Map.Entry<String, List<Integer>> layer : layers.entrySet()) {
-            List<float[]> weights = layer.getValue().stream().map(k -> etalons.get(k).weights()).toList();
+            List<float[]> weights = layer.getValue().stream().map(etalons::get).toList();
             ViewSet set = ViewSet.draw(image, weights, height, width, zoom, palette, percentile);
             for (int j = 0; j < layer.getValue().size(); j++) {
                 int k = layer.getValue().get(j);

@@ -1,12 +1,13 @@
 package io.etalon.cli;
 
+import io.etalon.api.ExplainedImage;
+import io.etalon.api.ExplainedNeuron;
+import io.etalon.api.Etalons;
 import io.etalon.data.ClassNames;
 import io.etalon.data.Idx;
 import io.etalon.data.ImageSet;
 import io.etalon.data.Npy;
-import io.etalon.etalon.Etalon;
-import io.etalon.etalon.Explainer;
-import io.etalon.etalon.Explanation;
+import io.etalon.data.Preprocessing;
 import io.etalon.etalon.Method;
 import io.etalon.etalon.Neuron;
 import io.etalon.etalon.NeuronSelection;
@@ -39,7 +40,7 @@ final class ExplainCommand implements Callable<Integer> {
      * Decisions within this share of their layer's scale are reported as near-ties: float64 or another engine may
      * take them the other way (seen on 3 of 3 photos with SqueezeNet against PyTorch, margins 2e-8 to 1e-7).
      */
-    static final double NEAR_TIE_THRESHOLD = 1e-5;
+    static final double NEAR_TIE_THRESHOLD = Etalons.NEAR_TIE_THRESHOLD;
 
     /** How many of the closest near-ties summary.json names (a photo can have 2,000). */
     static final int NEAR_TIES_LISTED = 20;
@@ -131,7 +132,9 @@ final class ExplainCommand implements Callable<Integer> {
             spec.commandLine().getErr().println(note);
         }
         int workers = threads == null ? Runtime.getRuntime().availableProcessors() : Arguments.threads(threads);
-        Explainer explainer = new Explainer(network, solver.solver(), workers).reportingNearTies(NEAR_TIE_THRESHOLD);
+        // the library's front door, as a Java program would use it: one way to explain an image
+        Etalons etalons = Etalons.of(network, source.images != null ? Preprocessing.NONE : input.preprocessing())
+                .withMethod(solver).withThreads(workers).withClasses(names);
         int[] labelValues = null;
         double worst = 0;
         int explained = 0;
@@ -149,15 +152,14 @@ final class ExplainCommand implements Callable<Integer> {
                         int[] part = java.util.Arrays.copyOfRange(order, first, Math.min(order.length, first + inFlight));
                         ImageSet images = stream.read(part);
                         int done = first;
-                        Explanation[] explanations = explainer.explainAll(images.pixels(), images.count(), chosen,
+                        List<ExplainedImage> answers = etalons.explainAll(images.pixels(), images.count(), chosen,
                                 finished -> progress.stepTo(done + finished));
                         for (int k = 0; k < part.length; k++) {
                             String name = String.valueOf(part[k]);
-                            write(staging.resolve(name), network, images.image(k), explanations[k], chosen,
-                                    names, source.images + "#" + part[k], labelValues == null ? null : labelValues[part[k]],
-                                    solver, colours, null);
+                            write(staging.resolve(name), answers.get(k), source.images + "#" + part[k],
+                                    labelValues == null ? null : labelValues[part[k]], solver, colours, null);
                             staging.publish(name);
-                            worst = Math.max(worst, explanations[k].maxRelativeResidual());
+                            worst = Math.max(worst, answers.get(k).maxRelativeResidual());
                         }
                         explained += part.length;
                     }
@@ -167,14 +169,14 @@ final class ExplainCommand implements Callable<Integer> {
             Inputs.Photos photos = Inputs.photos(source.image, network, input.preprocessing(),
                     spec.commandLine().getErr());
             ImageSet images = photos.images();
-            Explanation[] explanations = explainer.explainAll(images.pixels(), images.count(), chosen, done -> { });
+            List<ExplainedImage> answers = etalons.explainAll(images.pixels(), images.count(), chosen, done -> { });
             try (Staging staging = new Staging(out)) {
-                for (int k = 0; k < explanations.length; k++) {
-                    write(staging.resolve(String.valueOf(k)), network, images.image(k), explanations[k], chosen,
-                            names, photos.files().get(k).toString(), null, solver, colours, photos.records().get(k));
-                    worst = Math.max(worst, explanations[k].maxRelativeResidual());
+                for (int k = 0; k < answers.size(); k++) {
+                    write(staging.resolve(String.valueOf(k)), answers.get(k), photos.files().get(k).toString(), null,
+                            solver, colours, photos.records().get(k));
+                    worst = Math.max(worst, answers.get(k).maxRelativeResidual());
                 }
-                for (int k = 0; k < explanations.length; k++) {
+                for (int k = 0; k < answers.size(); k++) {
                     staging.publish(String.valueOf(k));
                 }
             }
@@ -204,31 +206,32 @@ final class ExplainCommand implements Callable<Integer> {
         return all;
     }
 
-    private void write(Path folder, Network network, float[] image, Explanation explanation, NeuronSelection chosen,
-                       ClassNames names, String sourceName, Integer label, Method solver, Palette colours,
-                       Map<String, Object> photo)
+    private void write(Path folder, ExplainedImage explanation, String sourceName, Integer label, Method solver,
+                       Palette colours, Map<String, Object> photo)
             throws java.io.IOException {
-        Shape shape = network.inputShape();
+        Shape shape = explanation.shape();
+        float[] image = explanation.input();
         int pixels = shape.size();
-        int count = explanation.etalons().size();
+        int count = explanation.neurons().size();
         float[] all = new float[count * pixels];
         List<Map<String, Object>> etalons = new ArrayList<>();
         List<String> pictureNames = new ArrayList<>();
         for (int p = 0; p < count; p++) {
-            Etalon etalon = explanation.etalons().get(p);
-            System.arraycopy(etalon.weights(), 0, all, p * pixels, pixels);
-            String className = className(network, names, etalon.neuron());
-            String png = fileName(etalon.neuron().layer()) + "-" + etalon.neuron().index()
+            ExplainedNeuron etalon = explanation.neurons().get(p);
+            float[] weights = etalon.etalon();
+            System.arraycopy(weights, 0, all, p * pixels, pixels);
+            String className = etalon.className();
+            String png = fileName(etalon.layer()) + "-" + etalon.index()
                     + (className == null ? "" : "-" + fileName(className)) + ".png";
             pictureNames.add(png.substring(0, png.length() - ".png".length()));
             if (shape.rank() == 3 && !noPng) {
-                Images.writePng(Images.signed(etalon.weights(), shape.dim(1), shape.dim(2), zoom, colours), folder.resolve(png));
+                Images.writePng(Images.signed(weights, shape.dim(1), shape.dim(2), zoom, colours), folder.resolve(png));
             }
             Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("neuron", etalon.neuron().id());
-            entry.put("layer", etalon.neuron().layer());
-            entry.put("index", etalon.neuron().index());
-            entry.put("coordinates", network.shapeOf(etalon.neuron().node()).coordinates(etalon.neuron().index()));
+            entry.put("neuron", etalon.neuron());
+            entry.put("layer", etalon.layer());
+            entry.put("index", etalon.index());
+            entry.put("coordinates", etalon.coordinates());
             if (className != null) {
                 entry.put("class", className);
             }
@@ -245,7 +248,7 @@ final class ExplainCommand implements Callable<Integer> {
         if (ColourViews.applies(shape) && !noPng) {
             // the views read best in red and blue; the paper's grey only when asked for
             var parsed = spec.commandLine().getParseResult();
-            views = ColourViews.write(folder, image, shape.dim(1), shape.dim(2), explanation.etalons(), pictureNames,
+            views = ColourViews.writeNeurons(folder, image, shape.dim(1), shape.dim(2), explanation.neurons(), pictureNames,
                     parsed.hasMatchedOption("--palette") ? colours : Palette.DIVERGING,
                     ColourViews.zoom(parsed.hasMatchedOption("--zoom"), zoom, shape.dim(1), shape.dim(2)), clipPercentile);
             for (int p = 0; p < count; p++) {
@@ -277,8 +280,8 @@ final class ExplainCommand implements Callable<Integer> {
         }
         summary.put("scores", explanation.scores());
         summary.put("predicted", explanation.predicted());
-        if (names != null) {
-            summary.put("predictedClass", names.name(explanation.predicted()));
+        if (explanation.predictedClass() != null) {
+            summary.put("predictedClass", explanation.predictedClass());
         }
         summary.put("neuronSpecs", neurons);
         summary.put("maxResidual", explanation.maxResidual());

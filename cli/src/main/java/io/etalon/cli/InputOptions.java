@@ -2,20 +2,14 @@ package io.etalon.cli;
 
 import io.etalon.data.DataFormatException;
 import io.etalon.data.Preprocessing;
+import io.etalon.graph.InputStages;
 import io.etalon.graph.Network;
 import io.etalon.onnx.LoadedModel;
-import io.etalon.op.ChannelAffine;
-import io.etalon.op.Concat;
-import io.etalon.op.Op;
-import io.etalon.op.Reshape;
-import io.etalon.op.Transpose;
 import io.etalon.tensor.Shape;
-import io.etalon.tensor.Tensor;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
@@ -231,51 +225,10 @@ final class InputOptions {
         return values;
     }
 
-    /** The network seen from the user's images of {@code imageChannels} channels. */
+    /** The network seen from the user's images of {@code imageChannels} channels ({@link InputStages#fold}). */
     Network adapt(Network network, int imageChannels) {
-        double scaleOfWhite = pixelScale == null ? 1 : pixelScale;
-        if (!(scaleOfWhite > 0) || Double.isInfinite(scaleOfWhite)) {
-            throw new IllegalArgumentException("--pixel-scale must be a positive number, got " + scaleOfWhite);
-        }
-        // grey-to-RGB and normalisation work on channels-first images; the layout step comes last
-        boolean channelsLast = channelsLast(network.inputShape(), layout);
-        Shape modelInput = channelsFirst(network.inputShape(), layout);
-        List<String> names = new ArrayList<>();
-        List<Op> stages = new ArrayList<>();
-        Shape current = modelInput;
-        if (modelInput.rank() == 3 && imageChannels == 1 && modelInput.dim(0) == 3) {
-            Shape grey = Shape.of(1, modelInput.dim(1), modelInput.dim(2));
-            names.add("input.grey-to-rgb");
-            stages.add(new Concat(Collections.nCopies(3, grey)));
-            current = grey;
-        }
-        int channels = modelInput.dim(0);
-        float[] scale = new float[channels];
-        float[] shift = new float[channels];
-        boolean identity = scaleOfWhite == 1;
-        for (int c = 0; c < channels; c++) {
-            float m = pick(mean, c, channels, 0f, "--mean");
-            float s = pick(std, c, channels, 1f, "--std");
-            if (s == 0) {
-                throw new IllegalArgumentException("--std must not contain 0");
-            }
-            scale[c] = (float) (scaleOfWhite / s);
-            shift[c] = -m / s;
-            identity &= m == 0 && s == 1;
-        }
-        if (!identity) {
-            names.add("input.normalize");
-            stages.add(new ChannelAffine(modelInput, new Tensor(Shape.of(channels), scale), new Tensor(Shape.of(channels), shift)));
-        }
-        Shape layoutShape = network.inputShape();
-        if (channelsLast) {
-            names.add("input.channels-last");
-            stages.add(new Transpose(modelInput, new int[] {1, 2, 0}));
-        } else if (!modelInput.equals(layoutShape)) {
-            names.add("input.layout");
-            stages.add(new Reshape(modelInput, layoutShape));
-        }
-        return network.withInputStages(current, names, stages);
+        return InputStages.fold(network, imageChannels, pixelScale == null ? 1 : pixelScale,
+                mean == null ? null : toArray(mean), std == null ? null : toArray(std), layout);
     }
 
     /** {@link #channelsFirst(Shape, String)} with the layout guessed. */
@@ -283,49 +236,8 @@ final class InputOptions {
         return channelsFirst(input, "auto");
     }
 
-    /**
-     * The image shape {@code CxHxW} behind a model's input shape: the shape itself for channels-first models; for a
-     * channels-last {@code HxWxC} input its transpose (guessed by {@code auto} when C is at most 4 and smaller than H
-     * and W); {@code 1xHxW} for an {@code HxW} input and {@code 1xSxS} for a flat input of S*S values.
-     */
+    /** The image shape {@code CxHxW} behind a model's input shape ({@link InputStages#channelsFirst}). */
     static Shape channelsFirst(Shape input, String layout) {
-        if (channelsLast(input, layout)) {
-            return Shape.of(input.dim(2), input.dim(0), input.dim(1));
-        }
-        if (input.rank() == 2) {
-            return Shape.of(1, input.dim(0), input.dim(1));
-        }
-        int side = (int) Math.round(Math.sqrt(input.size()));
-        if (input.rank() == 1 && side * side == input.size()) {
-            return Shape.of(1, side, side);
-        }
-        return input;
-    }
-
-    private static boolean channelsLast(Shape input, String layout) {
-        return switch (layout == null ? "auto" : layout) {
-            case "auto" -> input.rank() == 3 && input.dim(2) <= 4 && input.dim(2) < Math.min(input.dim(0), input.dim(1));
-            case "channels-first" -> false;
-            case "channels-last" -> {
-                if (input.rank() != 3) {
-                    throw new IllegalArgumentException("--layout channels-last needs a model input of three axes (HxWxC);"
-                            + " this model takes " + input + "; leave --layout at auto");
-                }
-                yield true;
-            }
-            default -> throw new IllegalArgumentException("--layout must be auto, channels-first or channels-last, got '"
-                    + layout + "'");
-        };
-    }
-
-    private static float pick(List<Float> values, int c, int channels, float fallback, String option) {
-        if (values == null || values.isEmpty()) {
-            return fallback;
-        }
-        if (values.size() != 1 && values.size() != channels) {
-            throw new IllegalArgumentException(option + " has " + values.size() + " values; the model has " + channels
-                    + " channels, so give 1 or " + channels);
-        }
-        return values.get(values.size() == 1 ? 0 : c);
+        return InputStages.channelsFirst(input, layout);
     }
 }

@@ -113,6 +113,19 @@ public final class PhotoReader {
     }
 
     /**
+     * A photo from an image already decoded in memory (a {@code BufferedImage} from ImageIO, a camera, a drawing), read
+     * as {@link #read} reads a file's pixels: sRGB code values over {@code 2^bits - 1}, grey stays grey, alpha apart; no
+     * EXIF orientation (the image is taken as upright).
+     *
+     * @param image not modified
+     * @param name  what to call the image in messages
+     * @throws DataFormatException if the image has no pixels or a colour model Etalon cannot read
+     */
+    public static Photo fromImage(BufferedImage image, String name) {
+        return photo(image, name, "BufferedImage", 1);
+    }
+
+    /**
      * Decodes one photo from the bytes of its file, as {@link #read} reads a file.
      *
      * @param content not modified; the bytes of a JPEG, PNG or BMP file

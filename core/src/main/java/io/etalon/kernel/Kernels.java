@@ -2,7 +2,7 @@ package io.etalon.kernel;
 
 /**
  * The inner loops of the ops' fast paths: a matrix product and a filter scatter. Two implementations
- * compute exactly the same floats: {@link ScalarKernels} in plain Java, and {@link VectorKernels} on the JDK's
+ * compute exactly the same floats: {@link ScalarKernels} in plain Java, and {@code VectorKernels} on the JDK's
  * incubating Vector API, which keeps a block of outputs in registers (one load of B feeds four fused multiply-adds)
  * and is several times faster. Both accumulate every output over k in the same order with a fused multiply-add, so
  * the lane width never changes a result.

@@ -1,0 +1,180 @@
+package io.etalon.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.etalon.data.DataFormatException;
+import io.etalon.data.Idx;
+import io.etalon.data.ImageSet;
+import io.etalon.data.Preprocessing;
+import io.etalon.etalon.UnknownNeuronException;
+import io.etalon.onnx.ModelFormatException;
+import io.etalon.onnx.OnnxModels;
+import io.etalon.onnx.UnsupportedOpException;
+import io.etalon.pattern.Census;
+import io.etalon.pattern.Pattern;
+import io.etalon.region.RegionReport;
+import io.etalon.tensor.Shape;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EtalonsTest {
+
+    private static final Path LENET = Path.of("../models/lenet-mnist.onnx");
+    private static final Path SQUEEZENET = Path.of("../models/squeezenet1_1.onnx");
+    private static final Path CLASSES = Path.of("../models/imagenet_classes.txt");
+    private static final Path CAT = Path.of("../data/photos/chelsea.png");
+    private static final Path DIGITS = Path.of("../data/mnist/test-images-idx3-ubyte.gz");
+
+    /** The exactness invariant's bound on the relative residual (README, "Exact means exact"). */
+    private static final double EXACT = 1e-5;
+
+    private static Etalons lenet;
+    private static ImageSet digits;
+
+    @BeforeAll
+    static void load() throws IOException {
+        lenet = Etalons.load(LENET);
+        digits = Idx.readImages(DIGITS).select(java.util.stream.IntStream.range(0, 24).toArray());
+    }
+
+    @Test
+    void digitOutputsAreExactAndTheirOwnCopies() {
+        float[] digit = digits.image(0);
+        ExplainedImage answer = lenet.explain(digit, "output");
+        assertThat(answer.shape()).isEqualTo(Shape.of(1, 28, 28));
+        assertThat(answer.neurons()).hasSize(10);
+        assertThat(answer.scores()).containsExactly(lenet.network().forward(digit, 1).output(0));
+        for (int p = 0; p < 10; p++) {
+            ExplainedNeuron neuron = answer.neurons().get(p);
+            assertThat(neuron.index()).isEqualTo(p);
+            assertThat(neuron.className()).isNull();
+            // the identity, checked here on its own: score = <W, X> + b
+            float[] w = neuron.etalon();
+            double dot = 0;
+            double scale = Math.abs(neuron.bias());
+            for (int i = 0; i < w.length; i++) {
+                dot += (double) w[i] * digit[i];
+                scale += Math.abs((double) w[i] * digit[i]);
+            }
+            assertThat(Math.abs(neuron.score() - (dot + neuron.bias())) / scale).isLessThan(EXACT);
+            assertThat(neuron.relativeResidual()).isLessThan(EXACT);
+            assertThat(neuron.score()).isEqualTo(answer.scores()[p]);
+        }
+        // arrays go out as copies: changing them changes no answer
+        answer.neurons().get(0).etalon()[0] = 1e9f;
+        answer.input()[0] = 1e9f;
+        answer.scores()[0] = 1e9f;
+        assertThat(answer.neurons().get(0).etalon()[0]).isNotEqualTo(1e9f);
+        assertThat(answer.input()).containsExactly(digit);
+        assertThat(answer).isEqualTo(lenet.explain(digit, "output"));
+    }
+
+    @Test
+    void photoTopThreeWithClassNames() throws IOException {
+        Etalons squeezenet = Etalons.load(SQUEEZENET, Preprocessing.IMAGENET).withClasses(CLASSES);
+        assertThat(squeezenet.inputShape()).isEqualTo(Shape.of(3, 224, 224));
+        ExplainedImage cat = squeezenet.explain(CAT, "top:3");
+        assertThat(cat.neurons()).hasSize(3);
+        assertThat(cat.neurons().get(0).index()).isEqualTo(cat.predicted());
+        assertThat(cat.neurons().get(0).className()).isEqualTo(cat.predictedClass()).contains("cat");
+        assertThat(cat.neurons().get(0).score()).isGreaterThanOrEqualTo(cat.neurons().get(1).score());
+        assertThat(cat.neurons().get(1).score()).isGreaterThanOrEqualTo(cat.neurons().get(2).score());
+        assertThat(cat.maxRelativeResidual()).isLessThan(EXACT);
+        // an image already in memory is the same X as its file
+        assertThat(squeezenet.pixels(ImageIO.read(CAT.toFile()))).containsExactly(squeezenet.pixels(CAT));
+        assertThat(squeezenet.explain(ImageIO.read(CAT.toFile()), "top:3")).isEqualTo(cat);
+        // a photo not of the model's size without preprocessing: the command line's message
+        Etalons raw = Etalons.of(squeezenet.network(), Preprocessing.NONE);
+        assertThatThrownBy(() -> raw.explain(CAT, "top:1")).isInstanceOf(DataFormatException.class)
+                .hasMessage(CAT + ": the photo is 451x300 but the model takes 224x224; give --preprocess imagenet"
+                        + " (resize 256, crop 224) or --resize N --crop 224x224");
+        assertThatThrownBy(() -> squeezenet.region(squeezenet.pixels(CAT))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("region takes the gradient of every ReLU and pool decision")
+                .hasMessageContaining("for a photo model use explain");
+    }
+
+    @Test
+    void concurrentCallsGiveTheAnswersOfSequentialOnes() throws Exception {
+        List<ExplainedImage> sequential = new ArrayList<>();
+        for (int k = 0; k < digits.count(); k++) {
+            sequential.add(lenet.explain(digits.image(k), "top:3", "conv1:0,5,5"));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<ExplainedImage>> futures = new ArrayList<>();
+            for (int round = 0; round < 4; round++) {
+                for (int k = digits.count() - 1; k >= 0; k--) {
+                    float[] digit = digits.image(k);
+                    futures.add(pool.submit(() -> lenet.explain(digit, "top:3", "conv1:0,5,5")));
+                }
+            }
+            for (int f = 0; f < futures.size(); f++) {
+                int k = digits.count() - 1 - f % digits.count();
+                assertThat(futures.get(f).get()).isEqualTo(sequential.get(k));
+            }
+        } finally {
+            pool.shutdown();
+        }
+        List<ExplainedImage> batch = lenet.withThreads(3).explainAll(digits.pixels(), digits.count(),
+                lenet.neurons("top:3", "conv1:0,5,5"), done -> { });
+        assertThat(batch).isEqualTo(sequential);
+    }
+
+    @Test
+    void regionAndCensus() {
+        float[] digit = digits.image(1);
+        RegionReport region = lenet.region(digit);
+        assertThat(region.radiusL2()).isGreaterThanOrEqualTo(0);
+        assertThat(region.faceRadiusL2()).isGreaterThanOrEqualTo(region.radiusL2());
+        Census census = lenet.census(digits.pixels(), digits.count());
+        Set<Pattern> patterns = new HashSet<>();
+        for (int k = 0; k < digits.count(); k++) {
+            patterns.add(lenet.explain(digits.image(k), "predicted").pattern());
+        }
+        assertThat(census.inputs()).isEqualTo(digits.count());
+        assertThat(census.distinctPatterns()).isEqualTo(patterns.size());
+    }
+
+    @Test
+    void badInputIsRefusedWithTheCommandLinesMessages(@TempDir Path dir) throws IOException {
+        assertThatThrownBy(() -> lenet.explain(new float[10], "output")).isInstanceOf(DataFormatException.class)
+                .hasMessage("pixels: 10 values given, but 1 image(s) of the model's input 1x28x28 are 784; give"
+                        + " images of the model's input size, row-major");
+        float[] nan = digits.image(0);
+        nan[40] = Float.NaN;
+        assertThatThrownBy(() -> lenet.explain(nan, "output")).isInstanceOf(DataFormatException.class)
+                .hasMessage("pixel 40 is NaN; pixels must be finite numbers");
+        assertThatThrownBy(() -> lenet.explain(digits.image(0), "fc9:3")).isInstanceOf(UnknownNeuronException.class)
+                .hasMessageStartingWith("unknown layer 'fc9' in neuron 'fc9:3'; layers are conv1,");
+        assertThatThrownBy(() -> lenet.explain(digits.image(0), "top:11")).isInstanceOf(UnknownNeuronException.class)
+                .hasMessage("neuron 'top:11' asks for 11 ranked outputs; the model has 10, so give top:1 to top:10");
+        // no neurons named: the command line's default, every output of a small model
+        assertThat(lenet.explain(digits.image(0))).isEqualTo(lenet.explain(digits.image(0), "output"));
+        Path broken = dir.resolve("broken.onnx");
+        Files.write(broken, java.util.Arrays.copyOf(Files.readAllBytes(LENET), 1000));
+        assertThatThrownBy(() -> Etalons.load(broken)).isInstanceOf(ModelFormatException.class)
+                .hasMessageStartingWith(broken.toString()).hasMessageNotContaining("\n");
+        Path pooled = Path.of("src/test/resources/pytorch/nobatch_pool.onnx");
+        String refusal = catchThrowableOfType(UnsupportedOpException.class, () -> OnnxModels.load(pooled)).getMessage();
+        assertThatThrownBy(() -> Etalons.load(pooled)).isInstanceOf(UnsupportedOpException.class).hasMessage(refusal)
+                .hasMessageContaining("MaxPool node").hasMessageNotContaining("\n");
+        Path classes = dir.resolve("classes.txt");
+        Files.writeString(classes, "zero\none\n");
+        assertThatThrownBy(() -> lenet.withClasses(classes)).isInstanceOf(DataFormatException.class)
+                .hasMessageStartingWith(classes + ": names 2 classes but the model has 10");
+    }
+}
