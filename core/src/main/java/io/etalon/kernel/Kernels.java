@@ -70,7 +70,16 @@ public interface Kernels {
      * rounding of {@link #gemm} over an im2col matrix). Overwrites y. The vector kernels need {@code width} to be a
      * multiple of {@link #lanes}, and x long enough for every {@code p + offsets[t]}.
      */
-    void correlate(int outputs, int taps, float[] w, int[] offsets, float[] x, float[] y, int width);
+    default void correlate(int outputs, int taps, float[] w, int[] offsets, float[] x, float[] y, int width) {
+        correlate(outputs, taps, w, 0, offsets, x, y, 0, width);
+    }
+
+    /**
+     * {@link #correlate(int, int, float[], int[], float[], float[], int)} for the outputs whose weights start at
+     * {@code w[wOff]} and whose results go to {@code y[yOff]}: {@code y[yOff + o*width + p] = sum over t of
+     * w[wOff + o*taps + t] * x[p + offsets[t]]}, so that threads can share one correlation out by blocks of outputs.
+     */
+    void correlate(int outputs, int taps, float[] w, int wOff, int[] offsets, float[] x, float[] y, int yOff, int width);
 
     /**
      * The end of one convolution channel in plain inference when a ReLU and a 2x2 max-pool of stride 2 follow:

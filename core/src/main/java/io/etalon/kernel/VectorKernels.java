@@ -204,7 +204,8 @@ final class VectorKernels implements Kernels {
      * one another. Each output is still summed from 0 in order of t.
      */
     @Override
-    public void correlate(int outputs, int taps, float[] w, int[] offsets, float[] x, float[] y, int width) {
+    public void correlate(int outputs, int taps, float[] w, int wOff, int[] offsets, float[] x, float[] y, int yOff,
+                          int width) {
         if (width % L != 0) {
             throw new IllegalArgumentException("correlate needs a width that is a multiple of " + L + ", got " + width);
         }
@@ -212,38 +213,38 @@ final class VectorKernels implements Kernels {
         for (; p + 4 * L <= width; p += 4 * L) {
             int o = 0;
             for (; o + 4 <= outputs; o += 4) {
-                correlate4x4(taps, w, o * taps, offsets, x, p, y, o * width + p, width);
+                correlate4x4(taps, w, wOff + o * taps, offsets, x, p, y, yOff + o * width + p, width);
             }
             if (o + 2 <= outputs) {
-                correlate2x2(taps, w, o * taps, offsets, x, p, y, o * width + p, width);
-                correlate2x2(taps, w, o * taps, offsets, x, p + 2 * L, y, o * width + p + 2 * L, width);
+                correlate2x2(taps, w, wOff + o * taps, offsets, x, p, y, yOff + o * width + p, width);
+                correlate2x2(taps, w, wOff + o * taps, offsets, x, p + 2 * L, y, yOff + o * width + p + 2 * L, width);
                 o += 2;
             }
             if (o < outputs) {
-                correlate1x2(taps, w, o * taps, offsets, x, p, y, o * width + p);
-                correlate1x2(taps, w, o * taps, offsets, x, p + 2 * L, y, o * width + p + 2 * L);
+                correlate1x2(taps, w, wOff + o * taps, offsets, x, p, y, yOff + o * width + p);
+                correlate1x2(taps, w, wOff + o * taps, offsets, x, p + 2 * L, y, yOff + o * width + p + 2 * L);
             }
         }
         for (; p + 2 * L <= width; p += 2 * L) {
             int o = 0;
             for (; o + 4 <= outputs; o += 4) {
-                correlate4x2(taps, w, o * taps, offsets, x, p, y, o * width + p, width);
+                correlate4x2(taps, w, wOff + o * taps, offsets, x, p, y, yOff + o * width + p, width);
             }
             if (o + 2 <= outputs) {
-                correlate2x2(taps, w, o * taps, offsets, x, p, y, o * width + p, width);
+                correlate2x2(taps, w, wOff + o * taps, offsets, x, p, y, yOff + o * width + p, width);
                 o += 2;
             }
             if (o < outputs) {
-                correlate1x2(taps, w, o * taps, offsets, x, p, y, o * width + p);
+                correlate1x2(taps, w, wOff + o * taps, offsets, x, p, y, yOff + o * width + p);
             }
         }
         if (p < width) {
             int o = 0;
             for (; o + 4 <= outputs; o += 4) {
-                correlate4x1(taps, w, o * taps, offsets, x, p, y, o * width + p, width);
+                correlate4x1(taps, w, wOff + o * taps, offsets, x, p, y, yOff + o * width + p, width);
             }
             for (; o < outputs; o++) {
-                correlate1x1(taps, w, o * taps, offsets, x, p, y, o * width + p);
+                correlate1x1(taps, w, wOff + o * taps, offsets, x, p, y, yOff + o * width + p);
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.etalon.op;
 
 import io.etalon.kernel.Kernels;
+import io.etalon.kernel.Parallel;
 import io.etalon.tensor.Shape;
 import io.etalon.tensor.Tensor;
 import java.util.List;
@@ -260,7 +261,7 @@ public final class Conv2d implements Op {
             return;
         }
         if (strideH == 1 && strideW == 1) {
-            linearCorrelated(in, out, rows);
+            linearCorrelated(in, out, rows, false);
             return;
         }
         int taps = inChannels * kernelH * kernelW;
@@ -290,7 +291,7 @@ public final class Conv2d implements Op {
      * offset; no patch matrix is built. The few columns past the output width are computed and dropped. The same sums
      * in the same order as the im2col product (taps in order c, i, j, from 0).
      */
-    private void linearCorrelated(float[] in, float[] out, int rows) {
+    private void linearCorrelated(float[] in, float[] out, int rows, boolean add) {
         Correlation plan = correlation();
         int outH = outputShape.dim(1);
         int outW = outputShape.dim(2);
@@ -301,8 +302,15 @@ public final class Conv2d implements Op {
             plan.correlate(in, r, padded, result);
             for (int o = 0; o < outChannels; o++) {
                 for (int y = 0; y < outH; y++) {
-                    System.arraycopy(result, o * plan.width() + y * plan.paddedWidth(), out,
-                            ((r * outChannels + o) * outH + y) * outW, outW);
+                    int from = o * plan.width() + y * plan.paddedWidth();
+                    int to = ((r * outChannels + o) * outH + y) * outW;
+                    if (add) {
+                        for (int x = 0; x < outW; x++) {
+                            out[to + x] += result[from + x];
+                        }
+                    } else {
+                        System.arraycopy(result, from, out, to, outW);
+                    }
                 }
             }
         }
@@ -379,6 +387,25 @@ public final class Conv2d implements Op {
     }
 
     /**
+     * {@link Kernels#correlate} of all output channels, shared out by blocks of channels among threads when the work
+     * is large ({@link Parallel}): each block multiple of 4, as the kernels keep four channels in registers.
+     */
+    private void correlateChannels(float[] w, int[] offsets, float[] padded, float[] result, int width) {
+        int taps = offsets.length;
+        int blocks = Parallel.blocks((long) outChannels * taps * width, (outChannels + 3) / 4);
+        if (blocks <= 1) {
+            KERNELS.correlate(outChannels, taps, w, 0, offsets, padded, result, 0, width);
+            return;
+        }
+        int per = ((outChannels + blocks - 1) / blocks + 3) / 4 * 4;
+        Parallel.forEach((outChannels + per - 1) / per, block -> {
+            int first = block * per;
+            int count = Math.min(per, outChannels - first);
+            KERNELS.correlate(count, taps, w, first * taps, offsets, padded, result, first * width, width);
+        });
+    }
+
+    /**
      * The flat layout of {@link #linearCorrelated}: tap offsets into the padded planes, the padded row width, and the
      * width of one output channel's row of results (whole vectors).
      */
@@ -431,7 +458,7 @@ public final class Conv2d implements Op {
                             c * paddedPlane + (h + padTop) * paddedWidth + padLeft, inW);
                 }
             }
-            KERNELS.correlate(outChannels, offsets.length, weight, offsets, padded, result, width);
+            correlateChannels(weight, offsets, padded, result, width);
         }
     }
 
@@ -458,6 +485,63 @@ public final class Conv2d implements Op {
             transposeSparse(gradOut, gradIn, rows);
             return;
         }
+        transposeGemm(gradOut, gradIn, rows);
+    }
+
+    /**
+     * {@link #transpose} of a dense gradient, as the etalon solvers' transposed pass wants it for many-channel layers,
+     * where most positions carry a gradient: {@code gradIn += J^T gradOut}. A convolution of stride 1 (no dilation,
+     * one group, pads smaller than the kernel) has as its adjoint another stride-1 convolution, with the filters
+     * turned by 180 degrees and input and output channels swapped, over the gradient padded by {@code K-1-pad}: it runs
+     * on the same register-blocked correlation as the forward pass, with no patch matrix. Others take the im2col
+     * product.
+     *
+     * @param gradOut not modified; {@code (rows, O, OH, OW)}
+     * @param gradIn  modified (accumulated); {@code (rows, C, H, W)}
+     */
+    public void transposeDense(float[] gradOut, float[] gradIn, int rows) {
+        if (grouped != null) {
+            grouped.transpose(gradOut, gradIn, rows, false);
+        } else if (adjointCorrelates()) {
+            adjoint().linearCorrelated(gradOut, gradIn, rows, true);
+        } else {
+            transposeGemm(gradOut, gradIn, rows);
+        }
+    }
+
+    private boolean adjointCorrelates() {
+        return grouped == null && strideH == 1 && strideW == 1 && dilationH == 1 && dilationW == 1
+                && padTop < kernelH && padBottom < kernelH && padLeft < kernelW && padRight < kernelW;
+    }
+
+    /** Built on first use, as {@link #correlation}: the adjoint as a convolution, see {@link #transposeDense}. */
+    private volatile Conv2d adjoint;
+
+    private Conv2d adjoint() {
+        Conv2d twin = adjoint;
+        if (twin == null) {
+            // weight (O,C,KH,KW) -> turned (C,O,KH,KW): turned[c,o,i,j] = weight[o,c,KH-1-i,KW-1-j]
+            float[] turned = new float[weight.length];
+            for (int o = 0; o < outChannels; o++) {
+                for (int c = 0; c < inChannels; c++) {
+                    for (int i = 0; i < kernelH; i++) {
+                        for (int j = 0; j < kernelW; j++) {
+                            turned[((c * outChannels + o) * kernelH + i) * kernelW + j] =
+                                    weight[((o * inChannels + c) * kernelH + kernelH - 1 - i) * kernelW + kernelW - 1 - j];
+                        }
+                    }
+                }
+            }
+            twin = new Conv2d(outputShape, new Tensor(Shape.of(inChannels, outChannels, kernelH, kernelW), turned), null,
+                    new int[] {1, 1}, new int[] {kernelH - 1 - padTop, kernelW - 1 - padLeft, kernelH - 1 - padBottom,
+                    kernelW - 1 - padRight}, new int[] {1, 1});
+            adjoint = twin;
+        }
+        return twin;
+    }
+
+    /** The im2col form of {@link #transpose}: the patch gradients as one product, then added back onto the inputs. */
+    private void transposeGemm(float[] gradOut, float[] gradIn, int rows) {
         int taps = inChannels * kernelH * kernelW;
         int plane = outputShape.dim(1) * outputShape.dim(2);
         int block = blockRows(rows);
