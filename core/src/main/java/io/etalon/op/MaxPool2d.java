@@ -178,6 +178,8 @@ public final class MaxPool2d implements Op, Selection {
         float[] in = inputs[0];
         if (tilesTwoByTwo) {
             recordTwoByTwo(in, n, switches);
+        } else if (dilationH == 1 && dilationW == 1) {
+            recordSeparable(in, n, switches);
         } else {
             recordAnyWindow(in, n, switches);
         }
@@ -207,7 +209,142 @@ public final class MaxPool2d implements Op, Selection {
             }
             return;
         }
+        if (dilationH == 1 && dilationW == 1) {
+            inferSeparable(inputs[0], out, n);
+            return;
+        }
         Op.super.infer(inputs, out, n);
+    }
+
+    /**
+     * Plain inference of dense windows in two passes: the maximum of each window's stretch of every input row, then of
+     * those over the window's rows. The first maximum in row-major order lies in the first row holding the window's
+     * maximum, at that row's first maximum, so keeping the earlier of equal values ({@code >}, which also keeps
+     * {@code -0} before {@code 0}) gives the very float {@code record} and {@code linear} give.
+     */
+    private void inferSeparable(float[] in, float[] out, int n) {
+        // in (n,C,H,W) -> out (n,C,OH,OW)
+        int channels = inputShape.dim(0);
+        int inH = inputShape.dim(1);
+        int inW = inputShape.dim(2);
+        int outH = outputShape.dim(1);
+        int outW = outputShape.dim(2);
+        int[] wLo = new int[outW];
+        int[] wHi = new int[outW];
+        columnRanges(wLo, wHi);
+        float[] rowMax = new float[inH * outW];
+        for (int plane = 0; plane < n * channels; plane++) {
+            int base = plane * inH * inW;
+            for (int h = 0; h < inH; h++) {
+                int row = base + h * inW;
+                for (int x = 0; x < outW; x++) {
+                    float m = in[row + wLo[x]];
+                    for (int w = wLo[x] + 1; w < wHi[x]; w++) {
+                        float v = in[row + w];
+                        m = v > m ? v : m;
+                    }
+                    rowMax[h * outW + x] = m;
+                }
+            }
+            int at = plane * outH * outW;
+            for (int y = 0; y < outH; y++) {
+                int hLo = firstTap(y * strideH - padTop, 1);
+                int hHi = lastTap(y * strideH - padTop, kernelH, 1, inH);
+                System.arraycopy(rowMax, hLo * outW, out, at + y * outW, outW);
+                for (int h = hLo + 1; h < hHi; h++) {
+                    for (int x = 0; x < outW; x++) {
+                        float v = rowMax[h * outW + x];
+                        float m = out[at + y * outW + x];
+                        out[at + y * outW + x] = v > m ? v : m;
+                    }
+                }
+            }
+        }
+    }
+
+    /** The input columns {@code [lo[x], hi[x])} of each output column's window, padding left out (dilation 1). */
+    private void columnRanges(int[] lo, int[] hi) {
+        for (int x = 0; x < lo.length; x++) {
+            lo[x] = firstTap(x * strideW - padLeft, 1);
+            hi[x] = lastTap(x * strideW - padLeft, kernelW, 1, inputShape.dim(2));
+        }
+    }
+
+    /**
+     * {@link #recordAnyWindow} for dense windows, in two passes as {@link #inferSeparable}: for each input row and
+     * output column, the stretch's first maximum, its index and the largest of the rest; then, over the window's rows,
+     * the first row with the largest maximum wins, and the runner-up is the largest of that row's rest and the other
+     * rows' maxima. The same winners, ties (runner-up equal to the winner) and margins as the general loop.
+     */
+    private void recordSeparable(float[] in, int n, Switches switches) {
+        int[] winner = switches.states();
+        int channels = inputShape.dim(0);
+        int inH = inputShape.dim(1);
+        int inW = inputShape.dim(2);
+        int outH = outputShape.dim(1);
+        int outW = outputShape.dim(2);
+        int inSize = inputShape.size();
+        int outSize = outputShape.size();
+        int[] wLo = new int[outW];
+        int[] wHi = new int[outW];
+        columnRanges(wLo, wHi);
+        float[] rowMax = new float[inH * outW];
+        float[] rowRest = new float[inH * outW];
+        int[] rowArg = new int[inH * outW];
+        for (int s = 0; s < n; s++) {
+            int ties = 0;
+            float margin = Float.POSITIVE_INFINITY;
+            for (int c = 0; c < channels; c++) {
+                int base = s * inSize;
+                for (int h = 0; h < inH; h++) {
+                    int row = (c * inH + h) * inW;
+                    for (int x = 0; x < outW; x++) {
+                        int best = row + wLo[x];
+                        float bestValue = in[base + best];
+                        float rest = Float.NEGATIVE_INFINITY;
+                        for (int k = best + 1, end = row + wHi[x]; k < end; k++) {
+                            float v = in[base + k];
+                            boolean better = v > bestValue;
+                            float loser = better ? bestValue : v;
+                            rest = loser > rest ? loser : rest;
+                            best = better ? k : best;
+                            bestValue = better ? v : bestValue;
+                        }
+                        rowMax[h * outW + x] = bestValue;
+                        rowRest[h * outW + x] = rest;
+                        rowArg[h * outW + x] = best;
+                    }
+                }
+                for (int y = 0; y < outH; y++) {
+                    int hLo = firstTap(y * strideH - padTop, 1);
+                    int hHi = lastTap(y * strideH - padTop, kernelH, 1, inH);
+                    for (int x = 0; x < outW; x++) {
+                        int at = hLo * outW + x;
+                        float bestValue = rowMax[at];
+                        float runnerUp = rowRest[at];
+                        int best = rowArg[at];
+                        for (int h = hLo + 1; h < hHi; h++) {
+                            float v = rowMax[h * outW + x];
+                            boolean better = v > bestValue;
+                            float loser = better ? bestValue : v;
+                            float rest = better ? rowRest[h * outW + x] : runnerUp;
+                            runnerUp = loser > rest ? loser : rest;
+                            best = better ? rowArg[h * outW + x] : best;
+                            bestValue = better ? v : bestValue;
+                        }
+                        winner[s * outSize + (c * outH + y) * outW + x] = best;
+                        if (runnerUp == bestValue) {
+                            ties++;
+                        } else if (runnerUp != Float.NEGATIVE_INFINITY) {
+                            float lead = bestValue - runnerUp;
+                            margin = lead > 0f && lead < margin ? lead : margin;
+                        }
+                    }
+                }
+            }
+            switches.addTies(s, ties);
+            switches.offerMargin(s, margin);
+        }
     }
 
     /** The general loop of {@link #record}; the twin the 2x2 path is tested against. */
