@@ -209,7 +209,7 @@ public final class PeerComparison {
                     inference.add(new Case(name, "onnxruntime", "inference", "forward", batch, flops,
                             () -> ort.scores(images, batch)));
                 }
-                timeInterleaved(inference);
+                timeInterleaved(inference, IMAGENET_ROUNDS, 1);
                 List<Case> etalons = new ArrayList<>();
                 for (int k : TOP) {
                     for (int batch : ETALON_BATCHES) {
@@ -222,12 +222,15 @@ public final class PeerComparison {
                                 () -> djl.etalons(images, batch, k)));
                     }
                 }
-                timeInterleaved(etalons);
+                timeInterleaved(etalons, IMAGENET_ROUNDS, 1);
             } finally {
                 pool.shutdown();
             }
         }
     }
+
+    /** Rounds of the interleaved timing at 224x224, where one call can take seconds. */
+    static final int IMAGENET_ROUNDS = 3;
 
     /**
      * Checks DJL's top-5 etalons and ONNX Runtime's scores against Etalon's on all photos of a workload. A failed
@@ -395,29 +398,38 @@ public final class PeerComparison {
 
     /** Times the cases in turn, {@link #ROUNDS} times over, and records each one's median round. */
     private void timeInterleaved(List<Case> cases) throws Exception {
+        timeInterleaved(cases, ROUNDS, 3);
+    }
+
+    /**
+     * Times the cases in turn, {@code rounds} times over (odd), each slice at least {@code calls} calls long, and records
+     * each one's median round. The 224x224 cases take one call per slice at least: a call of five etalons of a batch
+     * of ResNet-18 takes seconds on a shared machine.
+     */
+    private void timeInterleaved(List<Case> cases, int rounds, int calls) throws Exception {
         for (Case one : cases) {
             warmUp(one);
         }
-        double[][] rates = new double[cases.size()][ROUNDS];
-        for (int round = 0; round < ROUNDS; round++) {
+        double[][] rates = new double[cases.size()][rounds];
+        for (int round = 0; round < rounds; round++) {
             for (int i = 0; i < cases.size(); i++) {
                 // the peers' thread pools spin-wait after each call (ONNX Runtime's intra-op threads, libtorch's
                 // OpenMP team) and would take the cores from whatever runs next: let them go to sleep first
                 Thread.sleep(PAUSE_MILLIS);
-                rates[i][round] = time(cases.get(i), seconds / ROUNDS);
+                rates[i][round] = time(cases.get(i), seconds / rounds, calls);
             }
         }
         for (int i = 0; i < cases.size(); i++) {
             double[] sorted = rates[i].clone();
             java.util.Arrays.sort(sorted);
-            record(cases.get(i), sorted[ROUNDS / 2], sorted[0], sorted[ROUNDS - 1]);
+            record(cases.get(i), sorted[rounds / 2], sorted[0], sorted[rounds - 1]);
         }
     }
 
     private void warmUp(Case one) throws Exception {
         long warmupEnd = System.nanoTime() + (long) (Math.min(2, seconds / 2) * 1e9);
         int warmups = 0;
-        while (System.nanoTime() < warmupEnd || warmups < 2) {
+        while (System.nanoTime() < warmupEnd || warmups < (one.flopsPerImage() > 0 ? 1 : 2)) {
             checksum += one.work().call()[0];
             warmups++;
         }
@@ -425,11 +437,16 @@ public final class PeerComparison {
 
     /** Images per second over a slice of about {@code slice} seconds (at least three calls). */
     private double time(Case one, double slice) throws Exception {
+        return time(one, slice, 3);
+    }
+
+    /** Images per second over a slice of about {@code slice} seconds (at least {@code calls} calls). */
+    private double time(Case one, double slice, int calls) throws Exception {
         long start = System.nanoTime();
         long end = start + (long) (slice * 1e9);
         long images = 0;
         int runs = 0;
-        while (System.nanoTime() < end || runs < 3) {
+        while (System.nanoTime() < end || runs < calls) {
             checksum += one.work().call()[0];
             images += one.batch();
             runs++;

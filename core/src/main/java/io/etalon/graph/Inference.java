@@ -45,11 +45,11 @@ final class Inference {
     /** The last node of the chain a fused step can run from node k (k itself when none). */
     private int fusedEnd(int k, int[] consumers) {
         int output = network.outputIndex();
-        if (!(network.node(k).op() instanceof Conv2d conv) || !conv.correlates() || k == output || consumers[k] != 1
+        if (!(network.node(k).op() instanceof Conv2d conv) || !conv.rectifies() || k == output || consumers[k] != 1
                 || !readsOnly(k + 1, k, Relu.class)) {
             return k;
         }
-        if (k + 1 != output && consumers[k + 1] == 1 && readsOnly(k + 2, k + 1, MaxPool2d.class)
+        if (conv.correlates() && k + 1 != output && consumers[k + 1] == 1 && readsOnly(k + 2, k + 1, MaxPool2d.class)
                 && ((MaxPool2d) network.node(k + 2).op()).tilesTwoByTwo()) {
             return k + 2;
         }

@@ -316,7 +316,12 @@ public final class Conv2d implements Op {
         }
     }
 
-    /** Whether {@link #inferRectified} applies: an ungrouped convolution of stride 1. */
+    /** Whether {@link #inferRectified} may fuse a ReLU: an ungrouped convolution. */
+    public boolean rectifies() {
+        return grouped == null;
+    }
+
+    /** Whether {@link #inferRectified} may also fuse a 2x2 max-pool: an ungrouped convolution of stride 1. */
     public boolean correlates() {
         return grouped == null && strideH == 1 && strideW == 1;
     }
@@ -327,11 +332,27 @@ public final class Conv2d implements Op {
      * ({@link Kernels#biasReluPool}), read straight from the correlation without the two full-size intermediates.
      *
      * @param out {@code (n, O, OH/2, OW/2)} with {@code pool}, else {@code (n, O, OH, OW)}; overwritten
-     * @throws IllegalStateException unless {@link #correlates()}
+     * @throws IllegalStateException for a grouped convolution, or with {@code pool} unless {@link #correlates()}
      */
     public void inferRectified(float[] in, float[] out, int n, boolean pool) {
+        if (grouped == null && !correlates() && !pool) {
+            // a strided convolution: the product, then bias and ReLU in one pass instead of two
+            linear(new float[][] {in}, out, n, null, 1);
+            int plane = outputShape.dim(1) * outputShape.dim(2);
+            for (int r = 0; r < n; r++) {
+                for (int o = 0; o < outChannels; o++) {
+                    int base = (r * outChannels + o) * plane;
+                    float b = bias[o];
+                    for (int k = base; k < base + plane; k++) {
+                        float v = out[k] + b;
+                        out[k] = v > 0f ? v : 0f; // what addBias then Relu.infer give
+                    }
+                }
+            }
+            return;
+        }
         if (!correlates()) {
-            throw new IllegalStateException("inferRectified needs an ungrouped convolution of stride 1");
+            throw new IllegalStateException("inferRectified needs an ungrouped convolution, and stride 1 to pool");
         }
         Correlation plan = correlation();
         int outH = outputShape.dim(1);
