@@ -117,6 +117,16 @@ public interface Kernels {
     int poolStates(float[] in, int base, int top, int inW, int count, int[] winner, int winnerOff, int winnerEnd,
                    float[] margin);
 
+    /**
+     * Sliding maxima: {@code out[outOff + i]} is the first maximum of {@code in[inOff + i + t]} over {@code t < taps},
+     * for {@code i < count}: a later value replaces the running one only if greater ({@code >}), so of equal values,
+     * {@code -0} and {@code 0} included, the earlier is kept. The row pass of a max-pool's plain inference.
+     */
+    void windowMax(float[] in, int inOff, int count, int taps, float[] out, int outOff);
+
+    /** {@code acc[accOff + i] = v[vOff + i] > acc[accOff + i] ? v[vOff + i] : acc[accOff + i]} for {@code i < count}. */
+    void maxInto(float[] acc, int accOff, float[] v, int vOff, int count);
+
     /** Widths that are a multiple of this run without a scalar tail in {@link #scatter}; 1 for the scalar kernels. */
     int lanes();
 

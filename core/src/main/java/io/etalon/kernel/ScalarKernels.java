@@ -131,4 +131,24 @@ final class ScalarKernels implements Kernels {
         margin[0] = smallest;
         return ties;
     }
+
+    @Override
+    public void windowMax(float[] in, int inOff, int count, int taps, float[] out, int outOff) {
+        for (int i = 0; i < count; i++) {
+            float m = in[inOff + i];
+            for (int t = 1; t < taps; t++) {
+                float v = in[inOff + i + t];
+                m = v > m ? v : m;
+            }
+            out[outOff + i] = m;
+        }
+    }
+
+    @Override
+    public void maxInto(float[] acc, int accOff, float[] v, int vOff, int count) {
+        for (int i = 0; i < count; i++) {
+            float x = v[vOff + i];
+            acc[accOff + i] = x > acc[accOff + i] ? x : acc[accOff + i];
+        }
+    }
 }

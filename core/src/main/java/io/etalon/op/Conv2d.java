@@ -267,6 +267,22 @@ public final class Conv2d implements Op {
         int taps = inChannels * kernelH * kernelW;
         int plane = outputShape.dim(1) * outputShape.dim(2);
         int block = blockRows(rows);
+        if (block == 1) {
+            // a patch matrix of one sample is wider than the block (224x224 images): its product lands in the output
+            // itself, (O, OH*OW), with no copy, and the patch buffer is the thread's own, reused
+            int outSize = outputShape.size();
+            float[] patches = PATCHES.get();
+            if (patches.length < taps * plane) {
+                patches = new float[taps * plane];
+                PATCHES.set(patches);
+            }
+            for (int r = 0; r < rows; r++) {
+                im2col(in, r * inputShape.size(), patches, plane, 0);
+                java.util.Arrays.fill(out, r * outSize, (r + 1) * outSize, 0f);
+                gemmByColumns(outChannels, plane, taps, weight, taps, patches, out, r * outSize);
+            }
+            return;
+        }
         float[] patches = new float[taps * block * plane];
         float[] product = new float[outChannels * block * plane];
         for (int first = 0; first < rows; first += block) {
@@ -276,7 +292,7 @@ public final class Conv2d implements Op {
                 im2col(in, (first + b) * inputShape.size(), patches, width, b * plane);
             }
             java.util.Arrays.fill(product, 0, outChannels * width, 0f);
-            KERNELS.gemm(outChannels, width, taps, weight, 0, taps, patches, 0, width, product, 0, width);
+            gemmByColumns(outChannels, width, taps, weight, taps, patches, product, 0);
             for (int b = 0; b < count; b++) {
                 for (int o = 0; o < outChannels; o++) {
                     System.arraycopy(product, o * width + b * plane, out, ((first + b) * outChannels + o) * plane, plane);
@@ -315,6 +331,28 @@ public final class Conv2d implements Op {
             }
         }
     }
+
+    /**
+     * {@code c += a * b} for a {@code (m,k)}, b {@code (k,n)} at offset 0 and c {@code (m,n)} at {@code cOff}:
+     * {@link Kernels#gemm}, its columns shared out among threads in blocks of whole vectors when the product is large
+     * ({@link Parallel}).
+     */
+    private static void gemmByColumns(int m, int n, int k, float[] a, int lda, float[] b, float[] c, int cOff) {
+        int lanes = KERNELS.lanes();
+        int blocks = Parallel.blocks((long) m * n * k, n / (4 * lanes));
+        if (blocks <= 1) {
+            KERNELS.gemm(m, n, k, a, 0, lda, b, 0, n, c, cOff, n);
+            return;
+        }
+        int per = (n / blocks + lanes - 1) / lanes * lanes;
+        Parallel.forEach((n + per - 1) / per, block -> {
+            int first = block * per;
+            KERNELS.gemm(m, Math.min(per, n - first), k, a, 0, lda, b, first, n, c, cOff + first, n);
+        });
+    }
+
+    /** Each thread's patch matrix for samples too large to batch, kept from call to call (several MB at 224x224). */
+    private static final ThreadLocal<float[]> PATCHES = ThreadLocal.withInitial(() -> new float[0]);
 
     /** Whether {@link #inferRectified} may fuse a ReLU: an ungrouped convolution. */
     public boolean rectifies() {
@@ -577,7 +615,7 @@ public final class Conv2d implements Op {
                 }
             }
             java.util.Arrays.fill(patchGrads, 0, taps * width, 0f);
-            KERNELS.gemm(taps, width, outChannels, weightT, 0, outChannels, gathered, 0, width, patchGrads, 0, width);
+            gemmByColumns(taps, width, outChannels, weightT, outChannels, gathered, patchGrads, 0);
             for (int b = 0; b < count; b++) {
                 col2imAdd(patchGrads, width, b * plane, gradIn, (first + b) * inputShape.size());
             }

@@ -232,18 +232,26 @@ public final class MaxPool2d implements Op, Selection {
         int[] wLo = new int[outW];
         int[] wHi = new int[outW];
         columnRanges(wLo, wHi);
+        // the maxima of every full stretch of kernelW columns, at stride 1 (whole vectors; the stride picks from them)
+        int full = Math.max(0, inW - kernelW + 1);
+        float[] sliding = new float[full];
         float[] rowMax = new float[inH * outW];
         for (int plane = 0; plane < n * channels; plane++) {
             int base = plane * inH * inW;
             for (int h = 0; h < inH; h++) {
                 int row = base + h * inW;
+                KERNELS.windowMax(in, row, full, kernelW, sliding, 0);
                 for (int x = 0; x < outW; x++) {
-                    float m = in[row + wLo[x]];
-                    for (int w = wLo[x] + 1; w < wHi[x]; w++) {
-                        float v = in[row + w];
-                        m = v > m ? v : m;
+                    if (wHi[x] - wLo[x] == kernelW) {
+                        rowMax[h * outW + x] = sliding[wLo[x]];
+                    } else { // a window the padding or the ceil mode cuts
+                        float m = in[row + wLo[x]];
+                        for (int w = wLo[x] + 1; w < wHi[x]; w++) {
+                            float v = in[row + w];
+                            m = v > m ? v : m;
+                        }
+                        rowMax[h * outW + x] = m;
                     }
-                    rowMax[h * outW + x] = m;
                 }
             }
             int at = plane * outH * outW;
@@ -252,11 +260,7 @@ public final class MaxPool2d implements Op, Selection {
                 int hHi = lastTap(y * strideH - padTop, kernelH, 1, inH);
                 System.arraycopy(rowMax, hLo * outW, out, at + y * outW, outW);
                 for (int h = hLo + 1; h < hHi; h++) {
-                    for (int x = 0; x < outW; x++) {
-                        float v = rowMax[h * outW + x];
-                        float m = out[at + y * outW + x];
-                        out[at + y * outW + x] = v > m ? v : m;
-                    }
+                    KERNELS.maxInto(out, at + y * outW, rowMax, h * outW, outW);
                 }
             }
         }
