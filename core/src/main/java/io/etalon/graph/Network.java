@@ -366,12 +366,10 @@ public final class Network {
         float[] gradTop = grads[top];
         int topSize = nodes.get(top).op().outputShape().size();
         int convSize = convolution.outputShape().size();
-        int plane = convolution.outputShape().dim(1) * convolution.outputShape().dim(2);
         int stride = Conv2d.paddedRows(rows);
         int[] slotOf = new int[convSize];
         java.util.Arrays.fill(slotOf, -1);
         int[] positions = new int[Math.min(convSize, topSize)];
-        float[] values = new float[positions.length * stride];
         int count = 0;
         // which convolution output each output of top copies (-1: zeroed by the pattern, or no gradient in any row);
         // the rows are read in memory order
@@ -400,7 +398,30 @@ public final class Network {
             }
             slotOfOutput[j] = slotOf[q];
         }
-        for (int j = 0; j < topSize; j++) { // a slot's terms arrive in order of j, as the op-by-op pass adds them
+        float[] target = gradientOf(nodes.get(conv).input(0), grads, inputGrad, rows);
+        // The compact scatter costs every filter tap once per kept position and per row padded to a whole vector; the
+        // dense adjoint once per output position and row, but register-blocked, at several times the speed per tap.
+        // Few-channel layers with few kept positions (LeNet's 10 rows) scatter; wide layers, or few rows, go dense.
+        // Either way a position's terms arrive in order of j, as the op-by-op pass adds them.
+        if (DENSE_SPEEDUP * count * stride > (long) convSize * rows) {
+            float[] dense = new float[rows * convSize];
+            for (int j = 0; j < topSize; j++) {
+                int slot = slotOfOutput[j];
+                if (slot >= 0) {
+                    int q = positions[slot];
+                    for (int r = 0; r < rows; r++) {
+                        dense[r * convSize + q] += gradTop[r * topSize + j];
+                    }
+                }
+            }
+            if (biases != null) {
+                addBiasTerms(convolution, positions, count, dense, true, convSize, rows, biases, magnitudes);
+            }
+            convolution.transposeDense(dense, target, rows);
+            return;
+        }
+        float[] values = new float[count * stride];
+        for (int j = 0; j < topSize; j++) {
             int slot = slotOfOutput[j];
             if (slot >= 0) {
                 for (int r = 0; r < rows; r++) {
@@ -409,32 +430,29 @@ public final class Network {
             }
         }
         if (biases != null) {
-            for (int s = 0; s < count; s++) {
-                double b = convolution.bias(positions[s] / plane);
-                if (b == 0) {
-                    continue;
-                }
-                for (int r = 0; r < rows; r++) {
-                    double term = values[s * stride + r] * b;
-                    biases[r] += term;
-                    magnitudes[r] += Math.abs(term);
-                }
-            }
+            addBiasTerms(convolution, positions, count, values, false, stride, rows, biases, magnitudes);
         }
-        float[] target = gradientOf(nodes.get(conv).input(0), grads, inputGrad, rows);
-        // The compact scatter costs every filter tap once per kept position and per row padded to a whole vector; the
-        // dense adjoint once per output position and row, but register-blocked, at several times the speed per tap.
-        // Few-channel layers with few kept positions (LeNet's 10 rows) scatter; wide layers, or few rows, go dense.
-        if (DENSE_SPEEDUP * count * stride > (long) convSize * rows) {
-            float[] dense = new float[rows * convSize];
-            for (int s = 0; s < count; s++) {
-                for (int r = 0; r < rows; r++) {
-                    dense[r * convSize + positions[s]] = values[s * stride + r];
-                }
+        convolution.transposeAt(positions, count, values, stride, rows, target);
+    }
+
+    /**
+     * Adds each row's bias terms of a convolution's kept positions. Kept position s of row r carries the gradient
+     * {@code values[r*stride + positions[s]]} when {@code dense} (a full {@code (rows, convSize)} array, stride =
+     * convSize), else the compact {@code values[s*stride + r]}.
+     */
+    private static void addBiasTerms(Conv2d convolution, int[] positions, int count, float[] values, boolean dense,
+                                     int stride, int rows, double[] biases, double[] magnitudes) {
+        int plane = convolution.outputShape().dim(1) * convolution.outputShape().dim(2);
+        for (int s = 0; s < count; s++) {
+            double b = convolution.bias(positions[s] / plane);
+            if (b == 0) {
+                continue;
             }
-            convolution.transposeDense(dense, target, rows);
-        } else {
-            convolution.transposeAt(positions, count, values, stride, rows, target);
+            for (int r = 0; r < rows; r++) {
+                double term = (dense ? values[r * stride + positions[s]] : values[s * stride + r]) * b;
+                biases[r] += term;
+                magnitudes[r] += Math.abs(term);
+            }
         }
     }
 

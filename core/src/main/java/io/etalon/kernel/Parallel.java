@@ -11,7 +11,8 @@ import java.util.stream.IntStream;
  * is summed in the same order whatever the block it falls in, so results do not depend on the thread count.
  *
  * <p>Blocks run on the fork-join pool the caller runs in (an {@code Explainer}'s pool when it explains images in
- * parallel, so that idle workers pick up blocks), else on the common pool. {@code -Detalon.opThreads=1} turns it off.
+ * parallel, so that idle workers pick up blocks), else on the common pool; not at all while every thread of the pool
+ * is busy (a batch with an image per thread). {@code -Detalon.opThreads=1} turns it off.
  */
 public final class Parallel {
 
@@ -25,8 +26,16 @@ public final class Parallel {
 
     /** How many blocks to cut {@code work} multiply-adds into: at most the pool's threads, and at most {@code units}. */
     public static int blocks(long work, int units) {
-        int threads = ForkJoinTask.inForkJoinPool() ? ForkJoinTask.getPool().getParallelism()
-                : ForkJoinPool.commonPool().getParallelism() + 1; // the caller joins in
+        int threads;
+        if (ForkJoinTask.inForkJoinPool()) {
+            ForkJoinPool pool = ForkJoinTask.getPool();
+            if (pool.getActiveThreadCount() >= pool.getParallelism()) {
+                return 1; // every thread already has an image of its own: blocks would only add hand-overs
+            }
+            threads = pool.getParallelism();
+        } else {
+            threads = ForkJoinPool.commonPool().getParallelism() + 1; // the caller joins in
+        }
         long byWork = work / MIN_WORK;
         return (int) Math.max(1, Math.min(Math.min(threads, LIMIT), Math.min(byWork, units)));
     }

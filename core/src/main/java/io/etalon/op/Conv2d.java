@@ -271,15 +271,11 @@ public final class Conv2d implements Op {
             // a patch matrix of one sample is wider than the block (224x224 images): its product lands in the output
             // itself, (O, OH*OW), with no copy, and the patch buffer is the thread's own, reused
             int outSize = outputShape.size();
-            float[] patches = PATCHES.get();
-            if (patches.length < taps * plane) {
-                patches = new float[taps * plane];
-                PATCHES.set(patches);
-            }
+            float[] patches = patchBuffer(taps * plane);
             for (int r = 0; r < rows; r++) {
                 im2col(in, r * inputShape.size(), patches, plane, 0);
                 java.util.Arrays.fill(out, r * outSize, (r + 1) * outSize, 0f);
-                gemmByColumns(outChannels, plane, taps, weight, taps, patches, out, r * outSize);
+                gemmByColumns(outChannels, plane, taps, weight, taps, patches, 0, out, r * outSize);
             }
             return;
         }
@@ -292,7 +288,7 @@ public final class Conv2d implements Op {
                 im2col(in, (first + b) * inputShape.size(), patches, width, b * plane);
             }
             java.util.Arrays.fill(product, 0, outChannels * width, 0f);
-            gemmByColumns(outChannels, width, taps, weight, taps, patches, product, 0);
+            gemmByColumns(outChannels, width, taps, weight, taps, patches, 0, product, 0);
             for (int b = 0; b < count; b++) {
                 for (int o = 0; o < outChannels; o++) {
                     System.arraycopy(product, o * width + b * plane, out, ((first + b) * outChannels + o) * plane, plane);
@@ -333,26 +329,39 @@ public final class Conv2d implements Op {
     }
 
     /**
-     * {@code c += a * b} for a {@code (m,k)}, b {@code (k,n)} at offset 0 and c {@code (m,n)} at {@code cOff}:
+     * {@code c += a * b} for a {@code (m,k)}, b {@code (k,n)} at {@code bOff} and c {@code (m,n)} at {@code cOff}:
      * {@link Kernels#gemm}, its columns shared out among threads in blocks of whole vectors when the product is large
      * ({@link Parallel}).
      */
-    private static void gemmByColumns(int m, int n, int k, float[] a, int lda, float[] b, float[] c, int cOff) {
+    private static void gemmByColumns(int m, int n, int k, float[] a, int lda, float[] b, int bOff, float[] c, int cOff) {
         int lanes = KERNELS.lanes();
         int blocks = Parallel.blocks((long) m * n * k, n / (4 * lanes));
         if (blocks <= 1) {
-            KERNELS.gemm(m, n, k, a, 0, lda, b, 0, n, c, cOff, n);
+            KERNELS.gemm(m, n, k, a, 0, lda, b, bOff, n, c, cOff, n);
             return;
         }
         int per = (n / blocks + lanes - 1) / lanes * lanes;
         Parallel.forEach((n + per - 1) / per, block -> {
             int first = block * per;
-            KERNELS.gemm(m, Math.min(per, n - first), k, a, 0, lda, b, first, n, c, cOff + first, n);
+            KERNELS.gemm(m, Math.min(per, n - first), k, a, 0, lda, b, bOff + first, n, c, cOff + first, n);
         });
     }
 
     /** Each thread's patch matrix for samples too large to batch, kept from call to call (several MB at 224x224). */
     private static final ThreadLocal<float[]> PATCHES = ThreadLocal.withInitial(() -> new float[0]);
+
+    /**
+     * This thread's patch buffer, at least {@code size} floats. The blocks a call shares out get the caller's buffer as
+     * an argument, never their own thread's, so a thread that helps with another call's blocks leaves its own intact.
+     */
+    private static float[] patchBuffer(int size) {
+        float[] buffer = PATCHES.get();
+        if (buffer.length < size) {
+            buffer = new float[size];
+            PATCHES.set(buffer);
+        }
+        return buffer;
+    }
 
     /** Whether {@link #inferRectified} may fuse a ReLU: an ungrouped convolution. */
     public boolean rectifies() {
@@ -604,6 +613,17 @@ public final class Conv2d implements Op {
         int taps = inChannels * kernelH * kernelW;
         int plane = outputShape.dim(1) * outputShape.dim(2);
         int block = blockRows(rows);
+        if (block == 1) {
+            // one large sample at a time: its gradient (O, OH*OW) is already the product's right-hand side, and the
+            // patch gradients go to the thread's reused patch buffer
+            float[] patchGrads = patchBuffer(taps * plane);
+            for (int r = 0; r < rows; r++) {
+                java.util.Arrays.fill(patchGrads, 0, taps * plane, 0f);
+                gemmByColumns(taps, plane, outChannels, weightT, outChannels, gradOut, r * outputShape.size(), patchGrads, 0);
+                col2imAdd(patchGrads, plane, 0, gradIn, r * inputShape.size());
+            }
+            return;
+        }
         float[] gathered = new float[outChannels * block * plane];
         float[] patchGrads = new float[taps * block * plane];
         for (int first = 0; first < rows; first += block) {
@@ -615,7 +635,7 @@ public final class Conv2d implements Op {
                 }
             }
             java.util.Arrays.fill(patchGrads, 0, taps * width, 0f);
-            gemmByColumns(taps, width, outChannels, weightT, outChannels, gathered, patchGrads, 0);
+            gemmByColumns(taps, width, outChannels, weightT, outChannels, gathered, 0, patchGrads, 0);
             for (int b = 0; b < count; b++) {
                 col2imAdd(patchGrads, width, b * plane, gradIn, (first + b) * inputShape.size());
             }
