@@ -402,8 +402,10 @@ public final class Network {
         // The compact scatter costs every filter tap once per kept position and per row padded to a whole vector; the
         // dense adjoint once per output position and row, but register-blocked, at several times the speed per tap.
         // Few-channel layers with few kept positions (LeNet's 10 rows) scatter; wide layers, or few rows, go dense.
-        // Either way a position's terms arrive in order of j, as the op-by-op pass adds them.
-        if (DENSE_SPEEDUP * count * stride > (long) convSize * rows) {
+        // Either way a position's terms arrive in order of j, as the op-by-op pass adds them. With at most half as many
+        // rows as lanes (top-5 etalons) the scatter wastes most of each vector, so the dense pass wins sooner.
+        long speedup = 2L * rows <= stride ? DENSE_SPEEDUP : DENSE_SPEEDUP - 1;
+        if (speedup * count * stride > (long) convSize * rows) {
             float[] dense = new float[rows * convSize];
             for (int j = 0; j < topSize; j++) {
                 int slot = slotOfOutput[j];
@@ -456,7 +458,7 @@ public final class Network {
         }
     }
 
-    /** How many times faster per filter tap the dense adjoint runs than the compact scatter, as measured. */
+    /** How many times faster per filter tap the dense adjoint runs than the compact scatter at few rows (estimated). */
     private static final long DENSE_SPEEDUP = 3;
 
     /**
