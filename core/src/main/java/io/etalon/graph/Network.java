@@ -367,10 +367,6 @@ public final class Network {
         int topSize = nodes.get(top).op().outputShape().size();
         int convSize = convolution.outputShape().size();
         int stride = Conv2d.paddedRows(rows);
-        int[] slotOf = new int[convSize];
-        java.util.Arrays.fill(slotOf, -1);
-        int[] positions = new int[Math.min(convSize, topSize)];
-        int count = 0;
         // which convolution output each output of top copies (-1: zeroed by the pattern, or no gradient in any row);
         // the rows are read in memory order
         int[] source = new int[topSize];
@@ -386,6 +382,39 @@ public final class Network {
         for (int node = top; node > conv; node--) {
             ((Selection) nodes.get(node).op()).sources(trace.switches(node), 0, source, topSize);
         }
+        int kept = 0; // outputs of top that reach the convolution: at least as many as the positions they reach
+        for (int j = 0; j < topSize; j++) {
+            if (source[j] >= 0) {
+                kept++;
+            }
+        }
+        float[] target = gradientOf(nodes.get(conv).input(0), grads, inputGrad, rows);
+        // The compact scatter costs every filter tap once per kept position and per row padded to a whole vector; the
+        // dense adjoint once per output position and row, but register-blocked, at several times the speed per tap.
+        // Few-channel layers with few kept positions (LeNet's 10 rows) scatter; wide layers, or few rows, go dense.
+        // Either way a position's terms arrive in order of j, as the op-by-op pass adds them. With at most half as many
+        // rows as lanes (top-5 etalons) the scatter wastes most of each vector, so the dense pass wins sooner.
+        long speedup = 2L * rows <= stride ? DENSE_SPEEDUP : DENSE_SPEEDUP - 1;
+        if (speedup * kept * stride > (long) convSize * rows) {
+            float[] dense = new float[rows * convSize];
+            for (int j = 0; j < topSize; j++) {
+                int q = source[j];
+                if (q >= 0) {
+                    for (int r = 0; r < rows; r++) {
+                        dense[r * convSize + q] += gradTop[r * topSize + j];
+                    }
+                }
+            }
+            if (biases != null) {
+                convolution.accumulateBiasContribution(dense, rows, trace.switches(conv), rows, biases, magnitudes);
+            }
+            convolution.transposeDense(dense, target, rows);
+            return;
+        }
+        int[] slotOf = new int[convSize];
+        java.util.Arrays.fill(slotOf, -1);
+        int[] positions = new int[Math.min(convSize, topSize)];
+        int count = 0;
         int[] slotOfOutput = source; // reused: the slot of each output of top, or -1
         for (int j = 0; j < topSize; j++) {
             int q = source[j];
@@ -398,30 +427,6 @@ public final class Network {
             }
             slotOfOutput[j] = slotOf[q];
         }
-        float[] target = gradientOf(nodes.get(conv).input(0), grads, inputGrad, rows);
-        // The compact scatter costs every filter tap once per kept position and per row padded to a whole vector; the
-        // dense adjoint once per output position and row, but register-blocked, at several times the speed per tap.
-        // Few-channel layers with few kept positions (LeNet's 10 rows) scatter; wide layers, or few rows, go dense.
-        // Either way a position's terms arrive in order of j, as the op-by-op pass adds them. With at most half as many
-        // rows as lanes (top-5 etalons) the scatter wastes most of each vector, so the dense pass wins sooner.
-        long speedup = 2L * rows <= stride ? DENSE_SPEEDUP : DENSE_SPEEDUP - 1;
-        if (speedup * count * stride > (long) convSize * rows) {
-            float[] dense = new float[rows * convSize];
-            for (int j = 0; j < topSize; j++) {
-                int slot = slotOfOutput[j];
-                if (slot >= 0) {
-                    int q = positions[slot];
-                    for (int r = 0; r < rows; r++) {
-                        dense[r * convSize + q] += gradTop[r * topSize + j];
-                    }
-                }
-            }
-            if (biases != null) {
-                addBiasTerms(convolution, positions, count, dense, true, convSize, rows, biases, magnitudes);
-            }
-            convolution.transposeDense(dense, target, rows);
-            return;
-        }
         float[] values = new float[count * stride];
         for (int j = 0; j < topSize; j++) {
             int slot = slotOfOutput[j];
@@ -432,18 +437,17 @@ public final class Network {
             }
         }
         if (biases != null) {
-            addBiasTerms(convolution, positions, count, values, false, stride, rows, biases, magnitudes);
+            addBiasTerms(convolution, positions, count, values, stride, rows, biases, magnitudes);
         }
         convolution.transposeAt(positions, count, values, stride, rows, target);
     }
 
     /**
-     * Adds each row's bias terms of a convolution's kept positions. Kept position s of row r carries the gradient
-     * {@code values[r*stride + positions[s]]} when {@code dense} (a full {@code (rows, convSize)} array, stride =
-     * convSize), else the compact {@code values[s*stride + r]}.
+     * Adds each row's bias terms of a convolution's kept positions: kept position s of row r carries the gradient
+     * {@code values[s*stride + r]}.
      */
-    private static void addBiasTerms(Conv2d convolution, int[] positions, int count, float[] values, boolean dense,
-                                     int stride, int rows, double[] biases, double[] magnitudes) {
+    private static void addBiasTerms(Conv2d convolution, int[] positions, int count, float[] values, int stride, int rows,
+                                     double[] biases, double[] magnitudes) {
         int plane = convolution.outputShape().dim(1) * convolution.outputShape().dim(2);
         for (int s = 0; s < count; s++) {
             double b = convolution.bias(positions[s] / plane);
@@ -451,7 +455,7 @@ public final class Network {
                 continue;
             }
             for (int r = 0; r < rows; r++) {
-                double term = (dense ? values[r * stride + positions[s]] : values[s * stride + r]) * b;
+                double term = values[s * stride + r] * b;
                 biases[r] += term;
                 magnitudes[r] += Math.abs(term);
             }
