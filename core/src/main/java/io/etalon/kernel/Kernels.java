@@ -124,6 +124,15 @@ public interface Kernels {
      */
     void windowMax(float[] in, int inOff, int count, int taps, float[] out, int outOff);
 
+    /**
+     * {@link #windowMax} that also keeps the winner and the runner-up: for {@code i < count}, over
+     * {@code in[inOff + i + t]}, {@code t < taps}, in order, {@code max[outOff + i]} is the first maximum,
+     * {@code arg[outOff + i] = argBase + i + t} its position, and {@code rest[outOff + i]} the largest of the others
+     * ({@code -infinity} for one tap): the row pass of a max-pool's recording.
+     */
+    void windowArgMax(float[] in, int inOff, int count, int taps, int argBase, float[] max, int[] arg, float[] rest,
+                      int outOff);
+
     /** {@code acc[accOff + i] = v[vOff + i] > acc[accOff + i] ? v[vOff + i] : acc[accOff + i]} for {@code i < count}. */
     void maxInto(float[] acc, int accOff, float[] v, int vOff, int count);
 

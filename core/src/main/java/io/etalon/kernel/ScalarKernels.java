@@ -151,4 +151,25 @@ final class ScalarKernels implements Kernels {
             acc[accOff + i] = x > acc[accOff + i] ? x : acc[accOff + i];
         }
     }
+
+    @Override
+    public void windowArgMax(float[] in, int inOff, int count, int taps, int argBase, float[] max, int[] arg, float[] rest,
+                             int outOff) {
+        for (int i = 0; i < count; i++) {
+            float best = in[inOff + i];
+            int at = argBase + i;
+            float runnerUp = Float.NEGATIVE_INFINITY;
+            for (int t = 1; t < taps; t++) {
+                float v = in[inOff + i + t];
+                boolean better = v > best;
+                float loser = better ? best : v;
+                runnerUp = loser > runnerUp ? loser : runnerUp;
+                at = better ? argBase + i + t : at;
+                best = better ? v : best;
+            }
+            max[outOff + i] = best;
+            arg[outOff + i] = at;
+            rest[outOff + i] = runnerUp;
+        }
+    }
 }

@@ -567,4 +567,32 @@ final class VectorKernels implements Kernels {
         }
         ScalarKernels.INSTANCE.maxInto(acc, accOff + vectorCount, v, vOff + vectorCount, count - vectorCount);
     }
+
+    /** Lane i: i, the offset of each lane's window start. */
+    private static final IntVector IOTA = IntVector.zero(INTS).addIndex(1);
+
+    @Override
+    public void windowArgMax(float[] in, int inOff, int count, int taps, int argBase, float[] max, int[] arg, float[] rest,
+                             int outOff) {
+        int vectorCount = count - count % L;
+        FloatVector minusInfinity = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+        for (int i = 0; i < vectorCount; i += L) {
+            FloatVector best = FloatVector.fromArray(SPECIES, in, inOff + i);
+            IntVector at = IOTA.add(argBase + i);
+            FloatVector runnerUp = minusInfinity;
+            for (int t = 1; t < taps; t++) {
+                FloatVector v = FloatVector.fromArray(SPECIES, in, inOff + i + t);
+                VectorMask<Float> better = v.compare(VectorOperators.GT, best);
+                FloatVector loser = v.blend(best, better);
+                runnerUp = runnerUp.blend(loser, loser.compare(VectorOperators.GT, runnerUp));
+                at = at.blend(IOTA.add(argBase + i + t), better.cast(INTS));
+                best = best.blend(v, better);
+            }
+            best.intoArray(max, outOff + i);
+            at.intoArray(arg, outOff + i);
+            runnerUp.intoArray(rest, outOff + i);
+        }
+        ScalarKernels.INSTANCE.windowArgMax(in, inOff + vectorCount, count - vectorCount, taps, argBase + vectorCount, max,
+                arg, rest, outOff + vectorCount);
+    }
 }

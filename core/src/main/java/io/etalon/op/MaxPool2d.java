@@ -295,6 +295,11 @@ public final class MaxPool2d implements Op, Selection {
         float[] rowMax = new float[inH * outW];
         float[] rowRest = new float[inH * outW];
         int[] rowArg = new int[inH * outW];
+        // every full stretch of kernelW columns at stride 1, in whole vectors; the stride then picks from them
+        int full = Math.max(0, inW - kernelW + 1);
+        float[] slidingMax = new float[full];
+        float[] slidingRest = new float[full];
+        int[] slidingArg = new int[full];
         for (int s = 0; s < n; s++) {
             int ties = 0;
             float margin = Float.POSITIVE_INFINITY;
@@ -302,7 +307,15 @@ public final class MaxPool2d implements Op, Selection {
                 int base = s * inSize;
                 for (int h = 0; h < inH; h++) {
                     int row = (c * inH + h) * inW;
+                    KERNELS.windowArgMax(in, base + row, full, kernelW, row, slidingMax, slidingArg, slidingRest, 0);
                     for (int x = 0; x < outW; x++) {
+                        if (wHi[x] - wLo[x] == kernelW) {
+                            rowMax[h * outW + x] = slidingMax[wLo[x]];
+                            rowRest[h * outW + x] = slidingRest[wLo[x]];
+                            rowArg[h * outW + x] = slidingArg[wLo[x]];
+                            continue;
+                        }
+                        // a window the padding or the ceil mode cuts
                         int best = row + wLo[x];
                         float bestValue = in[base + best];
                         float rest = Float.NEGATIVE_INFINITY;

@@ -104,6 +104,28 @@ class KernelsTest {
             assertThat(Float.floatToRawIntBits(viaScalar[2 + i])).as("scalar at %d", i).isEqualTo(Float.floatToRawIntBits(expected));
             assertThat(Float.floatToRawIntBits(viaBest[2 + i])).as("best at %d", i).isEqualTo(Float.floatToRawIntBits(expected));
         }
+        float[][] maxima = new float[2][count + 2];
+        float[][] rests = new float[2][count + 2];
+        int[][] args = new int[2][count + 2];
+        scalar.windowArgMax(in, 3, count, taps, 100, maxima[0], args[0], rests[0], 2);
+        best.windowArgMax(in, 3, count, taps, 100, maxima[1], args[1], rests[1], 2);
+        for (int i = 0; i < count; i++) {
+            int winner = 0;
+            float runnerUp = Float.NEGATIVE_INFINITY;
+            for (int t = 1; t < taps; t++) {
+                if (in[3 + i + t] > in[3 + i + winner]) {
+                    runnerUp = Math.max(runnerUp, in[3 + i + winner]);
+                    winner = t;
+                } else {
+                    runnerUp = in[3 + i + t] > runnerUp ? in[3 + i + t] : runnerUp;
+                }
+            }
+            for (int k = 0; k < 2; k++) {
+                assertThat(Float.floatToRawIntBits(maxima[k][2 + i])).as("max %d of %d", i, k).isEqualTo(Float.floatToRawIntBits(in[3 + i + winner]));
+                assertThat(args[k][2 + i]).as("winner %d of %d", i, k).isEqualTo(100 + i + winner);
+                assertThat(rests[k][2 + i] == runnerUp).as("runner-up %d of %d", i, k).isTrue();
+            }
+        }
         float[] accScalar = java.util.Arrays.copyOf(in, count + 1);
         float[] accBest = accScalar.clone();
         scalar.maxInto(accScalar, 1, in, 2, count);
