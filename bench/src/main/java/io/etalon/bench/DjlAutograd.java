@@ -33,6 +33,9 @@ final class DjlAutograd implements AutoCloseable {
         System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(threads));
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         System.setProperty("ai.djl.offline", "true");
+        // TorchScript's graph executor specialises a graph on its first runs: once a forward pass without gradients
+        // ran (scores, inference), a later pass would give no input gradient
+        System.setProperty("ai.djl.pytorch.graph_optimizer", "false");
     }
 
     DjlAutograd(Network lenet) {

@@ -1,6 +1,9 @@
 package io.etalon.bench;
 
 import io.etalon.etalon.Etalon;
+import io.etalon.etalon.EtalonSolver;
+import io.etalon.etalon.ReverseMode;
+import io.etalon.graph.Trace;
 import io.etalon.etalon.Explainer;
 import io.etalon.etalon.Explanation;
 import io.etalon.etalon.Method;
@@ -31,6 +34,47 @@ final class Engines {
         return result;
     }
 
+    /**
+     * The etalons of each image's {@code k} best classes, best first, as {@code (batch, k, pixels)}: a forward pass
+     * that records the pattern, the k best scores picked from its output, then the k one-hot rows through the
+     * transposed network as one batch ({@link ReverseMode}). Images run in parallel on the pool.
+     */
+    static float[] topEtalons(Network network, ForkJoinPool pool, float[] images, int batch, int k) {
+        int pixels = network.inputShape().size();
+        int output = network.outputIndex();
+        int classes = network.outputShape().size();
+        String layer = network.node(output).name();
+        EtalonSolver reverse = new ReverseMode();
+        float[] result = new float[batch * k * pixels];
+        run(pool, () -> IntStream.range(0, batch).parallel().forEach(b -> {
+            Trace trace = network.forward(java.util.Arrays.copyOfRange(images, b * pixels, (b + 1) * pixels), 1);
+            int[] top = TopClasses.of(trace.output(0), 0, classes, k);
+            List<Neuron> neurons = new java.util.ArrayList<>(k);
+            for (int index : top) {
+                neurons.add(new Neuron(layer, output, index));
+            }
+            List<Etalon> etalons = reverse.solve(network, trace, neurons);
+            for (int j = 0; j < k; j++) {
+                System.arraycopy(etalons.get(j).weights(), 0, result, (b * k + j) * pixels, pixels);
+            }
+        }));
+        return result;
+    }
+
+    private static void run(ForkJoinPool pool, Runnable work) {
+        try {
+            pool.submit(work).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
     static Explainer explainer(Network network, Method method, int threads) {
         return new Explainer(network, method.solver(), threads);
     }
@@ -42,19 +86,12 @@ final class Engines {
         int classes = network.outputShape().size();
         float[] scores = new float[batch * classes];
         int chunk = (batch + threads - 1) / threads;
-        try {
-            pool.submit(() -> IntStream.range(0, (batch + chunk - 1) / chunk).parallel().forEach(c -> {
-                int from = c * chunk;
-                int n = Math.min(chunk, batch - from);
-                float[] chunkScores = network.infer(java.util.Arrays.copyOfRange(images, from * size, (from + n) * size), n);
-                System.arraycopy(chunkScores, 0, scores, from * classes, n * classes);
-            })).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        }
+        run(pool, () -> IntStream.range(0, (batch + chunk - 1) / chunk).parallel().forEach(c -> {
+            int from = c * chunk;
+            int n = Math.min(chunk, batch - from);
+            float[] chunkScores = network.infer(java.util.Arrays.copyOfRange(images, from * size, (from + n) * size), n);
+            System.arraycopy(chunkScores, 0, scores, from * classes, n * classes);
+        }));
         return scores;
     }
 }

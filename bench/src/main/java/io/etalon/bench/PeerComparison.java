@@ -36,12 +36,19 @@ public final class PeerComparison {
     static final long PAUSE_MILLIS = 500;
 
     /** One measured line of the table: the median round's images/s, and the slowest and fastest rounds'. */
-    record Row(String engine, String task, String method, int batch, int threads, double imagesPerSecond, double slowest,
-               double fastest) {
+    record Row(String model, String engine, String task, String method, int batch, int threads, double imagesPerSecond,
+               double slowest, double fastest, double flopsPerImage) {
     }
 
-    /** One workload to time: an engine doing a task on a batch. */
-    private record Case(String engine, String task, String method, int batch, Callable<float[]> work) {
+    /**
+     * One workload to time: an engine doing a task on a batch of a model's images; {@code flopsPerImage} is the
+     * nominal work of one image (0 where not counted), for the GFLOP/s column.
+     */
+    private record Case(String model, String engine, String task, String method, int batch, double flopsPerImage,
+                        Callable<float[]> work) {
+        Case(String engine, String task, String method, int batch, Callable<float[]> work) {
+            this("lenet", engine, task, method, batch, 0, work);
+        }
     }
 
     private final int threads;
@@ -51,6 +58,10 @@ public final class PeerComparison {
     private double checksum;
     private boolean djlAgrees;
     private boolean pythonAgrees;
+    /** Per ImageNet-size model, whether DJL's etalons matched Etalon's in this run. */
+    private final java.util.Map<String, Boolean> imagenetAgrees = new java.util.HashMap<>();
+    /** A large float32 matrix product through DJL (libtorch and its BLAS), in GFLOP/s: the machine's practical peak. */
+    private double peakGflops = Double.NaN;
 
     PeerComparison(int threads, double seconds, PrintStream out) {
         this.threads = threads;
@@ -62,21 +73,50 @@ public final class PeerComparison {
         int threads = Runtime.getRuntime().availableProcessors();
         double seconds = 5;
         Path json = null;
+        List<String> models = List.of(MODELS);
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--threads" -> threads = Integer.parseInt(args[++i]);
                 case "--seconds" -> seconds = Double.parseDouble(args[++i]);
                 case "--json" -> json = Path.of(args[++i]);
+                case "--models" -> models = List.of(args[++i].split(","));
                 case "--peers" -> { }
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; use --threads N, --seconds S, --json FILE");
+                        + "; use --threads N, --seconds S, --json FILE, --models " + String.join(",", MODELS));
             }
         }
-        new PeerComparison(threads, seconds, System.out).run(json);
+        for (String model : models) {
+            if (!List.of(MODELS).contains(model)) {
+                throw new IllegalArgumentException("unknown model " + model + "; use --models with some of "
+                        + String.join(",", MODELS));
+            }
+        }
+        new PeerComparison(threads, seconds, System.out).run(json, models);
     }
 
-    void run(Path json) throws Exception {
+    /** The models {@code --models} may name: the shipped LeNet and the ImageNet-size workloads. */
+    static final String[] MODELS = {"lenet", "squeezenet1_1", "resnet18"};
+
+    void run(Path json, List<String> models) throws Exception {
         DjlAutograd.configureThreads(threads);
+        if (models.contains("lenet")) {
+            runLenet();
+        }
+        List<String> imagenet = models.stream().filter(m -> !m.equals("lenet")).toList();
+        if (!imagenet.isEmpty()) {
+            runImagenet(imagenet);
+        }
+        printTable();
+        if (json != null) {
+            writeJson(json);
+            out.println("wrote " + json.toAbsolutePath().normalize());
+        }
+        if (checksum == 42) {
+            out.println(); // keeps the results alive for the JIT
+        }
+    }
+
+    private void runLenet() throws Exception {
         Workload workload = Workload.load(2000);
         List<Neuron> outputs = Neuron.parse("output", workload.network());
         out.printf(Locale.ROOT, "Etalon vs peers: shipped LeNet, %d held-out MNIST digits, %d thread(s), %s, %s, Java %s, "
@@ -126,15 +166,147 @@ public final class PeerComparison {
                 record(one, rate, rate, rate);
             }
         }
-        printTable();
-        if (json != null) {
-            writeJson(json);
-            out.println("wrote " + json.toAbsolutePath().normalize());
+    }
+
+    /** ImageNet-size batches: one image, and the batches each task is timed at besides. */
+    private static final int[] INFERENCE_BATCHES = {1, 8};
+    private static final int[] ETALON_BATCHES = {1, 4};
+    private static final int[] TOP = {1, 5};
+
+    /**
+     * SqueezeNet 1.1 and the ResNet-18-shaped network on the shipped photos: the etalons of each image's best and 5
+     * best classes (ours vs PyTorch autograd through DJL on the same weights as TorchScript) and plain inference (ours
+     * vs ONNX Runtime on the same ONNX file), each checked against ours first.
+     */
+    private void runImagenet(List<String> names) throws Exception {
+        String missing = ImagenetWorkload.missing();
+        if (missing != null) {
+            out.println("ImageNet-size workloads skipped: " + missing);
+            return;
         }
-        if (checksum == 42) {
-            out.println(); // keeps the results alive for the JIT
+        String isa = System.getenv("DNNL_MAX_CPU_ISA");
+        peakGflops = MachinePeak.matrixProductGflops(Math.min(3, seconds));
+        out.printf(Locale.ROOT, "Etalon vs peers at 224x224: %s, %d thread(s), %s, Java %s, Etalon kernels %s; PyTorch %s "
+                + "through DJL%s, ONNX Runtime; machine peak (1024x1024 float32 matrix product through DJL) %.1f GFLOP/s%n",
+                String.join(", ", names), threads, LocalDate.now(), System.getProperty("java.version"),
+                io.etalon.kernel.Kernels.best().name(), DjlAutograd.version(),
+                isa == null ? "" : " (oneDNN capped at " + isa + ")", peakGflops);
+        for (String name : names) {
+            ImagenetWorkload workload = ImagenetWorkload.load(name);
+            int classes = workload.network().outputShape().size();
+            double flops = workload.flops();
+            out.printf(Locale.ROOT, "%s: %d photos, %.2f GFLOP per forward pass (convolutions and dense layers)%n", name,
+                    workload.count(), flops / 1e9);
+            ForkJoinPool pool = new ForkJoinPool(threads);
+            try (DjlTorchScript djl = new DjlTorchScript(workload.torchScript(), classes);
+                 OrtForward ort = new OrtForward(workload.onnxFile(), threads, new long[] {3, 224, 224}, classes)) {
+                checkImagenet(workload, djl, ort, pool);
+                List<Case> inference = new ArrayList<>();
+                for (int batch : INFERENCE_BATCHES) {
+                    float[] images = workload.batch(batch);
+                    inference.add(new Case(name, "etalon", "inference", "forward", batch, flops,
+                            () -> Engines.infer(workload.network(), pool, images, batch)));
+                    inference.add(new Case(name, "onnxruntime", "inference", "forward", batch, flops,
+                            () -> ort.scores(images, batch)));
+                }
+                timeInterleaved(inference, IMAGENET_ROUNDS, 1);
+                List<Case> etalons = new ArrayList<>();
+                for (int k : TOP) {
+                    for (int batch : ETALON_BATCHES) {
+                        float[] images = workload.batch(batch);
+                        // nominal work: one forward pass and k transposed passes, each as costly as a forward pass
+                        double work = (1 + k) * flops;
+                        etalons.add(new Case(name, "etalon", "etalons-top" + k, "reverse", batch, work,
+                                () -> Engines.topEtalons(workload.network(), pool, images, batch, k)));
+                        etalons.add(new Case(name, "pytorch-djl", "etalons-top" + k, "autograd", batch, work,
+                                () -> djl.etalons(images, batch, k)));
+                    }
+                }
+                timeInterleaved(etalons, IMAGENET_ROUNDS, 1);
+            } finally {
+                pool.shutdown();
+            }
         }
     }
+
+    /** Rounds of the interleaved timing at 224x224, where one call can take seconds. */
+    static final int IMAGENET_ROUNDS = 3;
+
+    /**
+     * Checks DJL's top-5 etalons and ONNX Runtime's scores against Etalon's on all photos of a workload. A failed
+     * etalon check marks the PyTorch rows of that model; a failed score check voids the comparison.
+     */
+    private void checkImagenet(ImagenetWorkload workload, DjlTorchScript djl, OrtForward ort, ForkJoinPool pool)
+            throws Exception {
+        int batch = workload.count();
+        int k = 5;
+        int classes = workload.network().outputShape().size();
+        int pixels = workload.network().inputShape().size();
+        float[] images = workload.batch(batch);
+        float[] ourScores = Engines.infer(workload.network(), pool, images, batch);
+        float[] ortScores = ort.scores(images, batch);
+        float[] djlScores = djl.scores(images, batch);
+        double worstOrt = 0;
+        double worstDjl = 0;
+        int sameTop = 0;
+        for (int i = 0; i < ourScores.length; i++) {
+            worstOrt = Math.max(worstOrt, Math.abs(ortScores[i] - ourScores[i]) / (1 + Math.abs(ortScores[i])));
+            worstDjl = Math.max(worstDjl, Math.abs(djlScores[i] - ourScores[i]) / (1 + Math.abs(djlScores[i])));
+        }
+        for (int b = 0; b < batch; b++) {
+            if (java.util.Arrays.equals(TopClasses.of(ourScores, b * classes, classes, k),
+                    TopClasses.of(djlScores, b * classes, classes, k))) {
+                sameTop++;
+            }
+        }
+        float[] ours = Engines.topEtalons(workload.network(), pool, images, batch, k);
+        float[] theirs = djl.etalons(images, batch, k);
+        double worst = 0;
+        int samePhotos = 0;
+        StringBuilder perPhoto = new StringBuilder();
+        for (int b = 0; b < batch; b++) {
+            double photo = 0;
+            for (int e = b * k; e < (b + 1) * k; e++) {
+                double scale = 1e-30;
+                for (int j = 0; j < pixels; j++) {
+                    scale = Math.max(scale, Math.abs(theirs[e * pixels + j]));
+                }
+                for (int j = 0; j < pixels; j++) {
+                    photo = Math.max(photo, Math.abs(ours[e * pixels + j] - theirs[e * pixels + j]) / scale);
+                }
+            }
+            perPhoto.append(String.format(Locale.ROOT, "%s%.1e", b == 0 ? "" : ", ", photo));
+            worst = Math.max(worst, photo);
+            if (photo <= SAME_REGION) {
+                samePhotos++;
+            }
+        }
+        out.printf(Locale.ROOT, "agreement on %d photos of %s: scores vs ONNX Runtime %.2e, vs PyTorch %.2e; the same 5 "
+                + "best classes in order for %d of %d; top-5 etalons vs PyTorch autograd, max relative difference per photo: "
+                + "%s%n", batch, workload.name(), worstOrt, worstDjl, sameTop, batch, perPhoto);
+        if (worstOrt > SAME_REGION) {
+            throw new IllegalStateException("ONNX Runtime's scores of " + workload.name() + " differ from Etalon's beyond "
+                    + SAME_REGION + "; the comparison is void");
+        }
+        // A photo whose five etalons agree to round-off shows libtorch's input-gradient kernels right on this machine
+        // (the wrong oneDNN kernels LeNet met give O(1) errors on every image); the others may sit in a neighbouring
+        // region, as in float32 a ReLU input within round-off of 0 can fall either way under another order of sums.
+        boolean agrees = samePhotos > 0 && sameTop == batch;
+        imagenetAgrees.put(workload.name(), agrees);
+        if (samePhotos < batch) {
+            out.printf(Locale.ROOT, "  %d of %d photos agree to %.0e; on the others, ReLU inputs within round-off of zero can fall "
+                    + "the other way in one engine's float32 sums than in the other's, giving the exact etalon of a "
+                    + "neighbouring region (largest difference %.1e)%n", samePhotos, batch, SAME_REGION,
+                    worst);
+        }
+        if (!agrees) {
+            out.printf(Locale.ROOT, "WARNING: no photo's etalons of %s from PyTorch through DJL agree with Etalon's to %.0e, or "
+                    + "the best classes differ; its rows are marked.%n", workload.name(), SAME_REGION);
+        }
+    }
+
+    /** Relative agreement of two engines in the same linear region at 224x224 (float32 sums in other orders). */
+    static final double SAME_REGION = 1e-4;
 
     private void checkAgreement(Workload workload, DjlAutograd djl, OrtForward ort, List<Neuron> outputs) throws Exception {
         int batch = 64;
@@ -205,7 +377,7 @@ public final class PeerComparison {
                     } else if (rate.find()) {
                         int b = Integer.parseInt(rate.group(1));
                         double perSecond = Double.parseDouble(rate.group(2));
-                        rows.add(new Row("pytorch-python", "etalons", "autograd", b, threads, perSecond, perSecond, perSecond));
+                        rows.add(new Row("lenet", "pytorch-python", "etalons", "autograd", b, threads, perSecond, perSecond, perSecond, 0));
                         out.printf(Locale.ROOT, "  %-14s %-9s %-10s batch %4d: %10.1f images/s%n", "pytorch-python",
                                 "etalons", "autograd", b, perSecond);
                     } else {
@@ -223,29 +395,38 @@ public final class PeerComparison {
 
     /** Times the cases in turn, {@link #ROUNDS} times over, and records each one's median round. */
     private void timeInterleaved(List<Case> cases) throws Exception {
+        timeInterleaved(cases, ROUNDS, 3);
+    }
+
+    /**
+     * Times the cases in turn, {@code rounds} times over (odd), each slice at least {@code calls} calls long, and records
+     * each one's median round. The 224x224 cases take one call per slice at least: a call of five etalons of a batch
+     * of ResNet-18 takes seconds on a shared machine.
+     */
+    private void timeInterleaved(List<Case> cases, int rounds, int calls) throws Exception {
         for (Case one : cases) {
             warmUp(one);
         }
-        double[][] rates = new double[cases.size()][ROUNDS];
-        for (int round = 0; round < ROUNDS; round++) {
+        double[][] rates = new double[cases.size()][rounds];
+        for (int round = 0; round < rounds; round++) {
             for (int i = 0; i < cases.size(); i++) {
                 // the peers' thread pools spin-wait after each call (ONNX Runtime's intra-op threads, libtorch's
                 // OpenMP team) and would take the cores from whatever runs next: let them go to sleep first
                 Thread.sleep(PAUSE_MILLIS);
-                rates[i][round] = time(cases.get(i), seconds / ROUNDS);
+                rates[i][round] = time(cases.get(i), seconds / rounds, calls);
             }
         }
         for (int i = 0; i < cases.size(); i++) {
             double[] sorted = rates[i].clone();
             java.util.Arrays.sort(sorted);
-            record(cases.get(i), sorted[ROUNDS / 2], sorted[0], sorted[ROUNDS - 1]);
+            record(cases.get(i), sorted[rounds / 2], sorted[0], sorted[rounds - 1]);
         }
     }
 
     private void warmUp(Case one) throws Exception {
         long warmupEnd = System.nanoTime() + (long) (Math.min(2, seconds / 2) * 1e9);
         int warmups = 0;
-        while (System.nanoTime() < warmupEnd || warmups < 2) {
+        while (System.nanoTime() < warmupEnd || warmups < (one.flopsPerImage() > 0 ? 1 : 2)) {
             checksum += one.work().call()[0];
             warmups++;
         }
@@ -253,11 +434,16 @@ public final class PeerComparison {
 
     /** Images per second over a slice of about {@code slice} seconds (at least three calls). */
     private double time(Case one, double slice) throws Exception {
+        return time(one, slice, 3);
+    }
+
+    /** Images per second over a slice of about {@code slice} seconds (at least {@code calls} calls). */
+    private double time(Case one, double slice, int calls) throws Exception {
         long start = System.nanoTime();
         long end = start + (long) (slice * 1e9);
         long images = 0;
         int runs = 0;
-        while (System.nanoTime() < end || runs < 3) {
+        while (System.nanoTime() < end || runs < calls) {
             checksum += one.work().call()[0];
             images += one.batch();
             runs++;
@@ -266,50 +452,73 @@ public final class PeerComparison {
     }
 
     private void record(Case one, double median, double slowest, double fastest) {
-        rows.add(new Row(one.engine(), one.task(), one.method(), one.batch(), threads, median, slowest, fastest));
-        out.printf(Locale.ROOT, "  %-14s %-9s %-10s batch %4d: %10.1f images/s (rounds %.1f to %.1f)%n", one.engine(),
-                one.task(), one.method(), one.batch(), median, slowest, fastest);
+        rows.add(new Row(one.model(), one.engine(), one.task(), one.method(), one.batch(), threads, median, slowest, fastest,
+                one.flopsPerImage()));
+        out.printf(Locale.ROOT, "  %-13s %-14s %-13s %-10s batch %4d: %10.2f images/s (rounds %.2f to %.2f)%n", one.model(),
+                one.engine(), one.task(), one.method(), one.batch(), median, slowest, fastest);
     }
 
-    private double best(String engine, String task) {
-        return rows.stream().filter(r -> r.engine().equals(engine) && r.task().equals(task))
+    private double best(String model, String engine, String task) {
+        return rows.stream().filter(r -> r.model().equals(model) && r.engine().equals(engine) && r.task().equals(task))
                 .mapToDouble(Row::imagesPerSecond).max().orElse(Double.NaN);
     }
 
+    private double same(Row row, String engine) {
+        return rows.stream().filter(r -> r.model().equals(row.model()) && r.engine().equals(engine)
+                        && r.task().equals(row.task()) && r.batch() == row.batch())
+                .mapToDouble(Row::imagesPerSecond).findFirst().orElse(Double.NaN);
+    }
+
     private void printTable() {
-        double djlBest = best("pytorch-djl", "etalons");
-        double pythonBest = best("pytorch-python", "etalons");
         out.println();
-        out.println("| engine | task | method | batch | threads | images/s (median round) | rounds | ratio |");
-        out.println("|---|---|---|---:|---:|---:|---:|---|");
+        out.println("| model | engine | task | method | batch | threads | images/s (median round) | rounds | GFLOP/s | ratio |");
+        out.println("|---|---|---|---|---:|---:|---:|---:|---:|---|");
         for (Row row : rows) {
             String ratio;
-            if (row.task().equals("etalons")) {
+            if (row.model().equals("lenet") && row.task().equals("etalons")) {
                 ratio = String.format(Locale.ROOT, "%.2fx PyTorch/Python%s, %.2fx PyTorch/DJL%s (best batches)",
-                        row.imagesPerSecond() / pythonBest, pythonAgrees ? "" : " (unverified)",
-                        row.imagesPerSecond() / djlBest, djlAgrees ? "" : " (wrong etalons)");
+                        row.imagesPerSecond() / best("lenet", "pytorch-python", "etalons"), pythonAgrees ? "" : " (unverified)",
+                        row.imagesPerSecond() / best("lenet", "pytorch-djl", "etalons"), djlAgrees ? "" : " (wrong etalons)");
+            } else if (row.task().equals("inference")) {
+                ratio = String.format(Locale.ROOT, "%.2fx ONNX Runtime (same batch)", row.imagesPerSecond() / same(row, "onnxruntime"));
             } else {
-                double ort = rows.stream().filter(r -> r.engine().equals("onnxruntime") && r.batch() == row.batch())
-                        .mapToDouble(Row::imagesPerSecond).findFirst().orElse(Double.NaN);
-                ratio = String.format(Locale.ROOT, "%.2fx ONNX Runtime (same batch)", row.imagesPerSecond() / ort);
+                String mark = imagenetAgrees.getOrDefault(row.model(), false) ? "" : " (unverified etalons)";
+                ratio = String.format(Locale.ROOT, "%.2fx PyTorch/DJL same batch, %.2fx its best batch%s",
+                        row.imagesPerSecond() / same(row, "pytorch-djl"),
+                        row.imagesPerSecond() / best(row.model(), "pytorch-djl", row.task()), mark);
             }
-            String rounds = row.slowest() == row.fastest() ? "one" : String.format(Locale.ROOT, "%.0f-%.0f", row.slowest(), row.fastest());
-            out.printf(Locale.ROOT, "| %s | %s | %s | %d | %d | %.1f | %s | %s |%n", row.engine(), row.task(), row.method(),
-                    row.batch(), row.threads(), row.imagesPerSecond(), rounds, ratio);
+            String rounds = row.slowest() == row.fastest() ? "one"
+                    : String.format(Locale.ROOT, "%s-%s", figure(row.slowest()), figure(row.fastest()));
+            String gflops = row.flopsPerImage() == 0 ? "" : String.format(Locale.ROOT, "%.1f (%.0f%% of peak)",
+                    row.imagesPerSecond() * row.flopsPerImage() / 1e9,
+                    100 * row.imagesPerSecond() * row.flopsPerImage() / 1e9 / peakGflops);
+            out.printf(Locale.ROOT, "| %s | %s | %s | %s | %d | %d | %s | %s | %s | %s |%n", row.model(), row.engine(), row.task(),
+                    row.method(), row.batch(), row.threads(), figure(row.imagesPerSecond()), rounds, gflops, ratio);
         }
+        if (!Double.isNaN(peakGflops)) {
+            out.printf(Locale.ROOT, "GFLOP/s are nominal (a forward pass, plus one transposed pass per etalon, each costing the "
+                    + "forward pass's multiply-adds), against a peak of %.1f GFLOP/s measured in this run%n", peakGflops);
+        }
+    }
+
+    /** Three significant figures at most, one decimal at least where it matters. */
+    private static String figure(double value) {
+        return String.format(Locale.ROOT, value >= 100 ? "%.0f" : value >= 10 ? "%.1f" : "%.2f", value);
     }
 
     private void writeJson(Path file) throws IOException {
         StringBuilder text = new StringBuilder("{\n  \"date\": \"" + LocalDate.now() + "\",\n  \"cores\": "
                 + Runtime.getRuntime().availableProcessors() + ",\n  \"java\": \"" + System.getProperty("java.version")
-                + "\",\n  \"results\": [\n");
+                + "\",\n  \"peakGflops\": " + (Double.isNaN(peakGflops) ? "null" : String.format(Locale.ROOT, "%.1f", peakGflops))
+                + ",\n  \"results\": [\n");
         for (int i = 0; i < rows.size(); i++) {
             Row row = rows.get(i);
             text.append(String.format(Locale.ROOT,
-                    "    {\"engine\": \"%s\", \"task\": \"%s\", \"method\": \"%s\", \"batch\": %d, \"threads\": %d, \"imagesPerSecond\": %.3f,"
-                            + " \"slowestRound\": %.3f, \"fastestRound\": %.3f}%s%n",
-                    row.engine(), row.task(), row.method(), row.batch(), row.threads(), row.imagesPerSecond(), row.slowest(),
-                    row.fastest(), i + 1 < rows.size() ? "," : ""));
+                    "    {\"model\": \"%s\", \"engine\": \"%s\", \"task\": \"%s\", \"method\": \"%s\", \"batch\": %d, \"threads\": %d, \"imagesPerSecond\": %.3f,"
+                            + " \"slowestRound\": %.3f, \"fastestRound\": %.3f, \"gflops\": %s}%s%n",
+                    row.model(), row.engine(), row.task(), row.method(), row.batch(), row.threads(), row.imagesPerSecond(), row.slowest(),
+                    row.fastest(), row.flopsPerImage() == 0 ? "null" : String.format(Locale.ROOT, "%.2f",
+                            row.imagesPerSecond() * row.flopsPerImage() / 1e9), i + 1 < rows.size() ? "," : ""));
         }
         text.append("  ]\n}\n");
         io.etalon.data.AtomicFiles.write(file, text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));

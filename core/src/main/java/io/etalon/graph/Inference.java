@@ -45,11 +45,11 @@ final class Inference {
     /** The last node of the chain a fused step can run from node k (k itself when none). */
     private int fusedEnd(int k, int[] consumers) {
         int output = network.outputIndex();
-        if (!(network.node(k).op() instanceof Conv2d conv) || !conv.correlates() || k == output || consumers[k] != 1
+        if (!(network.node(k).op() instanceof Conv2d conv) || !conv.rectifies() || k == output || consumers[k] != 1
                 || !readsOnly(k + 1, k, Relu.class)) {
             return k;
         }
-        if (k + 1 != output && consumers[k + 1] == 1 && readsOnly(k + 2, k + 1, MaxPool2d.class)
+        if (conv.correlates() && k + 1 != output && consumers[k + 1] == 1 && readsOnly(k + 2, k + 1, MaxPool2d.class)
                 && ((MaxPool2d) network.node(k + 2).op()).tilesTwoByTwo()) {
             return k + 2;
         }
@@ -65,15 +65,37 @@ final class Inference {
         return kind.isInstance(node.op()) && inputs.length == 1 && inputs[0] == source;
     }
 
+    /**
+     * Each thread's intermediates, kept from call to call for the tile size they were made for: every step overwrites
+     * its output, so nothing carries over, and a 224x224 network does not allocate and zero tens of megabytes per image.
+     */
+    private final ThreadLocal<float[][]> reused = new ThreadLocal<>();
+    private final ThreadLocal<Integer> reusedTile = new ThreadLocal<>();
+
+    /** Takes this thread's buffers for a run; {@link #release} gives them back. A nested run gets fresh ones. */
+    private float[][] buffers(int tile) {
+        float[][] buffers = reused.get();
+        reused.set(null);
+        if (buffers == null || reusedTile.get() != tile) {
+            buffers = new float[network.size()][];
+            for (Step step : steps) {
+                buffers[step.last()] = new float[tile * network.shapeOf(step.last()).size()];
+            }
+        }
+        return buffers;
+    }
+
+    private void release(float[][] buffers, int tile) {
+        reused.set(buffers);
+        reusedTile.set(tile);
+    }
+
     /** The output of {@code n} checked samples, {@code (n, outputSize)}. */
     float[] run(float[] input, int n) {
         int inSize = network.inputShape().size();
         int outSize = network.outputShape().size();
         int tile = Math.max(1, Math.min(n, TILE_BYTES / (4 * floatsPerSample)));
-        float[][] buffers = new float[network.size()][];
-        for (Step step : steps) {
-            buffers[step.last()] = new float[tile * network.shapeOf(step.last()).size()];
-        }
+        float[][] buffers = buffers(tile);
         float[] tileInput = tile == n ? input : new float[tile * inSize];
         float[] result = new float[n * outSize];
         for (int first = 0; first < n; first += tile) {
@@ -93,6 +115,7 @@ final class Inference {
             }
             System.arraycopy(buffers[network.outputIndex()], 0, result, first * outSize, count * outSize);
         }
+        release(buffers, tile);
         return result;
     }
 }

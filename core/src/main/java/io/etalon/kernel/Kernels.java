@@ -70,7 +70,16 @@ public interface Kernels {
      * rounding of {@link #gemm} over an im2col matrix). Overwrites y. The vector kernels need {@code width} to be a
      * multiple of {@link #lanes}, and x long enough for every {@code p + offsets[t]}.
      */
-    void correlate(int outputs, int taps, float[] w, int[] offsets, float[] x, float[] y, int width);
+    default void correlate(int outputs, int taps, float[] w, int[] offsets, float[] x, float[] y, int width) {
+        correlate(outputs, taps, w, 0, offsets, x, y, 0, width);
+    }
+
+    /**
+     * {@link #correlate(int, int, float[], int[], float[], float[], int)} for the outputs whose weights start at
+     * {@code w[wOff]} and whose results go to {@code y[yOff]}: {@code y[yOff + o*width + p] = sum over t of
+     * w[wOff + o*taps + t] * x[p + offsets[t]]}, so that threads can share one correlation out by blocks of outputs.
+     */
+    void correlate(int outputs, int taps, float[] w, int wOff, int[] offsets, float[] x, float[] y, int yOff, int width);
 
     /**
      * The end of one convolution channel in plain inference when a ReLU and a 2x2 max-pool of stride 2 follow:
@@ -107,6 +116,25 @@ public interface Kernels {
      */
     int poolStates(float[] in, int base, int top, int inW, int count, int[] winner, int winnerOff, int winnerEnd,
                    float[] margin);
+
+    /**
+     * Sliding maxima: {@code out[outOff + i]} is the first maximum of {@code in[inOff + i + t]} over {@code t < taps},
+     * for {@code i < count}: a later value replaces the running one only if greater ({@code >}), so of equal values,
+     * {@code -0} and {@code 0} included, the earlier is kept. The row pass of a max-pool's plain inference.
+     */
+    void windowMax(float[] in, int inOff, int count, int taps, float[] out, int outOff);
+
+    /**
+     * {@link #windowMax} that also keeps the winner and the runner-up: for {@code i < count}, over
+     * {@code in[inOff + i + t]}, {@code t < taps}, in order, {@code max[outOff + i]} is the first maximum,
+     * {@code arg[outOff + i] = argBase + i + t} its position, and {@code rest[outOff + i]} the largest of the others
+     * ({@code -infinity} for one tap): the row pass of a max-pool's recording.
+     */
+    void windowArgMax(float[] in, int inOff, int count, int taps, int argBase, float[] max, int[] arg, float[] rest,
+                      int outOff);
+
+    /** {@code acc[accOff + i] = v[vOff + i] > acc[accOff + i] ? v[vOff + i] : acc[accOff + i]} for {@code i < count}. */
+    void maxInto(float[] acc, int accOff, float[] v, int vOff, int count);
 
     /** Widths that are a multiple of this run without a scalar tail in {@link #scatter}; 1 for the scalar kernels. */
     int lanes();

@@ -47,14 +47,15 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void correlate(int outputs, int taps, float[] w, int[] offsets, float[] x, float[] y, int width) {
+    public void correlate(int outputs, int taps, float[] w, int wOff, int[] offsets, float[] x, float[] y, int yOff,
+                          int width) {
         for (int o = 0; o < outputs; o++) {
             for (int p = 0; p < width; p++) {
                 float acc = 0f;
                 for (int t = 0; t < taps; t++) {
-                    acc = Math.fma(w[o * taps + t], x[p + offsets[t]], acc);
+                    acc = Math.fma(w[wOff + o * taps + t], x[p + offsets[t]], acc);
                 }
-                y[o * width + p] = acc;
+                y[yOff + o * width + p] = acc;
             }
         }
     }
@@ -129,5 +130,46 @@ final class ScalarKernels implements Kernels {
         }
         margin[0] = smallest;
         return ties;
+    }
+
+    @Override
+    public void windowMax(float[] in, int inOff, int count, int taps, float[] out, int outOff) {
+        for (int i = 0; i < count; i++) {
+            float m = in[inOff + i];
+            for (int t = 1; t < taps; t++) {
+                float v = in[inOff + i + t];
+                m = v > m ? v : m;
+            }
+            out[outOff + i] = m;
+        }
+    }
+
+    @Override
+    public void maxInto(float[] acc, int accOff, float[] v, int vOff, int count) {
+        for (int i = 0; i < count; i++) {
+            float x = v[vOff + i];
+            acc[accOff + i] = x > acc[accOff + i] ? x : acc[accOff + i];
+        }
+    }
+
+    @Override
+    public void windowArgMax(float[] in, int inOff, int count, int taps, int argBase, float[] max, int[] arg, float[] rest,
+                             int outOff) {
+        for (int i = 0; i < count; i++) {
+            float best = in[inOff + i];
+            int at = argBase + i;
+            float runnerUp = Float.NEGATIVE_INFINITY;
+            for (int t = 1; t < taps; t++) {
+                float v = in[inOff + i + t];
+                boolean better = v > best;
+                float loser = better ? best : v;
+                runnerUp = loser > runnerUp ? loser : runnerUp;
+                at = better ? argBase + i + t : at;
+                best = better ? v : best;
+            }
+            max[outOff + i] = best;
+            arg[outOff + i] = at;
+            rest[outOff + i] = runnerUp;
+        }
     }
 }

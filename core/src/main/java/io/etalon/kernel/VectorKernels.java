@@ -38,39 +38,56 @@ final class VectorKernels implements Kernels {
         return L;
     }
 
+    /** Floats of B one panel of columns may hold: it is re-read once per block of rows, so it should stay in L2. */
+    private static final int PANEL_FLOATS = 1 << 16;
+
+    /**
+     * Runs over panels of columns of B small enough to stay in a core's L2 cache while every block of rows of A passes
+     * over them, so that a wide B (a convolution's patch matrix) is read from memory once, not once per block of rows.
+     * The order of each output's sum is unchanged.
+     */
     @Override
     public void gemm(int m, int n, int[] ks, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                      float[] c, int cOff, int ldc) {
         int vectorColumns = n - n % L;
+        int panel = Math.max(2 * L, PANEL_FLOATS / Math.max(1, k) / (2 * L) * (2 * L));
+        for (int first = 0; first < vectorColumns; first += panel) {
+            gemmPanel(m, first, Math.min(vectorColumns, first + panel), ks, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        }
+        if (vectorColumns < n) {
+            ScalarKernels.INSTANCE.gemm(m, n - vectorColumns, ks, k, a, aOff, lda, b, bOff + vectorColumns, ldb, c,
+                    cOff + vectorColumns, ldc);
+        }
+    }
+
+    /** The columns {@code [from, to)} of {@link #gemm}, both multiples of the lane count. */
+    private static void gemmPanel(int m, int from, int to, int[] ks, int k, float[] a, int aOff, int lda, float[] b, int bOff,
+                                  int ldb, float[] c, int cOff, int ldc) {
         int i = 0;
         for (; i + 4 <= m; i += 4) {
-            int j = 0;
-            for (; j + 2 * L <= vectorColumns; j += 2 * L) {
+            int j = from;
+            for (; j + 2 * L <= to; j += 2 * L) {
                 block4x2(ks, k, a, aOff + i * lda, lda, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc);
             }
-            for (; j < vectorColumns; j += L) {
+            for (; j < to; j += L) {
                 block4x1(ks, k, a, aOff + i * lda, lda, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc);
             }
         }
         if (i + 2 <= m) {
-            for (int j = 0; j < vectorColumns; j += L) {
+            for (int j = from; j < to; j += L) {
                 block2x1(ks, k, a, aOff + i * lda, lda, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc);
             }
             i += 2;
         }
         for (; i < m; i++) {
             // one row (a matrix-vector product, as at batch 1): four independent sums hide the FMA latency
-            int j = 0;
-            for (; j + 4 * L <= vectorColumns; j += 4 * L) {
+            int j = from;
+            for (; j + 4 * L <= to; j += 4 * L) {
                 block1x4(ks, k, a, aOff + i * lda, b, bOff + j, ldb, c, cOff + i * ldc + j);
             }
-            for (; j < vectorColumns; j += L) {
+            for (; j < to; j += L) {
                 block1x1(ks, k, a, aOff + i * lda, b, bOff + j, ldb, c, cOff + i * ldc + j);
             }
-        }
-        if (vectorColumns < n) {
-            ScalarKernels.INSTANCE.gemm(m, n - vectorColumns, ks, k, a, aOff, lda, b, bOff + vectorColumns, ldb, c,
-                    cOff + vectorColumns, ldc);
         }
     }
 
@@ -204,7 +221,8 @@ final class VectorKernels implements Kernels {
      * one another. Each output is still summed from 0 in order of t.
      */
     @Override
-    public void correlate(int outputs, int taps, float[] w, int[] offsets, float[] x, float[] y, int width) {
+    public void correlate(int outputs, int taps, float[] w, int wOff, int[] offsets, float[] x, float[] y, int yOff,
+                          int width) {
         if (width % L != 0) {
             throw new IllegalArgumentException("correlate needs a width that is a multiple of " + L + ", got " + width);
         }
@@ -212,38 +230,38 @@ final class VectorKernels implements Kernels {
         for (; p + 4 * L <= width; p += 4 * L) {
             int o = 0;
             for (; o + 4 <= outputs; o += 4) {
-                correlate4x4(taps, w, o * taps, offsets, x, p, y, o * width + p, width);
+                correlate4x4(taps, w, wOff + o * taps, offsets, x, p, y, yOff + o * width + p, width);
             }
             if (o + 2 <= outputs) {
-                correlate2x2(taps, w, o * taps, offsets, x, p, y, o * width + p, width);
-                correlate2x2(taps, w, o * taps, offsets, x, p + 2 * L, y, o * width + p + 2 * L, width);
+                correlate2x2(taps, w, wOff + o * taps, offsets, x, p, y, yOff + o * width + p, width);
+                correlate2x2(taps, w, wOff + o * taps, offsets, x, p + 2 * L, y, yOff + o * width + p + 2 * L, width);
                 o += 2;
             }
             if (o < outputs) {
-                correlate1x2(taps, w, o * taps, offsets, x, p, y, o * width + p);
-                correlate1x2(taps, w, o * taps, offsets, x, p + 2 * L, y, o * width + p + 2 * L);
+                correlate1x2(taps, w, wOff + o * taps, offsets, x, p, y, yOff + o * width + p);
+                correlate1x2(taps, w, wOff + o * taps, offsets, x, p + 2 * L, y, yOff + o * width + p + 2 * L);
             }
         }
         for (; p + 2 * L <= width; p += 2 * L) {
             int o = 0;
             for (; o + 4 <= outputs; o += 4) {
-                correlate4x2(taps, w, o * taps, offsets, x, p, y, o * width + p, width);
+                correlate4x2(taps, w, wOff + o * taps, offsets, x, p, y, yOff + o * width + p, width);
             }
             if (o + 2 <= outputs) {
-                correlate2x2(taps, w, o * taps, offsets, x, p, y, o * width + p, width);
+                correlate2x2(taps, w, wOff + o * taps, offsets, x, p, y, yOff + o * width + p, width);
                 o += 2;
             }
             if (o < outputs) {
-                correlate1x2(taps, w, o * taps, offsets, x, p, y, o * width + p);
+                correlate1x2(taps, w, wOff + o * taps, offsets, x, p, y, yOff + o * width + p);
             }
         }
         if (p < width) {
             int o = 0;
             for (; o + 4 <= outputs; o += 4) {
-                correlate4x1(taps, w, o * taps, offsets, x, p, y, o * width + p, width);
+                correlate4x1(taps, w, wOff + o * taps, offsets, x, p, y, yOff + o * width + p, width);
             }
             for (; o < outputs; o++) {
-                correlate1x1(taps, w, o * taps, offsets, x, p, y, o * width + p);
+                correlate1x1(taps, w, wOff + o * taps, offsets, x, p, y, yOff + o * width + p);
             }
         }
     }
@@ -522,5 +540,59 @@ final class VectorKernels implements Kernels {
         margin[0] = Math.min(margin[0], smallest.reduceLanes(VectorOperators.MIN));
         return ties + ScalarKernels.INSTANCE.poolStates(in, base, top + 2 * x, inW, count - x, winner, winnerOff + x,
                 winnerEnd, margin);
+    }
+
+    /** Compares and blends, which keep the earlier of equal values as the definition asks; a lane-wise max would not. */
+    @Override
+    public void windowMax(float[] in, int inOff, int count, int taps, float[] out, int outOff) {
+        int vectorCount = count - count % L;
+        for (int i = 0; i < vectorCount; i += L) {
+            FloatVector m = FloatVector.fromArray(SPECIES, in, inOff + i);
+            for (int t = 1; t < taps; t++) {
+                FloatVector v = FloatVector.fromArray(SPECIES, in, inOff + i + t);
+                m = m.blend(v, v.compare(VectorOperators.GT, m));
+            }
+            m.intoArray(out, outOff + i);
+        }
+        ScalarKernels.INSTANCE.windowMax(in, inOff + vectorCount, count - vectorCount, taps, out, outOff + vectorCount);
+    }
+
+    @Override
+    public void maxInto(float[] acc, int accOff, float[] v, int vOff, int count) {
+        int vectorCount = count - count % L;
+        for (int i = 0; i < vectorCount; i += L) {
+            FloatVector a = FloatVector.fromArray(SPECIES, acc, accOff + i);
+            FloatVector x = FloatVector.fromArray(SPECIES, v, vOff + i);
+            a.blend(x, x.compare(VectorOperators.GT, a)).intoArray(acc, accOff + i);
+        }
+        ScalarKernels.INSTANCE.maxInto(acc, accOff + vectorCount, v, vOff + vectorCount, count - vectorCount);
+    }
+
+    /** Lane i: i, the offset of each lane's window start. */
+    private static final IntVector IOTA = IntVector.zero(INTS).addIndex(1);
+
+    @Override
+    public void windowArgMax(float[] in, int inOff, int count, int taps, int argBase, float[] max, int[] arg, float[] rest,
+                             int outOff) {
+        int vectorCount = count - count % L;
+        FloatVector minusInfinity = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+        for (int i = 0; i < vectorCount; i += L) {
+            FloatVector best = FloatVector.fromArray(SPECIES, in, inOff + i);
+            IntVector at = IOTA.add(argBase + i);
+            FloatVector runnerUp = minusInfinity;
+            for (int t = 1; t < taps; t++) {
+                FloatVector v = FloatVector.fromArray(SPECIES, in, inOff + i + t);
+                VectorMask<Float> better = v.compare(VectorOperators.GT, best);
+                FloatVector loser = v.blend(best, better);
+                runnerUp = runnerUp.blend(loser, loser.compare(VectorOperators.GT, runnerUp));
+                at = at.blend(IOTA.add(argBase + i + t), better.cast(INTS));
+                best = best.blend(v, better);
+            }
+            best.intoArray(max, outOff + i);
+            at.intoArray(arg, outOff + i);
+            runnerUp.intoArray(rest, outOff + i);
+        }
+        ScalarKernels.INSTANCE.windowArgMax(in, inOff + vectorCount, count - vectorCount, taps, argBase + vectorCount, max,
+                arg, rest, outOff + vectorCount);
     }
 }

@@ -1,6 +1,7 @@
 package io.etalon.op;
 
 import io.etalon.kernel.Kernels;
+import io.etalon.kernel.Parallel;
 import io.etalon.tensor.Shape;
 import io.etalon.tensor.Tensor;
 import java.util.List;
@@ -260,12 +261,24 @@ public final class Conv2d implements Op {
             return;
         }
         if (strideH == 1 && strideW == 1) {
-            linearCorrelated(in, out, rows);
+            linearCorrelated(in, out, rows, false);
             return;
         }
         int taps = inChannels * kernelH * kernelW;
         int plane = outputShape.dim(1) * outputShape.dim(2);
         int block = blockRows(rows);
+        if (block == 1) {
+            // a patch matrix of one sample is wider than the block (224x224 images): its product lands in the output
+            // itself, (O, OH*OW), with no copy, and the patch buffer is the thread's own, reused
+            int outSize = outputShape.size();
+            float[] patches = patchBuffer(taps * plane);
+            for (int r = 0; r < rows; r++) {
+                im2col(in, r * inputShape.size(), patches, plane, 0);
+                java.util.Arrays.fill(out, r * outSize, (r + 1) * outSize, 0f);
+                gemmByColumns(outChannels, plane, taps, weight, taps, patches, 0, out, r * outSize);
+            }
+            return;
+        }
         float[] patches = new float[taps * block * plane];
         float[] product = new float[outChannels * block * plane];
         for (int first = 0; first < rows; first += block) {
@@ -275,7 +288,7 @@ public final class Conv2d implements Op {
                 im2col(in, (first + b) * inputShape.size(), patches, width, b * plane);
             }
             java.util.Arrays.fill(product, 0, outChannels * width, 0f);
-            KERNELS.gemm(outChannels, width, taps, weight, 0, taps, patches, 0, width, product, 0, width);
+            gemmByColumns(outChannels, width, taps, weight, taps, patches, 0, product, 0);
             for (int b = 0; b < count; b++) {
                 for (int o = 0; o < outChannels; o++) {
                     System.arraycopy(product, o * width + b * plane, out, ((first + b) * outChannels + o) * plane, plane);
@@ -290,7 +303,7 @@ public final class Conv2d implements Op {
      * offset; no patch matrix is built. The few columns past the output width are computed and dropped. The same sums
      * in the same order as the im2col product (taps in order c, i, j, from 0).
      */
-    private void linearCorrelated(float[] in, float[] out, int rows) {
+    private void linearCorrelated(float[] in, float[] out, int rows, boolean add) {
         Correlation plan = correlation();
         int outH = outputShape.dim(1);
         int outW = outputShape.dim(2);
@@ -301,14 +314,61 @@ public final class Conv2d implements Op {
             plan.correlate(in, r, padded, result);
             for (int o = 0; o < outChannels; o++) {
                 for (int y = 0; y < outH; y++) {
-                    System.arraycopy(result, o * plan.width() + y * plan.paddedWidth(), out,
-                            ((r * outChannels + o) * outH + y) * outW, outW);
+                    int from = o * plan.width() + y * plan.paddedWidth();
+                    int to = ((r * outChannels + o) * outH + y) * outW;
+                    if (add) {
+                        for (int x = 0; x < outW; x++) {
+                            out[to + x] += result[from + x];
+                        }
+                    } else {
+                        System.arraycopy(result, from, out, to, outW);
+                    }
                 }
             }
         }
     }
 
-    /** Whether {@link #inferRectified} applies: an ungrouped convolution of stride 1. */
+    /**
+     * {@code c += a * b} for a {@code (m,k)}, b {@code (k,n)} at {@code bOff} and c {@code (m,n)} at {@code cOff}:
+     * {@link Kernels#gemm}, its columns shared out among threads in blocks of whole vectors when the product is large
+     * ({@link Parallel}).
+     */
+    private static void gemmByColumns(int m, int n, int k, float[] a, int lda, float[] b, int bOff, float[] c, int cOff) {
+        int lanes = KERNELS.lanes();
+        int blocks = Parallel.blocks((long) m * n * k, n / (4 * lanes));
+        if (blocks <= 1) {
+            KERNELS.gemm(m, n, k, a, 0, lda, b, bOff, n, c, cOff, n);
+            return;
+        }
+        int per = (n / blocks + lanes - 1) / lanes * lanes;
+        Parallel.forEach((n + per - 1) / per, block -> {
+            int first = block * per;
+            KERNELS.gemm(m, Math.min(per, n - first), k, a, 0, lda, b, bOff + first, n, c, cOff + first, n);
+        });
+    }
+
+    /** Each thread's patch matrix for samples too large to batch, kept from call to call (several MB at 224x224). */
+    private static final ThreadLocal<float[]> PATCHES = ThreadLocal.withInitial(() -> new float[0]);
+
+    /**
+     * This thread's patch buffer, at least {@code size} floats. The blocks a call shares out get the caller's buffer as
+     * an argument, never their own thread's, so a thread that helps with another call's blocks leaves its own intact.
+     */
+    private static float[] patchBuffer(int size) {
+        float[] buffer = PATCHES.get();
+        if (buffer.length < size) {
+            buffer = new float[size];
+            PATCHES.set(buffer);
+        }
+        return buffer;
+    }
+
+    /** Whether {@link #inferRectified} may fuse a ReLU: an ungrouped convolution. */
+    public boolean rectifies() {
+        return grouped == null;
+    }
+
+    /** Whether {@link #inferRectified} may also fuse a 2x2 max-pool: an ungrouped convolution of stride 1. */
     public boolean correlates() {
         return grouped == null && strideH == 1 && strideW == 1;
     }
@@ -319,11 +379,27 @@ public final class Conv2d implements Op {
      * ({@link Kernels#biasReluPool}), read straight from the correlation without the two full-size intermediates.
      *
      * @param out {@code (n, O, OH/2, OW/2)} with {@code pool}, else {@code (n, O, OH, OW)}; overwritten
-     * @throws IllegalStateException unless {@link #correlates()}
+     * @throws IllegalStateException for a grouped convolution, or with {@code pool} unless {@link #correlates()}
      */
     public void inferRectified(float[] in, float[] out, int n, boolean pool) {
+        if (grouped == null && !correlates() && !pool) {
+            // a strided convolution: the product, then bias and ReLU in one pass instead of two
+            linear(new float[][] {in}, out, n, null, 1);
+            int plane = outputShape.dim(1) * outputShape.dim(2);
+            for (int r = 0; r < n; r++) {
+                for (int o = 0; o < outChannels; o++) {
+                    int base = (r * outChannels + o) * plane;
+                    float b = bias[o];
+                    for (int k = base; k < base + plane; k++) {
+                        float v = out[k] + b;
+                        out[k] = v > 0f ? v : 0f; // what addBias then Relu.infer give
+                    }
+                }
+            }
+            return;
+        }
         if (!correlates()) {
-            throw new IllegalStateException("inferRectified needs an ungrouped convolution of stride 1");
+            throw new IllegalStateException("inferRectified needs an ungrouped convolution, and stride 1 to pool");
         }
         Correlation plan = correlation();
         int outH = outputShape.dim(1);
@@ -379,6 +455,25 @@ public final class Conv2d implements Op {
     }
 
     /**
+     * {@link Kernels#correlate} of all output channels, shared out by blocks of channels among threads when the work
+     * is large ({@link Parallel}): each block multiple of 4, as the kernels keep four channels in registers.
+     */
+    private void correlateChannels(float[] w, int[] offsets, float[] padded, float[] result, int width) {
+        int taps = offsets.length;
+        int blocks = Parallel.blocks((long) outChannels * taps * width, (outChannels + 3) / 4);
+        if (blocks <= 1) {
+            KERNELS.correlate(outChannels, taps, w, 0, offsets, padded, result, 0, width);
+            return;
+        }
+        int per = ((outChannels + blocks - 1) / blocks + 3) / 4 * 4;
+        Parallel.forEach((outChannels + per - 1) / per, block -> {
+            int first = block * per;
+            int count = Math.min(per, outChannels - first);
+            KERNELS.correlate(count, taps, w, first * taps, offsets, padded, result, first * width, width);
+        });
+    }
+
+    /**
      * The flat layout of {@link #linearCorrelated}: tap offsets into the padded planes, the padded row width, and the
      * width of one output channel's row of results (whole vectors).
      */
@@ -431,7 +526,7 @@ public final class Conv2d implements Op {
                             c * paddedPlane + (h + padTop) * paddedWidth + padLeft, inW);
                 }
             }
-            KERNELS.correlate(outChannels, offsets.length, weight, offsets, padded, result, width);
+            correlateChannels(weight, offsets, padded, result, width);
         }
     }
 
@@ -458,9 +553,77 @@ public final class Conv2d implements Op {
             transposeSparse(gradOut, gradIn, rows);
             return;
         }
+        transposeGemm(gradOut, gradIn, rows);
+    }
+
+    /**
+     * {@link #transpose} of a dense gradient, as the etalon solvers' transposed pass wants it for many-channel layers,
+     * where most positions carry a gradient: {@code gradIn += J^T gradOut}. A convolution of stride 1 (no dilation,
+     * one group, pads smaller than the kernel) has as its adjoint another stride-1 convolution, with the filters
+     * turned by 180 degrees and input and output channels swapped, over the gradient padded by {@code K-1-pad}: it runs
+     * on the same register-blocked correlation as the forward pass, with no patch matrix. Others take the im2col
+     * product.
+     *
+     * @param gradOut not modified; {@code (rows, O, OH, OW)}
+     * @param gradIn  modified (accumulated); {@code (rows, C, H, W)}
+     */
+    public void transposeDense(float[] gradOut, float[] gradIn, int rows) {
+        if (grouped != null) {
+            grouped.transpose(gradOut, gradIn, rows, false);
+        } else if (adjointCorrelates()) {
+            adjoint().linearCorrelated(gradOut, gradIn, rows, true);
+        } else {
+            transposeGemm(gradOut, gradIn, rows);
+        }
+    }
+
+    private boolean adjointCorrelates() {
+        return grouped == null && strideH == 1 && strideW == 1 && dilationH == 1 && dilationW == 1
+                && padTop < kernelH && padBottom < kernelH && padLeft < kernelW && padRight < kernelW;
+    }
+
+    /** Built on first use, as {@link #correlation}: the adjoint as a convolution, see {@link #transposeDense}. */
+    private volatile Conv2d adjoint;
+
+    private Conv2d adjoint() {
+        Conv2d twin = adjoint;
+        if (twin == null) {
+            // weight (O,C,KH,KW) -> turned (C,O,KH,KW): turned[c,o,i,j] = weight[o,c,KH-1-i,KW-1-j]
+            float[] turned = new float[weight.length];
+            for (int o = 0; o < outChannels; o++) {
+                for (int c = 0; c < inChannels; c++) {
+                    for (int i = 0; i < kernelH; i++) {
+                        for (int j = 0; j < kernelW; j++) {
+                            turned[((c * outChannels + o) * kernelH + i) * kernelW + j] =
+                                    weight[((o * inChannels + c) * kernelH + kernelH - 1 - i) * kernelW + kernelW - 1 - j];
+                        }
+                    }
+                }
+            }
+            twin = new Conv2d(outputShape, new Tensor(Shape.of(inChannels, outChannels, kernelH, kernelW), turned), null,
+                    new int[] {1, 1}, new int[] {kernelH - 1 - padTop, kernelW - 1 - padLeft, kernelH - 1 - padBottom,
+                    kernelW - 1 - padRight}, new int[] {1, 1});
+            adjoint = twin;
+        }
+        return twin;
+    }
+
+    /** The im2col form of {@link #transpose}: the patch gradients as one product, then added back onto the inputs. */
+    private void transposeGemm(float[] gradOut, float[] gradIn, int rows) {
         int taps = inChannels * kernelH * kernelW;
         int plane = outputShape.dim(1) * outputShape.dim(2);
         int block = blockRows(rows);
+        if (block == 1) {
+            // one large sample at a time: its gradient (O, OH*OW) is already the product's right-hand side, and the
+            // patch gradients go to the thread's reused patch buffer
+            float[] patchGrads = patchBuffer(taps * plane);
+            for (int r = 0; r < rows; r++) {
+                java.util.Arrays.fill(patchGrads, 0, taps * plane, 0f);
+                gemmByColumns(taps, plane, outChannels, weightT, outChannels, gradOut, r * outputShape.size(), patchGrads, 0);
+                col2imAdd(patchGrads, plane, 0, gradIn, r * inputShape.size());
+            }
+            return;
+        }
         float[] gathered = new float[outChannels * block * plane];
         float[] patchGrads = new float[taps * block * plane];
         for (int first = 0; first < rows; first += block) {
@@ -472,7 +635,7 @@ public final class Conv2d implements Op {
                 }
             }
             java.util.Arrays.fill(patchGrads, 0, taps * width, 0f);
-            KERNELS.gemm(taps, width, outChannels, weightT, 0, outChannels, gathered, 0, width, patchGrads, 0, width);
+            gemmByColumns(taps, width, outChannels, weightT, outChannels, gathered, 0, patchGrads, 0);
             for (int b = 0; b < count; b++) {
                 col2imAdd(patchGrads, width, b * plane, gradIn, (first + b) * inputShape.size());
             }

@@ -178,6 +178,8 @@ public final class MaxPool2d implements Op, Selection {
         float[] in = inputs[0];
         if (tilesTwoByTwo) {
             recordTwoByTwo(in, n, switches);
+        } else if (dilationH == 1 && dilationW == 1) {
+            recordSeparable(in, n, switches);
         } else {
             recordAnyWindow(in, n, switches);
         }
@@ -207,69 +209,159 @@ public final class MaxPool2d implements Op, Selection {
             }
             return;
         }
+        if (dilationH == 1 && dilationW == 1) {
+            inferSeparable(inputs[0], out, n);
+            return;
+        }
         Op.super.infer(inputs, out, n);
     }
 
-    @Override
-    public void nearTies(float[][] inputs, int sample, Switches switches, float limit, NearTieSink sink) {
-        float[] in = inputs[0];
+    /**
+     * Plain inference of dense windows in two passes: the maximum of each window's stretch of every input row, then of
+     * those over the window's rows. The first maximum in row-major order lies in the first row holding the window's
+     * maximum, at that row's first maximum, so keeping the earlier of equal values ({@code >}, which also keeps
+     * {@code -0} before {@code 0}) gives the very float {@code record} and {@code linear} give.
+     */
+    private void inferSeparable(float[] in, float[] out, int n) {
+        // in (n,C,H,W) -> out (n,C,OH,OW)
+        int channels = inputShape.dim(0);
         int inH = inputShape.dim(1);
         int inW = inputShape.dim(2);
         int outH = outputShape.dim(1);
         int outW = outputShape.dim(2);
-        int inBase = sample * inputShape.size();
-        for (int c = 0; c < inputShape.dim(0); c++) {
-            for (int y = 0; y < outH; y++) {
-                int hLo = firstTap(y * strideH - padTop, dilationH);
-                int hHi = lastTap(y * strideH - padTop, kernelH, dilationH, inH);
+        int[] wLo = new int[outW];
+        int[] wHi = new int[outW];
+        columnRanges(wLo, wHi);
+        // the maxima of every full stretch of kernelW columns, at stride 1 (whole vectors; the stride picks from them)
+        int full = Math.max(0, inW - kernelW + 1);
+        float[] sliding = new float[full];
+        float[] rowMax = new float[inH * outW];
+        for (int plane = 0; plane < n * channels; plane++) {
+            int base = plane * inH * inW;
+            for (int h = 0; h < inH; h++) {
+                int row = base + h * inW;
+                KERNELS.windowMax(in, row, full, kernelW, sliding, 0);
                 for (int x = 0; x < outW; x++) {
-                    int wLo = firstTap(x * strideW - padLeft, dilationW);
-                    int wHi = lastTap(x * strideW - padLeft, kernelW, dilationW, inW);
-                    int unit = (c * outH + y) * outW + x;
-                    int winner = switches.state(sample, unit);
-                    float winnerValue = in[inBase + winner];
-                    // the rival: the first largest value among the window's other inputs
-                    int rival = -1;
-                    float rivalValue = Float.NEGATIVE_INFINITY;
-                    for (int h = hLo; h < hHi; h += dilationH) {
-                        for (int w = wLo; w < wHi; w += dilationW) {
-                            int k = (c * inH + h) * inW + w;
-                            if (k != winner && (rival < 0 || in[inBase + k] > rivalValue)) {
-                                rival = k;
-                                rivalValue = in[inBase + k];
-                            }
+                    if (wHi[x] - wLo[x] == kernelW) {
+                        rowMax[h * outW + x] = sliding[wLo[x]];
+                    } else { // a window the padding or the ceil mode cuts
+                        float m = in[row + wLo[x]];
+                        for (int w = wLo[x] + 1; w < wHi[x]; w++) {
+                            float v = in[row + w];
+                            m = v > m ? v : m;
                         }
+                        rowMax[h * outW + x] = m;
                     }
-                    float margin = Math.abs(winnerValue - rivalValue); // a forced winner may trail its rival
-                    if (rival >= 0 && margin > 0f && margin <= limit) {
-                        sink.accept(unit, winner, rival, margin);
-                    }
+                }
+            }
+            int at = plane * outH * outW;
+            for (int y = 0; y < outH; y++) {
+                int hLo = firstTap(y * strideH - padTop, 1);
+                int hHi = lastTap(y * strideH - padTop, kernelH, 1, inH);
+                System.arraycopy(rowMax, hLo * outW, out, at + y * outW, outW);
+                for (int h = hLo + 1; h < hHi; h++) {
+                    KERNELS.maxInto(out, at + y * outW, rowMax, h * outW, outW);
                 }
             }
         }
     }
 
-    @Override
-    public boolean admits(int unit, int state) {
-        if (unit < 0 || unit >= outputShape.size() || state < 0 || state >= inputShape.size()) {
-            return false;
+    /** The input columns {@code [lo[x], hi[x])} of each output column's window, padding left out (dilation 1). */
+    private void columnRanges(int[] lo, int[] hi) {
+        for (int x = 0; x < lo.length; x++) {
+            lo[x] = firstTap(x * strideW - padLeft, 1);
+            hi[x] = lastTap(x * strideW - padLeft, kernelW, 1, inputShape.dim(2));
         }
-        int outH = outputShape.dim(1);
-        int outW = outputShape.dim(2);
-        int inH = inputShape.dim(1);
-        int inW = inputShape.dim(2);
-        int c = unit / (outH * outW);
-        int y = unit / outW % outH;
-        int x = unit % outW;
-        int h = state / inW % inH;
-        int w = state % inW;
-        return state / (inH * inW) == c && inWindow(h, y * strideH - padTop, kernelH, dilationH, inH)
-                && inWindow(w, x * strideW - padLeft, kernelW, dilationW, inW);
     }
 
-    /** Whether input position {@code p} is one of the taps of a window starting at {@code start} (maybe in the padding). */
-    private static boolean inWindow(int p, int start, int kernel, int dilation, int size) {
-        return p >= firstTap(start, dilation) && p < lastTap(start, kernel, dilation, size) && (p - start) % dilation == 0;
+    /**
+     * {@link #recordAnyWindow} for dense windows, in two passes as {@link #inferSeparable}: for each input row and
+     * output column, the stretch's first maximum, its index and the largest of the rest; then, over the window's rows,
+     * the first row with the largest maximum wins, and the runner-up is the largest of that row's rest and the other
+     * rows' maxima. The same winners, ties (runner-up equal to the winner) and margins as the general loop.
+     */
+    private void recordSeparable(float[] in, int n, Switches switches) {
+        int[] winner = switches.states();
+        int channels = inputShape.dim(0);
+        int inH = inputShape.dim(1);
+        int inW = inputShape.dim(2);
+        int outH = outputShape.dim(1);
+        int outW = outputShape.dim(2);
+        int inSize = inputShape.size();
+        int outSize = outputShape.size();
+        int[] wLo = new int[outW];
+        int[] wHi = new int[outW];
+        columnRanges(wLo, wHi);
+        float[] rowMax = new float[inH * outW];
+        float[] rowRest = new float[inH * outW];
+        int[] rowArg = new int[inH * outW];
+        // every full stretch of kernelW columns at stride 1, in whole vectors; the stride then picks from them
+        int full = Math.max(0, inW - kernelW + 1);
+        float[] slidingMax = new float[full];
+        float[] slidingRest = new float[full];
+        int[] slidingArg = new int[full];
+        for (int s = 0; s < n; s++) {
+            int ties = 0;
+            float margin = Float.POSITIVE_INFINITY;
+            for (int c = 0; c < channels; c++) {
+                int base = s * inSize;
+                for (int h = 0; h < inH; h++) {
+                    int row = (c * inH + h) * inW;
+                    KERNELS.windowArgMax(in, base + row, full, kernelW, row, slidingMax, slidingArg, slidingRest, 0);
+                    for (int x = 0; x < outW; x++) {
+                        if (wHi[x] - wLo[x] == kernelW) {
+                            rowMax[h * outW + x] = slidingMax[wLo[x]];
+                            rowRest[h * outW + x] = slidingRest[wLo[x]];
+                            rowArg[h * outW + x] = slidingArg[wLo[x]];
+                            continue;
+                        }
+                        // a window the padding or the ceil mode cuts
+                        int best = row + wLo[x];
+                        float bestValue = in[base + best];
+                        float rest = Float.NEGATIVE_INFINITY;
+                        for (int k = best + 1, end = row + wHi[x]; k < end; k++) {
+                            float v = in[base + k];
+                            boolean better = v > bestValue;
+                            float loser = better ? bestValue : v;
+                            rest = loser > rest ? loser : rest;
+                            best = better ? k : best;
+                            bestValue = better ? v : bestValue;
+                        }
+                        rowMax[h * outW + x] = bestValue;
+                        rowRest[h * outW + x] = rest;
+                        rowArg[h * outW + x] = best;
+                    }
+                }
+                for (int y = 0; y < outH; y++) {
+                    int hLo = firstTap(y * strideH - padTop, 1);
+                    int hHi = lastTap(y * strideH - padTop, kernelH, 1, inH);
+                    for (int x = 0; x < outW; x++) {
+                        int at = hLo * outW + x;
+                        float bestValue = rowMax[at];
+                        float runnerUp = rowRest[at];
+                        int best = rowArg[at];
+                        for (int h = hLo + 1; h < hHi; h++) {
+                            float v = rowMax[h * outW + x];
+                            boolean better = v > bestValue;
+                            float loser = better ? bestValue : v;
+                            float rest = better ? rowRest[h * outW + x] : runnerUp;
+                            runnerUp = loser > rest ? loser : rest;
+                            best = better ? rowArg[h * outW + x] : best;
+                            bestValue = better ? v : bestValue;
+                        }
+                        winner[s * outSize + (c * outH + y) * outW + x] = best;
+                        if (runnerUp == bestValue) {
+                            ties++;
+                        } else if (runnerUp != Float.NEGATIVE_INFINITY) {
+                            float lead = bestValue - runnerUp;
+                            margin = lead > 0f && lead < margin ? lead : margin;
+                        }
+                    }
+                }
+            }
+            switches.addTies(s, ties);
+            switches.offerMargin(s, margin);
+        }
     }
 
     /** The general loop of {@link #record}; the twin the 2x2 path is tested against. */
@@ -409,5 +501,67 @@ public final class MaxPool2d implements Op, Selection {
         return String.format("window %dx%d, stride %d,%d, pads %d,%d,%d,%d%s%s; first maximum wins ties",
                 kernelH, kernelW, strideH, strideW, padTop, padLeft, padBottom, padRight,
                 dilationH != 1 || dilationW != 1 ? ", dilations " + dilationH + "," + dilationW : "", ceilMode ? ", ceil mode" : "");
+    }
+
+    @Override
+    public void nearTies(float[][] inputs, int sample, Switches switches, float limit, NearTieSink sink) {
+        float[] in = inputs[0];
+        int inH = inputShape.dim(1);
+        int inW = inputShape.dim(2);
+        int outH = outputShape.dim(1);
+        int outW = outputShape.dim(2);
+        int inBase = sample * inputShape.size();
+        for (int c = 0; c < inputShape.dim(0); c++) {
+            for (int y = 0; y < outH; y++) {
+                int hLo = firstTap(y * strideH - padTop, dilationH);
+                int hHi = lastTap(y * strideH - padTop, kernelH, dilationH, inH);
+                for (int x = 0; x < outW; x++) {
+                    int wLo = firstTap(x * strideW - padLeft, dilationW);
+                    int wHi = lastTap(x * strideW - padLeft, kernelW, dilationW, inW);
+                    int unit = (c * outH + y) * outW + x;
+                    int winner = switches.state(sample, unit);
+                    float winnerValue = in[inBase + winner];
+                    // the rival: the first largest value among the window's other inputs
+                    int rival = -1;
+                    float rivalValue = Float.NEGATIVE_INFINITY;
+                    for (int h = hLo; h < hHi; h += dilationH) {
+                        for (int w = wLo; w < wHi; w += dilationW) {
+                            int k = (c * inH + h) * inW + w;
+                            if (k != winner && (rival < 0 || in[inBase + k] > rivalValue)) {
+                                rival = k;
+                                rivalValue = in[inBase + k];
+                            }
+                        }
+                    }
+                    float margin = Math.abs(winnerValue - rivalValue); // a forced winner may trail its rival
+                    if (rival >= 0 && margin > 0f && margin <= limit) {
+                        sink.accept(unit, winner, rival, margin);
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public boolean admits(int unit, int state) {
+        if (unit < 0 || unit >= outputShape.size() || state < 0 || state >= inputShape.size()) {
+            return false;
+        }
+        int outH = outputShape.dim(1);
+        int outW = outputShape.dim(2);
+        int inH = inputShape.dim(1);
+        int inW = inputShape.dim(2);
+        int c = unit / (outH * outW);
+        int y = unit / outW % outH;
+        int x = unit % outW;
+        int h = state / inW % inH;
+        int w = state % inW;
+        return state / (inH * inW) == c && inWindow(h, y * strideH - padTop, kernelH, dilationH, inH)
+                && inWindow(w, x * strideW - padLeft, kernelW, dilationW, inW);
+    }
+
+    /** Whether input position {@code p} is one of the taps of a window starting at {@code start} (maybe in the padding). */
+    private static boolean inWindow(int p, int start, int kernel, int dilation, int size) {
+        return p >= firstTap(start, dilation) && p < lastTap(start, kernel, dilation, size) && (p - start) % dilation == 0;
     }
 }

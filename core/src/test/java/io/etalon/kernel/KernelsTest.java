@@ -82,6 +82,61 @@ class KernelsTest {
         assertSameValues(viaBest, expected);
     }
 
+    @Property(tries = 60)
+    void slidingMaximaKeepTheEarlierOfEqualValues(@ForAll @IntRange(min = 0, max = 70) int count,
+                                                  @ForAll @IntRange(min = 1, max = 4) int taps,
+                                                  @ForAll long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] in = new float[count + taps + 3];
+        for (int i = 0; i < in.length; i++) {
+            int level = random.nextInt(5); // few levels and both zeros: ties, and -0 against 0
+            in[i] = level == 4 ? -0f : level * 0.5f - 0.5f;
+        }
+        float[] viaScalar = new float[count + 2];
+        float[] viaBest = new float[count + 2];
+        scalar.windowMax(in, 3, count, taps, viaScalar, 2);
+        best.windowMax(in, 3, count, taps, viaBest, 2);
+        for (int i = 0; i < count; i++) {
+            float expected = in[3 + i];
+            for (int t = 1; t < taps; t++) {
+                expected = in[3 + i + t] > expected ? in[3 + i + t] : expected;
+            }
+            assertThat(Float.floatToRawIntBits(viaScalar[2 + i])).as("scalar at %d", i).isEqualTo(Float.floatToRawIntBits(expected));
+            assertThat(Float.floatToRawIntBits(viaBest[2 + i])).as("best at %d", i).isEqualTo(Float.floatToRawIntBits(expected));
+        }
+        float[][] maxima = new float[2][count + 2];
+        float[][] rests = new float[2][count + 2];
+        int[][] args = new int[2][count + 2];
+        scalar.windowArgMax(in, 3, count, taps, 100, maxima[0], args[0], rests[0], 2);
+        best.windowArgMax(in, 3, count, taps, 100, maxima[1], args[1], rests[1], 2);
+        for (int i = 0; i < count; i++) {
+            int winner = 0;
+            float runnerUp = Float.NEGATIVE_INFINITY;
+            for (int t = 1; t < taps; t++) {
+                if (in[3 + i + t] > in[3 + i + winner]) {
+                    runnerUp = Math.max(runnerUp, in[3 + i + winner]);
+                    winner = t;
+                } else {
+                    runnerUp = in[3 + i + t] > runnerUp ? in[3 + i + t] : runnerUp;
+                }
+            }
+            for (int k = 0; k < 2; k++) {
+                assertThat(Float.floatToRawIntBits(maxima[k][2 + i])).as("max %d of %d", i, k).isEqualTo(Float.floatToRawIntBits(in[3 + i + winner]));
+                assertThat(args[k][2 + i]).as("winner %d of %d", i, k).isEqualTo(100 + i + winner);
+                assertThat(rests[k][2 + i] == runnerUp).as("runner-up %d of %d", i, k).isTrue();
+            }
+        }
+        float[] accScalar = java.util.Arrays.copyOf(in, count + 1);
+        float[] accBest = accScalar.clone();
+        scalar.maxInto(accScalar, 1, in, 2, count);
+        best.maxInto(accBest, 1, in, 2, count);
+        for (int i = 0; i < count; i++) {
+            float expected = in[2 + i] > in[1 + i] ? in[2 + i] : in[1 + i];
+            assertThat(Float.floatToRawIntBits(accScalar[1 + i])).as("scalar maxInto %d", i).isEqualTo(Float.floatToRawIntBits(expected));
+            assertThat(Float.floatToRawIntBits(accBest[1 + i])).as("best maxInto %d", i).isEqualTo(Float.floatToRawIntBits(expected));
+        }
+    }
+
     @Property(tries = 40)
     void correlationMatchesTheDefinitionAndTheProduct(@ForAll @IntRange(min = 1, max = 7) int outputs,
                                                       @ForAll @IntRange(min = 1, max = 30) int taps,

@@ -34,6 +34,12 @@ class Conv2dKernelProperties {
             conv.transpose(g, new float[][] {fastGrad}, rows, Switches.none(rows), 1);
             conv.transposeDirect(g, directGrad, rows);
             assertClose(fastGrad, directGrad, conv.describe());
+            // the dense adjoint of the etalon solvers: a turned-filter correlation at stride 1, else the im2col product
+            float[] denseGrad = RandomNetworks.values(random, rows * in, 1.0);
+            float[] denseDirect = denseGrad.clone();
+            conv.transposeDense(g, denseGrad, rows);
+            conv.transposeDirect(g, denseDirect, rows);
+            assertClose(denseGrad, denseDirect, conv.describe() + " (dense)");
             // mostly-zero gradients, as behind a max-pool, take the sparse scatter path
             for (int k = 0; k < g.length; k++) {
                 if (random.nextInt(5) != 0) {

@@ -40,6 +40,52 @@ class MaxPool2dRecordProperties {
     }
 
     @Property(tries = 200)
+    void separablePassesEqualTheGeneralLoop(@ForAll @IntRange(min = 1, max = 3) int channels,
+                                            @ForAll @IntRange(min = 3, max = 13) int height,
+                                            @ForAll @IntRange(min = 3, max = 13) int width,
+                                            @ForAll @IntRange(min = 1, max = 3) int kernel,
+                                            @ForAll @IntRange(min = 1, max = 3) int stride,
+                                            @ForAll @IntRange(min = 0, max = 2) int padBefore,
+                                            @ForAll @IntRange(min = 0, max = 2) int padAfter,
+                                            @ForAll boolean ceil,
+                                            @ForAll @IntRange(min = 1, max = 3) int samples,
+                                            @ForAll long seed) {
+        net.jqwik.api.Assume.that(padBefore < kernel && padAfter < kernel);
+        Shape shape = Shape.of(channels, height, width);
+        MaxPool2d pool;
+        try {
+            pool = new MaxPool2d(shape, new int[] {kernel, kernel + 1}, new int[] {stride, stride + 1},
+                    new int[] {padBefore, padAfter, padAfter, padBefore}, new int[] {1, 1}, ceil);
+        } catch (IllegalArgumentException e) {
+            net.jqwik.api.Assume.that(false);
+            return;
+        }
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] in = new float[samples * shape.size()];
+        for (int i = 0; i < in.length; i++) {
+            // few levels and both zeros: ties, and -0 against 0, in many windows
+            int level = random.nextInt(5);
+            in[i] = level == 4 ? -0f : level * 0.5f - 0.5f;
+        }
+        Switches fast = new Switches(samples, pool.switchesPerSample());
+        Switches general = new Switches(samples, pool.switchesPerSample());
+        pool.record(new float[][] {in}, samples, fast);
+        pool.recordAnyWindow(in, samples, general);
+        for (int s = 0; s < samples; s++) {
+            assertThat(fast.sampleStates(s)).as("winners of sample %d", s).isEqualTo(general.sampleStates(s));
+            assertThat(fast.ties(s)).as("ties of sample %d", s).isEqualTo(general.ties(s));
+            assertThat(fast.margin(s)).as("margin of sample %d", s).isEqualTo(general.margin(s));
+        }
+        float[] inferred = new float[samples * pool.outputShape().size()];
+        float[] recorded = new float[inferred.length];
+        pool.infer(new float[][] {in}, inferred, samples);
+        pool.linear(new float[][] {in}, recorded, samples, general, 1);
+        for (int i = 0; i < inferred.length; i++) {
+            assertThat(Float.floatToRawIntBits(inferred[i])).as("value %d", i).isEqualTo(Float.floatToRawIntBits(recorded[i]));
+        }
+    }
+
+    @Property(tries = 200)
     void dilatedWindowsPickTheFirstMaximumOfTheirTaps(@ForAll @IntRange(min = 3, max = 9) int height,
                                                       @ForAll @IntRange(min = 3, max = 9) int width,
                                                       @ForAll @IntRange(min = 1, max = 3) int kernel,

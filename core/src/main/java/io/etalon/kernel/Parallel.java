@@ -1,0 +1,51 @@
+package io.etalon.kernel;
+
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.function.IntConsumer;
+import java.util.stream.IntStream;
+
+/**
+ * Shares one op's work on one image out among threads, for when there are fewer images than threads (one photo
+ * through a 224x224 network). The work is cut into blocks of outputs, each written by one task only, and every output
+ * is summed in the same order whatever the block it falls in, so results do not depend on the thread count.
+ *
+ * <p>Blocks run on the fork-join pool the caller runs in (an {@code Explainer}'s pool when it explains images in
+ * parallel, so that idle workers pick up blocks), else on the common pool; not at all while every thread of the pool
+ * is busy (a batch with an image per thread). {@code -Detalon.opThreads=1} turns it off.
+ */
+public final class Parallel {
+
+    /** Below this many multiply-adds a block is not worth a task (a fork and join cost some microseconds). */
+    static final long MIN_WORK = 1L << 19;
+
+    private static final int LIMIT = Integer.getInteger("etalon.opThreads", Integer.MAX_VALUE);
+
+    private Parallel() {
+    }
+
+    /** How many blocks to cut {@code work} multiply-adds into: at most the pool's threads, and at most {@code units}. */
+    public static int blocks(long work, int units) {
+        int threads;
+        if (ForkJoinTask.inForkJoinPool()) {
+            ForkJoinPool pool = ForkJoinTask.getPool();
+            if (pool.getActiveThreadCount() >= pool.getParallelism()) {
+                return 1; // every thread already has an image of its own: blocks would only add hand-overs
+            }
+            threads = pool.getParallelism();
+        } else {
+            threads = ForkJoinPool.commonPool().getParallelism() + 1; // the caller joins in
+        }
+        long byWork = work / MIN_WORK;
+        return (int) Math.max(1, Math.min(Math.min(threads, LIMIT), Math.min(byWork, units)));
+    }
+
+    /** Runs {@code body} for block {@code 0 .. blocks-1}, in parallel when there is more than one. */
+    public static void forEach(int blocks, IntConsumer body) {
+        if (blocks <= 1) {
+            body.accept(0);
+        } else {
+            IntStream.range(0, blocks).parallel().forEach(body);
+        }
+    }
+}
