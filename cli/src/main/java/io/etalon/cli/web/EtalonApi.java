@@ -2,13 +2,11 @@ package io.etalon.cli.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.etalon.api.Etalons;
+import io.etalon.api.ExplainedImage;
+import io.etalon.api.ExplainedNeuron;
 import io.etalon.data.ClassNames;
 import io.etalon.data.Preprocessing;
-import io.etalon.etalon.Etalon;
-import io.etalon.etalon.Explainer;
-import io.etalon.etalon.Explanation;
-import io.etalon.etalon.Method;
-import io.etalon.etalon.Neuron;
 import io.etalon.etalon.NeuronSelection;
 import io.etalon.graph.Network;
 import io.etalon.pattern.Pattern;
@@ -81,7 +79,7 @@ public final class EtalonApi {
     }
 
     private final Network network;
-    private final Explainer explainer;
+    private final Etalons etalons;
     private final String modelName;
     private final Mode mode;
     private final ClassNames classes;
@@ -120,7 +118,8 @@ public final class EtalonApi {
                     + " the model takes " + input.dim(2) + "x" + input.dim(1) + "; give --crop " + input.dim(1)
                     + (input.dim(1) == input.dim(2) ? "" : "x" + input.dim(2)) + " and a --resize of at least that");
         }
-        this.explainer = new Explainer(network, Method.AUTO.solver(), 1);
+        // the library's front door, as a Java program would use it; one thread per request, the server runs several
+        this.etalons = Etalons.of(network, this.preprocessing).withClasses(classes).withThreads(1);
         this.top = NeuronSelection.parse(List.of("top:" + Math.min(PHOTO_TOP, outputs)), network);
     }
 
@@ -180,30 +179,30 @@ public final class EtalonApi {
                     + " more than this server's memory; send \"radius\": false", network.inputShape(),
                     4 * Radius.floatsNeeded(network) >> 20));
         }
-        Explanation explanation = explainer.explain(image, neurons);
+        ExplainedImage explanation = explain(image, neurons);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("scores", explanation.scores());
         answer.put("predicted", explanation.predicted());
         List<String> names = new ArrayList<>();
-        List<float[]> etalons = new ArrayList<>();
+        List<float[]> weights = new ArrayList<>();
         List<Double> biases = new ArrayList<>();
         List<Double> residuals = new ArrayList<>();
-        for (Etalon etalon : explanation.etalons()) {
-            names.add(etalon.neuron().id());
-            etalons.add(etalon.weights());
+        for (ExplainedNeuron etalon : explanation.neurons()) {
+            names.add(etalon.neuron());
+            weights.add(etalon.etalon());
             biases.add(etalon.bias());
             residuals.add(etalon.residual());
         }
         answer.put("neurons", names);
         if (classes != null) {
-            answer.put("classNames", explanation.etalons().stream().map(e -> className(e.neuron())).toList());
+            answer.put("classNames", explanation.neurons().stream().map(ExplainedNeuron::className).toList());
         }
-        answer.put("etalons", etalons);
+        answer.put("etalons", weights);
         answer.put("biases", biases);
         answer.put("residuals", residuals);
         answer.put("pattern", pattern(explanation.pattern()));
         if (radius) {
-            RegionReport report = Radius.of(network, image);
+            RegionReport report = etalons.region(image);
             Map<String, Object> region = new LinkedHashMap<>();
             region.put("l2", finite(report.radiusL2()));
             region.put("linf", finite(report.radiusLinf()));
@@ -239,10 +238,10 @@ public final class EtalonApi {
         } catch (IllegalArgumentException e) {
             throw new BadRequest(e.getMessage());
         }
-        Explanation explanation = explainer.explain(x, top);
+        ExplainedImage explanation = explain(x, top);
         List<float[]> weights = new ArrayList<>();
-        for (Etalon etalon : explanation.etalons()) {
-            weights.add(etalon.weights());
+        for (ExplainedNeuron etalon : explanation.neurons()) {
+            weights.add(etalon.etalon());
         }
         PhotoPictures.Drawn pictures = PhotoPictures.draw(x, weights, shape);
         Map<String, Object> answer = new LinkedHashMap<>();
@@ -251,11 +250,11 @@ public final class EtalonApi {
         int predicted = explanation.predicted();
         answer.put("predicted", classOf(predicted, explanation.scores()[predicted]));
         List<Map<String, Object>> ranked = new ArrayList<>();
-        for (int k = 0; k < explanation.etalons().size(); k++) {
-            Etalon etalon = explanation.etalons().get(k);
-            Map<String, Object> entry = classOf(etalon.neuron().index(), etalon.score());
+        for (int k = 0; k < explanation.neurons().size(); k++) {
+            ExplainedNeuron etalon = explanation.neurons().get(k);
+            Map<String, Object> entry = classOf(etalon.index(), etalon.score());
             entry.put("rank", k + 1);
-            entry.put("neuron", etalon.neuron().id());
+            entry.put("neuron", etalon.neuron());
             entry.put("bias", etalon.bias());
             entry.put("residual", etalon.residual());
             entry.put("relativeResidual", etalon.relativeResidual());
@@ -268,9 +267,13 @@ public final class EtalonApi {
         return answer;
     }
 
-    /** The class name of an output neuron; null for a hidden one. */
-    private String className(Neuron neuron) {
-        return neuron.node() == network.outputIndex() ? classes.name(neuron.index()) : null;
+    /** One image explained by the front door; a request it refuses (one that would not fit in memory) is a bad one. */
+    private ExplainedImage explain(float[] image, NeuronSelection neurons) {
+        try {
+            return etalons.explain(image, neurons);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest(e.getMessage());
+        }
     }
 
     private Map<String, Object> classOf(int index, double score) {
