@@ -47,7 +47,13 @@ class NeuronSelectionTest {
         Explanation all = explainer.explain(image, Neuron.parse("output", lenet));
         for (Etalon etalon : top.etalons()) {
             assertThat(etalon.relativeResidual()).isLessThan(1e-5);
-            assertThat(etalon.weights()).containsExactly(all.etalons().get(etalon.neuron().index()).weights());
+            // the same etalon, to round-off: two rows and ten may take different kernels through the transposed pass
+            float[] reference = all.etalons().get(etalon.neuron().index()).weights();
+            float scale = 0;
+            for (float w : reference) {
+                scale = Math.max(scale, Math.abs(w));
+            }
+            assertThat(etalon.weights()).containsExactly(reference, org.assertj.core.data.Offset.offset(1e-5f * scale));
         }
     }
 
