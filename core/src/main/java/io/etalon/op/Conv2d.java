@@ -551,9 +551,12 @@ public final class Conv2d implements Op {
         }
         if (nonZero * 3L < (long) rows * outputShape.size()) {
             transposeSparse(gradOut, gradIn, rows);
-            return;
+        } else if (blockRows(rows) == 1 && adjointCorrelates()) {
+            // samples too large to batch (224x224): the adjoint correlation needs no patch matrix
+            adjoint().linearCorrelated(gradOut, gradIn, rows, true);
+        } else {
+            transposeGemm(gradOut, gradIn, rows);
         }
-        transposeGemm(gradOut, gradIn, rows);
     }
 
     /**
