@@ -2,6 +2,7 @@ package io.etalon.graph;
 
 import io.etalon.op.Conv2d;
 import io.etalon.op.Op;
+import io.etalon.op.Relu;
 import io.etalon.op.Selection;
 import io.etalon.op.Switches;
 import io.etalon.tensor.Floats;
@@ -396,6 +397,10 @@ public final class Network {
     private void jumpToConvolutionInput(Trace trace, int top, int conv, float[][] grads, float[] inputGrad, int rows,
                                         double[] biases, double[] magnitudes) {
         Conv2d convolution = (Conv2d) nodes.get(conv).op();
+        if (onlyRelusBetween(conv, top)) {
+            jumpThroughRelus(trace, top, conv, grads, inputGrad, rows, biases, magnitudes);
+            return;
+        }
         float[] gradTop = grads[top];
         int topSize = nodes.get(top).op().outputShape().size();
         int convSize = convolution.outputShape().size();
@@ -473,6 +478,66 @@ public final class Network {
             addBiasTerms(convolution, positions, count, values, stride, rows, biases, magnitudes);
         }
         convolution.transposeAt(positions, count, values, stride, rows, target);
+    }
+
+    private boolean onlyRelusBetween(int conv, int top) {
+        for (int node = top; node > conv; node--) {
+            if (!(nodes.get(node).op() instanceof Relu)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * {@link #jumpToConvolutionInput} when only ReLUs lie between (a convolution and its activation, the common case
+     * at 224x224): each output of top copies the convolution output at the same position where every ReLU is on, so
+     * the convolution's gradient is the top gradient through the ReLUs' own frozen maps (diagonal, hence their own
+     * transposes), with no index lists. The kept positions are then counted on it to choose the dense adjoint or the
+     * compact scatter as {@link #jumpToConvolutionInput} does.
+     */
+    private void jumpThroughRelus(Trace trace, int top, int conv, float[][] grads, float[] inputGrad, int rows,
+                                  double[] biases, double[] magnitudes) {
+        Conv2d convolution = (Conv2d) nodes.get(conv).op();
+        int size = convolution.outputShape().size();
+        float[] gradient = new float[rows * size];
+        float[][] from = {grads[top]};
+        for (int node = top; node > conv; node--) {
+            nodes.get(node).op().linear(from, gradient, rows, trace.switches(node), rows);
+            from[0] = gradient; // a ReLU masks value by value, so the next may work in place
+        }
+        int stride = Conv2d.paddedRows(rows);
+        // the positions with a gradient in some row, listed without a branch: about half the ReLUs are off, at
+        // random, and a branch on them would be mispredicted every other time
+        int[] positions = new int[size + 1];
+        int kept = 0;
+        for (int q = 0; q < size; q++) {
+            int nonZero = 0;
+            for (int r = 0; r < rows; r++) {
+                nonZero |= gradient[r * size + q] != 0f ? 1 : 0;
+            }
+            positions[kept] = q;
+            kept += nonZero;
+        }
+        float[] target = gradientOf(nodes.get(conv).input(0), grads, inputGrad, rows);
+        long speedup = 2L * rows <= stride ? DENSE_SPEEDUP : DENSE_SPEEDUP - 1;
+        if (speedup * kept * stride > (long) size * rows) {
+            if (biases != null) {
+                convolution.accumulateBiasContribution(gradient, rows, trace.switches(conv), rows, biases, magnitudes);
+            }
+            convolution.transposeDense(gradient, target, rows);
+            return;
+        }
+        float[] values = new float[kept * stride];
+        for (int s = 0; s < kept; s++) {
+            for (int r = 0; r < rows; r++) {
+                values[s * stride + r] = gradient[r * size + positions[s]];
+            }
+        }
+        if (biases != null) {
+            addBiasTerms(convolution, positions, kept, values, stride, rows, biases, magnitudes);
+        }
+        convolution.transposeAt(positions, kept, values, stride, rows, target);
     }
 
     /**
