@@ -1,23 +1,13 @@
 // Gives a photo to the page of `etalon serve` for a colour model through its file chooser, waits for the answer, and
 // checks that five classes with names, scores and pictures rendered, that the pictures have structure (not one flat
 // colour), and that the legend says what the colours mean. Usage: node photo-top5.mjs URL PHOTO SCREENSHOT.png
-import { chromium } from 'playwright-core';
+import { answered, checkServePage } from './serve-page.mjs';
 
 const [url, photo, screenshot] = process.argv.slice(2);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-    '--no-first-run', '--disable-sync', '--disable-quic'],
-});
-try {
-  const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
-  await page.goto(url);
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+await checkServePage({ url, viewport: { width: 1300, height: 900 }, screenshot }, async page => {
   const drawing = await page.locator('#digit-page').isVisible();
   await page.setInputFiles('#file', photo);
-  await page.waitForFunction(() => Number(document.body.dataset.photos || 0) > 0 && document.body.dataset.busy === 'false',
-    null, { timeout: 120000 });
+  await answered(page, 'photos', 0, 120000);
   // every picture decoded; per picture, the spread of its pixels' levels (a flat or grey-mush picture has almost none)
   const pictures = await page.evaluate(async () => {
     const images = [...document.querySelectorAll('#classes img'), document.getElementById('seen')];
@@ -48,9 +38,7 @@ try {
   });
   // the other views: each button shows five pictures
   const views = await page.locator('#views button').allTextContents();
-  await page.screenshot({ path: screenshot, fullPage: true });
   const classes = names.length;
-  console.log(JSON.stringify({ drawing, prediction, classes, names, numbers, pictures, legend, views }));
   const problems = [];
   if (drawing) problems.push('the drawing pad is showing for a photo model');
   if (classes !== 5) problems.push(`expected 5 classes, got ${classes}`);
@@ -59,10 +47,5 @@ try {
   if (!numbers.every(text => /score -?\d/.test(text) && /res /.test(text))) problems.push('scores or residuals missing');
   if (!legend.includes('red')) problems.push('the legend does not say what red means');
   if (views.length < 2) problems.push(`expected buttons for several views, got ${views.length}`);
-  if (problems.length) {
-    console.error(problems.join('; '));
-    process.exitCode = 1;
-  }
-} finally {
-  await browser.close();
-}
+  return { measured: { drawing, prediction, classes, names, numbers, pictures, legend, views }, problems };
+});

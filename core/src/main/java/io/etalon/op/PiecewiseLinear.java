@@ -215,58 +215,22 @@ public sealed class PiecewiseLinear implements Op permits LeakyRelu, Clip {
         }
     }
 
+    /*
+     * Frozen, each unit of a sample is on one piece, so the op is a diagonal linear map (the pieces' slopes) plus a
+     * bias (their intercepts), one per sample: linear multiplies by the diagonal, transpose too (a diagonal is its own
+     * transpose), addBias adds the bias and the contribution takes its dot product with the output gradient. Each
+     * walks the rows of a batch with the coefficients of the row's sample, picked once per sample by eachRow.
+     */
+
     @Override
     public void linear(float[][] inputs, float[] out, int rows, Switches switches, int rowsPerSample) {
         float[] in = inputs[0];
-        int[] piece = switches.states();
-        int size = shape.size();
-        for (int r = 0; r < rows; r++) {
-            int sampleBase = (r / rowsPerSample) * size;
-            for (int k = 0; k < size; k++) {
-                float slope = slopes[(k / plane) * pieces + piece[sampleBase + k]];
+        eachRow(slopes, rows, switches, rowsPerSample, (r, at, slope) -> {
+            for (int k = 0; k < slope.length; k++) {
                 // a flat piece gives +0, not the -0 a product with a negative input would
-                out[r * size + k] = slope == 0f ? 0f : slope * in[r * size + k];
+                out[at + k] = slope[k] == 0f ? 0f : slope[k] * in[at + k];
             }
-        }
-    }
-
-    @Override
-    public void addBias(float[] out, int rows, Switches switches, int rowsPerSample) {
-        if (!constants || !hasIntercepts) {
-            return;
-        }
-        int[] piece = switches.states();
-        int size = shape.size();
-        for (int r = 0; r < rows; r++) {
-            int sampleBase = (r / rowsPerSample) * size;
-            for (int k = 0; k < size; k++) {
-                float intercept = intercepts[(k / plane) * pieces + piece[sampleBase + k]];
-                if (intercept != 0f) {
-                    out[r * size + k] += intercept;
-                }
-            }
-        }
-    }
-
-    @Override
-    public void accumulateBiasContribution(float[] gradOut, int rows, Switches switches, int rowsPerSample,
-                                           double[] contribution, double[] magnitude) {
-        if (!constants || !hasIntercepts) {
-            return;
-        }
-        int[] piece = switches.states();
-        int size = shape.size();
-        for (int r = 0; r < rows; r++) {
-            int sampleBase = (r / rowsPerSample) * size;
-            for (int k = 0; k < size; k++) {
-                float intercept = intercepts[(k / plane) * pieces + piece[sampleBase + k]];
-                if (intercept != 0f) {
-                    double term = (double) gradOut[r * size + k] * intercept;
-                    contribution[r] += term;
-                    magnitude[r] += Math.abs(term);
-                }
-            }
-        }
+        });
     }
 
     @Override
@@ -275,16 +239,73 @@ public sealed class PiecewiseLinear implements Op permits LeakyRelu, Clip {
         if (gradIn == null) {
             return;
         }
-        int[] piece = switches.states();
-        int size = shape.size();
-        for (int r = 0; r < rows; r++) {
-            int sampleBase = (r / rowsPerSample) * size;
-            for (int k = 0; k < size; k++) {
-                float slope = slopes[(k / plane) * pieces + piece[sampleBase + k]];
-                if (slope != 0f) {
-                    gradIn[r * size + k] += slope * gradOut[r * size + k];
+        eachRow(slopes, rows, switches, rowsPerSample, (r, at, slope) -> {
+            for (int k = 0; k < slope.length; k++) {
+                if (slope[k] != 0f) {
+                    gradIn[at + k] += slope[k] * gradOut[at + k];
                 }
             }
+        });
+    }
+
+    @Override
+    public void addBias(float[] out, int rows, Switches switches, int rowsPerSample) {
+        if (!constants || !hasIntercepts) {
+            return;
+        }
+        eachRow(intercepts, rows, switches, rowsPerSample, (r, at, intercept) -> {
+            for (int k = 0; k < intercept.length; k++) {
+                if (intercept[k] != 0f) {
+                    out[at + k] += intercept[k];
+                }
+            }
+        });
+    }
+
+    @Override
+    public void accumulateBiasContribution(float[] gradOut, int rows, Switches switches, int rowsPerSample,
+                                           double[] contribution, double[] magnitude) {
+        if (!constants || !hasIntercepts) {
+            return;
+        }
+        eachRow(intercepts, rows, switches, rowsPerSample, (r, at, intercept) -> {
+            for (int k = 0; k < intercept.length; k++) {
+                if (intercept[k] != 0f) {
+                    double term = (double) gradOut[at + k] * intercept[k];
+                    contribution[r] += term;
+                    magnitude[r] += Math.abs(term);
+                }
+            }
+        });
+    }
+
+    /** What one frozen view does to one row of a batch. */
+    private interface RowRule {
+        /**
+         * @param row         the row's index in the batch
+         * @param at          the row's first value in the batch's {@code (rows, size)} arrays
+         * @param coefficient per unit, the coefficient of the piece it is on in the row's sample; not to be modified
+         */
+        void apply(int row, int at, float[] coefficient);
+    }
+
+    /**
+     * Applies {@code rule} to each row of a batch, with each unit's coefficient picked from {@code perPiece}
+     * ({@code (groups, pieces)}: the slopes or the intercepts) by the piece the row's sample put it on.
+     */
+    private void eachRow(float[] perPiece, int rows, Switches switches, int rowsPerSample, RowRule rule) {
+        int[] piece = switches.states();
+        int size = shape.size();
+        float[] coefficient = new float[size];
+        int sample = -1;
+        for (int r = 0; r < rows; r++) {
+            if (r / rowsPerSample != sample) {
+                sample = r / rowsPerSample;
+                for (int k = 0; k < size; k++) {
+                    coefficient[k] = perPiece[(k / plane) * pieces + piece[sample * size + k]];
+                }
+            }
+            rule.apply(r, r * size, coefficient);
         }
     }
 

@@ -5,16 +5,21 @@ import io.etalon.graph.Trace;
 import io.etalon.tensor.Floats;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
  * The exact radius of an input's linear region (DESIGN.md section 2, "Region geometry").
  *
  * <p>Inside the region every decision is an affine function of the input: a ReLU's pre-activation {@code z_j}
- * with gradient {@code w_j}, a pool winner's lead over each rival {@code v_a - v_b} with gradient
- * {@code w_a - w_b}. The region is the polytope where all keep their sign, so the largest L2 ball around X has
- * radius {@code min_j margin_j / ||grad_j||_2} (L-infinity: the 1-norm), and the minimising face is the first
- * decision to flip. All gradients come from one forward-mode pass: the m coordinate images pushed through the
+ * with gradient {@code w_j}, a piecewise-linear unit's distance to the breakpoints around its piece {@code z_j - t}
+ * (LeakyRelu, Clip, {@code max(x, c)}) with the same gradient, a Max or Min unit's winning branch's lead
+ * {@code a_j - b_j} and a pool winner's lead over each rival {@code v_a - v_b}, with gradient {@code w_a - w_b}. The
+ * region is the polytope where all keep their sign, so the largest L2 ball around X has radius
+ * {@code min_j margin_j / ||grad_j||_2} (L-infinity: the 1-norm), and the minimising face is the first decision to
+ * flip. All gradients come from one forward-mode pass: the m coordinate images pushed through the
  * frozen linear map give every neuron's etalon at once.
  */
 public final class Radius {
@@ -53,16 +58,14 @@ public final class Radius {
         float[][] tangents = network.frozen(trace, identity, pixels, pixels, false);
         // each decision reads one or two columns of a (pixels, size) tangent matrix: transposed once per node, a
         // column is a contiguous row instead of pixels reads a node's width apart
-        java.util.Map<Integer, float[]> byNeuron = new java.util.HashMap<>();
+        Map<Integer, float[]> byNeuron = new HashMap<>();
+        IntFunction<float[]> rowsOf = node -> byNeuron.computeIfAbsent(node, n -> n == Network.INPUT
+                ? identity : transpose(tangents[n], pixels, network.shapeOf(n).size()));
         List<Constraint> constraints = new ArrayList<>();
-        List<int[]> faces = new ArrayList<>(); // per constraint: source node, plus, minus, sign
+        List<Decisions.Decision> faces = new ArrayList<>();
         float[] gradient = new float[pixels];
-        Decisions.forEach(network, trace, image, (source, z, layer, index, rival, plus, minus, offset, sign) -> {
-            int size = z.length;
-            float[] columns = byNeuron.computeIfAbsent(source,
-                    node -> transpose(node == Network.INPUT ? identity : tangents[node], pixels, size));
-            double value = z[plus] - (minus < 0 ? 0 : z[minus]) - offset;
-            column(columns, plus, minus, pixels, gradient);
+        Decisions.forEach(network, trace, image, decision -> {
+            gradient(decision, rowsOf, pixels, gradient);
             double l2 = Math.sqrt(Floats.dotDouble(gradient, 0, gradient, 0, pixels));
             if (l2 == 0) {
                 return; // this decision does not depend on the input inside the region: it never flips
@@ -71,11 +74,12 @@ public final class Radius {
             for (float g : gradient) {
                 l1 += Math.abs(g);
             }
-            double margin = Math.abs(value);
-            constraints.add(new Constraint(layer, index, rival, margin, margin / l2, margin / l1));
-            faces.add(new int[] {source, plus, minus, value > 0 ? -1 : 1});
+            double margin = Math.abs(decision.value());
+            constraints.add(new Constraint(decision.layer(), decision.index(), decision.rival(), decision.piece(), margin,
+                    margin / l2, margin / l1));
+            faces.add(decision);
         });
-        return report(network, trace, tangents, constraints, first -> direction(byNeuron, faces.get(first), pixels), pixels);
+        return report(network, trace, tangents, constraints, first -> direction(rowsOf, faces.get(first), pixels), pixels);
     }
 
     /** A (pixels, size) matrix as (size, pixels), in tiles that keep both sides' lines in the cache. */
@@ -96,27 +100,39 @@ public final class Radius {
         return transposed;
     }
 
-    /** Row {@code j} of a (size, pixels) matrix, minus row {@code minus} when that is not -1, into {@code out}. */
-    private static void column(float[] rows, int j, int minus, int pixels, float[] out) {
+    /**
+     * The decision's gradient in the input, into {@code out}: row {@code plus} of the plus node's (size, pixels)
+     * tangents, minus row {@code minus} of the minus node's when there is one.
+     */
+    private static void gradient(Decisions.Decision decision, IntFunction<float[]> rowsOf, int pixels, float[] out) {
+        float[] plusRows = rowsOf.apply(decision.plusNode());
+        int plus = decision.plus() * pixels;
+        if (decision.minus() < 0) {
+            System.arraycopy(plusRows, plus, out, 0, pixels);
+            return;
+        }
+        float[] minusRows = rowsOf.apply(decision.minusNode());
+        int minus = decision.minus() * pixels;
         for (int t = 0; t < pixels; t++) {
-            out[t] = rows[j * pixels + t] - (minus < 0 ? 0f : rows[minus * pixels + t]);
+            out[t] = plusRows[plus + t] - minusRows[minus + t];
         }
     }
 
-    /** The unit direction that reaches a face: its gradient, normalised, with the face's sign. */
-    private static float[] direction(java.util.Map<Integer, float[]> byNeuron, int[] face, int pixels) {
+    /** The unit direction that reaches a face: its gradient, normalised, toward the value's zero. */
+    private static float[] direction(IntFunction<float[]> rowsOf, Decisions.Decision face, int pixels) {
         float[] gradient = new float[pixels];
-        column(byNeuron.get(face[0]), face[1], face[2], pixels, gradient);
+        gradient(face, rowsOf, pixels, gradient);
         double l2 = Math.sqrt(Floats.dotDouble(gradient, 0, gradient, 0, pixels));
+        int sign = face.value() > 0 ? -1 : 1;
         float[] direction = new float[pixels];
         for (int t = 0; t < pixels; t++) {
-            direction[t] = (float) (face[3] * gradient[t] / l2);
+            direction[t] = (float) (sign * gradient[t] / l2);
         }
         return direction;
     }
 
     private static RegionReport report(Network network, Trace trace, float[][] tangents, List<Constraint> constraints,
-                                       java.util.function.IntFunction<float[]> direction, int pixels) {
+                                       IntFunction<float[]> direction, int pixels) {
         double radiusL2 = Double.POSITIVE_INFINITY;
         double radiusLinf = Double.POSITIVE_INFINITY;
         double faceL2 = Double.POSITIVE_INFINITY;

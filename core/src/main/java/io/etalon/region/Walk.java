@@ -7,13 +7,15 @@ import io.etalon.graph.Trace;
 import io.etalon.tensor.Floats;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * The exact sequence of linear regions crossed on the straight path {@code X(t) = A + t (B - A)}, {@code t in [0,1]}.
  *
  * <p>Inside a region every decision value is affine in t: {@code z(t0 + s) = z(t0) + s z'}, where z' comes from one
- * frozen linear pass of the direction {@code B - A} (a JVP). The next breakpoint is the smallest s at which any ReLU
- * pre-activation or pool lead crosses zero, so each region costs one forward pass and one JVP.
+ * frozen linear pass of the direction {@code B - A} (a JVP). The next breakpoint is the smallest s at which any decision
+ * value (a ReLU pre-activation, a unit's distance to a breakpoint, a Max/Min branch's or a pool winner's lead) crosses
+ * zero, so each region costs one forward pass and one JVP.
  */
 public final class Walk {
 
@@ -95,23 +97,21 @@ public final class Walk {
     /** The smallest s at which a decision of the trace's region changes along the direction. */
     private static Crossing nextCrossing(Network network, Trace trace, float[][] slopes, float[] x, float[] direction) {
         double[] best = {Double.POSITIVE_INFINITY};
-        Object[] decision = {null, 0, 0};
-        Decisions.forEach(network, trace, x, (source, z, layer, index, rival, plus, minus, offset, sign) -> {
-            float[] slope = source == Network.INPUT ? direction : slopes[source];
-            double value = z[plus] - (minus < 0 ? 0 : z[minus]) - offset;
-            double rate = (double) slope[plus] - (minus < 0 ? 0 : slope[minus]);
+        Decisions.Decision[] first = {null};
+        IntFunction<float[]> slopeOf = node -> node == Network.INPUT ? direction : slopes[node];
+        Decisions.forEach(network, trace, x, decision -> {
+            double value = decision.value();
+            double rate = decision.difference(slopeOf.apply(decision.plusNode()),
+                    decision.minus() < 0 ? null : slopeOf.apply(decision.minusNode()));
             // holding on the positive side, it flips when the value falls through 0; on the other side, when it rises
-            double s = sign > 0 ? (rate < 0 ? Math.max(0, value) / -rate : Double.POSITIVE_INFINITY)
+            double s = decision.sign() > 0 ? (rate < 0 ? Math.max(0, value) / -rate : Double.POSITIVE_INFINITY)
                     : (rate > 0 ? Math.max(0, -value) / rate : Double.POSITIVE_INFINITY);
             if (s < best[0]) {
                 best[0] = s;
-                decision[0] = layer;
-                decision[1] = index;
-                decision[2] = rival;
+                first[0] = decision;
             }
         });
-        return new Crossing(best[0], decision[0] == null ? null
-                : Decisions.name((String) decision[0], (Integer) decision[1], (Integer) decision[2]));
+        return new Crossing(best[0], first[0] == null ? null : first[0].name());
     }
 
     static float[] at(float[] a, float[] direction, double t) {

@@ -1,10 +1,6 @@
 package io.etalon.render;
 
-import java.awt.Color;
 import java.awt.Font;
-import java.awt.FontMetrics;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.util.List;
 
@@ -49,42 +45,25 @@ public final class FigureGrid {
         int lineHeight = font.getSize() + 6;
         int titleHeight = titleFont.getSize() + 10;
         int rowHeight = cell + lineHeight + GAP;
-        int inputColumn = cell + 3 * GAP;
-        int totalWidth = 2 * MARGIN + inputColumn + columns * (cell + GAP);
+        int totalWidth = Sheet.width(MARGIN, GAP, cell, columns);
         int totalHeight = 2 * MARGIN + titleHeight + lineHeight + rows.size() * rowHeight;
-        BufferedImage figure = new BufferedImage(totalWidth, totalHeight, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = figure.createGraphics();
-        try {
-            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, totalWidth, totalHeight);
-            g.setColor(Color.BLACK);
-            g.setFont(titleFont);
-            g.drawString(title, MARGIN, MARGIN + titleFont.getSize());
-            g.setFont(font);
-            FontMetrics metrics = g.getFontMetrics();
+        try (Sheet sheet = new Sheet(totalWidth, totalHeight, MARGIN, GAP, cell, title, titleFont, font)) {
             int top = MARGIN + titleHeight;
-            centred(g, metrics, "input", MARGIN, cell, top + font.getSize());
+            sheet.centred("input", sheet.inputLeft(), cell, top + font.getSize());
             for (int c = 0; c < columns; c++) {
-                centred(g, metrics, columnTitles.get(c), MARGIN + inputColumn + c * (cell + GAP), cell, top + font.getSize());
+                sheet.centred(columnTitles.get(c), sheet.columnLeft(c), cell, top + font.getSize());
             }
             top += lineHeight;
             for (Row row : rows) {
-                g.drawImage(Images.grey(row.input(), height, width, zoom), MARGIN, top, null);
-                centred(g, metrics, row.caption(), MARGIN - GAP, cell + 2 * GAP, top + cell + font.getSize() + 2);
+                sheet.picture(Images.grey(row.input(), height, width, zoom), sheet.inputLeft(), top);
+                // the input's caption may spread into the gaps beside it
+                sheet.centred(row.caption(), sheet.inputLeft() - GAP, cell + 2 * GAP, top + cell + font.getSize() + 2);
                 for (int c = 0; c < row.etalons().size(); c++) {
-                    g.drawImage(Images.signed(row.etalons().get(c), height, width, zoom, palette),
-                            MARGIN + inputColumn + c * (cell + GAP), top, null);
+                    sheet.picture(Images.signed(row.etalons().get(c), height, width, zoom, palette), sheet.columnLeft(c), top);
                 }
                 top += rowHeight;
             }
-        } finally {
-            g.dispose();
+            return sheet.image();
         }
-        return figure;
-    }
-
-    private static void centred(Graphics2D g, FontMetrics metrics, String text, int left, int width, int baseline) {
-        g.drawString(text, left + (width - metrics.stringWidth(text)) / 2, baseline);
     }
 }

@@ -1,10 +1,6 @@
 package io.etalon.render;
 
-import java.awt.Color;
 import java.awt.Font;
-import java.awt.FontMetrics;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,8 +86,7 @@ public final class PhotoGrid {
         int line = font.getSize() + 4;
         int titleHeight = titleFont.getSize() + 12;
         int rowHeight = cellHeight + 2 * line + 2 * GAP;
-        int inputColumn = cellWidth + 3 * GAP;
-        int figureWidth = 2 * MARGIN + inputColumn + columns * (cellWidth + GAP);
+        int figureWidth = Sheet.width(MARGIN, GAP, cellWidth, columns);
 
         List<ClipScale> scales = new ArrayList<>();
         List<List<BufferedImage>> pictures = new ArrayList<>();
@@ -114,35 +109,25 @@ public final class PhotoGrid {
         int totalWidth = Math.max(figureWidth, legend.getWidth() + 2 * MARGIN);
         int totalHeight = 2 * MARGIN + titleHeight + rows.size() * rowHeight + legend.getHeight();
 
-        BufferedImage figure = new BufferedImage(totalWidth, totalHeight, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = figure.createGraphics();
-        try {
-            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, totalWidth, totalHeight);
-            g.setColor(Color.BLACK);
-            g.setFont(titleFont);
-            g.drawString(title, MARGIN, MARGIN + titleFont.getSize());
-            g.setFont(font);
-            FontMetrics metrics = g.getFontMetrics();
+        try (Sheet sheet = new Sheet(totalWidth, totalHeight, MARGIN, GAP, cellWidth, title, titleFont, font)) {
             int top = MARGIN + titleHeight;
             for (int r = 0; r < rows.size(); r++) {
                 Row row = rows.get(r);
-                g.drawImage(Images.photo(row.photo, 3, height, width, zoom), MARGIN, top, null);
+                sheet.picture(Images.photo(row.photo, 3, height, width, zoom), sheet.inputLeft(), top);
                 String scale = "scale ±" + Legend.number(scales.get(r).value());
-                caption(g, metrics, row.caption() + "\n" + scale, MARGIN - GAP, cellWidth + 2 * GAP, top + cellHeight + GAP, line);
+                // the photo's caption may spread into the gaps beside it
+                caption(sheet, row.caption() + "\n" + scale, sheet.inputLeft() - GAP, cellWidth + 2 * GAP,
+                        top + cellHeight + GAP, line);
                 for (int c = 0; c < row.cells().size(); c++) {
-                    int left = MARGIN + inputColumn + c * (cellWidth + GAP);
-                    g.drawImage(pictures.get(r).get(c), left, top, null);
-                    caption(g, metrics, row.cells().get(c).caption(), left, cellWidth, top + cellHeight + GAP, line);
+                    int left = sheet.columnLeft(c);
+                    sheet.picture(pictures.get(r).get(c), left, top);
+                    caption(sheet, row.cells().get(c).caption(), left, cellWidth, top + cellHeight + GAP, line);
                 }
                 top += rowHeight;
             }
-            g.drawImage(legend, 0, top, null);
-        } finally {
-            g.dispose();
+            sheet.picture(legend, 0, top);
+            return new Drawn(sheet.image(), scales);
         }
-        return new Drawn(figure, scales);
     }
 
     /** The map a view draws: the channel sum of W, or the contribution X (.) W summed over channels. */
@@ -165,22 +150,10 @@ public final class PhotoGrid {
     }
 
     /** Up to two centred lines under a picture; text too wide for the cell is cut with an ellipsis. */
-    private static void caption(Graphics2D g, FontMetrics metrics, String text, int left, int width, int top, int line) {
+    private static void caption(Sheet sheet, String text, int left, int width, int top, int line) {
         String[] lines = text.split("\n", 2);
         for (int k = 0; k < lines.length; k++) {
-            String shown = fit(metrics, lines[k], width);
-            g.drawString(shown, left + (width - metrics.stringWidth(shown)) / 2, top + (k + 1) * line - 4);
+            sheet.centred(sheet.fit(lines[k], width), left, width, top + (k + 1) * line - 4);
         }
-    }
-
-    private static String fit(FontMetrics metrics, String text, int width) {
-        if (metrics.stringWidth(text) <= width) {
-            return text;
-        }
-        String cut = text;
-        while (!cut.isEmpty() && metrics.stringWidth(cut + "…") > width) {
-            cut = cut.substring(0, cut.length() - 1);
-        }
-        return cut + "…";
     }
 }

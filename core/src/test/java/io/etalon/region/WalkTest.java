@@ -69,6 +69,14 @@ class WalkTest {
                 RandomNetworks.image(random, network.inputShape(), 0.0));
     }
 
+    @Property(tries = 8)
+    void theSameOnNetworksWhoseBranchesMeetInMaxAndMin(@ForAll long seed) {
+        Network network = RandomNetworks.branchNetwork(seed);
+        SplittableRandom random = new SplittableRandom(seed);
+        checkWalk(network, RandomNetworks.image(random, network.inputShape(), 0.0),
+                RandomNetworks.image(random, network.inputShape(), 0.0));
+    }
+
     @Test
     void leNetCrossesManyRegionsBetweenTwoImages() {
         Network lenet = LeNet.create(2);
