@@ -1,5 +1,6 @@
 package io.etalon.graph;
 
+import io.etalon.kernel.Kernels;
 import io.etalon.op.Conv2d;
 import io.etalon.op.Op;
 import io.etalon.op.Relu;
@@ -29,6 +30,8 @@ import java.util.Optional;
  * </ul>
  */
 public final class Network {
+
+    private static final Kernels KERNELS = Kernels.best();
 
     /** Index that stands for the network input in {@link Node#inputs()}. */
     public static final int INPUT = -1;
@@ -507,17 +510,13 @@ public final class Network {
             from[0] = gradient; // a ReLU masks value by value, so the next may work in place
         }
         int stride = Conv2d.paddedRows(rows);
-        // the positions with a gradient in some row, listed without a branch: about half the ReLUs are off, at
-        // random, and a branch on them would be mispredicted every other time
-        int[] positions = new int[size + 1];
-        int kept = 0;
-        for (int q = 0; q < size; q++) {
-            int nonZero = 0;
-            for (int r = 0; r < rows; r++) {
-                nonZero |= gradient[r * size + q] != 0f ? 1 : 0;
-            }
-            positions[kept] = q;
-            kept += nonZero;
+        int[] positions = null;
+        int kept;
+        if (rows == 1) {
+            kept = KERNELS.nonZeros(gradient, 0, size); // the list waits until the sparse path wants it
+        } else {
+            positions = new int[size + 1];
+            kept = keptPositions(gradient, rows, size, positions);
         }
         float[] target = gradientOf(nodes.get(conv).input(0), grads, inputGrad, rows);
         long speedup = 2L * rows <= stride ? DENSE_SPEEDUP : DENSE_SPEEDUP - 1;
@@ -527,6 +526,10 @@ public final class Network {
             }
             convolution.transposeDense(gradient, target, rows);
             return;
+        }
+        if (positions == null) {
+            positions = new int[size + 1];
+            keptPositions(gradient, rows, size, positions);
         }
         float[] values = new float[kept * stride];
         for (int s = 0; s < kept; s++) {
@@ -538,6 +541,24 @@ public final class Network {
             addBiasTerms(convolution, positions, kept, values, stride, rows, biases, magnitudes);
         }
         convolution.transposeAt(positions, kept, values, stride, rows, target);
+    }
+
+    /**
+     * Lists the positions q with a gradient in some row of {@code (rows, size)} into {@code positions} (one spare
+     * entry), without a branch: about half the ReLUs are off, at random, and a branch on them would be mispredicted
+     * every other time. Returns how many.
+     */
+    private static int keptPositions(float[] gradient, int rows, int size, int[] positions) {
+        int kept = 0;
+        for (int q = 0; q < size; q++) {
+            int nonZero = 0;
+            for (int r = 0; r < rows; r++) {
+                nonZero |= gradient[r * size + q] != 0f ? 1 : 0;
+            }
+            positions[kept] = q;
+            kept += nonZero;
+        }
+        return kept;
     }
 
     /**

@@ -133,6 +133,26 @@ public interface Kernels {
     void windowArgMax(float[] in, int inOff, int count, int taps, int argBase, float[] max, int[] arg, float[] rest,
                       int outOff);
 
+    /**
+     * The frozen map of {@code count} ReLUs: {@code out[outOff + i] = on[onOff + i] != 0 ? in[inOff + i] : +0}, the
+     * value itself (its sign bit too) where the switch is on. May work in place.
+     */
+    void mask(float[] in, int inOff, int[] on, int onOff, float[] out, int outOff, int count);
+
+    /** How many of {@code x[off .. off+count-1]} are not zero ({@code -0} and {@code +0} both count as zero). */
+    int nonZeros(float[] x, int off, int count);
+
+    /**
+     * The column pass of a max-pool's recording, for {@code count} windows side by side: window x stacks the rows
+     * {@code t < taps}, whose maxima, runners-up and winner positions over the window's columns ({@link #windowArgMax})
+     * are {@code max/rest/arg[off + t*stride + x]}. Its winner is the first row maximum that no later row beats
+     * ({@code >}), written as a position to {@code winner[winnerOff + x]}; its runner-up the largest of all its other
+     * values. Returns how many windows' runner-up equals their winner (ties), and lowers {@code margin[0]} to the
+     * smallest positive lead of the others (a window of one value, runner-up {@code -infinity}, has none).
+     */
+    int columnArgMax(float[] max, float[] rest, int[] arg, int off, int stride, int taps, int count, int[] winner,
+                     int winnerOff, float[] margin);
+
     /** {@code acc[accOff + i] = v[vOff + i] > acc[accOff + i] ? v[vOff + i] : acc[accOff + i]} for {@code i < count}. */
     void maxInto(float[] acc, int accOff, float[] v, int vOff, int count);
 

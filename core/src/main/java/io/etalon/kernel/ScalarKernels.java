@@ -153,6 +153,54 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void mask(float[] in, int inOff, int[] on, int onOff, float[] out, int outOff, int count) {
+        for (int i = 0; i < count; i++) {
+            // the bits masked by -state (state 1: all ones; 0: none), without a branch
+            out[outOff + i] = Float.intBitsToFloat(Float.floatToRawIntBits(in[inOff + i]) & -on[onOff + i]);
+        }
+    }
+
+    @Override
+    public int nonZeros(float[] x, int off, int count) {
+        int nonZero = 0;
+        for (int i = 0; i < count; i++) {
+            nonZero += x[off + i] != 0f ? 1 : 0;
+        }
+        return nonZero;
+    }
+
+    @Override
+    public int columnArgMax(float[] max, float[] rest, int[] arg, int off, int stride, int taps, int count, int[] winner,
+                            int winnerOff, float[] margin) {
+        int ties = 0;
+        float smallest = margin[0];
+        for (int x = 0; x < count; x++) {
+            float best = max[off + x];
+            float runnerUp = rest[off + x];
+            int at = arg[off + x];
+            for (int t = 1; t < taps; t++) {
+                int k = off + t * stride + x;
+                float v = max[k];
+                boolean better = v > best;
+                float loser = better ? best : v;
+                float other = better ? rest[k] : runnerUp;
+                runnerUp = loser > other ? loser : other;
+                at = better ? arg[k] : at;
+                best = better ? v : best;
+            }
+            winner[winnerOff + x] = at;
+            if (runnerUp == best) {
+                ties++;
+            } else if (runnerUp != Float.NEGATIVE_INFINITY) {
+                float lead = best - runnerUp;
+                smallest = lead > 0f && lead < smallest ? lead : smallest;
+            }
+        }
+        margin[0] = smallest;
+        return ties;
+    }
+
+    @Override
     public void windowArgMax(float[] in, int inOff, int count, int taps, int argBase, float[] max, int[] arg, float[] rest,
                              int outOff) {
         for (int i = 0; i < count; i++) {

@@ -729,6 +729,64 @@ final class VectorKernels implements Kernels {
     private static final IntVector IOTA = IntVector.zero(INTS).addIndex(1);
 
     @Override
+    public void mask(float[] in, int inOff, int[] on, int onOff, float[] out, int outOff, int count) {
+        int vectorCount = count - count % L;
+        FloatVector zero = FloatVector.zero(SPECIES);
+        for (int i = 0; i < vectorCount; i += L) {
+            VectorMask<Float> off = IntVector.fromArray(INTS, on, onOff + i).compare(VectorOperators.EQ, 0).cast(SPECIES);
+            FloatVector.fromArray(SPECIES, in, inOff + i).blend(zero, off).intoArray(out, outOff + i);
+        }
+        ScalarKernels.INSTANCE.mask(in, inOff + vectorCount, on, onOff + vectorCount, out, outOff + vectorCount,
+                count - vectorCount);
+    }
+
+    @Override
+    public int nonZeros(float[] x, int off, int count) {
+        int vectorCount = count - count % L;
+        int nonZero = 0;
+        for (int i = 0; i < vectorCount; i += L) {
+            nonZero += FloatVector.fromArray(SPECIES, x, off + i).compare(VectorOperators.NE, 0f).trueCount();
+        }
+        return nonZero + ScalarKernels.INSTANCE.nonZeros(x, off + vectorCount, count - vectorCount);
+    }
+
+    @Override
+    public int columnArgMax(float[] max, float[] rest, int[] arg, int off, int stride, int taps, int count, int[] winner,
+                            int winnerOff, float[] margin) {
+        int vectorCount = count - count % L;
+        FloatVector minusInfinity = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+        FloatVector plusInfinity = FloatVector.broadcast(SPECIES, Float.POSITIVE_INFINITY);
+        FloatVector smallest = plusInfinity;
+        int ties = 0;
+        for (int x = 0; x < vectorCount; x += L) {
+            FloatVector best = FloatVector.fromArray(SPECIES, max, off + x);
+            FloatVector runnerUp = FloatVector.fromArray(SPECIES, rest, off + x);
+            IntVector at = IntVector.fromArray(INTS, arg, off + x);
+            for (int t = 1; t < taps; t++) {
+                int k = off + t * stride + x;
+                FloatVector v = FloatVector.fromArray(SPECIES, max, k);
+                VectorMask<Float> better = v.compare(VectorOperators.GT, best);
+                FloatVector loser = v.blend(best, better);
+                FloatVector other = runnerUp.blend(FloatVector.fromArray(SPECIES, rest, k), better);
+                runnerUp = other.blend(loser, loser.compare(VectorOperators.GT, other));
+                at = at.blend(IntVector.fromArray(INTS, arg, k), better.cast(INTS));
+                best = best.blend(v, better);
+            }
+            at.intoArray(winner, winnerOff + x);
+            VectorMask<Float> tie = runnerUp.compare(VectorOperators.EQ, best);
+            ties += tie.trueCount();
+            FloatVector lead = best.sub(runnerUp);
+            VectorMask<Float> counts = tie.not().and(runnerUp.compare(VectorOperators.NE, minusInfinity))
+                    .and(lead.compare(VectorOperators.GT, 0f));
+            smallest = smallest.min(plusInfinity.blend(lead, counts));
+        }
+        float least = smallest.reduceLanes(VectorOperators.MIN);
+        margin[0] = least < margin[0] ? least : margin[0];
+        return ties + ScalarKernels.INSTANCE.columnArgMax(max, rest, arg, off + vectorCount, stride, taps,
+                count - vectorCount, winner, winnerOff + vectorCount, margin);
+    }
+
+    @Override
     public void windowArgMax(float[] in, int inOff, int count, int taps, int argBase, float[] max, int[] arg, float[] rest,
                              int outOff) {
         int vectorCount = count - count % L;

@@ -302,7 +302,7 @@ public final class MaxPool2d implements Op, Selection {
         int[] slidingArg = new int[full];
         for (int s = 0; s < n; s++) {
             int ties = 0;
-            float margin = Float.POSITIVE_INFINITY;
+            float[] lead = {Float.POSITIVE_INFINITY};
             for (int c = 0; c < channels; c++) {
                 int base = s * inSize;
                 for (int h = 0; h < inH; h++) {
@@ -335,32 +335,12 @@ public final class MaxPool2d implements Op, Selection {
                 for (int y = 0; y < outH; y++) {
                     int hLo = firstTap(y * strideH - padTop, 1);
                     int hHi = lastTap(y * strideH - padTop, kernelH, 1, inH);
-                    for (int x = 0; x < outW; x++) {
-                        int at = hLo * outW + x;
-                        float bestValue = rowMax[at];
-                        float runnerUp = rowRest[at];
-                        int best = rowArg[at];
-                        for (int h = hLo + 1; h < hHi; h++) {
-                            float v = rowMax[h * outW + x];
-                            boolean better = v > bestValue;
-                            float loser = better ? bestValue : v;
-                            float rest = better ? rowRest[h * outW + x] : runnerUp;
-                            runnerUp = loser > rest ? loser : rest;
-                            best = better ? rowArg[h * outW + x] : best;
-                            bestValue = better ? v : bestValue;
-                        }
-                        winner[s * outSize + (c * outH + y) * outW + x] = best;
-                        if (runnerUp == bestValue) {
-                            ties++;
-                        } else if (runnerUp != Float.NEGATIVE_INFINITY) {
-                            float lead = bestValue - runnerUp;
-                            margin = lead > 0f && lead < margin ? lead : margin;
-                        }
-                    }
+                    ties += KERNELS.columnArgMax(rowMax, rowRest, rowArg, hLo * outW, outW, hHi - hLo, outW, winner,
+                            s * outSize + (c * outH + y) * outW, lead);
                 }
             }
             switches.addTies(s, ties);
-            switches.offerMargin(s, margin);
+            switches.offerMargin(s, lead[0]);
         }
     }
 

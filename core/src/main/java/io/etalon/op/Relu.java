@@ -64,12 +64,8 @@ public final class Relu implements Op, Selection {
         int[] on = switches.states();
         int size = shape.size();
         for (int r = 0; r < rows; r++) {
-            int rowBase = r * size;
-            int sampleBase = (r / rowsPerSample) * size;
-            for (int k = 0; k < size; k++) {
-                // the value where on (state 1), else +0: the bits masked by -state, without a branch
-                out[rowBase + k] = Float.intBitsToFloat(Float.floatToRawIntBits(in[rowBase + k]) & -on[sampleBase + k]);
-            }
+            // the value where on (state 1), else +0
+            KERNELS.mask(in, r * size, on, (r / rowsPerSample) * size, out, r * size, size);
         }
     }
 

@@ -139,6 +139,93 @@ class KernelsTest {
     }
 
     @Property(tries = 40)
+    void reluMaskKeepsTheValueWhereOnAndCountsNonZeros(@ForAll @IntRange(min = 0, max = 70) int count, @ForAll long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] in = new float[count + 3];
+        int[] on = new int[count + 1];
+        for (int i = 0; i < in.length; i++) {
+            int level = random.nextInt(4);
+            in[i] = level == 3 ? -0f : level - 1f;
+        }
+        for (int i = 0; i < on.length; i++) {
+            on[i] = random.nextInt(2);
+        }
+        float[][] out = new float[2][count + 2];
+        scalar.mask(in, 3 - 1, on, 1, out[0], 2, count);
+        best.mask(in, 3 - 1, on, 1, out[1], 2, count);
+        int nonZero = 0;
+        for (int i = 0; i < count; i++) {
+            float expected = on[1 + i] != 0 ? in[2 + i] : 0f;
+            nonZero += in[2 + i] != 0f ? 1 : 0;
+            for (int k = 0; k < 2; k++) {
+                assertThat(Float.floatToRawIntBits(out[k][2 + i])).as("masked %d of %d", i, k).isEqualTo(Float.floatToRawIntBits(expected));
+            }
+        }
+        assertThat(scalar.nonZeros(in, 2, count)).isEqualTo(nonZero);
+        assertThat(best.nonZeros(in, 2, count)).isEqualTo(nonZero);
+    }
+
+    @Property(tries = 60)
+    void stackedRowsGiveTheWholeWindowsWinnerTiesAndMargin(@ForAll @IntRange(min = 0, max = 70) int count,
+                                                            @ForAll @IntRange(min = 1, max = 3) int width,
+                                                            @ForAll @IntRange(min = 1, max = 4) int taps,
+                                                            @ForAll long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        // taps rows of windows `width` columns wide, side by side at stride 1; few levels, so ties and -0 against 0
+        int rowLength = count + width - 1;
+        float[] image = new float[taps * rowLength + 1];
+        for (int i = 0; i < image.length; i++) {
+            int level = random.nextInt(6);
+            image[i] = level == 5 ? -0f : level * 0.25f - 0.5f;
+        }
+        int stride = count + 3;
+        float[] max = new float[1 + taps * stride];
+        float[] rest = new float[max.length];
+        int[] arg = new int[max.length];
+        for (int t = 0; t < taps; t++) {
+            scalar.windowArgMax(image, t * rowLength, count, width, t * rowLength, max, arg, rest, 1 + t * stride);
+        }
+        int[][] winners = new int[2][count + 2];
+        float[][] margins = {{0.4f}, {0.4f}};
+        int[] ties = {
+            scalar.columnArgMax(max, rest, arg, 1, stride, taps, count, winners[0], 2, margins[0]),
+            best.columnArgMax(max, rest, arg, 1, stride, taps, count, winners[1], 2, margins[1])};
+        int expectedTies = 0;
+        float expectedMargin = 0.4f;
+        for (int x = 0; x < count; x++) {
+            // the window in row-major order: the first maximum wins, the runner-up is the largest of the rest
+            int winner = x;
+            float runnerUp = Float.NEGATIVE_INFINITY;
+            for (int t = 0; t < taps; t++) {
+                for (int j = 0; j < width; j++) {
+                    int k = t * rowLength + x + j;
+                    if (k == x) {
+                        continue;
+                    }
+                    if (image[k] > image[winner]) {
+                        runnerUp = Math.max(runnerUp, image[winner]);
+                        winner = k;
+                    } else {
+                        runnerUp = image[k] > runnerUp ? image[k] : runnerUp;
+                    }
+                }
+            }
+            if (runnerUp == image[winner]) {
+                expectedTies++;
+            } else if (runnerUp != Float.NEGATIVE_INFINITY) {
+                expectedMargin = Math.min(expectedMargin, image[winner] - runnerUp);
+            }
+            for (int k = 0; k < 2; k++) {
+                assertThat(winners[k][2 + x]).as("winner %d of %d", x, k).isEqualTo(winner);
+            }
+        }
+        for (int k = 0; k < 2; k++) {
+            assertThat(ties[k]).as("ties of %d", k).isEqualTo(expectedTies);
+            assertThat(margins[k][0]).as("margin of %d", k).isEqualTo(expectedMargin);
+        }
+    }
+
+    @Property(tries = 40)
     void correlationMatchesTheDefinitionAndTheProduct(@ForAll @IntRange(min = 1, max = 7) int outputs,
                                                       @ForAll @IntRange(min = 1, max = 30) int taps,
                                                       @ForAll @IntRange(min = 1, max = 5) int vectors,
