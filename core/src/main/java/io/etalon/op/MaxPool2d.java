@@ -297,6 +297,15 @@ public final class MaxPool2d implements Op, Selection {
         int[] rowArg = new int[inH * outW];
         // every full stretch of kernelW columns at stride 1, in whole vectors; the stride then picks from them
         int full = Math.max(0, inW - kernelW + 1);
+        // the windows the padding and the ceil mode leave whole: one run of x, as both ends move with x
+        int fullLo = 0;
+        while (fullLo < outW && wHi[fullLo] - wLo[fullLo] != kernelW) {
+            fullLo++;
+        }
+        int fullHi = fullLo;
+        while (fullHi < outW && wHi[fullHi] - wLo[fullHi] == kernelW) {
+            fullHi++;
+        }
         float[] slidingMax = new float[full];
         float[] slidingRest = new float[full];
         int[] slidingArg = new int[full];
@@ -308,28 +317,18 @@ public final class MaxPool2d implements Op, Selection {
                 for (int h = 0; h < inH; h++) {
                     int row = (c * inH + h) * inW;
                     KERNELS.windowArgMax(in, base + row, full, kernelW, row, slidingMax, slidingArg, slidingRest, 0);
-                    for (int x = 0; x < outW; x++) {
-                        if (wHi[x] - wLo[x] == kernelW) {
-                            rowMax[h * outW + x] = slidingMax[wLo[x]];
-                            rowRest[h * outW + x] = slidingRest[wLo[x]];
-                            rowArg[h * outW + x] = slidingArg[wLo[x]];
-                            continue;
-                        }
-                        // a window the padding or the ceil mode cuts
-                        int best = row + wLo[x];
-                        float bestValue = in[base + best];
-                        float rest = Float.NEGATIVE_INFINITY;
-                        for (int k = best + 1, end = row + wHi[x]; k < end; k++) {
-                            float v = in[base + k];
-                            boolean better = v > bestValue;
-                            float loser = better ? bestValue : v;
-                            rest = loser > rest ? loser : rest;
-                            best = better ? k : best;
-                            bestValue = better ? v : bestValue;
-                        }
-                        rowMax[h * outW + x] = bestValue;
-                        rowRest[h * outW + x] = rest;
-                        rowArg[h * outW + x] = best;
+                    for (int x = fullLo, at = h * outW; x < fullHi; x++) {
+                        int j = wLo[x];
+                        rowMax[at + x] = slidingMax[j];
+                        rowRest[at + x] = slidingRest[j];
+                        rowArg[at + x] = slidingArg[j];
+                    }
+                    // the windows the padding or the ceil mode cuts: before and after the full ones
+                    for (int x = 0; x < fullLo; x++) {
+                        cutWindowArgMax(in, base, row, wLo[x], wHi[x], rowMax, rowRest, rowArg, h * outW + x);
+                    }
+                    for (int x = fullHi; x < outW; x++) {
+                        cutWindowArgMax(in, base, row, wLo[x], wHi[x], rowMax, rowRest, rowArg, h * outW + x);
                     }
                 }
                 for (int y = 0; y < outH; y++) {
@@ -342,6 +341,29 @@ public final class MaxPool2d implements Op, Selection {
             switches.addTies(s, ties);
             switches.offerMargin(s, lead[0]);
         }
+    }
+
+    /**
+     * The row pass of {@link #recordSeparable} for one window the padding or the ceil mode cuts to the columns
+     * {@code [lo, hi)} of the row at {@code base + row}: its first maximum, that position (from {@code row}) and the
+     * largest of the rest, into index {@code at} of the three row arrays.
+     */
+    private static void cutWindowArgMax(float[] in, int base, int row, int lo, int hi, float[] rowMax, float[] rowRest,
+                                        int[] rowArg, int at) {
+        int best = row + lo;
+        float bestValue = in[base + best];
+        float rest = Float.NEGATIVE_INFINITY;
+        for (int k = best + 1, end = row + hi; k < end; k++) {
+            float v = in[base + k];
+            boolean better = v > bestValue;
+            float loser = better ? bestValue : v;
+            rest = loser > rest ? loser : rest;
+            best = better ? k : best;
+            bestValue = better ? v : bestValue;
+        }
+        rowMax[at] = bestValue;
+        rowRest[at] = rest;
+        rowArg[at] = best;
     }
 
     /** The general loop of {@link #record}; the twin the 2x2 path is tested against. */
