@@ -510,14 +510,7 @@ public final class Network {
             from[0] = gradient; // a ReLU masks value by value, so the next may work in place
         }
         int stride = Conv2d.paddedRows(rows);
-        int[] positions = null;
-        int kept;
-        if (rows == 1) {
-            kept = KERNELS.nonZeros(gradient, 0, size); // the list waits until the sparse path wants it
-        } else {
-            positions = new int[size + 1];
-            kept = keptPositions(gradient, rows, size, positions);
-        }
+        int kept = KERNELS.nonZeros(gradient, rows, size, size); // the list waits until the sparse path wants it
         float[] target = gradientOf(nodes.get(conv).input(0), grads, inputGrad, rows);
         long speedup = 2L * rows <= stride ? DENSE_SPEEDUP : DENSE_SPEEDUP - 1;
         if (speedup * kept * stride > (long) size * rows) {
@@ -527,10 +520,8 @@ public final class Network {
             convolution.transposeDense(gradient, target, rows);
             return;
         }
-        if (positions == null) {
-            positions = new int[size + 1];
-            keptPositions(gradient, rows, size, positions);
-        }
+        int[] positions = new int[size + 1];
+        keptPositions(gradient, rows, size, positions);
         float[] values = new float[kept * stride];
         for (int s = 0; s < kept; s++) {
             for (int r = 0; r < rows; r++) {

@@ -139,8 +139,11 @@ public interface Kernels {
      */
     void mask(float[] in, int inOff, int[] on, int onOff, float[] out, int outOff, int count);
 
-    /** How many of {@code x[off .. off+count-1]} are not zero ({@code -0} and {@code +0} both count as zero). */
-    int nonZeros(float[] x, int off, int count);
+    /**
+     * How many positions {@code i < count} hold a value other than zero ({@code -0} and {@code +0} both count as zero)
+     * in some row {@code r < rows} of {@code x}, whose row r starts at {@code r * rowLength}.
+     */
+    int nonZeros(float[] x, int rows, int rowLength, int count);
 
     /**
      * The column pass of a max-pool's recording, for {@code count} windows side by side: window x stacks the rows

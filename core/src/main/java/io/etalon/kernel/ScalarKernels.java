@@ -161,10 +161,19 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public int nonZeros(float[] x, int off, int count) {
+    public int nonZeros(float[] x, int rows, int rowLength, int count) {
+        return nonZeros(x, rows, rowLength, 0, count);
+    }
+
+    /** {@link #nonZeros(float[], int, int, int)} of the positions {@code [from, to)}. */
+    int nonZeros(float[] x, int rows, int rowLength, int from, int to) {
         int nonZero = 0;
-        for (int i = 0; i < count; i++) {
-            nonZero += x[off + i] != 0f ? 1 : 0;
+        for (int i = from; i < to; i++) {
+            int any = 0;
+            for (int r = 0; r < rows; r++) {
+                any |= x[r * rowLength + i] != 0f ? 1 : 0;
+            }
+            nonZero += any;
         }
         return nonZero;
     }

@@ -741,13 +741,17 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
-    public int nonZeros(float[] x, int off, int count) {
+    public int nonZeros(float[] x, int rows, int rowLength, int count) {
         int vectorCount = count - count % L;
         int nonZero = 0;
         for (int i = 0; i < vectorCount; i += L) {
-            nonZero += FloatVector.fromArray(SPECIES, x, off + i).compare(VectorOperators.NE, 0f).trueCount();
+            VectorMask<Float> any = FloatVector.fromArray(SPECIES, x, i).compare(VectorOperators.NE, 0f);
+            for (int r = 1; r < rows; r++) {
+                any = any.or(FloatVector.fromArray(SPECIES, x, r * rowLength + i).compare(VectorOperators.NE, 0f));
+            }
+            nonZero += any.trueCount();
         }
-        return nonZero + ScalarKernels.INSTANCE.nonZeros(x, off + vectorCount, count - vectorCount);
+        return nonZero + ScalarKernels.INSTANCE.nonZeros(x, rows, rowLength, vectorCount, count);
     }
 
     @Override

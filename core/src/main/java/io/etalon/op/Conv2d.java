@@ -388,12 +388,9 @@ public final class Conv2d implements Op {
             int plane = outputShape.dim(1) * outputShape.dim(2);
             for (int r = 0; r < n; r++) {
                 for (int o = 0; o < outChannels; o++) {
+                    // in place, one plane as one row, nothing written past it: what addBias then Relu.infer give
                     int base = (r * outChannels + o) * plane;
-                    float b = bias[o];
-                    for (int k = base; k < base + plane; k++) {
-                        float v = out[k] + b;
-                        out[k] = v > 0f ? v : 0f; // what addBias then Relu.infer give
-                    }
+                    KERNELS.biasRelu(out, base, plane, 1, plane, bias[o], out, base, base + plane);
                 }
             }
             return;

@@ -153,16 +153,26 @@ class KernelsTest {
         float[][] out = new float[2][count + 2];
         scalar.mask(in, 3 - 1, on, 1, out[0], 2, count);
         best.mask(in, 3 - 1, on, 1, out[1], 2, count);
-        int nonZero = 0;
         for (int i = 0; i < count; i++) {
             float expected = on[1 + i] != 0 ? in[2 + i] : 0f;
-            nonZero += in[2 + i] != 0f ? 1 : 0;
             for (int k = 0; k < 2; k++) {
                 assertThat(Float.floatToRawIntBits(out[k][2 + i])).as("masked %d of %d", i, k).isEqualTo(Float.floatToRawIntBits(expected));
             }
         }
-        assertThat(scalar.nonZeros(in, 2, count)).isEqualTo(nonZero);
-        assertThat(best.nonZeros(in, 2, count)).isEqualTo(nonZero);
+        float[] twoRows = java.util.Arrays.copyOf(in, 2 * (count + 3));
+        int inEither = 0;
+        for (int i = 0; i < count; i++) {
+            twoRows[count + 3 + i] = on[i] != 0 ? 1f : -0f;
+            inEither += in[i] != 0f || on[i] != 0 ? 1 : 0;
+        }
+        int stillNonZero = 0;
+        for (int i = 0; i < count; i++) {
+            stillNonZero += in[i] != 0f ? 1 : 0;
+        }
+        assertThat(scalar.nonZeros(in, 1, 0, count)).isEqualTo(stillNonZero);
+        assertThat(best.nonZeros(in, 1, 0, count)).isEqualTo(stillNonZero);
+        assertThat(scalar.nonZeros(twoRows, 2, count + 3, count)).isEqualTo(inEither);
+        assertThat(best.nonZeros(twoRows, 2, count + 3, count)).isEqualTo(inEither);
     }
 
     @Property(tries = 60)
