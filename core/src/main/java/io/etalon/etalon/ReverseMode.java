@@ -2,6 +2,7 @@ package io.etalon.etalon;
 
 import io.etalon.graph.Network;
 import io.etalon.graph.Trace;
+import io.etalon.kernel.Parallel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -43,7 +44,7 @@ public final class ReverseMode implements EtalonSolver {
             }
             double[] groupBiases = new double[rows];
             double[] groupScales = new double[rows];
-            float[] etalonRows = network.transpose(trace, node, oneHot, rows, rows, groupBiases, groupScales);
+            float[] etalonRows = transpose(network, trace, node, oneHot, rows, groupBiases, groupScales);
             for (int r = 0; r < rows; r++) {
                 weights[positions.get(r)] = Arrays.copyOfRange(etalonRows, r * pixels, (r + 1) * pixels);
                 biases[positions.get(r)] = groupBiases[r];
@@ -56,5 +57,40 @@ public final class ReverseMode implements EtalonSolver {
                     trace.value(neurons.get(p).node(), 0, neurons.get(p).index()), trace.input(0)));
         }
         return etalons;
+    }
+
+    /** A network with more multiply-adds per pass than this shares a batch of rows out among idle threads. */
+    private static final long SHARED_PASS = 1L << 24;
+
+    /**
+     * The transposed pass of {@code rows} one-hot rows at {@code node}. On a large network (a 224x224 CNN) each row
+     * costs a whole pass, so when threads are idle (one photo's top 5) the rows are shared out among them in
+     * contiguous blocks, each block one batched pass: every thread then runs whole passes, the ReLU masks and copies
+     * included, instead of splitting each convolution. A small network (LeNet) keeps its rows in one batch, which its
+     * compact scatter fills lane by lane.
+     */
+    private static float[] transpose(Network network, Trace trace, int node, float[] oneHot, int rows, double[] biases,
+                                     double[] scales) {
+        long work = network.multiplyAdds();
+        int blocks = rows < 2 || work < SHARED_PASS ? 1 : Parallel.blocks(rows * work, rows);
+        if (blocks <= 1) {
+            return network.transpose(trace, node, oneHot, rows, rows, biases, scales);
+        }
+        int pixels = network.inputShape().size();
+        int size = network.shapeOf(node).size();
+        float[] result = new float[rows * pixels];
+        int per = (rows + blocks - 1) / blocks;
+        Parallel.forEach((rows + per - 1) / per, block -> {
+            int first = block * per;
+            int count = Math.min(per, rows - first);
+            double[] blockBiases = new double[count];
+            double[] blockScales = new double[count];
+            float[] blockRows = network.transpose(trace, node, Arrays.copyOfRange(oneHot, first * size, (first + count) * size),
+                    count, count, blockBiases, blockScales);
+            System.arraycopy(blockRows, 0, result, first * pixels, count * pixels);
+            System.arraycopy(blockBiases, 0, biases, first, count);
+            System.arraycopy(blockScales, 0, scales, first, count);
+        });
+        return result;
     }
 }

@@ -2,6 +2,7 @@ package io.etalon.graph;
 
 import io.etalon.kernel.Kernels;
 import io.etalon.op.Conv2d;
+import io.etalon.op.Dense;
 import io.etalon.op.Op;
 import io.etalon.op.Relu;
 import io.etalon.op.Selection;
@@ -108,6 +109,24 @@ public final class Network {
     /** Shape of one input sample, e.g. {@code 1x28x28}. */
     public Shape inputShape() {
         return inputShape;
+    }
+
+    /**
+     * The multiply-adds of one sample's forward pass through the convolutions and dense layers: the cost unit of a
+     * pass, forward or transposed (the other ops add a few percent).
+     */
+    public long multiplyAdds() {
+        long total = 0;
+        for (Node node : nodes) {
+            if (node.op() instanceof Conv2d conv) {
+                int[] kernel = conv.kernel();
+                long inChannels = conv.inputShapes().get(0).dim(0) / conv.groups();
+                total += conv.outputShape().size() * inChannels * kernel[0] * kernel[1];
+            } else if (node.op() instanceof Dense dense) {
+                total += (long) dense.inputShapes().get(0).size() * dense.outputShape().size();
+            }
+        }
+        return total;
     }
 
     public List<Node> nodes() {

@@ -146,6 +146,13 @@ public interface Kernels {
     int nonZeros(float[] x, int rows, int rowLength, int count);
 
     /**
+     * The sum of {@code x[off .. off+count-1]} in double, returned, and the sum of their absolute values, added to
+     * {@code absolute[0]}: value i goes to partial sum {@code i % 16} of each kind, and the 16 partial sums are then
+     * added in order, so every implementation gives the same doubles. A convolution channel's share of a bias.
+     */
+    double sum(float[] x, int off, int count, double[] absolute);
+
+    /**
      * The column pass of a max-pool's recording, for {@code count} windows side by side: window x stacks the rows
      * {@code t < taps}, whose maxima, runners-up and winner positions over the window's columns ({@link #windowArgMax})
      * are {@code max/rest/arg[off + t*stride + x]}. Its winner is the first row maximum that no later row beats

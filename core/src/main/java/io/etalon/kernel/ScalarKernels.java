@@ -179,6 +179,38 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public double sum(float[] x, int off, int count, double[] absolute) {
+        double[] sums = new double[PARTIALS];
+        double[] magnitudes = new double[PARTIALS];
+        addPartials(x, off, 0, count, sums, magnitudes);
+        return combine(sums, magnitudes, absolute);
+    }
+
+    /** The partial sums of {@link #sum}. */
+    static final int PARTIALS = 16;
+
+    /** Adds values {@code from .. to-1} of {@code x[off..]} to their partial sums: value i to partial {@code i % 16}. */
+    static void addPartials(float[] x, int off, int from, int to, double[] sums, double[] magnitudes) {
+        for (int i = from; i < to; i++) {
+            float v = x[off + i];
+            sums[i % PARTIALS] += v;
+            magnitudes[i % PARTIALS] += Math.abs(v);
+        }
+    }
+
+    /** Adds the partial sums in order: the sum, returned, and the absolute sum, added to {@code absolute[0]}. */
+    static double combine(double[] sums, double[] magnitudes, double[] absolute) {
+        double sum = 0;
+        double magnitude = 0;
+        for (int j = 0; j < PARTIALS; j++) {
+            sum += sums[j];
+            magnitude += magnitudes[j];
+        }
+        absolute[0] += magnitude;
+        return sum;
+    }
+
+    @Override
     public int columnArgMax(float[] max, float[] rest, int[] arg, int off, int stride, int taps, int count, int[] winner,
                             int winnerOff, float[] margin) {
         int ties = 0;

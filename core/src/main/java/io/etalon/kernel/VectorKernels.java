@@ -1,5 +1,6 @@
 package io.etalon.kernel;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -752,6 +753,39 @@ final class VectorKernels implements Kernels {
             nonZero += any.trueCount();
         }
         return nonZero + ScalarKernels.INSTANCE.nonZeros(x, rows, rowLength, vectorCount, count);
+    }
+
+    /** Doubles half as many as the floats: each vector of 16 floats widens into two of these. */
+    private static final VectorSpecies<Double> DOUBLES = DoubleVector.SPECIES_512;
+
+    @Override
+    public double sum(float[] x, int off, int count, double[] absolute) {
+        if (L != ScalarKernels.PARTIALS) {
+            return ScalarKernels.INSTANCE.sum(x, off, count, absolute);
+        }
+        // lane j of the low and high halves: partial sums j and 8 + j, as the definition numbers them
+        DoubleVector low = DoubleVector.zero(DOUBLES);
+        DoubleVector high = low;
+        DoubleVector lowMagnitude = low;
+        DoubleVector highMagnitude = low;
+        int vectorCount = count - count % L;
+        for (int i = 0; i < vectorCount; i += L) {
+            FloatVector v = FloatVector.fromArray(SPECIES, x, off + i);
+            DoubleVector lo = (DoubleVector) v.convertShape(VectorOperators.F2D, DOUBLES, 0);
+            DoubleVector hi = (DoubleVector) v.convertShape(VectorOperators.F2D, DOUBLES, 1);
+            low = low.add(lo);
+            high = high.add(hi);
+            lowMagnitude = lowMagnitude.add(lo.abs());
+            highMagnitude = highMagnitude.add(hi.abs());
+        }
+        double[] sums = new double[L];
+        double[] magnitudes = new double[L];
+        low.intoArray(sums, 0);
+        high.intoArray(sums, L / 2);
+        lowMagnitude.intoArray(magnitudes, 0);
+        highMagnitude.intoArray(magnitudes, L / 2);
+        ScalarKernels.addPartials(x, off, vectorCount, count, sums, magnitudes);
+        return ScalarKernels.combine(sums, magnitudes, absolute);
     }
 
     @Override

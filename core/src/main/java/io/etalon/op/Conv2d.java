@@ -867,6 +867,7 @@ public final class Conv2d implements Op {
                                         double[] magnitude) {
         int outChannels = shape.dim(0);
         int plane = shape.dim(1) * shape.dim(2);
+        double[] absolute = new double[1];
         for (int r = 0; r < rows; r++) {
             double sum = 0;
             double size = 0;
@@ -875,26 +876,9 @@ public final class Conv2d implements Op {
                     continue;
                 }
                 int base = (r * outChannels + o) * plane;
-                // two partial sums of each kind, so that the additions of a 224x224 plane do not wait on one another
-                double channel0 = 0;
-                double channel1 = 0;
-                double absolute0 = 0;
-                double absolute1 = 0;
-                int k = 0;
-                for (; k + 1 < plane; k += 2) {
-                    float g0 = gradOut[base + k];
-                    float g1 = gradOut[base + k + 1];
-                    channel0 += g0;
-                    channel1 += g1;
-                    absolute0 += Math.abs(g0);
-                    absolute1 += Math.abs(g1);
-                }
-                if (k < plane) {
-                    channel0 += gradOut[base + k];
-                    absolute0 += Math.abs(gradOut[base + k]);
-                }
-                sum += (channel0 + channel1) * bias[o];
-                size += (absolute0 + absolute1) * Math.abs(bias[o]);
+                absolute[0] = 0;
+                sum += KERNELS.sum(gradOut, base, plane, absolute) * bias[o];
+                size += absolute[0] * Math.abs(bias[o]);
             }
             contribution[r] += sum;
             magnitude[r] += size;

@@ -175,6 +175,31 @@ class KernelsTest {
         assertThat(best.nonZeros(twoRows, 2, count + 3, count)).isEqualTo(inEither);
     }
 
+    @Property(tries = 40)
+    void sumsAgreeExactlyAndWithTheDefinition(@ForAll @IntRange(min = 0, max = 200) int count, @ForAll long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] x = new float[count + 3];
+        double expected = 0;
+        double expectedMagnitude = 0;
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (random.nextDouble() * 2 - 1) * (1 << random.nextInt(20));
+            if (i >= 3) {
+                expected += x[i];
+                expectedMagnitude += Math.abs(x[i]);
+            }
+        }
+        double viaScalar = scalar.sum(x, 3, count, new double[1]);
+        double viaBest = best.sum(x, 3, count, new double[1]);
+        double[] scalarMagnitude = {1};
+        double[] bestMagnitude = {1};
+        scalar.sum(x, 3, count, scalarMagnitude);
+        best.sum(x, 3, count, bestMagnitude);
+        assertThat(Double.doubleToRawLongBits(viaBest)).isEqualTo(Double.doubleToRawLongBits(viaScalar));
+        assertThat(Double.doubleToRawLongBits(bestMagnitude[0])).isEqualTo(Double.doubleToRawLongBits(scalarMagnitude[0]));
+        assertThat(viaScalar).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-12 * expectedMagnitude + 1e-300));
+        assertThat(scalarMagnitude[0]).isCloseTo(1 + expectedMagnitude, org.assertj.core.data.Offset.offset(1e-12 * (1 + expectedMagnitude)));
+    }
+
     @Property(tries = 60)
     void stackedRowsGiveTheWholeWindowsWinnerTiesAndMargin(@ForAll @IntRange(min = 0, max = 70) int count,
                                                             @ForAll @IntRange(min = 1, max = 3) int width,
