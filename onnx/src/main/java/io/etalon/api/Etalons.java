@@ -15,6 +15,7 @@ import io.etalon.etalon.NeuronSelection;
 import io.etalon.graph.InputStages;
 import io.etalon.graph.Network;
 import io.etalon.onnx.LoadedModel;
+import io.etalon.onnx.ModelInput;
 import io.etalon.onnx.OnnxModels;
 import io.etalon.pattern.Census;
 import io.etalon.region.Radius;
@@ -113,34 +114,59 @@ public final class Etalons {
     }
 
     /**
-     * Loads an ONNX model that takes images as they are, values 0..1 ({@link Preprocessing#NONE}): LeNet on MNIST
-     * digits, for example. Cost: reading and checking the file, linear in its size.
+     * Loads an ONNX model with its inputs made as it states in its metadata, exactly as the command line makes them
+     * when given no option ({@link ModelInput}): the pixel scale, mean and std of Windows ML's
+     * {@code Image.NominalPixelRange} or of the keys {@code pixel_scale}, {@code mean} and {@code std} are folded into
+     * the network, and photos are resized and cropped by its {@code preprocess}, {@code resize} and {@code crop}. A
+     * model that states nothing (LeNet on MNIST digits, the shipped SqueezeNet) takes images as they are, values 0..1,
+     * with no resize or crop ({@link Preprocessing#NONE}). What was taken from the metadata is in {@link #notes()}.
+     * Cost: reading and checking the file, linear in its size.
      *
-     * @throws IOException                          if the file cannot be read
-     * @throws io.etalon.onnx.ModelFormatException  if it is not a model Etalon can read (one line naming the problem)
+     * @param model an ONNX file
+     * @return the model, ready to explain on all cores with the automatic method
+     * @throws IOException                           if the file cannot be read
+     * @throws io.etalon.onnx.ModelFormatException   if it is not a model Etalon can read (one line naming the problem)
      * @throws io.etalon.onnx.UnsupportedOpException if it has an op that is not piecewise linear (naming the node)
+     * @throws IllegalArgumentException              if its metadata states an input Etalon cannot read (naming the key
+     *                                               and the option that replaces it), or a mean or std of neither 1
+     *                                               nor C values
      */
     public static Etalons load(Path model) throws IOException {
-        return load(model, Preprocessing.NONE);
+        return load(model, ModelInput.Choices.NONE);
     }
 
     /**
-     * Loads an ONNX model with the preprocessing it was trained with, e.g. {@link Preprocessing#IMAGENET}: photos are
-     * resized and cropped to X as it says, and its mean and std are folded into the network, so that etalons hold on X
-     * (values 0..1). A model whose input is channels last or flat takes channels-first images all the same.
+     * Loads an ONNX model with the photo preprocessing it was trained with, e.g. {@link Preprocessing#IMAGENET}, as the
+     * command line's {@code --preprocess} does: photos are resized and cropped to X as {@code preprocessing} says,
+     * whatever the model's metadata states, and its mean and std are folded into the network, so that etalons hold on X
+     * (values 0..1). A preprocessing that states no mean and std ({@link Preprocessing#NONE}) leaves the normalisation
+     * to the model's metadata; the pixel scale is always the metadata's, else 1 ({@link ModelInput}). A model whose
+     * input is channels last or flat takes channels-first images all the same. Cost: reading and checking the file,
+     * linear in its size.
      *
-     * @throws IOException                          if the file cannot be read
-     * @throws io.etalon.onnx.ModelFormatException  if it is not a model Etalon can read (one line naming the problem)
+     * @param model         an ONNX file
+     * @param preprocessing how photos become X, and the normalisation the model applies to X
+     * @return the model, ready to explain on all cores with the automatic method
+     * @throws IOException                           if the file cannot be read
+     * @throws io.etalon.onnx.ModelFormatException   if it is not a model Etalon can read (one line naming the problem)
      * @throws io.etalon.onnx.UnsupportedOpException if it has an op that is not piecewise linear (naming the node)
-     * @throws IllegalArgumentException             if the preprocessing's mean or std has neither 1 nor C values
+     * @throws IllegalArgumentException              if the mean or std has neither 1 nor C values, or the model's
+     *                                               metadata states a pixel scale Etalon cannot read
      */
     public static Etalons load(Path model, Preprocessing preprocessing) throws IOException {
+        return load(model, ModelInput.Choices.of(preprocessing));
+    }
+
+    private static Etalons load(Path model, ModelInput.Choices choices) throws IOException {
         LoadedModel loaded = OnnxModels.load(model);
+        ModelInput input = ModelInput.resolve(loaded.metadata(), choices);
         Shape image = InputStages.channelsFirst(loaded.network().inputShape(), null);
         int channels = image.rank() == 3 ? image.dim(0) : 1;
-        Network network = InputStages.fold(loaded.network(), channels, 1, preprocessing.mean(), preprocessing.std(), null);
-        return new Etalons(network, preprocessing, null, Method.AUTO, Runtime.getRuntime().availableProcessors(),
-                loaded.notes());
+        Network network = input.fold(loaded.network(), channels, null);
+        List<String> notes = new ArrayList<>(loaded.notes());
+        notes.addAll(input.notes());
+        return new Etalons(network, input.preprocessing(), null, Method.AUTO, Runtime.getRuntime().availableProcessors(),
+                notes);
     }
 
     /**

@@ -3,6 +3,9 @@ package io.etalon.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.onnx.proto.OnnxMl;
 
 import io.etalon.data.DataFormatException;
 import io.etalon.data.Idx;
@@ -22,6 +25,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -105,6 +109,56 @@ class EtalonsTest {
         assertThatThrownBy(() -> squeezenet.region(squeezenet.pixels(CAT))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("region takes the gradient of every ReLU and pool decision")
                 .hasMessageContaining("for a photo model use explain");
+    }
+
+    @Test
+    void aModelsMetadataMakesItsInputsAsTheCommandLineDoes(@TempDir Path dir) throws IOException {
+        // LeNet as if exported for pixels 0..255: the stated range is folded in, so it takes the same 0..1 digits
+        Etalons stated = Etalons.load(withMetadata(LENET, dir.resolve("lenet-255.onnx"),
+                Map.of("Image.NominalPixelRange", "NominalRange_0_255")));
+        assertThat(stated.notes()).containsExactly("input pixels as the model's metadata states"
+                + " (Image.NominalPixelRange = NominalRange_0_255); --pixel-scale, --mean and --std override it");
+        float[] digit = digits.image(3);
+        float[] as255 = digit.clone();
+        for (int i = 0; i < as255.length; i++) {
+            as255[i] *= 255;
+        }
+        ExplainedImage answer = stated.explain(digit, "output");
+        float[] plain = lenet.network().forward(as255, 1).output(0);
+        for (int p = 0; p < 10; p++) {
+            assertThat(answer.scores()[p]).isCloseTo(plain[p], within(1e-4f * (1 + Math.abs(plain[p]))));
+        }
+        assertThat(answer.shape()).isEqualTo(Shape.of(1, 28, 28));
+        assertThat(answer.maxRelativeResidual()).isLessThan(EXACT);
+    }
+
+    @Test
+    void aStatedPresetPreprocessesPhotosAndAnExplicitOneOverridesIt(@TempDir Path dir) throws IOException {
+        Path stated = withMetadata(SQUEEZENET, dir.resolve("squeezenet-stated.onnx"), Map.of("preprocess", "imagenet"));
+        Etalons fromMetadata = Etalons.load(stated).withClasses(CLASSES);
+        assertThat(fromMetadata.preprocessing().name()).isEqualTo("imagenet");
+        assertThat(fromMetadata.notes()).anyMatch(note -> note.contains("(preprocess = imagenet)"));
+        Etalons given = Etalons.load(SQUEEZENET, Preprocessing.IMAGENET).withClasses(CLASSES);
+        assertThat(fromMetadata.explain(CAT, "top:3")).isEqualTo(given.explain(CAT, "top:3"));
+        // an explicit preprocessing replaces the stated one: no ImageNet normalisation, a 224 resize
+        Preprocessing plain = Preprocessing.NONE.withResize(224).withCrop(224, 224);
+        Etalons overridden = Etalons.load(stated, plain);
+        assertThat(overridden.preprocessing().resize()).isEqualTo(224);
+        assertThat(overridden.preprocessing().mean()).isEmpty();
+        assertThat(overridden.notes()).noneMatch(note -> note.contains("metadata"));
+        ExplainedImage raw = overridden.explain(CAT, "top:1");
+        assertThat(raw).isEqualTo(Etalons.load(SQUEEZENET, plain).explain(CAT, "top:1"));
+        assertThat(raw.scores()).isNotEqualTo(fromMetadata.explain(CAT, "top:1").scores());
+        assertThat(raw.maxRelativeResidual()).isLessThan(EXACT);
+    }
+
+    /** A copy of {@code model} with {@code metadata} in its metadata_props, as an exporter may write it. */
+    static Path withMetadata(Path model, Path copy, Map<String, String> metadata) throws IOException {
+        OnnxMl.ModelProto.Builder builder = OnnxMl.ModelProto.parseFrom(Files.readAllBytes(model)).toBuilder();
+        metadata.forEach((key, value) -> builder.addMetadataProps(
+                OnnxMl.StringStringEntryProto.newBuilder().setKey(key).setValue(value)));
+        Files.write(copy, builder.build().toByteArray());
+        return copy;
     }
 
     @Test
