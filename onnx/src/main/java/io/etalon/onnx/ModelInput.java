@@ -73,21 +73,29 @@ public final class ModelInput {
             crop = crop == null ? null : crop.clone();
         }
 
-        /** Only a photo preprocessing chosen, as {@code --preprocess} with no other option. */
+        /**
+         * Only a photo preprocessing chosen, as {@code --preprocess} with no other option.
+         *
+         * @param preset the resize, crop, and the mean and std when it states them
+         * @return the choices
+         */
         public static Choices of(Preprocessing preset) {
             return new Choices(null, null, null, preset, null, null);
         }
 
+        /** @return a copy of the mean, or null when not given */
         @Override
         public float[] mean() {
             return mean == null ? null : mean.clone();
         }
 
+        /** @return a copy of the std, or null when not given */
         @Override
         public float[] std() {
             return std == null ? null : std.clone();
         }
 
+        /** @return a copy of {@code {height, width}}, or null when not given */
         @Override
         public int[] crop() {
             return crop == null ? null : crop.clone();
@@ -117,6 +125,7 @@ public final class ModelInput {
      * The user's choices, completed from the model's metadata. Cost: parsing a few metadata values.
      *
      * @param metadata not modified; the model's metadata_props, key to value
+     * @param choices  the user's, {@link Choices#NONE} for none
      * @return what was resolved, with a note (one line each) for every value taken from the metadata
      * @throws IllegalArgumentException naming the metadata key and the option that replaces it, for a value Etalon
      *                                  cannot read (an unknown pixel range or preset, a list that is not of numbers,
@@ -204,22 +213,22 @@ public final class ModelInput {
         return new ModelInput(scale == null ? 1 : scale, mean, std, name, side, cropSize, notes);
     }
 
-    /** What the model calls a white pixel: 1 (pixels 0..1, the default) or, e.g., 255. */
+    /** @return what the model calls a white pixel: 1 (pixels 0..1, the default) or, e.g., 255 */
     public double pixelScale() {
         return pixelScale;
     }
 
-    /** The per-channel mean the model subtracts, in its units: 1 or C values, or null for none. A copy. */
+    /** @return a copy of the per-channel mean the model subtracts, in its units: 1 or C values, or null for none */
     public float[] mean() {
         return mean == null ? null : mean.clone();
     }
 
-    /** The per-channel standard deviation the model divides by, in its units: 1 or C values, or null for none. A copy. */
+    /** @return a copy of the per-channel std the model divides by, in its units: 1 or C values, or null for none */
     public float[] std() {
         return std == null ? null : std.clone();
     }
 
-    /** What was taken from the model's metadata, one line each, for the user (e.g. the command line prints them). */
+    /** @return what was taken from the model's metadata, one line each, for the user (the command line prints them) */
     public List<String> notes() {
         return notes;
     }
@@ -255,7 +264,9 @@ public final class ModelInput {
     /**
      * {@code N} or {@code HxW} as {@code {H, W}}.
      *
+     * @param text the value, e.g. {@code 224} or {@code 288x256}
      * @param what names the value in the message, e.g. {@code --crop}
+     * @return {@code {height, width}}
      * @throws IllegalArgumentException if {@code text} is neither
      */
     public static int[] size(String text, String what) {

@@ -98,6 +98,11 @@ class EtalonsTest {
         assertThat(cat.neurons().get(0).score()).isGreaterThanOrEqualTo(cat.neurons().get(1).score());
         assertThat(cat.neurons().get(1).score()).isGreaterThanOrEqualTo(cat.neurons().get(2).score());
         assertThat(cat.maxRelativeResidual()).isLessThan(EXACT);
+        // the photo sits near decisions float64 may take the other way; a caller who does not read them skips the scan
+        assertThat(cat.nearTies()).isNotEmpty();
+        ExplainedImage unlisted = squeezenet.withNearTies(false).explain(CAT, "top:3");
+        assertThat(unlisted.nearTies()).isEmpty();
+        assertThat(unlisted.neurons()).isEqualTo(cat.neurons());
         // an image already in memory is the same X as its file
         assertThat(squeezenet.pixels(ImageIO.read(CAT.toFile()))).containsExactly(squeezenet.pixels(CAT));
         assertThat(squeezenet.explain(ImageIO.read(CAT.toFile()), "top:3")).isEqualTo(cat);
@@ -194,13 +199,24 @@ class EtalonsTest {
         RegionReport region = lenet.region(digit);
         assertThat(region.radiusL2()).isGreaterThanOrEqualTo(0);
         assertThat(region.faceRadiusL2()).isGreaterThanOrEqualTo(region.radiusL2());
-        Census census = lenet.census(digits.pixels(), digits.count());
+        java.util.concurrent.atomic.AtomicInteger finished = new java.util.concurrent.atomic.AtomicInteger();
+        Census census = lenet.withThreads(2).census(digits.pixels(), digits.count(),
+                done -> finished.accumulateAndGet(done, Math::max));
+        assertThat(finished.get()).isEqualTo(digits.count());
         Set<Pattern> patterns = new HashSet<>();
+        Set<Long> outputEtalons = new HashSet<>();
         for (int k = 0; k < digits.count(); k++) {
-            patterns.add(lenet.explain(digits.image(k), "predicted").pattern());
+            ExplainedImage answer = lenet.explain(digits.image(k), "output");
+            patterns.add(answer.pattern());
+            outputEtalons.add(answer.etalonFingerprint());
         }
         assertThat(census.inputs()).isEqualTo(digits.count());
         assertThat(census.distinctPatterns()).isEqualTo(patterns.size());
+        // the census counts sets of output etalons by the answers' fingerprints
+        assertThat(census.distinctEtalons()).isEqualTo(outputEtalons.size());
+        ExplainedImage first = lenet.explain(digits.image(0), "output");
+        assertThat(first.etalonFingerprint()).isEqualTo(lenet.explain(digits.image(0), "output").etalonFingerprint())
+                .isNotEqualTo(lenet.explain(digits.image(0), "top:1").etalonFingerprint());
     }
 
     @Test
