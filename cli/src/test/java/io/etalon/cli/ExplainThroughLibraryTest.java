@@ -12,7 +12,9 @@ import io.etalon.data.Npy;
 import io.etalon.data.Preprocessing;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,6 +74,25 @@ class ExplainThroughLibraryTest {
         ExplainedImage answer = overridden.explain(photo, "output");
         assertSameAnswer(out.resolve("given-out/0"), answer);
         assertThat(answer.scores()).isNotEqualTo(library.explain(photo, "output").scores());
+    }
+
+    @Test
+    void everyCommandExplainsThroughTheLibrary() throws Exception {
+        // one way to explain an image: the commands and the web API hold an Etalons, none builds its own Explainer or
+        // measures a region itself
+        List<Path> sources;
+        try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
+            sources = files.filter(file -> file.toString().endsWith(".java")).toList();
+        }
+        assertThat(sources).as("the command line's sources").hasSizeGreaterThan(20);
+        List<Path> ownExplainers = new java.util.ArrayList<>();
+        for (Path source : sources) {
+            String text = Files.readString(source);
+            if (text.contains("io.etalon.etalon.Explainer") || text.contains("new Explainer(") || text.contains("Radius.of(")) {
+                ownExplainers.add(source);
+            }
+        }
+        assertThat(ownExplainers).isEmpty();
     }
 
     /** summary.json, input.npy and etalons.npy of one explained image hold the library's answer, value for value. */
