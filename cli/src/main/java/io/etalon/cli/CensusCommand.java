@@ -1,11 +1,10 @@
 package io.etalon.cli;
 
+import io.etalon.api.Etalons;
+import io.etalon.api.ExplainedImage;
 import io.etalon.data.Idx;
 import io.etalon.data.ImageSet;
-import io.etalon.etalon.Explainer;
-import io.etalon.etalon.Explanation;
-import io.etalon.etalon.Method;
-import io.etalon.etalon.Neuron;
+import io.etalon.data.Preprocessing;
 import io.etalon.etalon.NeuronSelection;
 import io.etalon.graph.Network;
 import io.etalon.pattern.Census;
@@ -54,25 +53,21 @@ final class CensusCommand implements Callable<Integer> {
         Network network = Models.load(file, spec.commandLine().getErr());
         Path folder = data == null ? Home.mnist() : data;
         int workers = threads == null ? Runtime.getRuntime().availableProcessors() : Arguments.threads(threads);
-        Explainer explainer = new Explainer(network, Method.AUTO.solver(), workers);
-        List<Neuron> outputs = Neuron.parse("output", network);
-        Census train = census(explainer, outputs, Home.existing(Home.trainImages(folder), "training images"), null);
-        int[] shared = new int[1];
-        Census test = census(explainer, outputs, Home.existing(Home.testImages(folder), "test images"), fingerprint -> {
-            if (train.contains(fingerprint)) {
-                shared[0]++;
-            }
-        });
+        // the library's front door, as a Java program would use it: one way to explain an image
+        Etalons etalons = Etalons.of(network, Preprocessing.NONE).withThreads(workers).withNearTies(false);
+        Census train = census(etalons, Home.existing(Home.trainImages(folder), "training images"));
+        Census test = census(etalons, Home.existing(Home.testImages(folder), "test images"));
+        int shared = test.inputsInRegionsOf(train);
         PrintWriter stdout = spec.commandLine().getOut();
         print(stdout, "training", train);
         print(stdout, "test", test);
-        stdout.printf("test inputs in a region some training input also falls in: %d of %d%n", shared[0], test.inputs());
+        stdout.printf("test inputs in a region some training input also falls in: %d of %d%n", shared, test.inputs());
         if (out != null) {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("model", file.toString());
             json.put("train", summary(train));
             json.put("test", summary(test));
-            json.put("testSharingARegionWithTraining", shared[0]);
+            json.put("testSharingARegionWithTraining", shared);
             Json.write(out, json);
             stdout.printf("wrote %s%n", out.toAbsolutePath().normalize());
         }
@@ -85,26 +80,13 @@ final class CensusCommand implements Callable<Integer> {
         Network network = input.loadForPhotos(file, err);
         ImageSet photos = Inputs.photos(List.of(data), network, input.preprocessing(), err).images();
         int workers = threads == null ? Runtime.getRuntime().availableProcessors() : Arguments.threads(threads);
-        Explainer explainer = new Explainer(network, Method.AUTO.solver(), workers);
-        // a 1,000-class model's output etalons would cost 1,000 transposed passes and 600 MB per photo: the census of
-        // a big model counts the sets of etalons of each photo's 5 best classes instead, and says so
+        // a 1,000-class model's output etalons would cost 1,000 transposed passes and 600 MB per photo: the library's
+        // census of a big model counts the sets of etalons of each photo's 5 best classes instead, and this says so
         List<String> specs = DefaultNeurons.orDefault(null, network);
-        NeuronSelection outputs = NeuronSelection.parse(specs, network);
-        Census census = null;
-        int chunk = Scale.imagesInFlight(64, outputs.count(), network, "the census's " + String.join(" ", specs));
+        Etalons etalons = Etalons.of(network, input.preprocessing()).withThreads(workers);
+        Census census;
         try (Progress progress = new Progress("census " + data.getFileName(), photos.count())) {
-            for (int first = 0; first < photos.count(); first += chunk) {
-                ImageSet part = photos.select(java.util.stream.IntStream.range(first, Math.min(photos.count(), first + chunk))
-                        .toArray());
-                int done = first;
-                for (Explanation explanation : explainer.explainAll(part.pixels(), part.count(), outputs,
-                        finished -> progress.stepTo(done + finished))) {
-                    if (census == null) {
-                        census = new Census(explanation.pattern().layers());
-                    }
-                    census.add(explanation.pattern(), explanation.etalonFingerprint());
-                }
-            }
+            census = etalons.census(photos.pixels(), photos.count(), progress::stepTo);
         }
         PrintWriter stdout = spec.commandLine().getOut();
         print(stdout, "photos", census);
@@ -125,15 +107,18 @@ final class CensusCommand implements Callable<Integer> {
         return 0;
     }
 
-    static Census census(Explainer explainer, List<Neuron> outputs, Path images, java.util.function.LongConsumer onEach)
-            throws java.io.IOException {
-        return census(explainer, outputs, images, Integer.MAX_VALUE, onEach);
+    /** The census of the images of an IDX file, streamed in chunks ({@link #census(Etalons, Path, int)}). */
+    static Census census(Etalons etalons, Path images) throws java.io.IOException {
+        return census(etalons, images, Integer.MAX_VALUE);
     }
 
-    /** The census of the first {@code limit} images of an IDX file, streamed in chunks. */
-    static Census census(Explainer explainer, List<Neuron> outputs, Path images, int limit,
-                         java.util.function.LongConsumer onEach) throws java.io.IOException {
-        Network network = explainer.network();
+    /**
+     * The census of the first {@code limit} images of an IDX file, streamed in chunks: the distinct activation patterns
+     * and sets of all output etalons. Inputs in a region of another census: {@link Census#inputsInRegionsOf}.
+     */
+    static Census census(Etalons etalons, Path images, int limit) throws java.io.IOException {
+        Network network = etalons.network();
+        NeuronSelection outputs = etalons.neurons("output");
         try (Idx.ImageStream stream = Idx.streamImages(images)) {
             Inputs.checkFits(stream.shape(), images.toString(), network);
             Census census = null;
@@ -144,16 +129,12 @@ final class CensusCommand implements Callable<Integer> {
                     int[] indices = java.util.stream.IntStream.range(first, Math.min(count, first + chunk)).toArray();
                     ImageSet set = stream.read(indices);
                     int done = first;
-                    Explanation[] explanations = explainer.explainAll(set.pixels(), set.count(), outputs,
-                            finished -> progress.stepTo(done + finished));
-                    for (Explanation explanation : explanations) {
+                    for (ExplainedImage answer : etalons.explainAll(set.pixels(), set.count(), outputs,
+                            finished -> progress.stepTo(done + finished))) {
                         if (census == null) {
-                            census = new Census(explanation.pattern().layers());
+                            census = new Census(answer.pattern().layers());
                         }
-                        if (onEach != null) {
-                            onEach.accept(Census.wholeFingerprint(explanation.pattern()));
-                        }
-                        census.add(explanation.pattern(), explanation.etalonFingerprint());
+                        census.add(answer.pattern(), answer.etalonFingerprint());
                     }
                 }
             }

@@ -1,11 +1,10 @@
 package io.etalon.cli;
 
+import io.etalon.api.Etalons;
+import io.etalon.api.ExplainedNeuron;
 import io.etalon.data.ImageSet;
-import io.etalon.etalon.Etalon;
-import io.etalon.etalon.Explainer;
-import io.etalon.etalon.Explanation;
-import io.etalon.etalon.Method;
-import io.etalon.etalon.Neuron;
+import io.etalon.data.Preprocessing;
+import io.etalon.etalon.NeuronSelection;
 import io.etalon.graph.Network;
 import io.etalon.pattern.Census;
 import java.io.IOException;
@@ -105,32 +104,32 @@ final class DataComplexity {
      */
     static Profile measure(String name, Path modelFile, Network network, Path folder, int trainLimit, int testLimit,
                            int threads) throws IOException {
-        Explainer explainer = new Explainer(network, Method.AUTO.solver(), threads);
-        List<Neuron> outputs = Neuron.parse("output", network);
-        Census train = CensusCommand.census(explainer, outputs, Home.existing(Home.trainImages(folder), "training images"),
-                trainLimit, null);
+        Etalons etalons = Etalons.of(network, Preprocessing.NONE).withThreads(threads).withNearTies(false);
+        NeuronSelection outputs = etalons.neurons("output");
+        Census train = CensusCommand.census(etalons, Home.existing(Home.trainImages(folder), "training images"),
+                trainLimit);
         int[] shared = new int[1];
         ImageSet allTest = Inputs.idx(Home.testImages(folder), network);
         int[] labels = Inputs.labels(Home.testLabels(folder), allTest.count());
         ImageSet test = Inputs.first(allTest, testLimit, "the test limit");
         int pixels = network.inputShape().size();
-        int classes = outputs.size();
+        int classes = outputs.count();
         double[][] means = new double[classes][pixels];
         int[] counts = new int[classes];
         float[][] own = new float[test.count()][];
         int[] correct = new int[1];
         double[] biasShare = new double[1];
-        Batches.explain(explainer, test, outputs, "etalons " + name, (index, x, explanation) -> {
+        Batches.explain(etalons, test, outputs, "etalons " + name, (index, x, explanation) -> {
             int label = labels[index];
             correct[0] += explanation.predicted() == label ? 1 : 0;
             shared[0] += train.contains(Census.wholeFingerprint(explanation.pattern())) ? 1 : 0;
-            Etalon winner = explanation.etalons().get(explanation.predicted());
+            ExplainedNeuron winner = explanation.neurons().get(explanation.predicted());
             double linear = explanation.scores()[explanation.predicted()] - winner.bias();
             biasShare[0] += Math.abs(winner.bias()) / Math.max(1e-12, Math.abs(linear) + Math.abs(winner.bias()));
             if (label < 0 || label >= classes) {
                 return;
             }
-            own[index] = explanation.etalons().get(label).weights();
+            own[index] = explanation.neurons().get(label).etalon();
             counts[label]++;
             for (int j = 0; j < pixels; j++) {
                 means[label][j] += own[index][j];

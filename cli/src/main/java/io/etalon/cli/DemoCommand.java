@@ -1,10 +1,9 @@
 package io.etalon.cli;
 
+import io.etalon.api.Etalons;
 import io.etalon.data.ClassNames;
 import io.etalon.data.ImageSet;
-import io.etalon.etalon.Explainer;
-import io.etalon.etalon.Method;
-import io.etalon.etalon.NeuronSelection;
+import io.etalon.data.Preprocessing;
 import io.etalon.graph.Network;
 import io.etalon.render.ClipScale;
 import io.etalon.render.Palette;
@@ -67,7 +66,9 @@ final class DemoCommand implements Callable<Integer> {
         long start = System.nanoTime();
         var stdout = spec.commandLine().getOut();
         Path modelFile = Home.existing(Home.model(), "shipped model");
-        Network network = Models.load(modelFile, spec.commandLine().getErr());
+        // the library's front door, as a Java program would use it: one way to explain an image
+        Etalons etalons = load(modelFile, null, workers);
+        Network network = etalons.network();
         ImageSet images = Inputs.idx(Home.testImages(Home.mnist()), network);
         int[] labels = Inputs.labels(Home.testLabels(Home.mnist()), images.count());
         double accuracy = Trainer.accuracy(network, images.pixels(), labels, workers);
@@ -75,8 +76,7 @@ final class DemoCommand implements Callable<Integer> {
         stdout.printf("accuracy  %.2f%% on %d held-out digits%n", 100 * accuracy, labels.length);
 
         int[] rows = Figure.firstOfEachClass(labels, network.outputShape().size());
-        Explainer explainer = new Explainer(network, Method.AUTO.solver(), workers);
-        Figure.Result figure = Figure.draw(explainer, images, labels, rows, Palette.GREY, 4,
+        Figure.Result figure = Figure.draw(etalons, images, labels, rows, Palette.GREY, 4,
                 "Etalon images of LeNet on MNIST: rows = held-out digits, columns = output neurons 0-9 (white = attention, black = ignoring)");
         Path png = out.resolve("figure11.png");
         Path json = out.resolve("figure11.json");
@@ -95,22 +95,33 @@ final class DemoCommand implements Callable<Integer> {
         stdout.printf("time      %.1f s%n", (System.nanoTime() - start) / 1e9);
     }
 
+    /**
+     * A shipped model loaded as a Java program loads it, {@link Etalons#load(Path, Preprocessing)} (or without a
+     * preprocessing when null), telling the user what the import changed.
+     */
+    private Etalons load(Path modelFile, Preprocessing preprocessing, int workers) throws java.io.IOException {
+        Etalons etalons = preprocessing == null ? Etalons.load(modelFile) : Etalons.load(modelFile, preprocessing);
+        for (String note : etalons.notes()) {
+            spec.commandLine().getErr().println("etalon: note: " + note);
+        }
+        return etalons.withThreads(workers).withNearTies(false);
+    }
+
     /** Figure 11 for photos: the shipped photos x SqueezeNet's 3 best classes for each, by name. */
     private void photos(int workers) throws java.io.IOException {
         long start = System.nanoTime();
         var stdout = spec.commandLine().getOut();
         Path modelFile = Home.existing(Home.photoModel(), "shipped photo model");
-        InputOptions input = new InputOptions();
-        input.preprocess = "imagenet";
-        Network network = input.loadForPhotos(modelFile, spec.commandLine().getErr());
-        ClassNames names = ClassNames.read(Home.existing(Home.imagenetClasses(), "ImageNet class names"),
-                network.outputShape().size());
-        Inputs.Photos photos = Inputs.photos(List.of(Home.photos()), network, input.preprocessing(), spec.commandLine().getErr());
+        Etalons etalons = load(modelFile, Preprocessing.IMAGENET, workers)
+                .withClasses(Home.existing(Home.imagenetClasses(), "ImageNet class names"));
+        Network network = etalons.network();
+        ClassNames names = etalons.classes();
+        Inputs.Photos photos = Inputs.photos(List.of(Home.photos()), network, etalons.preprocessing(),
+                spec.commandLine().getErr());
         List<String> photoNames = photos.files().stream().map(file -> file.getFileName().toString()).toList();
-        Explainer explainer = new Explainer(network, Method.AUTO.solver(), workers);
-        PhotoFigure.Result figure = PhotoFigure.draw(explainer, photos.images(), photoNames,
-                NeuronSelection.parse(List.of(PHOTO_NEURONS), network), names, View.BLEND, Palette.DIVERGING,
-                ClipScale.DEFAULT_PERCENTILE, 1, "SqueezeNet 1.1: photos as it sees them x their 3 best classes");
+        PhotoFigure.Result figure = PhotoFigure.draw(etalons, photos.images(), photoNames, etalons.neurons(PHOTO_NEURONS),
+                View.BLEND, Palette.DIVERGING, ClipScale.DEFAULT_PERCENTILE, 1,
+                "SqueezeNet 1.1: photos as it sees them x their 3 best classes");
         Path png = out.resolve("photos.png");
         Path json = out.resolve("photos.json");
         io.etalon.render.Images.writePng(figure.image(), png);

@@ -1,9 +1,8 @@
 package io.etalon.cli;
 
+import io.etalon.api.Etalons;
 import io.etalon.data.ImageSet;
-import io.etalon.etalon.Explainer;
-import io.etalon.etalon.Method;
-import io.etalon.etalon.Neuron;
+import io.etalon.data.Preprocessing;
 import io.etalon.graph.Network;
 import io.etalon.pattern.Census;
 import io.etalon.train.Trainer;
@@ -49,12 +48,9 @@ final class EpochCensus {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (Path checkpoint : checkpoints) {
             Network network = Models.load(checkpoint, err);
-            Explainer explainer = new Explainer(network, Method.AUTO.solver(), threads);
-            List<Neuron> outputs = Neuron.parse("output", network);
-            Census train = CensusCommand.census(explainer, outputs, Home.existing(Home.trainImages(data), "training images"), null);
-            int[] shared = new int[1];
-            CensusCommand.census(explainer, outputs, Home.testImages(data),
-                    fingerprint -> shared[0] += train.contains(fingerprint) ? 1 : 0);
+            Etalons etalons = Etalons.of(network, Preprocessing.NONE).withThreads(threads).withNearTies(false);
+            Census train = CensusCommand.census(etalons, Home.existing(Home.trainImages(data), "training images"));
+            int shared = CensusCommand.census(etalons, Home.testImages(data)).inputsInRegionsOf(train);
             ImageSet test = Inputs.idx(Home.testImages(data), network);
             int[] labels = Inputs.labels(Home.existing(Home.testLabels(data), "held-out labels"), test.count());
             Map<String, Object> row = new LinkedHashMap<>();
@@ -66,7 +62,7 @@ final class EpochCensus {
             row.put("distinctRegions", train.distinctPatterns());
             row.put("distinctOutputEtalons", train.distinctEtalons());
             row.put("distinctPerLayer", train.distinctPerLayer());
-            row.put("testSharingARegionWithTraining", shared[0]);
+            row.put("testSharingARegionWithTraining", shared);
             rows.add(row);
         }
         return rows;

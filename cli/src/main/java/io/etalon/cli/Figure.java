@@ -1,9 +1,9 @@
 package io.etalon.cli;
 
+import io.etalon.api.Etalons;
+import io.etalon.api.ExplainedImage;
+import io.etalon.api.ExplainedNeuron;
 import io.etalon.data.ImageSet;
-import io.etalon.etalon.Etalon;
-import io.etalon.etalon.Explainer;
-import io.etalon.etalon.Explanation;
 import io.etalon.etalon.Neuron;
 import io.etalon.graph.Network;
 import io.etalon.render.FigureGrid;
@@ -44,9 +44,16 @@ final class Figure {
         return rows.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    static Result draw(Explainer explainer, ImageSet images, int[] labels, int[] rows, Palette palette, int zoom,
+    /**
+     * Explains the chosen images for every output neuron, through the library's front door, and draws the grid.
+     *
+     * @param etalons the model, taking the images as they are
+     * @param labels  the images' labels for the captions, or null
+     * @param rows    indices of the images to show, one row each
+     */
+    static Result draw(Etalons etalons, ImageSet images, int[] labels, int[] rows, Palette palette, int zoom,
                        String title) {
-        Network network = explainer.network();
+        Network network = etalons.network();
         if (network.inputShape().rank() != 3) {
             throw new IllegalArgumentException("figures need image inputs (CxHxW); this model takes " + network.inputShape());
         }
@@ -55,16 +62,17 @@ final class Figure {
         int width = network.inputShape().dim(2);
         List<Neuron> outputs = Neuron.parse("output", network);
         ImageSet chosen = images.select(rows);
-        Explanation[] explanations = explainer.explainAll(chosen.pixels(), rows.length, outputs, done -> { });
+        List<ExplainedImage> answers = etalons.explainAll(chosen.pixels(), rows.length, etalons.neurons("output"),
+                done -> { });
         List<FigureGrid.Row> gridRows = new ArrayList<>();
         List<Map<String, Object>> summary = new ArrayList<>();
         double worst = 0;
         for (int r = 0; r < rows.length; r++) {
-            Explanation explanation = explanations[r];
+            ExplainedImage explanation = answers.get(r);
             String caption = (labels == null ? "#" + rows[r] : "true " + labels[rows[r]]) + ", pred " + explanation.predicted();
             List<float[]> cells = new ArrayList<>();
-            for (Etalon etalon : explanation.etalons()) {
-                cells.add(firstChannel(etalon.weights(), channels, height, width));
+            for (ExplainedNeuron etalon : explanation.neurons()) {
+                cells.add(firstChannel(etalon.etalon(), channels, height, width));
             }
             gridRows.add(new FigureGrid.Row(firstChannel(chosen.image(r), channels, height, width), caption, cells));
             Map<String, Object> row = new LinkedHashMap<>();

@@ -1,8 +1,9 @@
 package io.etalon.cli;
 
+import io.etalon.api.Etalons;
 import io.etalon.data.ClassNames;
 import io.etalon.data.ImageSet;
-import io.etalon.etalon.Explainer;
+import io.etalon.data.Preprocessing;
 import io.etalon.etalon.Method;
 import io.etalon.etalon.NeuronSelection;
 import io.etalon.graph.Network;
@@ -118,9 +119,10 @@ final class FigureCommand implements Callable<Integer> {
         } else {
             chosen = Indices.parse(rows, set.count());
         }
-        int workers = workers();
-        Figure.Result figure = Figure.draw(new Explainer(network, solver.solver(), workers), set, labelValues, chosen,
-                colours, zoom, "Etalon images of " + model.getFileName() + ": rows = inputs, columns = output neurons");
+        // the library's front door, as a Java program would use it: one way to explain an image
+        Etalons etalons = Etalons.of(network, Preprocessing.NONE).withMethod(solver).withThreads(workers())
+                .withNearTies(false);
+        Figure.Result figure = Figure.draw(etalons, set, labelValues, chosen, colours, zoom, "Etalon images of " + model.getFileName() + ": rows = inputs, columns = output neurons");
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("model", model.toString());
         summary.put("images", images.toString());
@@ -150,7 +152,8 @@ final class FigureCommand implements Callable<Integer> {
         }
         NeuronSelection chosen = NeuronSelection.parse(neurons, network);
         ClassNames names = classes == null ? null : ClassNames.read(classes, network.outputShape().size());
-        Scale.checkMethod(solver, network);
+        Etalons etalons = Etalons.of(network, input.preprocessing()).withMethod(solver).withThreads(workers())
+                .withClasses(names).withNearTies(false);
         int height = network.inputShape().dim(1);
         int width = network.inputShape().dim(2);
         Inputs.Photos read = Inputs.photos(source.photos, network, input.preprocessing(), err);
@@ -163,8 +166,8 @@ final class FigureCommand implements Callable<Integer> {
         List<String> photoNames = files.stream().map(p -> p.getFileName().toString()).toList();
         String title = "Etalons of " + model.getFileName() + ": rows = photos, columns = " + String.join(" ", neurons)
                 + " (" + shown.suffix() + ")";
-        PhotoFigure.Result figure = PhotoFigure.draw(new Explainer(network, solver.solver(), workers()), photos, photoNames,
-                chosen, names, shown, palette, clipPercentile, cellZoom, title);
+        PhotoFigure.Result figure = PhotoFigure.draw(etalons, photos, photoNames, chosen, shown, palette, clipPercentile,
+                cellZoom, title);
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("model", model.toString());
         summary.put("images", files.stream().map(Path::toString).toList());

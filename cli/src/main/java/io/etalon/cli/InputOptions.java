@@ -5,11 +5,11 @@ import io.etalon.data.Preprocessing;
 import io.etalon.graph.InputStages;
 import io.etalon.graph.Network;
 import io.etalon.onnx.LoadedModel;
+import io.etalon.onnx.ModelInput;
 import io.etalon.tensor.Shape;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
@@ -24,12 +24,11 @@ import picocli.CommandLine.Option;
  * <p>Where the user gives no option, the model's own statement in its metadata is used (and the user is told): Windows
  * ML's {@code Image.NominalPixelRange} ({@code NominalRange_0_255}, {@code Normalized_0_1}, {@code Normalized_1_1},
  * {@code NominalRange_16_235}) or the keys {@code pixel_scale}, {@code mean} and {@code std} (comma-separated, in the
- * model's units, as the options take them). Otherwise pixels are 0..1, not normalised, and the layout is guessed.
+ * model's units, as the options take them), and for photos its {@code preprocess}, {@code resize} and {@code crop}.
+ * Otherwise pixels are 0..1, not normalised, and the layout is guessed. The rule is {@link ModelInput}'s, which the
+ * library's {@code Etalons.load} follows too, so a model gets the same X and network from both.
  */
 final class InputOptions {
-
-    /** Windows ML's metadata key for the range of a model's input pixels. */
-    static final String NOMINAL_PIXEL_RANGE = "Image.NominalPixelRange";
 
     @Option(names = "--output", description = "The graph output to explain, for models with several (default: the first).")
     String output;
@@ -72,11 +71,13 @@ final class InputOptions {
     /** What {@link #preprocessing()} resolved to, set by {@link #loadForPhotos}. */
     private Preprocessing preprocessing;
 
-    /** Loads a model for a command, tells the user what the import changed, and adapts it to grey images. */
+    /**
+     * Loads a model for a command, tells the user what the import changed and what was taken from the model's
+     * metadata, and adapts it to grey images.
+     */
     Network load(Path file, PrintWriter err) throws IOException {
         LoadedModel model = Models.loadModel(file, output, fixedInputSize(), dequantize, err);
-        fromMetadata(model.metadata(), err);
-        return adapt(model.network(), 1);
+        return resolve(model.metadata(), err).fold(model.network(), 1, layout);
     }
 
     /**
@@ -88,35 +89,16 @@ final class InputOptions {
      */
     Network loadForPhotos(Path file, PrintWriter err) throws IOException {
         LoadedModel model = Models.loadModel(file, output, fixedInputSize(), dequantize, err);
-        Map<String, String> metadata = model.metadata();
-        String presetName = preprocess != null ? preprocess : metadata.get("preprocess");
-        Preprocessing chosen = presetName == null ? Preprocessing.NONE : Preprocessing.preset(presetName.trim());
-        if (preprocess == null && presetName != null) {
-            err.println("etalon: note: photos preprocessed as the model's metadata states (preprocess = " + presetName
-                    + "); --preprocess, --resize and --crop override it");
-        }
-        // the user's preset states the model's normalisation; --mean/--std still override it, metadata fills gaps
-        if (chosen.mean().length > 0 && mean == null && std == null) {
-            mean = floats(chosen.mean());
-            std = floats(chosen.std());
-        }
-        fromMetadata(metadata, err);
-        int side = resize != null ? resize : metadata.containsKey("resize")
-                ? metadataFloats("resize", metadata.get("resize")).get(0).intValue() : chosen.resize();
-        int[] cropSize = crop != null ? size(crop, "--crop") : metadata.containsKey("crop")
-                ? size(metadata.get("crop"), "the model's metadata 'crop'") : new int[] {chosen.cropHeight(), chosen.cropWidth()};
-        boolean custom = resize != null || crop != null || (preprocess == null && presetName == null
-                && (metadata.containsKey("resize") || metadata.containsKey("crop")));
+        ModelInput resolved = resolve(model.metadata(), err);
         Shape image = channelsFirst(model.network().inputShape(), layout);
         int channels = image.rank() == 3 ? image.dim(0) : 0;
         if (channels != 1 && channels != 3) {
             throw new DataFormatException(file + ": the model takes images of shape " + image + "; Etalon reads 1- or"
                     + " 3-channel images; give a model whose input is [1 or 3, H, W]");
         }
-        // adapt checks --mean and --std against the model's channels first, with the message users know
-        Network network = adapt(model.network(), channels);
-        preprocessing = new Preprocessing(custom && chosen == Preprocessing.NONE ? "custom" : chosen.name(), side,
-                cropSize[0], cropSize[1], mean == null ? new float[0] : toArray(mean), std == null ? new float[0] : toArray(std));
+        // the fold checks --mean and --std against the model's channels first, with the message users know
+        Network network = resolved.fold(model.network(), channels, layout);
+        preprocessing = resolved.preprocessing();
         return network;
     }
 
@@ -128,33 +110,32 @@ final class InputOptions {
         return preprocessing;
     }
 
+    /**
+     * The options, completed from the model's metadata by the rule the library uses too ({@link ModelInput}); what
+     * was taken from the metadata is told on {@code err}.
+     */
+    ModelInput resolve(Map<String, String> metadata, PrintWriter err) {
+        ModelInput resolved = ModelInput.resolve(metadata, choices());
+        for (String note : resolved.notes()) {
+            err.println("etalon: note: " + note);
+        }
+        return resolved;
+    }
+
+    /** The options as given, null where not. */
+    ModelInput.Choices choices() {
+        return new ModelInput.Choices(pixelScale, mean == null ? null : toArray(mean), std == null ? null : toArray(std),
+                preprocess == null ? null : Preprocessing.preset(preprocess.trim()), resize,
+                crop == null ? null : size(crop, "--crop"));
+    }
+
     private int[] fixedInputSize() {
         return inputSize == null ? null : size(inputSize, "--input-size");
     }
 
-    /** {@code N} or {@code HxW} as {@code {H, W}}. */
+    /** {@code N} or {@code HxW} as {@code {H, W}} ({@link ModelInput#size}). */
     static int[] size(String text, String option) {
-        String[] parts = text.trim().toLowerCase(java.util.Locale.ROOT).split("x");
-        try {
-            if (parts.length == 1) {
-                int n = Integer.parseInt(parts[0].trim());
-                return new int[] {n, n};
-            }
-            if (parts.length == 2) {
-                return new int[] {Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim())};
-            }
-        } catch (NumberFormatException e) {
-            // falls through to the message below
-        }
-        throw new IllegalArgumentException(option + " must be N or HxW (e.g. 224 or 224x224), got '" + text + "'");
-    }
-
-    private static List<Float> floats(float[] values) {
-        List<Float> list = new ArrayList<>();
-        for (float v : values) {
-            list.add(v);
-        }
-        return list;
+        return ModelInput.size(text, option);
     }
 
     private static float[] toArray(List<Float> values) {
@@ -165,70 +146,9 @@ final class InputOptions {
         return array;
     }
 
-    /** Takes the pixel scale, mean and std the model states in its metadata, for each the user did not give. */
-    void fromMetadata(Map<String, String> metadata, PrintWriter err) {
-        String range = metadata.get(NOMINAL_PIXEL_RANGE);
-        if (range != null && pixelScale == null && mean == null && std == null) {
-            switch (range.trim()) {
-                case "NominalRange_0_255" -> pixelScale = 255.0;
-                case "Normalized_0_1" -> pixelScale = 1.0;
-                case "Normalized_1_1" -> {
-                    pixelScale = 1.0;
-                    mean = List.of(0.5f);
-                    std = List.of(0.5f);
-                }
-                case "NominalRange_16_235" -> {
-                    pixelScale = 219.0;
-                    mean = List.of(-16f);
-                }
-                default -> throw new IllegalArgumentException("the model's metadata " + NOMINAL_PIXEL_RANGE + " is '" + range
-                        + "', which Etalon does not know; give --pixel-scale, --mean and --std instead");
-            }
-            err.println("etalon: note: input pixels as the model's metadata states (" + NOMINAL_PIXEL_RANGE + " = " + range
-                    + "); --pixel-scale, --mean and --std override it");
-            return;
-        }
-        List<String> used = new ArrayList<>();
-        String scale = metadata.get("pixel_scale");
-        if (scale != null && pixelScale == null) {
-            pixelScale = (double) metadataFloats("pixel_scale", scale).get(0);
-            used.add("pixel_scale = " + scale);
-        }
-        if (metadata.get("mean") != null && mean == null) {
-            mean = metadataFloats("mean", metadata.get("mean"));
-            used.add("mean = " + metadata.get("mean"));
-        }
-        if (metadata.get("std") != null && std == null) {
-            std = metadataFloats("std", metadata.get("std"));
-            used.add("std = " + metadata.get("std"));
-        }
-        if (!used.isEmpty()) {
-            err.println("etalon: note: input normalisation from the model's metadata (" + String.join(", ", used)
-                    + "); --pixel-scale, --mean and --std override it");
-        }
-    }
-
-    private static List<Float> metadataFloats(String key, String value) {
-        List<Float> values = new ArrayList<>();
-        try {
-            for (String part : value.split(",")) {
-                float v = Float.parseFloat(part.trim());
-                if (!Float.isFinite(v)) {
-                    throw new NumberFormatException();
-                }
-                values.add(v);
-            }
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("the model's metadata '" + key + "' is '" + value + "', not a comma-separated"
-                    + " list of numbers; give --" + key.replace('_', '-') + " instead");
-        }
-        return values;
-    }
-
-    /** The network seen from the user's images of {@code imageChannels} channels ({@link InputStages#fold}). */
+    /** The network seen from the user's images of {@code imageChannels} channels, by the options alone. */
     Network adapt(Network network, int imageChannels) {
-        return InputStages.fold(network, imageChannels, pixelScale == null ? 1 : pixelScale,
-                mean == null ? null : toArray(mean), std == null ? null : toArray(std), layout);
+        return ModelInput.resolve(Map.of(), choices()).fold(network, imageChannels, layout);
     }
 
     /** {@link #channelsFirst(Shape, String)} with the layout guessed. */

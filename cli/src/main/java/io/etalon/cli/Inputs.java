@@ -111,15 +111,25 @@ final class Inputs {
         record.put("modelChannels", channels);
         record.put("preset", preprocessing.name());
         int[] resized = preprocessing.resizedSize(photo.height(), photo.width());
-        record.put("resize", preprocessing.resize() == 0 ? null : Map.of("shorterSide", preprocessing.resize(),
+        // ordered maps: the same photo gives the same summary.json, byte for byte, run after run
+        record.put("resize", preprocessing.resize() == 0 ? null : ordered("shorterSide", preprocessing.resize(),
                 "width", resized[1], "height", resized[0], "filter", "bilinear, antialiased (PIL Image.resize)"));
         int[] offsets = preprocessing.cropOffsets(resized[0], resized[1]);
-        record.put("crop", preprocessing.cropHeight() == 0 ? null : Map.of("width", preprocessing.cropWidth(),
+        record.put("crop", preprocessing.cropHeight() == 0 ? null : ordered("width", preprocessing.cropWidth(),
                 "height", preprocessing.cropHeight(), "left", offsets[1], "top", offsets[0]));
         record.put("values", "0..1 (ToTensor), before normalisation");
         record.put("mean", preprocessing.mean());
         record.put("std", preprocessing.std());
         return record;
+    }
+
+    /** Keys and values, alternating, as a map that keeps their order. */
+    private static Map<String, Object> ordered(Object... keysAndValues) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return map;
     }
 
     static ImageSet checkFits(ImageSet images, String source, Network network) {

@@ -1,10 +1,9 @@
 package io.etalon.cli;
 
-import io.etalon.data.ClassNames;
+import io.etalon.api.Etalons;
+import io.etalon.api.ExplainedImage;
+import io.etalon.api.ExplainedNeuron;
 import io.etalon.data.ImageSet;
-import io.etalon.etalon.Etalon;
-import io.etalon.etalon.Explainer;
-import io.etalon.etalon.Explanation;
 import io.etalon.etalon.NeuronSelection;
 import io.etalon.graph.Network;
 import io.etalon.render.Palette;
@@ -32,37 +31,37 @@ final class PhotoFigure {
     }
 
     /**
-     * Explains and draws.
+     * Explains, through the library's front door, and draws.
      *
+     * @param etalons    the model, taking X, with class names for the captions or without (then captioned by neuron)
      * @param photos     {@code (count, 3, H, W)} in {@code [0, 1]}, as the network sees them
      * @param photoNames one caption per photo, e.g. its file name
-     * @param names      class names, or null to caption by neuron
      */
-    static Result draw(Explainer explainer, ImageSet photos, List<String> photoNames, NeuronSelection neurons,
-                       ClassNames names, View view, Palette palette, double percentile, int zoom, String title) {
-        Network network = explainer.network();
+    static Result draw(Etalons etalons, ImageSet photos, List<String> photoNames, NeuronSelection neurons, View view,
+                       Palette palette, double percentile, int zoom, String title) {
+        Network network = etalons.network();
         if (!ColourViews.applies(network.inputShape())) {
             throw new IllegalArgumentException("photo figures need a model of colour images (3xHxW); this model takes "
                     + network.inputShape() + "; give --images IDX for the grey figure");
         }
         int height = network.inputShape().dim(1);
         int width = network.inputShape().dim(2);
-        Explanation[] explanations = explainer.explainAll(photos.pixels(), photos.count(), neurons, done -> { });
+        List<ExplainedImage> answers = etalons.explainAll(photos.pixels(), photos.count(), neurons, done -> { });
         List<PhotoGrid.Row> gridRows = new ArrayList<>();
         List<Map<String, Object>> summary = new ArrayList<>();
         double worst = 0;
         for (int r = 0; r < photos.count(); r++) {
-            Explanation explanation = explanations[r];
+            ExplainedImage explanation = answers.get(r);
             List<PhotoGrid.Cell> cells = new ArrayList<>();
             List<Map<String, Object>> columns = new ArrayList<>();
-            for (Etalon etalon : explanation.etalons()) {
-                String className = ExplainCommand.className(network, names, etalon.neuron());
-                String label = className == null ? etalon.neuron().id() : className;
+            for (ExplainedNeuron etalon : explanation.neurons()) {
+                String className = etalon.className();
+                String label = className == null ? etalon.neuron() : className;
                 cells.add(new PhotoGrid.Cell(label + "\n" + String.format(Locale.ROOT, "score %.2f", etalon.score()),
-                        etalon.weights()));
+                        etalon.etalon()));
                 Map<String, Object> column = new LinkedHashMap<>();
-                column.put("neuron", etalon.neuron().id());
-                column.put("index", etalon.neuron().index());
+                column.put("neuron", etalon.neuron());
+                column.put("index", etalon.index());
                 if (className != null) {
                     column.put("class", className);
                 }
@@ -76,8 +75,8 @@ final class PhotoFigure {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("image", photoNames.get(r));
             row.put("predicted", explanation.predicted());
-            if (names != null) {
-                row.put("predictedClass", names.name(explanation.predicted()));
+            if (explanation.predictedClass() != null) {
+                row.put("predictedClass", explanation.predictedClass());
             }
             row.put("columns", columns);
             row.put("maxResidual", explanation.maxResidual());

@@ -1,9 +1,10 @@
 package io.etalon.cli;
 
+import io.etalon.api.Etalons;
 import io.etalon.data.ImageSet;
+import io.etalon.data.Preprocessing;
 import io.etalon.graph.Network;
 import io.etalon.region.Constraint;
-import io.etalon.region.Radius;
 import io.etalon.region.RegionReport;
 import io.etalon.render.Images;
 import io.etalon.render.Palette;
@@ -56,17 +57,18 @@ final class RegionCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Network network;
         ImageSet image;
+        Preprocessing preprocessing = Preprocessing.NONE;
         if (source.images != null) {
             network = input.load(model, spec.commandLine().getErr());
             ImageSet all = Inputs.idx(source.images, network);
             image = all.select(Indices.parse(String.valueOf(index), all.count()));
         } else {
             network = input.loadForPhotos(model, spec.commandLine().getErr());
-            image = Inputs.photos(List.of(source.image), network, input.preprocessing(), spec.commandLine().getErr())
-                    .images();
+            preprocessing = input.preprocessing();
+            image = Inputs.photos(List.of(source.image), network, preprocessing, spec.commandLine().getErr()).images();
         }
-        Scale.checkRegion(network, Runtime.getRuntime().maxMemory());
-        RegionReport report = Radius.of(network, image.image(0));
+        // the library's front door, as a Java program would use it
+        RegionReport report = Etalons.of(network, preprocessing).region(image.image(0));
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.printf("radius (L2)        %.6g%n", report.radiusL2());
         stdout.printf("radius (L-inf)     %.6g%n", report.radiusLinf());

@@ -1,14 +1,14 @@
 package io.etalon.cli;
 
+import io.etalon.api.Etalons;
+import io.etalon.api.ExplainedImage;
+import io.etalon.api.ExplainedNeuron;
 import io.etalon.data.ImageSet;
-import io.etalon.etalon.Etalon;
-import io.etalon.etalon.Explainer;
-import io.etalon.etalon.Explanation;
-import io.etalon.etalon.Method;
+import io.etalon.data.Preprocessing;
 import io.etalon.etalon.Neuron;
+import io.etalon.etalon.NeuronSelection;
 import io.etalon.graph.Network;
 import io.etalon.pattern.Census;
-import io.etalon.region.Radius;
 import io.etalon.region.RegionReport;
 import io.etalon.render.FigureGrid;
 import io.etalon.render.Palette;
@@ -86,9 +86,10 @@ final class StudyCommand implements Callable<Integer> {
         int height = network.inputShape().dim(1);
         int width = network.inputShape().dim(2);
         int pixels = height * width;
-        Explainer explainer = new Explainer(network, Method.AUTO.solver(), workers);
-        List<Neuron> outputs = Neuron.parse("output", network);
-        int classes = outputs.size();
+        // the library's front door, as a Java program would use it: one way to explain an image
+        Etalons etalons = Etalons.of(network, Preprocessing.NONE).withThreads(workers).withNearTies(false);
+        NeuronSelection outputs = etalons.neurons("output");
+        int classes = outputs.count();
         ImageSet test = Inputs.idx(Home.testImages(folder), network);
         int[] labels = Inputs.labels(Home.testLabels(folder), test.count());
         PrintWriter stdout = spec.commandLine().getOut();
@@ -100,28 +101,30 @@ final class StudyCommand implements Callable<Integer> {
         double[][] votes = new double[classes][6]; // attention, ignoring, bias, margin by attention, by ignoring, by bias
         int[] count = new int[classes];
         int[] correct = new int[1];
-        Batches.explain(explainer, test, outputs, "voting", (index, x, explanation) -> {
+        Batches.explain(etalons, test, outputs, "voting", (index, x, explanation) -> {
             int label = labels[index];
             if (label < 0 || label >= classes) {
                 return;
             }
             correct[0] += explanation.predicted() == label ? 1 : 0;
-            Etalon own = explanation.etalons().get(label);
-            double[] ownVotes = votes(own, x);
+            ExplainedNeuron own = explanation.neurons().get(label);
+            float[] ownWeights = own.etalon();
+            double[] ownVotes = votes(ownWeights, own.bias(), x);
             int rival = strongestOther(explanation.scores(), label);
-            double[] rivalVotes = votes(explanation.etalons().get(rival), x);
+            ExplainedNeuron rivalNeuron = explanation.neurons().get(rival);
+            double[] rivalVotes = votes(rivalNeuron.etalon(), rivalNeuron.bias(), x);
             count[label]++;
             for (int j = 0; j < pixels; j++) {
-                meanEtalon[label][j] += own.weight(j);
-                meanContribution[label][j] += own.weight(j) * x[j];
+                meanEtalon[label][j] += ownWeights[j];
+                meanContribution[label][j] += ownWeights[j] * x[j];
             }
             for (int other = 0; other < classes; other++) {
                 if (other == label) {
                     continue;
                 }
-                Etalon etalon = explanation.etalons().get(other);
+                float[] weights = explanation.neurons().get(other).etalon();
                 for (int j = 0; j < pixels; j++) {
-                    meanAgainst[label][j] += Math.min(0, etalon.weight(j) * x[j]) / (classes - 1);
+                    meanAgainst[label][j] += Math.min(0, weights[j] * x[j]) / (classes - 1);
                 }
             }
             for (int v = 0; v < 3; v++) {
@@ -142,13 +145,9 @@ final class StudyCommand implements Callable<Integer> {
         double accuracy = (double) correct[0] / test.count();
 
         // 2. census over the training split, and how many test digits share a training region
-        Census train = CensusCommand.census(explainer, outputs, Home.existing(Home.trainImages(folder), "training images"), null);
-        int[] shared = new int[1];
-        Census testCensus = CensusCommand.census(explainer, outputs, Home.testImages(folder), f -> {
-            if (train.contains(f)) {
-                shared[0]++;
-            }
-        });
+        Census train = CensusCommand.census(etalons, Home.existing(Home.trainImages(folder), "training images"));
+        Census testCensus = CensusCommand.census(etalons, Home.testImages(folder));
+        int shared = testCensus.inputsInRegionsOf(train);
 
         // 3. region geometry of a sample of test digits
         int sample = Math.min(Math.max(0, regions), test.count());
@@ -158,7 +157,7 @@ final class StudyCommand implements Callable<Integer> {
         Map<String, Integer> firstFlipLayers = new TreeMap<>();
         try (Progress progress = new Progress("regions", sample)) {
             for (int i = 0; i < sample; i++) {
-                RegionReport report = Radius.of(network, test.image(i));
+                RegionReport report = etalons.region(test.image(i));
                 onFace += report.tiedConstraints() > 0 ? 1 : 0;
                 faceRadii.add(report.faceRadiusL2());
                 decisionDistances.add(report.decisionDistanceL2());
@@ -184,10 +183,9 @@ final class StudyCommand implements Callable<Integer> {
         List<Map<String, Object>> epochs = EpochCensus.measure(epochFiles, folder, workers, spec.commandLine().getErr());
 
         // 6. pictures
-        Explainer figureExplainer = new Explainer(network, Method.AUTO.solver(), workers);
-        Figure.Result figure = Figure.draw(figureExplainer, test, labels, Figure.firstOfEachClass(labels, classes),
+        Figure.Result figure = Figure.draw(etalons, test, labels, Figure.firstOfEachClass(labels, classes),
                 Palette.GREY, 3, "Figure 11: etalons of one held-out digit per class (rows) for each output neuron (columns)");
-        List<String> titles = outputs.stream().map(n -> String.valueOf(n.index())).toList();
+        List<String> titles = Neuron.parse("output", network).stream().map(n -> String.valueOf(n.index())).toList();
         String meanRow = Charts.dataUri(FigureGrid.draw("Per class: mean own etalon, mean X (.) W, and the ink that votes against the other classes",
                 titles, List.of(new FigureGrid.Row(new float[pixels], "etalon", toFloat(meanEtalon)),
                         new FigureGrid.Row(new float[pixels], "X (.) W", toFloat(meanContribution)),
@@ -205,7 +203,7 @@ final class StudyCommand implements Callable<Integer> {
                 "mean share of the margin", voteBars);
         String growthChart = Charts.lines("Distinct linear regions against inputs seen", "inputs", "distinct regions",
                 Map.of("training split", train.growth()));
-        List<String> hidden = hiddenGrids(network, figureExplainer, test.image(0), height, width);
+        List<String> hidden = hiddenGrids(etalons, test.image(0), height, width);
 
         // 7. report
         Map<String, Object> json = new LinkedHashMap<>();
@@ -228,7 +226,7 @@ final class StudyCommand implements Callable<Integer> {
         json.put("voting", voting);
         json.put("censusTrain", CensusCommand.summary(train));
         json.put("censusTest", CensusCommand.summary(testCensus));
-        json.put("testSharingARegionWithTraining", shared[0]);
+        json.put("testSharingARegionWithTraining", shared);
         Map<String, Object> geometry = new LinkedHashMap<>();
         geometry.put("digits", sample);
         geometry.put("onAFace", onFace);
@@ -256,19 +254,19 @@ final class StudyCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Attention, ignoring and bias of one etalon on one input: sum of positive and of negative X (.) W, and b. */
-    private static double[] votes(Etalon etalon, float[] x) {
+    /** Attention, ignoring and bias of one etalon W, b on one input: sum of positive and of negative X (.) W, and b. */
+    private static double[] votes(float[] weights, double bias, float[] x) {
         double attention = 0;
         double ignoring = 0;
         for (int j = 0; j < x.length; j++) {
-            double term = (double) etalon.weight(j) * x[j];
+            double term = (double) weights[j] * x[j];
             if (term > 0) {
                 attention += term;
             } else {
                 ignoring += term;
             }
         }
-        return new double[] {attention, ignoring, etalon.bias()};
+        return new double[] {attention, ignoring, bias};
     }
 
     private static int strongestOther(float[] scores, int label) {
@@ -294,7 +292,8 @@ final class StudyCommand implements Callable<Integer> {
     }
 
     /** Etalons of hidden neurons for one digit: the centre unit of each conv channel, the first dense units. */
-    private static List<String> hiddenGrids(Network network, Explainer explainer, float[] image, int height, int width) {
+    private static List<String> hiddenGrids(Etalons etalons, float[] image, int height, int width) {
+        Network network = etalons.network();
         List<String> grids = new ArrayList<>();
         for (Network.Node node : network.nodes()) {
             String kind = node.op().kind();
@@ -313,9 +312,8 @@ final class StudyCommand implements Callable<Integer> {
                     specs.add(node.name() + ":" + i);
                 }
             }
-            List<Neuron> neurons = Neuron.parseAll(specs, network);
-            Explanation explanation = explainer.explain(image, neurons);
-            List<float[]> cells = explanation.etalons().stream().map(Etalon::weights).toList();
+            ExplainedImage explanation = etalons.explain(image, specs.toArray(String[]::new));
+            List<float[]> cells = explanation.neurons().stream().map(ExplainedNeuron::etalon).toList();
             grids.add(Charts.dataUri(FigureGrid.draw("Etalons of " + node.name() + " neurons for test digit 0", specs,
                     List.of(new FigureGrid.Row(image, "input", cells)), height, width, 3, Palette.GREY)));
         }

@@ -87,32 +87,34 @@ class InputOptionsTest {
         }
         StringWriter notes = new StringWriter();
         InputOptions stated = new InputOptions();
-        stated.fromMetadata(Map.of("Image.NominalPixelRange", "NominalRange_0_255"), new PrintWriter(notes, true));
-        assertClose(stated.adapt(model, 1).forward(image, 1).output(0), model.forward(as255, 1).output(0));
+        Network statedModel = stated.resolve(Map.of("Image.NominalPixelRange", "NominalRange_0_255"),
+                new PrintWriter(notes, true)).fold(model, 1, "auto");
+        assertClose(statedModel.forward(image, 1).output(0), model.forward(as255, 1).output(0));
         assertThat(notes.toString()).contains("Image.NominalPixelRange = NominalRange_0_255").contains("override");
 
-        InputOptions minusOneToOne = new InputOptions();
-        minusOneToOne.fromMetadata(Map.of("Image.NominalPixelRange", "Normalized_1_1"), new PrintWriter(new StringWriter()));
-        assertClose(minusOneToOne.adapt(model, 1).forward(image, 1).output(0), model.forward(asPlusMinusOne, 1).output(0));
+        Network minusOneToOne = new InputOptions().resolve(Map.of("Image.NominalPixelRange", "Normalized_1_1"),
+                new PrintWriter(new StringWriter())).fold(model, 1, "auto");
+        assertClose(minusOneToOne.forward(image, 1).output(0), model.forward(asPlusMinusOne, 1).output(0));
 
-        InputOptions keys = new InputOptions();
-        keys.fromMetadata(Map.of("pixel_scale", "255", "mean", "127.5", "std", "127.5"), new PrintWriter(new StringWriter()));
-        assertClose(keys.adapt(model, 1).forward(image, 1).output(0), model.forward(asPlusMinusOne, 1).output(0));
+        Network keys = new InputOptions().resolve(Map.of("pixel_scale", "255", "mean", "127.5", "std", "127.5"),
+                new PrintWriter(new StringWriter())).fold(model, 1, "auto");
+        assertClose(keys.forward(image, 1).output(0), model.forward(asPlusMinusOne, 1).output(0));
 
         InputOptions given = new InputOptions();
         given.pixelScale = 1.0;
         StringWriter none = new StringWriter();
-        given.fromMetadata(Map.of("Image.NominalPixelRange", "NominalRange_0_255"), new PrintWriter(none, true));
-        assertThat(given.adapt(model, 1).forward(image, 1).output(0)).containsExactly(model.forward(image, 1).output(0));
+        Network givenModel = given.resolve(Map.of("Image.NominalPixelRange", "NominalRange_0_255"),
+                new PrintWriter(none, true)).fold(model, 1, "auto");
+        assertThat(givenModel.forward(image, 1).output(0)).containsExactly(model.forward(image, 1).output(0));
         assertThat(none.toString()).isEmpty();
     }
 
     @Test
     void unreadableMetadataNamesTheKeyAndTheOptionThatReplacesIt() {
         PrintWriter quiet = new PrintWriter(new StringWriter());
-        assertThatThrownBy(() -> new InputOptions().fromMetadata(Map.of("Image.NominalPixelRange", "Bgr8"), quiet))
+        assertThatThrownBy(() -> new InputOptions().resolve(Map.of("Image.NominalPixelRange", "Bgr8"), quiet))
                 .hasMessageContaining("Image.NominalPixelRange is 'Bgr8'").hasMessageContaining("give --pixel-scale");
-        assertThatThrownBy(() -> new InputOptions().fromMetadata(Map.of("mean", "0.5,zero"), quiet))
+        assertThatThrownBy(() -> new InputOptions().resolve(Map.of("mean", "0.5,zero"), quiet))
                 .hasMessageContaining("metadata 'mean' is '0.5,zero'").hasMessageContaining("give --mean instead");
     }
 

@@ -149,4 +149,29 @@ class CensusTest {
         census.write(new java.io.DataOutputStream(bytes));
         return Census.read(new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())));
     }
+    @Property(tries = 50)
+    void etalonFingerprintsAreThoseOfTheBitPatternsAndOfTheConcatenation(@ForAll long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] first = new float[random.nextInt(0, 20)];
+        float[] second = new float[random.nextInt(0, 20)];
+        for (float[] values : List.of(first, second)) {
+            for (int i = 0; i < values.length; i++) {
+                values[i] = random.nextInt(5) == 0 ? 0f : (float) random.nextGaussian();
+            }
+        }
+        float[] joined = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, joined, first.length, second.length);
+        int[] bits = new int[joined.length];
+        for (int i = 0; i < bits.length; i++) {
+            bits[i] = Float.floatToIntBits(joined[i]);
+        }
+        assertThat(Census.fingerprint(joined)).isEqualTo(Census.fingerprint(bits));
+        assertThat(Census.fingerprint(List.of(first, second))).isEqualTo(Census.fingerprint(joined));
+        // -0 and 0 are one etalon value
+        float[] negated = joined.clone();
+        for (int i = 0; i < negated.length; i++) {
+            negated[i] = negated[i] == 0f ? -0f : negated[i];
+        }
+        assertThat(Census.fingerprint(negated)).isEqualTo(Census.fingerprint(joined));
+    }
 }

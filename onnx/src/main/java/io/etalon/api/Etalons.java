@@ -15,6 +15,7 @@ import io.etalon.etalon.NeuronSelection;
 import io.etalon.graph.InputStages;
 import io.etalon.graph.Network;
 import io.etalon.onnx.LoadedModel;
+import io.etalon.onnx.ModelInput;
 import io.etalon.onnx.OnnxModels;
 import io.etalon.pattern.Census;
 import io.etalon.region.Radius;
@@ -90,13 +91,14 @@ public final class Etalons {
     private final ClassNames classes;
     private final Method method;
     private final int threads;
+    private final boolean nearTies;
     private final List<String> notes;
     private final Explainer explainer;
 
     private Etalons(Network network, Preprocessing preprocessing, ClassNames classes, Method method, int threads,
-                    List<String> notes) {
-        if (threads <= 0) {
-            throw new IllegalArgumentException("--threads must be positive, got " + threads);
+                    boolean nearTies, List<String> notes) {
+        if (threads < 1 || threads > 1024) {
+            throw new IllegalArgumentException("--threads must be between 1 and 1024, got " + threads);
         }
         if (classes != null && classes.size() != network.outputShape().size()) {
             throw new DataFormatException("class names: " + classes.size() + " names for a model of "
@@ -108,39 +110,66 @@ public final class Etalons {
         this.classes = classes;
         this.method = method;
         this.threads = threads;
+        this.nearTies = nearTies;
         this.notes = List.copyOf(notes);
-        this.explainer = new Explainer(network, method.solver(), threads).reportingNearTies(NEAR_TIE_THRESHOLD);
+        Explainer plain = new Explainer(network, method.solver(), threads);
+        this.explainer = nearTies ? plain.reportingNearTies(NEAR_TIE_THRESHOLD) : plain;
     }
 
     /**
-     * Loads an ONNX model that takes images as they are, values 0..1 ({@link Preprocessing#NONE}): LeNet on MNIST
-     * digits, for example. Cost: reading and checking the file, linear in its size.
+     * Loads an ONNX model with its inputs made as it states in its metadata, exactly as the command line makes them
+     * when given no option ({@link ModelInput}): the pixel scale, mean and std of Windows ML's
+     * {@code Image.NominalPixelRange} or of the keys {@code pixel_scale}, {@code mean} and {@code std} are folded into
+     * the network, and photos are resized and cropped by its {@code preprocess}, {@code resize} and {@code crop}. A
+     * model that states nothing (LeNet on MNIST digits, the shipped SqueezeNet) takes images as they are, values 0..1,
+     * with no resize or crop ({@link Preprocessing#NONE}). What was taken from the metadata is in {@link #notes()}.
+     * Cost: reading and checking the file, linear in its size.
      *
-     * @throws IOException                          if the file cannot be read
-     * @throws io.etalon.onnx.ModelFormatException  if it is not a model Etalon can read (one line naming the problem)
+     * @param model an ONNX file
+     * @return the model, ready to explain on all cores with the automatic method
+     * @throws IOException                           if the file cannot be read
+     * @throws io.etalon.onnx.ModelFormatException   if it is not a model Etalon can read (one line naming the problem)
      * @throws io.etalon.onnx.UnsupportedOpException if it has an op that is not piecewise linear (naming the node)
+     * @throws IllegalArgumentException              if its metadata states an input Etalon cannot read (naming the key
+     *                                               and the option that replaces it), or a mean or std of neither 1
+     *                                               nor C values
      */
     public static Etalons load(Path model) throws IOException {
-        return load(model, Preprocessing.NONE);
+        return load(model, ModelInput.Choices.NONE);
     }
 
     /**
-     * Loads an ONNX model with the preprocessing it was trained with, e.g. {@link Preprocessing#IMAGENET}: photos are
-     * resized and cropped to X as it says, and its mean and std are folded into the network, so that etalons hold on X
-     * (values 0..1). A model whose input is channels last or flat takes channels-first images all the same.
+     * Loads an ONNX model with the photo preprocessing it was trained with, e.g. {@link Preprocessing#IMAGENET}, as the
+     * command line's {@code --preprocess} does: photos are resized and cropped to X as {@code preprocessing} says,
+     * whatever the model's metadata states, and its mean and std are folded into the network, so that etalons hold on X
+     * (values 0..1). A preprocessing that states no mean and std ({@link Preprocessing#NONE}) leaves the normalisation
+     * to the model's metadata; the pixel scale is always the metadata's, else 1 ({@link ModelInput}). A model whose
+     * input is channels last or flat takes channels-first images all the same. Cost: reading and checking the file,
+     * linear in its size.
      *
-     * @throws IOException                          if the file cannot be read
-     * @throws io.etalon.onnx.ModelFormatException  if it is not a model Etalon can read (one line naming the problem)
+     * @param model         an ONNX file
+     * @param preprocessing how photos become X, and the normalisation the model applies to X
+     * @return the model, ready to explain on all cores with the automatic method
+     * @throws IOException                           if the file cannot be read
+     * @throws io.etalon.onnx.ModelFormatException   if it is not a model Etalon can read (one line naming the problem)
      * @throws io.etalon.onnx.UnsupportedOpException if it has an op that is not piecewise linear (naming the node)
-     * @throws IllegalArgumentException             if the preprocessing's mean or std has neither 1 nor C values
+     * @throws IllegalArgumentException              if the mean or std has neither 1 nor C values, or the model's
+     *                                               metadata states a pixel scale Etalon cannot read
      */
     public static Etalons load(Path model, Preprocessing preprocessing) throws IOException {
+        return load(model, ModelInput.Choices.of(preprocessing));
+    }
+
+    private static Etalons load(Path model, ModelInput.Choices choices) throws IOException {
         LoadedModel loaded = OnnxModels.load(model);
+        ModelInput input = ModelInput.resolve(loaded.metadata(), choices);
         Shape image = InputStages.channelsFirst(loaded.network().inputShape(), null);
         int channels = image.rank() == 3 ? image.dim(0) : 1;
-        Network network = InputStages.fold(loaded.network(), channels, 1, preprocessing.mean(), preprocessing.std(), null);
-        return new Etalons(network, preprocessing, null, Method.AUTO, Runtime.getRuntime().availableProcessors(),
-                loaded.notes());
+        Network network = input.fold(loaded.network(), channels, null);
+        List<String> notes = new ArrayList<>(loaded.notes());
+        notes.addAll(input.notes());
+        return new Etalons(network, input.preprocessing(), null, Method.AUTO, Runtime.getRuntime().availableProcessors(),
+                true, notes);
     }
 
     /**
@@ -149,94 +178,147 @@ public final class Etalons {
      *
      * @param network       a network taking X itself (normalisation and layout folded in)
      * @param preprocessing how photos become X; its mean and std are recorded only, not applied again
+     * @return the network, ready to explain on all cores with the automatic method, without class names
      */
     public static Etalons of(Network network, Preprocessing preprocessing) {
         return new Etalons(network, preprocessing, null, Method.AUTO, Runtime.getRuntime().availableProcessors(),
-                List.of());
+                true, List.of());
     }
 
     /**
      * This model with class names, one per line in output order (e.g. {@code models/imagenet_classes.txt}): answers
-     * then name the class of each output neuron and of the prediction.
+     * then name the class of each output neuron and of the prediction. Cost: reading the file.
      *
+     * @param file a text file, one name per line
+     * @return a new {@code Etalons}; this one is unchanged
      * @throws IOException         if the file cannot be read
-     * @throws DataFormatException if it does not hold one name per output
+     * @throws DataFormatException if it does not hold one name per output (naming the file and both counts)
      */
     public Etalons withClasses(Path file) throws IOException {
         return withClasses(ClassNames.read(file, network.outputShape().size()));
     }
 
     /**
-     * This model with class names.
+     * This model with class names. Cost: none.
      *
      * @param names one per output, in output order; null for none
+     * @return a new {@code Etalons}; this one is unchanged
      * @throws DataFormatException if there are not as many names as outputs
      */
     public Etalons withClasses(ClassNames names) {
-        return new Etalons(network, preprocessing, names, method, threads, notes);
+        return new Etalons(network, preprocessing, names, method, threads, nearTies, notes);
     }
 
     /**
      * This model explained by another method: {@link Method#AUTO} (the default, the cheaper of the two below),
      * {@link Method#REVERSE} (one transposed pass per neuron), {@link Method#FORWARD} or {@link Method#COORDINATE} (one
-     * pass per input value, the paper's Algorithm 1). All give the same etalons up to float round-off.
+     * pass per input value, the paper's Algorithm 1). All give the same etalons up to float round-off. Cost: none.
      *
+     * @param solver the method
+     * @return a new {@code Etalons}; this one is unchanged
      * @throws IllegalArgumentException for forward or coordinate on an input of more than {@link Cost#COORDINATE_LIMIT}
      *                                  values (hours), with the command line's message
      */
     public Etalons withMethod(Method solver) {
-        return new Etalons(network, preprocessing, classes, solver, threads, notes);
+        return new Etalons(network, preprocessing, classes, solver, threads, nearTies, notes);
     }
 
     /**
      * This model with {@code count} worker threads for {@link #explainAll} and {@link #census} (default: all cores).
+     * Single explanations run on the calling thread whatever the count. Cost: none; threads are started per call.
      *
-     * @throws IllegalArgumentException if {@code count} is not positive
+     * @param count 1 to 1,024
+     * @return a new {@code Etalons}; this one is unchanged
+     * @throws IllegalArgumentException if {@code count} is outside 1..1024, with the command line's message
      */
     public Etalons withThreads(int count) {
-        return new Etalons(network, preprocessing, classes, method, count, notes);
+        return new Etalons(network, preprocessing, classes, method, count, nearTies, notes);
     }
 
-    /** The network as explained: taking X, with the model's normalisation and layout folded in. Immutable. */
+    /**
+     * This model with or without the near-ties listed in each answer ({@link ExplainedImage#nearTies()}; on by default):
+     * finding them scans every ReLU and pool decision of each image, about a tenth of an explanation's time on
+     * SqueezeNet and more on small models such as LeNet, which a caller who does not read them saves. Cost: none.
+     *
+     * @param listed whether answers list their near-ties; without, {@link ExplainedImage#nearTies()} is empty
+     * @return a new {@code Etalons}; this one is unchanged
+     */
+    public Etalons withNearTies(boolean listed) {
+        return new Etalons(network, preprocessing, classes, method, threads, listed, notes);
+    }
+
+    /**
+     * The network as explained. Cost: none.
+     *
+     * @return the network taking X, with the model's normalisation and layout folded in; immutable
+     */
     public Network network() {
         return network;
     }
 
-    /** The shape of X, {@code CxHxW} for an image model. */
+    /**
+     * The shape of X. Cost: none.
+     *
+     * @return {@code CxHxW} for an image model, e.g. {@code 1x28x28} or {@code 3x224x224}
+     */
     public Shape inputShape() {
         return network.inputShape();
     }
 
-    /** How photos become X. */
+    /**
+     * How photos become X. Cost: none.
+     *
+     * @return the resize, crop, and the mean and std recorded with X (already folded into {@link #network()})
+     */
     public Preprocessing preprocessing() {
         return preprocessing;
     }
 
-    /** The class names, or null when none were given. */
+    /**
+     * The class names. Cost: none.
+     *
+     * @return the names given by {@link #withClasses}, or null when none were given
+     */
     public ClassNames classes() {
         return classes;
     }
 
-    /** The method etalons are computed by. */
+    /**
+     * The method etalons are computed by. Cost: none.
+     *
+     * @return {@link Method#AUTO} unless {@link #withMethod} chose another
+     */
     public Method method() {
         return method;
     }
 
-    /** Worker threads of {@link #explainAll} and {@link #census}. */
+    /**
+     * The worker threads of {@link #explainAll} and {@link #census}. Cost: none.
+     *
+     * @return all cores unless {@link #withThreads} chose another count
+     */
     public int threads() {
         return threads;
     }
 
-    /** What the import changed and said (a trailing Softmax dropped, for example), one line each. */
+    /**
+     * What loading changed and read, for the user (the command line prints them as {@code etalon: note: ...}): a
+     * trailing Softmax dropped, the input scale or preprocessing taken from the model's metadata. Cost: none.
+     *
+     * @return one line each, immutable; empty for {@link #of}
+     */
     public List<String> notes() {
         return notes;
     }
 
     /**
      * The neurons of {@code specs} on this model ({@code output}, {@code top:K}, {@code predicted}, {@code LAYER},
-     * {@code LAYER:INDEX}, {@code LAYER:C,H,W}); with no specs, {@link #defaultNeurons(Network)}. Cost: linear in the
-     * number of neurons named.
+     * {@code LAYER:INDEX}, {@code LAYER:C,H,W}); with no specs, {@link #defaultNeurons(Network)}. Ranked specs
+     * ({@code top:K}, {@code predicted}) are resolved per image when explaining. Cost: linear in the number of neurons
+     * named.
      *
+     * @param specs the command line's {@code --neuron} values
+     * @return the selection, for {@link #explain(float[], NeuronSelection)} and {@link #explainAll}
      * @throws io.etalon.etalon.UnknownNeuronException naming the spec and the valid forms, for an unknown layer, an
      *                                                 index out of range or a bad rank
      */
@@ -245,8 +327,10 @@ public final class Etalons {
     }
 
     /**
-     * The neurons explained when none are named, as the command line's {@code --neuron} default: {@code output} for a
-     * model of up to {@link #ALL_OUTPUTS_UP_TO} outputs, else {@code top:5}.
+     * The neurons explained when none are named, as the command line's {@code --neuron} default. Cost: none.
+     *
+     * @param network any network
+     * @return {@code output} for a model of up to {@link #ALL_OUTPUTS_UP_TO} outputs, else {@code top:5}
      */
     public static List<String> defaultNeurons(Network network) {
         return network.outputShape().size() <= ALL_OUTPUTS_UP_TO ? List.of("output") : List.of("top:5");
@@ -257,6 +341,7 @@ public final class Etalons {
      * (colour to luminance, grey to RGB; see {@link Photo#asChannels}), resized and centre-cropped by
      * {@link #preprocessing()}. Cost: decoding, and one pass over the pixels per step.
      *
+     * @param photo an image file
      * @return a new {@code CxHxW} array, values in 0..1
      * @throws IOException         if the file cannot be read
      * @throws DataFormatException if it is not a readable image, or not of the model's size after preprocessing (naming
@@ -268,7 +353,7 @@ public final class Etalons {
 
     /**
      * X of an image in memory, as {@link #pixels(Path)} makes it from a file (no EXIF orientation: the image is taken
-     * as upright).
+     * as upright). Cost: one pass over the pixels per step.
      *
      * @param image not modified
      * @return a new {@code CxHxW} array, values in 0..1
@@ -279,8 +364,9 @@ public final class Etalons {
     }
 
     /**
-     * X of a decoded photo ({@link #pixels(Path)}).
+     * X of a decoded photo ({@link #pixels(Path)}). Cost: one pass over the pixels per step.
      *
+     * @param photo not modified
      * @return a new {@code CxHxW} array, values in 0..1
      * @throws DataFormatException if the model does not take 1- or 3-channel images, or the photo is not of the model's
      *                             size after preprocessing
@@ -295,12 +381,16 @@ public final class Etalons {
     }
 
     /**
-     * Explains a photo file for the neurons of {@code specs}: {@link #pixels(Path)}, then
-     * {@link #explain(float[], NeuronSelection)}.
+     * Explains a photo file for the neurons of {@code specs} (none: {@link #defaultNeurons}): {@link #pixels(Path)},
+     * then {@link #explain(float[], NeuronSelection)}, on the calling thread. Cost: theirs.
      *
+     * @param photo an image file (JPEG, PNG or BMP)
+     * @param specs e.g. {@code top:3}, {@code output} or {@code conv1:0,5,5}
+     * @return the scores, the pattern and one etalon per neuron, each with its residual
      * @throws IOException                             if the file cannot be read
      * @throws DataFormatException                     if it is not a readable image or not of the model's size
      * @throws io.etalon.etalon.UnknownNeuronException for a spec the model does not have
+     * @throws IllegalArgumentException                if the etalons asked for do not fit in a quarter of the heap
      */
     public ExplainedImage explain(Path photo, String... specs) throws IOException {
         NeuronSelection selection = neurons(specs);
@@ -308,12 +398,16 @@ public final class Etalons {
     }
 
     /**
-     * Explains an image in memory for the neurons of {@code specs}: {@link #pixels(BufferedImage)}, then
-     * {@link #explain(float[], NeuronSelection)}.
+     * Explains an image in memory for the neurons of {@code specs} (none: {@link #defaultNeurons}):
+     * {@link #pixels(BufferedImage)}, then {@link #explain(float[], NeuronSelection)}, on the calling thread. Cost:
+     * theirs.
      *
      * @param image not modified
+     * @param specs e.g. {@code top:3}, {@code output} or {@code conv1:0,5,5}
+     * @return the scores, the pattern and one etalon per neuron, each with its residual
      * @throws DataFormatException                     if it is not of the model's size after preprocessing
      * @throws io.etalon.etalon.UnknownNeuronException for a spec the model does not have
+     * @throws IllegalArgumentException                if the etalons asked for do not fit in a quarter of the heap
      */
     public ExplainedImage explain(BufferedImage image, String... specs) {
         NeuronSelection selection = neurons(specs);
@@ -321,11 +415,15 @@ public final class Etalons {
     }
 
     /**
-     * Explains X for the neurons of {@code specs} ({@link #explain(float[], NeuronSelection)}).
+     * Explains X for the neurons of {@code specs} (none: {@link #defaultNeurons}), on the calling thread
+     * ({@link #explain(float[], NeuronSelection)}). Cost: its.
      *
      * @param pixels not modified; X, {@link #inputShape()} values in row-major order (0..1 for images)
+     * @param specs  e.g. {@code top:3}, {@code output} or {@code conv1:0,5,5}
+     * @return the scores, the pattern and one etalon per neuron, each with its residual
      * @throws DataFormatException                     if {@code pixels} is not of the model's size or not finite
      * @throws io.etalon.etalon.UnknownNeuronException for a spec the model does not have
+     * @throws IllegalArgumentException                if the etalons asked for do not fit in a quarter of the heap
      */
     public ExplainedImage explain(float[] pixels, String... specs) {
         return explain(pixels, neurons(specs));
@@ -335,7 +433,8 @@ public final class Etalons {
      * Explains X for chosen neurons, on the calling thread. Cost: one forward pass and, with the automatic method, one
      * transposed pass per neuron (batched); memory 4 bytes per input value per neuron.
      *
-     * @param pixels not modified; X, {@link #inputShape()} values in row-major order
+     * @param pixels  not modified; X, {@link #inputShape()} values in row-major order
+     * @param neurons from {@link #neurons(String...)}
      * @return the scores, the pattern and one etalon per neuron, each with its residual
      * @throws DataFormatException      if {@code pixels} is not of the model's size or not finite
      * @throws IllegalArgumentException if the etalons asked for do not fit in a quarter of the heap
@@ -353,6 +452,8 @@ public final class Etalons {
      * answers are held at once, so callers with many big images explain them a batch at a time.
      *
      * @param images   not modified; {@code count} images of {@link #inputShape()}, row-major, back to back
+     * @param count    how many images
+     * @param neurons  from {@link #neurons(String...)}; ranked ones are resolved per image
      * @param progress called once per finished image with the number finished so far (from worker threads)
      * @return one answer per image, in order
      * @throws DataFormatException      if {@code images} does not hold {@code count} images or is not finite
@@ -377,6 +478,7 @@ public final class Etalons {
      * (quadratic in the input: 0.1 GB for LeNet); photo-size models are refused.
      *
      * @param pixels not modified; X, {@link #inputShape()} values in row-major order
+     * @return the radii, the first decision to flip and the tied faces, by L2 and L-infinity
      * @throws DataFormatException      if {@code pixels} is not of the model's size or not finite
      * @throws IllegalArgumentException if the region's gradients do not fit in half the heap (the command line's message)
      */
@@ -394,11 +496,30 @@ public final class Etalons {
      * at a time at most; memory a few fingerprints per image.
      *
      * @param images not modified; {@code count} images of {@link #inputShape()}, back to back
+     * @param count  how many images
      * @return a new census, which the caller owns (it may {@link Census#add} more)
-     * @throws DataFormatException if {@code images} does not hold {@code count} images or is not finite
+     * @throws DataFormatException      if {@code images} does not hold {@code count} images or is not finite
+     * @throws IllegalArgumentException if one image's etalons do not fit in a quarter of the heap
      */
     public Census census(float[] images, int count) {
+        return census(images, count, done -> { });
+    }
+
+    /**
+     * {@link #census(float[], int)}, telling {@code progress} the number of images finished so far, from worker
+     * threads (for a progress bar).
+     *
+     * @param images   not modified; {@code count} images of {@link #inputShape()}, back to back
+     * @param count    how many images
+     * @param progress called once per finished image with the number finished so far (from worker threads)
+     * @return a new census, which the caller owns
+     * @throws DataFormatException      if {@code images} does not hold {@code count} images or is not finite
+     * @throws IllegalArgumentException if one image's etalons do not fit in a quarter of the heap
+     */
+    public Census census(float[] images, int count, IntConsumer progress) {
         checkPixels(images, count);
+        // a census reads no near-ties: it does not look for them
+        Explainer counter = new Explainer(network, method.solver(), threads);
         List<String> specs = defaultNeurons(network);
         NeuronSelection outputs = NeuronSelection.parse(specs, network);
         Census census = null;
@@ -406,8 +527,9 @@ public final class Etalons {
         int batch = Cost.imagesInFlight(64, outputs.count(), network, "the census's " + String.join(" ", specs));
         for (int first = 0; first < count; first += batch) {
             int n = Math.min(batch, count - first);
+            int done = first;
             float[] part = Arrays.copyOfRange(images, first * size, (first + n) * size);
-            for (Explanation explanation : explainer.explainAll(part, n, outputs, done -> { })) {
+            for (Explanation explanation : counter.explainAll(part, n, outputs, finished -> progress.accept(done + finished))) {
                 if (census == null) {
                     census = new Census(explanation.pattern().layers());
                 }

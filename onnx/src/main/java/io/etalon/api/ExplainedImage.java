@@ -1,5 +1,6 @@
 package io.etalon.api;
 
+import io.etalon.pattern.Census;
 import io.etalon.pattern.NearTie;
 import io.etalon.pattern.Pattern;
 import io.etalon.tensor.Shape;
@@ -20,7 +21,8 @@ import java.util.List;
  * @param pattern        the activation pattern, with per layer its tie counts and smallest margin (immutable)
  * @param nearTies       the decisions (a ReLU input or a pool's two best values) within a relative margin of
  *                       {@link Etalons#NEAR_TIE_THRESHOLD} of turning, closest first: where float64 or another engine
- *                       may take the other side and so give the etalon of a neighbouring region
+ *                       may take the other side and so give the etalon of a neighbouring region (empty when not
+ *                       listed, see {@link Etalons#withNearTies})
  */
 public record ExplainedImage(float[] input, Shape shape, float[] scores, int predicted, String predictedClass,
                              List<ExplainedNeuron> neurons, Pattern pattern, List<NearTie> nearTies) {
@@ -40,26 +42,62 @@ public record ExplainedImage(float[] input, Shape shape, float[] scores, int pre
         nearTies = List.copyOf(nearTies);
     }
 
+    /**
+     * X. Cost: a copy.
+     *
+     * @return a new array of {@code shape.size()} values, row-major
+     */
     @Override
     public float[] input() {
         return input.clone();
     }
 
+    /**
+     * The network's outputs on X. Cost: a copy.
+     *
+     * @return a new array, one score per output
+     */
     @Override
     public float[] scores() {
         return scores.clone();
     }
 
-    /** The largest exactness residual over the neurons. */
+    /**
+     * The largest exactness residual over the neurons. Cost: one pass over the neurons.
+     *
+     * @return {@code max_p |NET(X)_p - (<W_p, X> + b_p)|}, 0 for no neurons
+     */
     public double maxResidual() {
         return neurons.stream().mapToDouble(ExplainedNeuron::residual).max().orElse(0);
     }
 
-    /** The largest relative exactness residual over the neurons. */
+    /**
+     * The largest relative exactness residual over the neurons: below 1e-5 on every model tested. Cost: one pass over
+     * the neurons.
+     *
+     * @return the largest {@link ExplainedNeuron#relativeResidual()}, 0 for no neurons
+     */
     public double maxRelativeResidual() {
         return neurons.stream().mapToDouble(ExplainedNeuron::relativeResidual).max().orElse(0);
     }
 
+    /**
+     * A 64-bit fingerprint of the etalons of the requested neurons, in order (bit patterns, 0 and -0 alike): images
+     * whose fingerprints differ use different linear rules for those neurons. This is what the census counts as an
+     * image's output etalons. Cost: one pass over the etalons.
+     *
+     * @return equal for equal etalons; different etalons collide with probability about 2^-64
+     */
+    public long etalonFingerprint() {
+        return Census.fingerprint(neurons.stream().map(ExplainedNeuron::etalon).toList());
+    }
+
+    /**
+     * Equal answers: the same values in every array (not the same arrays) and equal neurons, pattern and near-ties.
+     * Cost: linear in the answer's size.
+     *
+     * @return whether {@code other} is an equal {@code ExplainedImage}
+     */
     @Override
     public boolean equals(Object other) {
         return other instanceof ExplainedImage e && Arrays.equals(input, e.input) && shape.equals(e.shape)
@@ -68,11 +106,21 @@ public record ExplainedImage(float[] input, Shape shape, float[] scores, int pre
                 && pattern.equals(e.pattern) && nearTies.equals(e.nearTies);
     }
 
+    /**
+     * A hash consistent with {@link #equals}. Cost: linear in the answer's size.
+     *
+     * @return a hash of the scores and neurons
+     */
     @Override
     public int hashCode() {
         return 31 * Arrays.hashCode(scores) + neurons.hashCode();
     }
 
+    /**
+     * A one-line summary, without the arrays. Cost: constant.
+     *
+     * @return e.g. {@code ExplainedImage[1x28x28, predicted 7, 10 neuron(s), max relative residual 2.1E-7]}
+     */
     @Override
     public String toString() {
         return "ExplainedImage[" + shape + ", predicted " + predicted + (predictedClass == null ? "" : " (" + predictedClass

@@ -37,19 +37,28 @@ public record ExplainedNeuron(String neuron, String layer, int index, int[] coor
         etalon = etalon.clone();
     }
 
+    /**
+     * The neuron's index as coordinates in its layer's shape. Cost: a copy.
+     *
+     * @return a new array, e.g. {@code {281}} or {@code {c, h, w}}
+     */
     @Override
     public int[] coordinates() {
         return coordinates.clone();
     }
 
-    /** A copy of W_p: one float per input value, row-major in {@link #shape()}. */
+    /**
+     * W_p, the etalon image. Cost: a copy.
+     *
+     * @return a new array, one float per input value, row-major in {@link #shape()}
+     */
     @Override
     public float[] etalon() {
         return etalon.clone();
     }
 
     /**
-     * The contribution map {@code X (.) W_p}, which sums to {@code score - bias}.
+     * The contribution map {@code X (.) W_p}, which sums to {@code score - bias}. Cost: one pass over the etalon.
      *
      * @param input not modified; the X this neuron was explained for ({@link ExplainedImage#input()})
      * @return a new array of the input's size
@@ -66,6 +75,12 @@ public record ExplainedNeuron(String neuron, String layer, int index, int[] coor
         return map;
     }
 
+    /**
+     * Equal neurons: the same values in the arrays (not the same arrays) and the same numbers, compared exactly. Cost:
+     * linear in the etalon's size.
+     *
+     * @return whether {@code other} is an equal {@code ExplainedNeuron}
+     */
     @Override
     public boolean equals(Object other) {
         return other instanceof ExplainedNeuron n && neuron.equals(n.neuron) && Arrays.equals(coordinates, n.coordinates)
@@ -75,11 +90,21 @@ public record ExplainedNeuron(String neuron, String layer, int index, int[] coor
                 && Arrays.equals(etalon, n.etalon);
     }
 
+    /**
+     * A hash consistent with {@link #equals}. Cost: linear in the etalon's size.
+     *
+     * @return a hash of the neuron and its etalon
+     */
     @Override
     public int hashCode() {
         return 31 * neuron.hashCode() + Arrays.hashCode(etalon);
     }
 
+    /**
+     * A one-line summary: the identity with its numbers, without the etalon. Cost: constant.
+     *
+     * @return e.g. {@code output:7: score 12.3 = <W, X> + -0.52 (residual 1.9e-06)}
+     */
     @Override
     public String toString() {
         return String.format(java.util.Locale.ROOT, "%s%s: score %.6g = <W, X> + %.6g (residual %.2g)", neuron,

@@ -1,6 +1,7 @@
 /**
- * Etalon as a library: one front door, {@link io.etalon.api.Etalons}. Load an ONNX model with the preprocessing it was
- * trained with, then explain photos, in-memory images or pixel arrays; every answer is an immutable
+ * Etalon as a library: one front door, {@link io.etalon.api.Etalons}. Load an ONNX model (its input scale and photo
+ * preprocessing as its metadata states them, or as you give them), then explain photos, in-memory images or pixel
+ * arrays; every answer is an immutable
  * {@link io.etalon.api.ExplainedImage} holding, per requested neuron, an {@link io.etalon.api.ExplainedNeuron}: the
  * etalon image {@code W} with {@code NET(X) = <W, X> + b} inside X's linear region, its bias, the score and the
  * exactness residual.
@@ -11,7 +12,8 @@
  * ExplainedImage cat = squeezenet.explain(Path.of("data/photos/chelsea.png"), "top:3");
  * }</pre>
  *
- * <p>The command line ({@code etalon explain}) goes through the same class. Bad input is refused with the typed
+ * <p>The command line ({@code etalon explain}, {@code figure}, {@code census}, {@code demo}, {@code study}) and the web
+ * page's API ({@code etalon serve}) go through the same class, so there is one way to explain an image. Bad input is refused with the typed
  * exceptions and one-line messages the command line prints: {@link io.etalon.data.DataFormatException},
  * {@link io.etalon.etalon.UnknownNeuronException}, {@link io.etalon.onnx.ModelFormatException},
  * {@link io.etalon.onnx.UnsupportedOpException} (all {@link java.lang.IllegalArgumentException}s), and

@@ -3,6 +3,9 @@ package io.etalon.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.onnx.proto.OnnxMl;
 
 import io.etalon.data.DataFormatException;
 import io.etalon.data.Idx;
@@ -22,6 +25,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -94,6 +98,11 @@ class EtalonsTest {
         assertThat(cat.neurons().get(0).score()).isGreaterThanOrEqualTo(cat.neurons().get(1).score());
         assertThat(cat.neurons().get(1).score()).isGreaterThanOrEqualTo(cat.neurons().get(2).score());
         assertThat(cat.maxRelativeResidual()).isLessThan(EXACT);
+        // the photo sits near decisions float64 may take the other way; a caller who does not read them skips the scan
+        assertThat(cat.nearTies()).isNotEmpty();
+        ExplainedImage unlisted = squeezenet.withNearTies(false).explain(CAT, "top:3");
+        assertThat(unlisted.nearTies()).isEmpty();
+        assertThat(unlisted.neurons()).isEqualTo(cat.neurons());
         // an image already in memory is the same X as its file
         assertThat(squeezenet.pixels(ImageIO.read(CAT.toFile()))).containsExactly(squeezenet.pixels(CAT));
         assertThat(squeezenet.explain(ImageIO.read(CAT.toFile()), "top:3")).isEqualTo(cat);
@@ -105,6 +114,56 @@ class EtalonsTest {
         assertThatThrownBy(() -> squeezenet.region(squeezenet.pixels(CAT))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("region takes the gradient of every ReLU and pool decision")
                 .hasMessageContaining("for a photo model use explain");
+    }
+
+    @Test
+    void aModelsMetadataMakesItsInputsAsTheCommandLineDoes(@TempDir Path dir) throws IOException {
+        // LeNet as if exported for pixels 0..255: the stated range is folded in, so it takes the same 0..1 digits
+        Etalons stated = Etalons.load(withMetadata(LENET, dir.resolve("lenet-255.onnx"),
+                Map.of("Image.NominalPixelRange", "NominalRange_0_255")));
+        assertThat(stated.notes()).containsExactly("input pixels as the model's metadata states"
+                + " (Image.NominalPixelRange = NominalRange_0_255); --pixel-scale, --mean and --std override it");
+        float[] digit = digits.image(3);
+        float[] as255 = digit.clone();
+        for (int i = 0; i < as255.length; i++) {
+            as255[i] *= 255;
+        }
+        ExplainedImage answer = stated.explain(digit, "output");
+        float[] plain = lenet.network().forward(as255, 1).output(0);
+        for (int p = 0; p < 10; p++) {
+            assertThat(answer.scores()[p]).isCloseTo(plain[p], within(1e-4f * (1 + Math.abs(plain[p]))));
+        }
+        assertThat(answer.shape()).isEqualTo(Shape.of(1, 28, 28));
+        assertThat(answer.maxRelativeResidual()).isLessThan(EXACT);
+    }
+
+    @Test
+    void aStatedPresetPreprocessesPhotosAndAnExplicitOneOverridesIt(@TempDir Path dir) throws IOException {
+        Path stated = withMetadata(SQUEEZENET, dir.resolve("squeezenet-stated.onnx"), Map.of("preprocess", "imagenet"));
+        Etalons fromMetadata = Etalons.load(stated).withClasses(CLASSES);
+        assertThat(fromMetadata.preprocessing().name()).isEqualTo("imagenet");
+        assertThat(fromMetadata.notes()).anyMatch(note -> note.contains("(preprocess = imagenet)"));
+        Etalons given = Etalons.load(SQUEEZENET, Preprocessing.IMAGENET).withClasses(CLASSES);
+        assertThat(fromMetadata.explain(CAT, "top:3")).isEqualTo(given.explain(CAT, "top:3"));
+        // an explicit preprocessing replaces the stated one: no ImageNet normalisation, a 224 resize
+        Preprocessing plain = Preprocessing.NONE.withResize(224).withCrop(224, 224);
+        Etalons overridden = Etalons.load(stated, plain);
+        assertThat(overridden.preprocessing().resize()).isEqualTo(224);
+        assertThat(overridden.preprocessing().mean()).isEmpty();
+        assertThat(overridden.notes()).noneMatch(note -> note.contains("metadata"));
+        ExplainedImage raw = overridden.explain(CAT, "top:1");
+        assertThat(raw).isEqualTo(Etalons.load(SQUEEZENET, plain).explain(CAT, "top:1"));
+        assertThat(raw.scores()).isNotEqualTo(fromMetadata.explain(CAT, "top:1").scores());
+        assertThat(raw.maxRelativeResidual()).isLessThan(EXACT);
+    }
+
+    /** A copy of {@code model} with {@code metadata} in its metadata_props, as an exporter may write it. */
+    static Path withMetadata(Path model, Path copy, Map<String, String> metadata) throws IOException {
+        OnnxMl.ModelProto.Builder builder = OnnxMl.ModelProto.parseFrom(Files.readAllBytes(model)).toBuilder();
+        metadata.forEach((key, value) -> builder.addMetadataProps(
+                OnnxMl.StringStringEntryProto.newBuilder().setKey(key).setValue(value)));
+        Files.write(copy, builder.build().toByteArray());
+        return copy;
     }
 
     @Test
@@ -140,13 +199,24 @@ class EtalonsTest {
         RegionReport region = lenet.region(digit);
         assertThat(region.radiusL2()).isGreaterThanOrEqualTo(0);
         assertThat(region.faceRadiusL2()).isGreaterThanOrEqualTo(region.radiusL2());
-        Census census = lenet.census(digits.pixels(), digits.count());
+        java.util.concurrent.atomic.AtomicInteger finished = new java.util.concurrent.atomic.AtomicInteger();
+        Census census = lenet.withThreads(2).census(digits.pixels(), digits.count(),
+                done -> finished.accumulateAndGet(done, Math::max));
+        assertThat(finished.get()).isEqualTo(digits.count());
         Set<Pattern> patterns = new HashSet<>();
+        Set<Long> outputEtalons = new HashSet<>();
         for (int k = 0; k < digits.count(); k++) {
-            patterns.add(lenet.explain(digits.image(k), "predicted").pattern());
+            ExplainedImage answer = lenet.explain(digits.image(k), "output");
+            patterns.add(answer.pattern());
+            outputEtalons.add(answer.etalonFingerprint());
         }
         assertThat(census.inputs()).isEqualTo(digits.count());
         assertThat(census.distinctPatterns()).isEqualTo(patterns.size());
+        // the census counts sets of output etalons by the answers' fingerprints
+        assertThat(census.distinctEtalons()).isEqualTo(outputEtalons.size());
+        ExplainedImage first = lenet.explain(digits.image(0), "output");
+        assertThat(first.etalonFingerprint()).isEqualTo(lenet.explain(digits.image(0), "output").etalonFingerprint())
+                .isNotEqualTo(lenet.explain(digits.image(0), "top:1").etalonFingerprint());
     }
 
     @Test
