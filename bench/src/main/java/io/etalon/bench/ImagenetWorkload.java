@@ -81,17 +81,7 @@ record ImagenetWorkload(String name, Path onnxFile, Path torchScript, Network ne
 
     /** Two times the multiply-adds of one image's forward pass through the convolutions and dense layers. */
     static double flops(Network network) {
-        double total = 0;
-        for (Network.Node node : network.nodes()) {
-            if (node.op() instanceof io.etalon.op.Conv2d conv) {
-                int[] kernel = conv.kernel();
-                int inChannels = conv.inputShapes().get(0).dim(0) / conv.groups();
-                total += 2.0 * conv.outputShape().size() * inChannels * kernel[0] * kernel[1];
-            } else if (node.op() instanceof io.etalon.op.Dense dense) {
-                total += 2.0 * dense.inputShapes().get(0).size() * dense.outputShape().size();
-            }
-        }
-        return total;
+        return 2.0 * network.multiplyAdds();
     }
 
     /** {@code n} images taken cyclically, back to back. */
