@@ -712,7 +712,26 @@ final class VectorKernels implements Kernels {
             }
             m.intoArray(out, outOff + i);
         }
-        ScalarKernels.INSTANCE.windowMax(in, inOff + vectorCount, count - vectorCount, taps, out, outOff + vectorCount);
+        int tail = count - vectorCount;
+        if (tail > 0) {
+            // the last windows, fewer than a vector: their values copied into one vector's width (the padding's
+            // windows are dropped), as the scalar loop over a dozen windows is several times slower
+            float[] window = tailWindow(in, inOff + vectorCount, tail, taps);
+            float[] maxima = new float[L];
+            windowMax(window, 0, L, taps, maxima, 0);
+            System.arraycopy(maxima, 0, out, outOff + vectorCount, tail);
+        }
+    }
+
+    /**
+     * The values of the last {@code tail < L} windows of {@code taps}, from {@code in[from]}, at the start of an array
+     * with room for L windows; the rest is -infinity.
+     */
+    private static float[] tailWindow(float[] in, int from, int tail, int taps) {
+        float[] window = new float[L + taps - 1];
+        System.arraycopy(in, from, window, 0, tail + taps - 1);
+        java.util.Arrays.fill(window, tail + taps - 1, window.length, Float.NEGATIVE_INFINITY);
+        return window;
     }
 
     @Override
@@ -792,11 +811,53 @@ final class VectorKernels implements Kernels {
     public int columnArgMax(float[] max, float[] rest, int[] arg, int off, int stride, int taps, int count, int[] winner,
                             int winnerOff, float[] margin) {
         int vectorCount = count - count % L;
+        int ties = columnVectors(max, rest, arg, off, stride, taps, vectorCount, winner, winnerOff, margin, L);
+        int tail = count - vectorCount;
+        if (tail > 0) {
+            // the last windows, fewer than a vector (all 13 of a 13x13 pool): copied into one vector's width, the lanes
+            // past them at -infinity everywhere, so that they add no margin, and left out of the ties
+            float[] tailMax = new float[taps * L];
+            float[] tailRest = new float[taps * L];
+            int[] tailArg = new int[taps * L];
+            java.util.Arrays.fill(tailMax, Float.NEGATIVE_INFINITY);
+            java.util.Arrays.fill(tailRest, Float.NEGATIVE_INFINITY);
+            for (int t = 0; t < taps; t++) {
+                int from = off + t * stride + vectorCount;
+                System.arraycopy(max, from, tailMax, t * L, tail);
+                System.arraycopy(rest, from, tailRest, t * L, tail);
+                System.arraycopy(arg, from, tailArg, t * L, tail);
+            }
+            int[] tailWinner = new int[L];
+            ties += columnVectors(tailMax, tailRest, tailArg, 0, L, taps, L, tailWinner, 0, margin, tail);
+            System.arraycopy(tailWinner, 0, winner, winnerOff + vectorCount, tail);
+        }
+        return ties;
+    }
+
+    /** The first n lanes, for n from 0 to L. */
+    private static final VectorMask<Float>[] FIRST_LANES = firstLanes();
+
+    @SuppressWarnings("unchecked")
+    private static VectorMask<Float>[] firstLanes() {
+        VectorMask<Float>[] masks = new VectorMask[L + 1];
+        for (int n = 0; n <= L; n++) {
+            masks[n] = VectorMask.fromLong(SPECIES, (1L << n) - 1);
+        }
+        return masks;
+    }
+
+    /**
+     * {@link #columnArgMax} of the windows {@code [0, count)}, a multiple of L, counting the ties of the first
+     * {@code counted} lanes of each vector only.
+     */
+    private static int columnVectors(float[] max, float[] rest, int[] arg, int off, int stride, int taps, int count,
+                                     int[] winner, int winnerOff, float[] margin, int counted) {
         FloatVector minusInfinity = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
         FloatVector plusInfinity = FloatVector.broadcast(SPECIES, Float.POSITIVE_INFINITY);
+        VectorMask<Float> countedLanes = FIRST_LANES[counted];
         FloatVector smallest = plusInfinity;
         int ties = 0;
-        for (int x = 0; x < vectorCount; x += L) {
+        for (int x = 0; x < count; x += L) {
             FloatVector best = FloatVector.fromArray(SPECIES, max, off + x);
             FloatVector runnerUp = FloatVector.fromArray(SPECIES, rest, off + x);
             IntVector at = IntVector.fromArray(INTS, arg, off + x);
@@ -812,7 +873,7 @@ final class VectorKernels implements Kernels {
             }
             at.intoArray(winner, winnerOff + x);
             VectorMask<Float> tie = runnerUp.compare(VectorOperators.EQ, best);
-            ties += tie.trueCount();
+            ties += tie.and(countedLanes).trueCount();
             FloatVector lead = best.sub(runnerUp);
             VectorMask<Float> counts = tie.not().and(runnerUp.compare(VectorOperators.NE, minusInfinity))
                     .and(lead.compare(VectorOperators.GT, 0f));
@@ -820,8 +881,7 @@ final class VectorKernels implements Kernels {
         }
         float least = smallest.reduceLanes(VectorOperators.MIN);
         margin[0] = least < margin[0] ? least : margin[0];
-        return ties + ScalarKernels.INSTANCE.columnArgMax(max, rest, arg, off + vectorCount, stride, taps,
-                count - vectorCount, winner, winnerOff + vectorCount, margin);
+        return ties;
     }
 
     @Override
@@ -845,7 +905,17 @@ final class VectorKernels implements Kernels {
             at.intoArray(arg, outOff + i);
             runnerUp.intoArray(rest, outOff + i);
         }
-        ScalarKernels.INSTANCE.windowArgMax(in, inOff + vectorCount, count - vectorCount, taps, argBase + vectorCount, max,
-                arg, rest, outOff + vectorCount);
+        int tail = count - vectorCount;
+        if (tail > 0) {
+            // the last windows, fewer than a vector, as windowMax does them
+            float[] window = tailWindow(in, inOff + vectorCount, tail, taps);
+            float[] maxima = new float[L];
+            int[] winners = new int[L];
+            float[] rests = new float[L];
+            windowArgMax(window, 0, L, taps, argBase + vectorCount, maxima, winners, rests, 0);
+            System.arraycopy(maxima, 0, max, outOff + vectorCount, tail);
+            System.arraycopy(winners, 0, arg, outOff + vectorCount, tail);
+            System.arraycopy(rests, 0, rest, outOff + vectorCount, tail);
+        }
     }
 }
