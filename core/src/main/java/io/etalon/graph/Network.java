@@ -449,13 +449,8 @@ public final class Network {
             }
         }
         float[] target = gradientOf(nodes.get(conv).input(0), grads, inputGrad, rows);
-        // The compact scatter costs every filter tap once per kept position and per row padded to a whole vector; the
-        // dense adjoint once per output position and row, but register-blocked, at several times the speed per tap.
-        // Few-channel layers with few kept positions (LeNet's 10 rows) scatter; wide layers, or few rows, go dense.
-        // Either way a position's terms arrive in order of j, as the op-by-op pass adds them. With at most half as many
-        // rows as lanes (top-5 etalons) the scatter wastes most of each vector, so the dense pass wins sooner.
-        long speedup = 2L * rows <= stride ? DENSE_SPEEDUP : DENSE_SPEEDUP - 1;
-        if (speedup * kept * stride > (long) convSize * rows) {
+        // Either way a position's terms arrive in order of j, as the op-by-op pass adds them.
+        if (denseAdjointWins(kept, rows, convSize)) {
             float[] dense = new float[rows * convSize];
             for (int j = 0; j < topSize; j++) {
                 int q = source[j];
@@ -531,8 +526,7 @@ public final class Network {
         int stride = Conv2d.paddedRows(rows);
         int kept = KERNELS.nonZeros(gradient, rows, size, size); // the list waits until the sparse path wants it
         float[] target = gradientOf(nodes.get(conv).input(0), grads, inputGrad, rows);
-        long speedup = 2L * rows <= stride ? DENSE_SPEEDUP : DENSE_SPEEDUP - 1;
-        if (speedup * kept * stride > (long) size * rows) {
+        if (denseAdjointWins(kept, rows, size)) {
             if (biases != null) {
                 convolution.accumulateBiasContribution(gradient, rows, trace.switches(conv), rows, biases, magnitudes);
             }
@@ -593,6 +587,20 @@ public final class Network {
 
     /** How many times faster per filter tap the dense adjoint runs than the compact scatter at few rows (estimated). */
     private static final long DENSE_SPEEDUP = 3;
+
+    /**
+     * Whether the dense adjoint beats the compact scatter for {@code kept} positions with a gradient out of a
+     * convolution's {@code size} outputs, in {@code rows} rows. The compact scatter costs every filter tap once per kept
+     * position and per row padded to a whole vector; the dense adjoint once per output position and row, but
+     * register-blocked, at several times the speed per tap. Few-channel layers with few kept positions (LeNet's 10
+     * rows) scatter; wide layers, or few rows, go dense. With at most half as many rows as lanes (top-5 etalons) the
+     * scatter wastes most of each vector, so the dense pass wins sooner.
+     */
+    private static boolean denseAdjointWins(int kept, int rows, int size) {
+        int stride = Conv2d.paddedRows(rows);
+        long speedup = 2L * rows <= stride ? DENSE_SPEEDUP : DENSE_SPEEDUP - 1;
+        return speedup * kept * stride > (long) size * rows;
+    }
 
     /**
      * Back-propagates the gradient of a loss with respect to the output through the trace (one row per sample)
