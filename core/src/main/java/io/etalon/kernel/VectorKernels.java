@@ -717,11 +717,15 @@ final class VectorKernels implements Kernels {
         }
         int tail = count - vectorCount;
         if (tail > 0) {
-            // the last windows, fewer than a vector: their values copied into one vector's width (the padding's
-            // windows are dropped), as the scalar loop over a dozen windows is several times slower
-            float[] window = tailWindow(in, inOff + vectorCount, tail, taps);
+            // the last windows, fewer than a vector, as one vector whose extra windows are dropped (a scalar loop over
+            // a dozen windows is several times slower): read in place where the input goes on far enough, else
+            // from a copy padded with -infinity
             float[] maxima = new float[L];
-            windowMax(window, 0, L, taps, maxima, 0);
+            if (inOff + vectorCount + L + taps - 1 <= in.length) {
+                windowMax(in, inOff + vectorCount, L, taps, maxima, 0); // the windows past the tail are dropped
+            } else {
+                windowMax(tailWindow(in, inOff + vectorCount, tail, taps), 0, L, taps, maxima, 0);
+            }
             System.arraycopy(maxima, 0, out, outOff + vectorCount, tail);
         }
     }
@@ -817,21 +821,27 @@ final class VectorKernels implements Kernels {
         int ties = columnVectors(max, rest, arg, off, stride, taps, vectorCount, winner, winnerOff, margin, L);
         int tail = count - vectorCount;
         if (tail > 0) {
-            // the last windows, fewer than a vector (all 13 of a 13x13 pool): copied into one vector's width, the lanes
-            // past them at -infinity everywhere, so that they add no margin, and left out of the ties
-            float[] tailMax = new float[taps * L];
-            float[] tailRest = new float[taps * L];
-            int[] tailArg = new int[taps * L];
-            java.util.Arrays.fill(tailMax, Float.NEGATIVE_INFINITY);
-            java.util.Arrays.fill(tailRest, Float.NEGATIVE_INFINITY);
-            for (int t = 0; t < taps; t++) {
-                int from = off + t * stride + vectorCount;
-                System.arraycopy(max, from, tailMax, t * L, tail);
-                System.arraycopy(rest, from, tailRest, t * L, tail);
-                System.arraycopy(arg, from, tailArg, t * L, tail);
-            }
+            // the last windows, fewer than a vector (all 13 of a 13x13 pool), as one vector whose extra lanes are
+            // left out of the ties and the margin: read in place where the arrays go on far enough (the next row's
+            // values fill those lanes), else from a copy padded with -infinity
             int[] tailWinner = new int[L];
-            ties += columnVectors(tailMax, tailRest, tailArg, 0, L, taps, L, tailWinner, 0, margin, tail);
+            int last = off + (taps - 1) * stride + vectorCount + L;
+            if (last <= max.length && last <= rest.length && last <= arg.length) {
+                ties += columnVectors(max, rest, arg, off + vectorCount, stride, taps, L, tailWinner, 0, margin, tail);
+            } else {
+                float[] tailMax = new float[taps * L];
+                float[] tailRest = new float[taps * L];
+                int[] tailArg = new int[taps * L];
+                java.util.Arrays.fill(tailMax, Float.NEGATIVE_INFINITY);
+                java.util.Arrays.fill(tailRest, Float.NEGATIVE_INFINITY);
+                for (int t = 0; t < taps; t++) {
+                    int from = off + t * stride + vectorCount;
+                    System.arraycopy(max, from, tailMax, t * L, tail);
+                    System.arraycopy(rest, from, tailRest, t * L, tail);
+                    System.arraycopy(arg, from, tailArg, t * L, tail);
+                }
+                ties += columnVectors(tailMax, tailRest, tailArg, 0, L, taps, L, tailWinner, 0, margin, tail);
+            }
             System.arraycopy(tailWinner, 0, winner, winnerOff + vectorCount, tail);
         }
         return ties;
@@ -850,8 +860,8 @@ final class VectorKernels implements Kernels {
     }
 
     /**
-     * {@link #columnArgMax} of the windows {@code [0, count)}, a multiple of L, counting the ties of the first
-     * {@code counted} lanes of each vector only.
+     * {@link #columnArgMax} of the windows {@code [0, count)}, a multiple of L, counting the ties and margins of the
+     * first {@code counted} lanes of each vector only.
      */
     private static int columnVectors(float[] max, float[] rest, int[] arg, int off, int stride, int taps, int count,
                                      int[] winner, int winnerOff, float[] margin, int counted) {
@@ -879,7 +889,7 @@ final class VectorKernels implements Kernels {
             ties += tie.and(countedLanes).trueCount();
             FloatVector lead = best.sub(runnerUp);
             VectorMask<Float> counts = tie.not().and(runnerUp.compare(VectorOperators.NE, minusInfinity))
-                    .and(lead.compare(VectorOperators.GT, 0f));
+                    .and(lead.compare(VectorOperators.GT, 0f)).and(countedLanes);
             smallest = smallest.min(plusInfinity.blend(lead, counts));
         }
         float least = smallest.reduceLanes(VectorOperators.MIN);
@@ -911,11 +921,15 @@ final class VectorKernels implements Kernels {
         int tail = count - vectorCount;
         if (tail > 0) {
             // the last windows, fewer than a vector, as windowMax does them
-            float[] window = tailWindow(in, inOff + vectorCount, tail, taps);
             float[] maxima = new float[L];
             int[] winners = new int[L];
             float[] rests = new float[L];
-            windowArgMax(window, 0, L, taps, argBase + vectorCount, maxima, winners, rests, 0);
+            if (inOff + vectorCount + L + taps - 1 <= in.length) {
+                windowArgMax(in, inOff + vectorCount, L, taps, argBase + vectorCount, maxima, winners, rests, 0);
+            } else {
+                windowArgMax(tailWindow(in, inOff + vectorCount, tail, taps), 0, L, taps, argBase + vectorCount, maxima,
+                        winners, rests, 0);
+            }
             System.arraycopy(maxima, 0, max, outOff + vectorCount, tail);
             System.arraycopy(winners, 0, arg, outOff + vectorCount, tail);
             System.arraycopy(rests, 0, rest, outOff + vectorCount, tail);

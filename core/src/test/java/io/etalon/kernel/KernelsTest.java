@@ -86,9 +86,10 @@ class KernelsTest {
     @Property(tries = 60)
     void slidingMaximaKeepTheEarlierOfEqualValues(@ForAll @IntRange(min = 0, max = 70) int count,
                                                   @ForAll @IntRange(min = 1, max = 4) int taps,
-                                                  @ForAll long seed) {
+                                                  @ForAll boolean more, @ForAll long seed) {
         SplittableRandom random = new SplittableRandom(seed);
-        float[] in = new float[count + taps + 3];
+        // with more values after the windows, the vector kernels read the last part in place, else from a copy
+        float[] in = new float[count + taps + 3 + (more ? 40 : 0)];
         for (int i = 0; i < in.length; i++) {
             int level = random.nextInt(5); // few levels and both zeros: ties, and -0 against 0
             in[i] = level == 4 ? -0f : level * 0.5f - 0.5f;
@@ -204,7 +205,7 @@ class KernelsTest {
     void stackedRowsGiveTheWholeWindowsWinnerTiesAndMargin(@ForAll @IntRange(min = 0, max = 70) int count,
                                                             @ForAll @IntRange(min = 1, max = 3) int width,
                                                             @ForAll @IntRange(min = 1, max = 4) int taps,
-                                                            @ForAll long seed) {
+                                                            @ForAll boolean more, @ForAll long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         // taps rows of windows `width` columns wide, side by side at stride 1; few levels, so ties and -0 against 0
         int rowLength = count + width - 1;
@@ -214,9 +215,15 @@ class KernelsTest {
             image[i] = level == 5 ? -0f : level * 0.25f - 0.5f;
         }
         int stride = count + 3;
-        float[] max = new float[1 + taps * stride];
+        // with more values after the rows (other windows' values, which must not count), the vector kernels read the
+        // last part in place, else from a copy
+        float[] max = new float[1 + taps * stride + (more ? 40 : 0)];
         float[] rest = new float[max.length];
         int[] arg = new int[max.length];
+        for (int i = 1 + taps * stride; i < max.length; i++) {
+            max[i] = (float) random.nextInt(3);
+            rest[i] = max[i] - 0.125f * random.nextInt(3); // ties and small leads, were they counted
+        }
         for (int t = 0; t < taps; t++) {
             scalar.windowArgMax(image, t * rowLength, count, width, t * rowLength, max, arg, rest, 1 + t * stride);
         }
