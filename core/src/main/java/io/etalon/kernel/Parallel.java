@@ -40,6 +40,17 @@ public final class Parallel {
         return (int) Math.max(1, Math.min(Math.min(threads, LIMIT), Math.min(byWork, units)));
     }
 
+    /** Below this many values a block of a pass over memory (a copy, a mask) is not worth a task. */
+    static final long MIN_VALUES = 1L << 16;
+
+    /**
+     * {@link #blocks} for a pass that reads and writes {@code values} floats with little arithmetic each (a copy, a
+     * ReLU mask): at most as many blocks as {@code units}, each of at least {@link #MIN_VALUES} values.
+     */
+    public static int blocksOfValues(long values, int units) {
+        return blocks(values * (MIN_WORK / MIN_VALUES), units);
+    }
+
     /** Runs {@code body} for block {@code 0 .. blocks-1}, in parallel when there is more than one. */
     public static void forEach(int blocks, IntConsumer body) {
         if (blocks <= 1) {

@@ -1,5 +1,6 @@
 package io.etalon.op;
 
+import io.etalon.kernel.Parallel;
 import io.etalon.tensor.Shape;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,17 +68,45 @@ public final class Concat implements Op {
     @Override
     public void transpose(float[] gradOut, float[][] gradInputs, int rows, Switches switches, int rowsPerSample) {
         int outSize = outputShape.size();
+        // one photo's inputs shared out among idle threads, one input (a fire module's two branches) per task, unless
+        // one node is concatenated twice and its gradient would be added to by two tasks at once
+        int blocks = distinct(gradInputs) ? Parallel.blocksOfValues(outSize, gradInputs.length) : 1;
         for (int r = 0; r < rows; r++) {
-            int offset = r * outSize;
-            for (int i = 0; i < gradInputs.length; i++) {
-                int size = inputShapes.get(i).size();
-                if (gradInputs[i] != null) {
-                    for (int k = 0; k < size; k++) {
-                        gradInputs[i][r * size + k] += gradOut[offset + k];
-                    }
+            int row = r;
+            if (blocks <= 1) {
+                for (int i = 0; i < gradInputs.length; i++) {
+                    addSlice(gradOut, gradInputs, row, i);
                 }
-                offset += size;
+            } else {
+                Parallel.forEach(gradInputs.length, i -> addSlice(gradOut, gradInputs, row, i));
             }
+        }
+    }
+
+    private static boolean distinct(float[][] arrays) {
+        for (int i = 0; i < arrays.length; i++) {
+            for (int j = 0; j < i; j++) {
+                if (arrays[i] != null && arrays[i] == arrays[j]) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Adds input i's slice of row r of the output gradient to that input's gradient. */
+    private void addSlice(float[] gradOut, float[][] gradInputs, int r, int i) {
+        if (gradInputs[i] == null) {
+            return;
+        }
+        int offset = r * outputShape.size();
+        for (int j = 0; j < i; j++) {
+            offset += inputShapes.get(j).size();
+        }
+        int size = inputShapes.get(i).size();
+        float[] gradIn = gradInputs[i];
+        for (int k = 0; k < size; k++) {
+            gradIn[r * size + k] += gradOut[offset + k];
         }
     }
 

@@ -310,21 +310,27 @@ public final class Conv2d implements Op {
         float[][] buffers = plan.buffers();
         float[] padded = buffers[0];
         float[] result = buffers[1];
+        // the results' rows copied (or added) out by blocks of channels, shared among idle threads for one photo
+        int blocks = Parallel.blocksOfValues((long) outChannels * outH * outW, outChannels);
+        int per = (outChannels + blocks - 1) / blocks;
         for (int r = 0; r < rows; r++) {
             plan.correlate(in, r, padded, result);
-            for (int o = 0; o < outChannels; o++) {
-                for (int y = 0; y < outH; y++) {
-                    int from = o * plan.width() + y * plan.paddedWidth();
-                    int to = ((r * outChannels + o) * outH + y) * outW;
-                    if (add) {
-                        for (int x = 0; x < outW; x++) {
-                            out[to + x] += result[from + x];
+            int row = r;
+            Parallel.forEach((outChannels + per - 1) / per, block -> {
+                for (int o = block * per, end = Math.min(outChannels, o + per); o < end; o++) {
+                    for (int y = 0; y < outH; y++) {
+                        int from = o * plan.width() + y * plan.paddedWidth();
+                        int to = ((row * outChannels + o) * outH + y) * outW;
+                        if (add) {
+                            for (int x = 0; x < outW; x++) {
+                                out[to + x] += result[from + x];
+                            }
+                        } else {
+                            System.arraycopy(result, from, out, to, outW);
                         }
-                    } else {
-                        System.arraycopy(result, from, out, to, outW);
                     }
                 }
-            }
+            });
         }
     }
 
@@ -803,14 +809,20 @@ public final class Conv2d implements Op {
     static void addChannelBias(float[] bias, Shape shape, float[] out, int rows) {
         int channels = shape.dim(0);
         int plane = shape.dim(1) * shape.dim(2);
+        // one photo's large layer shared out by blocks of channels among idle threads
+        int blocks = Parallel.blocksOfValues((long) channels * plane, channels);
+        int per = (channels + blocks - 1) / blocks;
         for (int r = 0; r < rows; r++) {
-            for (int o = 0; o < channels; o++) {
-                int base = (r * channels + o) * plane;
-                float b = bias[o];
-                for (int k = 0; k < plane; k++) {
-                    out[base + k] += b;
+            int row = r;
+            Parallel.forEach((channels + per - 1) / per, block -> {
+                for (int o = block * per, end = Math.min(channels, o + per); o < end; o++) {
+                    int base = (row * channels + o) * plane;
+                    float b = bias[o];
+                    for (int k = 0; k < plane; k++) {
+                        out[base + k] += b;
+                    }
                 }
-            }
+            });
         }
     }
 
@@ -867,18 +879,31 @@ public final class Conv2d implements Op {
                                         double[] magnitude) {
         int outChannels = shape.dim(0);
         int plane = shape.dim(1) * shape.dim(2);
-        double[] absolute = new double[1];
+        // each channel's sums apart (shared out by blocks of channels among idle threads for one photo), then added
+        // in order of channels, so the blocks give what one pass gives
+        double[] sums = new double[outChannels];
+        double[] absolutes = new double[outChannels];
+        int blocks = Parallel.blocksOfValues((long) outChannels * plane, outChannels);
+        int per = (outChannels + blocks - 1) / blocks;
         for (int r = 0; r < rows; r++) {
+            int row = r;
+            Parallel.forEach((outChannels + per - 1) / per, block -> {
+                double[] absolute = new double[1];
+                for (int o = block * per, end = Math.min(outChannels, o + per); o < end; o++) {
+                    if (bias[o] != 0f) {
+                        absolute[0] = 0;
+                        sums[o] = KERNELS.sum(gradOut, (row * outChannels + o) * plane, plane, absolute);
+                        absolutes[o] = absolute[0];
+                    }
+                }
+            });
             double sum = 0;
             double size = 0;
             for (int o = 0; o < outChannels; o++) {
-                if (bias[o] == 0f) {
-                    continue;
+                if (bias[o] != 0f) {
+                    sum += sums[o] * bias[o];
+                    size += absolutes[o] * Math.abs(bias[o]);
                 }
-                int base = (r * outChannels + o) * plane;
-                absolute[0] = 0;
-                sum += KERNELS.sum(gradOut, base, plane, absolute) * bias[o];
-                size += absolute[0] * Math.abs(bias[o]);
             }
             contribution[r] += sum;
             magnitude[r] += size;

@@ -1,5 +1,6 @@
 package io.etalon.op;
 
+import io.etalon.kernel.Parallel;
 import io.etalon.tensor.Shape;
 import java.util.List;
 
@@ -281,22 +282,11 @@ public final class MaxPool2d implements Op, Selection {
      * rows' maxima. The same winners, ties (runner-up equal to the winner) and margins as the general loop.
      */
     private void recordSeparable(float[] in, int n, Switches switches) {
-        int[] winner = switches.states();
         int channels = inputShape.dim(0);
-        int inH = inputShape.dim(1);
-        int inW = inputShape.dim(2);
-        int outH = outputShape.dim(1);
         int outW = outputShape.dim(2);
-        int inSize = inputShape.size();
-        int outSize = outputShape.size();
         int[] wLo = new int[outW];
         int[] wHi = new int[outW];
         columnRanges(wLo, wHi);
-        float[] rowMax = new float[inH * outW];
-        float[] rowRest = new float[inH * outW];
-        int[] rowArg = new int[inH * outW];
-        // every full stretch of kernelW columns at stride 1, in whole vectors; the stride then picks from them
-        int full = Math.max(0, inW - kernelW + 1);
         // the windows the padding and the ceil mode leave whole: one run of x, as both ends move with x
         int fullLo = 0;
         while (fullLo < outW && wHi[fullLo] - wLo[fullLo] != kernelW) {
@@ -306,41 +296,80 @@ public final class MaxPool2d implements Op, Selection {
         while (fullHi < outW && wHi[fullHi] - wLo[fullHi] == kernelW) {
             fullHi++;
         }
+        // one photo's pool is shared out by blocks of channels among idle threads; ties add up and margins take the
+        // least, so the blocks give what one pass gives
+        int blocks = Parallel.blocks((long) inputShape.size() * kernelH * kernelW, channels);
+        int per = (channels + blocks - 1) / blocks;
+        int count = (channels + per - 1) / per;
+        for (int s = 0; s < n; s++) {
+            int sample = s;
+            int[] ties = new int[count];
+            float[] leads = new float[count];
+            int lo = fullLo;
+            int hi = fullHi;
+            Parallel.forEach(count, block -> {
+                float[] lead = {Float.POSITIVE_INFINITY};
+                ties[block] = recordChannels(in, sample, block * per, Math.min(channels, (block + 1) * per), wLo, wHi,
+                        lo, hi, switches.states(), lead);
+                leads[block] = lead[0];
+            });
+            int allTies = 0;
+            float margin = Float.POSITIVE_INFINITY;
+            for (int block = 0; block < count; block++) {
+                allTies += ties[block];
+                margin = Math.min(margin, leads[block]);
+            }
+            switches.addTies(s, allTies);
+            switches.offerMargin(s, margin);
+        }
+    }
+
+    /**
+     * {@link #recordSeparable} of channels {@code [from, to)} of sample s: the winners into {@code winner}; returns the
+     * ties and lowers {@code lead[0]} to the smallest margin. The full windows of a row are {@code [fullLo, fullHi)}.
+     */
+    private int recordChannels(float[] in, int s, int from, int to, int[] wLo, int[] wHi, int fullLo, int fullHi,
+                               int[] winner, float[] lead) {
+        int inH = inputShape.dim(1);
+        int inW = inputShape.dim(2);
+        int outH = outputShape.dim(1);
+        int outW = outputShape.dim(2);
+        float[] rowMax = new float[inH * outW];
+        float[] rowRest = new float[inH * outW];
+        int[] rowArg = new int[inH * outW];
+        // every full stretch of kernelW columns at stride 1, in whole vectors; the stride then picks from them
+        int full = Math.max(0, inW - kernelW + 1);
         float[] slidingMax = new float[full];
         float[] slidingRest = new float[full];
         int[] slidingArg = new int[full];
-        for (int s = 0; s < n; s++) {
-            int ties = 0;
-            float[] lead = {Float.POSITIVE_INFINITY};
-            for (int c = 0; c < channels; c++) {
-                int base = s * inSize;
-                for (int h = 0; h < inH; h++) {
-                    int row = (c * inH + h) * inW;
-                    KERNELS.windowArgMax(in, base + row, full, kernelW, row, slidingMax, slidingArg, slidingRest, 0);
-                    for (int x = fullLo, at = h * outW; x < fullHi; x++) {
-                        int j = wLo[x];
-                        rowMax[at + x] = slidingMax[j];
-                        rowRest[at + x] = slidingRest[j];
-                        rowArg[at + x] = slidingArg[j];
-                    }
-                    // the windows the padding or the ceil mode cuts: before and after the full ones
-                    for (int x = 0; x < fullLo; x++) {
-                        cutWindowArgMax(in, base, row, wLo[x], wHi[x], rowMax, rowRest, rowArg, h * outW + x);
-                    }
-                    for (int x = fullHi; x < outW; x++) {
-                        cutWindowArgMax(in, base, row, wLo[x], wHi[x], rowMax, rowRest, rowArg, h * outW + x);
-                    }
+        int base = s * inputShape.size();
+        int ties = 0;
+        for (int c = from; c < to; c++) {
+            for (int h = 0; h < inH; h++) {
+                int row = (c * inH + h) * inW;
+                KERNELS.windowArgMax(in, base + row, full, kernelW, row, slidingMax, slidingArg, slidingRest, 0);
+                for (int x = fullLo, at = h * outW; x < fullHi; x++) {
+                    int j = wLo[x];
+                    rowMax[at + x] = slidingMax[j];
+                    rowRest[at + x] = slidingRest[j];
+                    rowArg[at + x] = slidingArg[j];
                 }
-                for (int y = 0; y < outH; y++) {
-                    int hLo = firstTap(y * strideH - padTop, 1);
-                    int hHi = lastTap(y * strideH - padTop, kernelH, 1, inH);
-                    ties += KERNELS.columnArgMax(rowMax, rowRest, rowArg, hLo * outW, outW, hHi - hLo, outW, winner,
-                            s * outSize + (c * outH + y) * outW, lead);
+                // the windows the padding or the ceil mode cuts: before and after the full ones
+                for (int x = 0; x < fullLo; x++) {
+                    cutWindowArgMax(in, base, row, wLo[x], wHi[x], rowMax, rowRest, rowArg, h * outW + x);
+                }
+                for (int x = fullHi; x < outW; x++) {
+                    cutWindowArgMax(in, base, row, wLo[x], wHi[x], rowMax, rowRest, rowArg, h * outW + x);
                 }
             }
-            switches.addTies(s, ties);
-            switches.offerMargin(s, lead[0]);
+            for (int y = 0; y < outH; y++) {
+                int hLo = firstTap(y * strideH - padTop, 1);
+                int hHi = lastTap(y * strideH - padTop, kernelH, 1, inH);
+                ties += KERNELS.columnArgMax(rowMax, rowRest, rowArg, hLo * outW, outW, hHi - hLo, outW, winner,
+                        s * outputShape.size() + (c * outH + y) * outW, lead);
+            }
         }
+        return ties;
     }
 
     /**

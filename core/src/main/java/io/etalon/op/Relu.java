@@ -1,5 +1,6 @@
 package io.etalon.op;
 
+import io.etalon.kernel.Parallel;
 import io.etalon.tensor.Shape;
 import java.util.List;
 
@@ -42,11 +43,26 @@ public final class Relu implements Op, Selection {
         float[] preActivation = inputs[0];
         int[] on = switches.states();
         int size = shape.size();
-        float[] margin = new float[1];
+        // one photo's large layer shared out among idle threads in blocks of whole vectors; ties add up and margins
+        // take the least, so the blocks give what one pass gives
+        int blocks = Parallel.blocksOfValues(size, size / KERNELS.lanes());
+        int per = Math.max(1, (size / blocks + KERNELS.lanes() - 1) / KERNELS.lanes() * KERNELS.lanes());
+        int count = (size + per - 1) / per;
         for (int s = 0; s < n; s++) {
-            margin[0] = Float.POSITIVE_INFINITY;
-            switches.addTies(s, KERNELS.reluStates(preActivation, s * size, size, on, s * size, margin));
-            switches.offerMargin(s, margin[0]);
+            int sample = s;
+            int[] ties = new int[count];
+            float[] margins = new float[count];
+            Parallel.forEach(count, block -> {
+                int first = block * per;
+                float[] margin = {Float.POSITIVE_INFINITY};
+                ties[block] = KERNELS.reluStates(preActivation, sample * size + first, Math.min(per, size - first), on,
+                        sample * size + first, margin);
+                margins[block] = margin[0];
+            });
+            for (int block = 0; block < count; block++) {
+                switches.addTies(s, ties[block]);
+                switches.offerMargin(s, margins[block]);
+            }
         }
     }
 
@@ -63,9 +79,17 @@ public final class Relu implements Op, Selection {
         float[] in = inputs[0];
         int[] on = switches.states();
         int size = shape.size();
+        // the value where on (state 1), else +0; one photo's large layer shared out among idle threads in blocks of
+        // whole vectors
+        int blocks = Parallel.blocksOfValues(size, size / KERNELS.lanes());
+        int per = Math.max(1, (size / blocks + KERNELS.lanes() - 1) / KERNELS.lanes() * KERNELS.lanes());
         for (int r = 0; r < rows; r++) {
-            // the value where on (state 1), else +0
-            KERNELS.mask(in, r * size, on, (r / rowsPerSample) * size, out, r * size, size);
+            int row = r;
+            Parallel.forEach((size + per - 1) / per, block -> {
+                int first = block * per;
+                KERNELS.mask(in, row * size + first, on, (row / rowsPerSample) * size + first, out, row * size + first,
+                        Math.min(per, size - first));
+            });
         }
     }
 

@@ -2,15 +2,8 @@ package io.etalon.etalon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.etalon.graph.LeNet;
 import io.etalon.graph.Network;
 import io.etalon.graph.Trace;
-import io.etalon.op.Conv2d;
-import io.etalon.op.Dense;
-import io.etalon.op.Flatten;
-import io.etalon.op.MaxPool2d;
-import io.etalon.op.Relu;
-import io.etalon.tensor.Shape;
 import io.etalon.testing.RandomNetworks;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,20 +20,8 @@ class ReverseModeTest implements SolverContract {
 
     @Test
     void rowsSharedOutAmongThreadsGiveTheEtalonsOfOneBatch() throws Exception {
-        // 128x128, two 3x3 convolutions of 16 channels: 45 million multiply-adds a pass, enough to share rows out
+        Network network = RandomNetworks.photoSizedNetwork(7);
         SplittableRandom random = new SplittableRandom(7);
-        LeNet.Chain chain = new LeNet.Chain(Shape.of(3, 128, 128));
-        chain.add("conv1", Conv2d.of(chain.shape(), RandomNetworks.tensor(random, Shape.of(16, 3, 3, 3), 0.5),
-                RandomNetworks.tensor(random, Shape.of(16), 0.1), 1));
-        chain.add("relu1", new Relu(chain.shape()));
-        chain.add("conv2", Conv2d.of(chain.shape(), RandomNetworks.tensor(random, Shape.of(16, 16, 3, 3), 0.3),
-                RandomNetworks.tensor(random, Shape.of(16), 0.1), 1));
-        chain.add("relu2", new Relu(chain.shape()));
-        chain.add("pool", new MaxPool2d(chain.shape(), new int[] {8, 8}, new int[] {8, 8}, new int[] {0, 0, 0, 0}));
-        chain.add("flatten", new Flatten(chain.shape()));
-        chain.add("fc", new Dense(chain.shape(), RandomNetworks.tensor(random, Shape.of(10, chain.shape().size()), 0.05),
-                RandomNetworks.tensor(random, Shape.of(10), 0.1)));
-        Network network = chain.build();
         assertThat(network.multiplyAdds()).isGreaterThan(1L << 24);
         float[] image = RandomNetworks.values(random, network.inputShape().size(), 1.0);
         Trace trace = network.forward(image, 1);

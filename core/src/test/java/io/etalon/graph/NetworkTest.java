@@ -12,6 +12,43 @@ import org.junit.jupiter.api.Test;
 
 class NetworkTest {
 
+    @Test
+    void onePhotoSharedOutAmongThreadsRecordsWhatOneThreadRecords() throws Exception {
+        // a pool of one thread never shares an op out; in a pool of two with one image, the large ReLUs, the pool and
+        // the convolutions' copies run in blocks on both threads
+        Network network = RandomNetworks.photoSizedNetwork(11);
+        float[] image = RandomNetworks.values(new SplittableRandom(11), network.inputShape().size(), 1.0);
+        Trace alone = inPool(1, () -> network.forward(image, 1));
+        Trace shared = inPool(2, () -> network.forward(image, 1));
+        for (int node = 0; node < network.size(); node++) {
+            assertThat(shared.output(node, 0)).as("output of node %d", node).isEqualTo(alone.output(node, 0));
+            assertThat(shared.switches(node).sampleStates(0)).as("switches of node %d", node)
+                    .isEqualTo(alone.switches(node).sampleStates(0));
+            assertThat(shared.switches(node).ties(0)).as("ties of node %d", node).isEqualTo(alone.switches(node).ties(0));
+            assertThat(shared.switches(node).margin(0)).as("margin of node %d", node)
+                    .isEqualTo(alone.switches(node).margin(0));
+        }
+        float[] oneHot = new float[10];
+        oneHot[3] = 1f;
+        double[] biasAlone = new double[1];
+        double[] biasShared = new double[1];
+        float[] etalonAlone = inPool(1, () -> network.transpose(alone, network.outputIndex(), oneHot, 1, 1, biasAlone,
+                new double[1]));
+        float[] etalonShared = inPool(2, () -> network.transpose(alone, network.outputIndex(), oneHot, 1, 1, biasShared,
+                new double[1]));
+        assertThat(etalonShared).isEqualTo(etalonAlone);
+        assertThat(biasShared[0]).isEqualTo(biasAlone[0]);
+    }
+
+    private static <T> T inPool(int threads, java.util.concurrent.Callable<T> work) throws Exception {
+        java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(threads);
+        try {
+            return pool.submit(work).get();
+        } finally {
+            pool.shutdown();
+        }
+    }
+
     @Property(tries = 40)
     void forwardEqualsTheFloat64Reference(@ForAll long seed) {
         Network network = RandomNetworks.network(seed);

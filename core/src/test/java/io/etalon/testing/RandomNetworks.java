@@ -197,6 +197,27 @@ public final class RandomNetworks {
                 new int[] {padTop, padLeft, random.nextInt(kernel), random.nextInt(kernel)}, new int[] {dilation, dilation});
     }
 
+    /**
+     * A network the size of a small photo's: 3x128x128, two 3x3 convolutions of 16 channels with ReLUs, an 8x8
+     * max-pool and a dense layer of 10; 45 million multiply-adds a pass, enough for one image's work to be shared out
+     * among threads.
+     */
+    public static Network photoSizedNetwork(long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        LeNet.Chain chain = new LeNet.Chain(Shape.of(3, 128, 128));
+        chain.add("conv1", Conv2d.of(chain.shape(), tensor(random, Shape.of(16, 3, 3, 3), 0.5),
+                tensor(random, Shape.of(16), 0.1), 1));
+        chain.add("relu1", new Relu(chain.shape()));
+        chain.add("conv2", Conv2d.of(chain.shape(), tensor(random, Shape.of(16, 16, 3, 3), 0.3),
+                tensor(random, Shape.of(16), 0.1), 1));
+        chain.add("relu2", new Relu(chain.shape()));
+        chain.add("pool", new MaxPool2d(chain.shape(), new int[] {8, 8}, new int[] {8, 8}, new int[] {0, 0, 0, 0}));
+        chain.add("flatten", new Flatten(chain.shape()));
+        chain.add("fc", new Dense(chain.shape(), tensor(random, Shape.of(10, chain.shape().size()), 0.05),
+                tensor(random, Shape.of(10), 0.1)));
+        return chain.build();
+    }
+
     /** Uniform values in {@code +-scale}. */
     public static Tensor tensor(SplittableRandom random, Shape shape, double scale) {
         return new Tensor(shape, values(random, shape.size(), scale));
