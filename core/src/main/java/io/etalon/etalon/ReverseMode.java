@@ -79,13 +79,11 @@ public final class ReverseMode implements EtalonSolver {
         int pixels = network.inputShape().size();
         int size = network.shapeOf(node).size();
         float[] result = new float[rows * pixels];
-        int per = (rows + blocks - 1) / blocks;
-        Parallel.forEach((rows + per - 1) / per, block -> {
-            int first = block * per;
-            int count = Math.min(per, rows - first);
+        Parallel.forRanges(rows, blocks, 1, (block, first, end) -> {
+            int count = end - first;
             double[] blockBiases = new double[count];
             double[] blockScales = new double[count];
-            float[] blockRows = network.transpose(trace, node, Arrays.copyOfRange(oneHot, first * size, (first + count) * size),
+            float[] blockRows = network.transpose(trace, node, Arrays.copyOfRange(oneHot, first * size, end * size),
                     count, count, blockBiases, blockScales);
             System.arraycopy(blockRows, 0, result, first * pixels, count * pixels);
             System.arraycopy(blockBiases, 0, biases, first, count);

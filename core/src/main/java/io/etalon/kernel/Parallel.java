@@ -51,6 +51,25 @@ public final class Parallel {
         return blocks(values * (MIN_WORK / MIN_VALUES), units);
     }
 
+    /** The work of one block of {@link #forRanges}: the units {@code [from, to)}, block number {@code block}. */
+    @FunctionalInterface
+    public interface Range {
+        void run(int block, int from, int to);
+    }
+
+    /**
+     * Cuts {@code count} units into at most {@code blocks} contiguous ranges, each as long as the others and a
+     * multiple of {@code multiple} units (the last may be shorter), and runs {@code body} on each, in parallel when
+     * there is more than one. Block numbers run from 0 and stay below {@code blocks}.
+     */
+    public static void forRanges(int count, int blocks, int multiple, Range body) {
+        if (count <= 0) {
+            return;
+        }
+        int per = ((count + blocks - 1) / blocks + multiple - 1) / multiple * multiple;
+        forEach((count + per - 1) / per, block -> body.run(block, block * per, Math.min(count, (block + 1) * per)));
+    }
+
     /** Runs {@code body} for block {@code 0 .. blocks-1}, in parallel when there is more than one. */
     public static void forEach(int blocks, IntConsumer body) {
         if (blocks <= 1) {

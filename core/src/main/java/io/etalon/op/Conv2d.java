@@ -312,12 +312,11 @@ public final class Conv2d implements Op {
         float[] result = buffers[1];
         // the results' rows copied (or added) out by blocks of channels, shared among idle threads for one photo
         int blocks = Parallel.blocksOfValues((long) outChannels * outH * outW, outChannels);
-        int per = (outChannels + blocks - 1) / blocks;
         for (int r = 0; r < rows; r++) {
             plan.correlate(in, r, padded, result);
             int row = r;
-            Parallel.forEach((outChannels + per - 1) / per, block -> {
-                for (int o = block * per, end = Math.min(outChannels, o + per); o < end; o++) {
+            Parallel.forRanges(outChannels, blocks, 1, (block, first, end) -> {
+                for (int o = first; o < end; o++) {
                     for (int y = 0; y < outH; y++) {
                         int from = o * plan.width() + y * plan.paddedWidth();
                         int to = ((row * outChannels + o) * outH + y) * outW;
@@ -346,11 +345,8 @@ public final class Conv2d implements Op {
             KERNELS.gemm(m, n, k, a, 0, lda, b, bOff, n, c, cOff, n);
             return;
         }
-        int per = (n / blocks + lanes - 1) / lanes * lanes;
-        Parallel.forEach((n + per - 1) / per, block -> {
-            int first = block * per;
-            KERNELS.gemm(m, Math.min(per, n - first), k, a, 0, lda, b, bOff + first, n, c, cOff + first, n);
-        });
+        Parallel.forRanges(n, blocks, lanes, (block, first, end) ->
+                KERNELS.gemm(m, end - first, k, a, 0, lda, b, bOff + first, n, c, cOff + first, n));
     }
 
     /** Each thread's patch matrix for samples too large to batch, kept from call to call (several MB at 224x224). */
@@ -468,12 +464,8 @@ public final class Conv2d implements Op {
             KERNELS.correlate(outChannels, taps, w, 0, offsets, padded, result, 0, width);
             return;
         }
-        int per = ((outChannels + blocks - 1) / blocks + 3) / 4 * 4;
-        Parallel.forEach((outChannels + per - 1) / per, block -> {
-            int first = block * per;
-            int count = Math.min(per, outChannels - first);
-            KERNELS.correlate(count, taps, w, first * taps, offsets, padded, result, first * width, width);
-        });
+        Parallel.forRanges(outChannels, blocks, 4, (block, first, end) ->
+                KERNELS.correlate(end - first, taps, w, first * taps, offsets, padded, result, first * width, width));
     }
 
     /**
@@ -811,11 +803,10 @@ public final class Conv2d implements Op {
         int plane = shape.dim(1) * shape.dim(2);
         // one photo's large layer shared out by blocks of channels among idle threads
         int blocks = Parallel.blocksOfValues((long) channels * plane, channels);
-        int per = (channels + blocks - 1) / blocks;
         for (int r = 0; r < rows; r++) {
             int row = r;
-            Parallel.forEach((channels + per - 1) / per, block -> {
-                for (int o = block * per, end = Math.min(channels, o + per); o < end; o++) {
+            Parallel.forRanges(channels, blocks, 1, (block, first, end) -> {
+                for (int o = first; o < end; o++) {
                     int base = (row * channels + o) * plane;
                     float b = bias[o];
                     for (int k = 0; k < plane; k++) {
@@ -884,12 +875,11 @@ public final class Conv2d implements Op {
         double[] sums = new double[outChannels];
         double[] absolutes = new double[outChannels];
         int blocks = Parallel.blocksOfValues((long) outChannels * plane, outChannels);
-        int per = (outChannels + blocks - 1) / blocks;
         for (int r = 0; r < rows; r++) {
             int row = r;
-            Parallel.forEach((outChannels + per - 1) / per, block -> {
+            Parallel.forRanges(outChannels, blocks, 1, (block, first, end) -> {
                 double[] absolute = new double[1];
-                for (int o = block * per, end = Math.min(outChannels, o + per); o < end; o++) {
+                for (int o = first; o < end; o++) {
                     if (bias[o] != 0f) {
                         absolute[0] = 0;
                         sums[o] = KERNELS.sum(gradOut, (row * outChannels + o) * plane, plane, absolute);

@@ -299,23 +299,21 @@ public final class MaxPool2d implements Op, Selection {
         // one photo's pool is shared out by blocks of channels among idle threads; ties add up and margins take the
         // least, so the blocks give what one pass gives
         int blocks = Parallel.blocks((long) inputShape.size() * kernelH * kernelW, channels);
-        int per = (channels + blocks - 1) / blocks;
-        int count = (channels + per - 1) / per;
         for (int s = 0; s < n; s++) {
             int sample = s;
-            int[] ties = new int[count];
-            float[] leads = new float[count];
+            int[] ties = new int[blocks];
+            float[] leads = new float[blocks];
+            java.util.Arrays.fill(leads, Float.POSITIVE_INFINITY);
             int lo = fullLo;
             int hi = fullHi;
-            Parallel.forEach(count, block -> {
+            Parallel.forRanges(channels, blocks, 1, (block, first, end) -> {
                 float[] lead = {Float.POSITIVE_INFINITY};
-                ties[block] = recordChannels(in, sample, block * per, Math.min(channels, (block + 1) * per), wLo, wHi,
-                        lo, hi, switches.states(), lead);
+                ties[block] = recordChannels(in, sample, first, end, wLo, wHi, lo, hi, switches.states(), lead);
                 leads[block] = lead[0];
             });
             int allTies = 0;
             float margin = Float.POSITIVE_INFINITY;
-            for (int block = 0; block < count; block++) {
+            for (int block = 0; block < blocks; block++) {
                 allTies += ties[block];
                 margin = Math.min(margin, leads[block]);
             }

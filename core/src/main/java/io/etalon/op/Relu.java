@@ -46,20 +46,18 @@ public final class Relu implements Op, Selection {
         // one photo's large layer shared out among idle threads in blocks of whole vectors; ties add up and margins
         // take the least, so the blocks give what one pass gives
         int blocks = Parallel.blocksOfValues(size, size / KERNELS.lanes());
-        int per = Math.max(1, (size / blocks + KERNELS.lanes() - 1) / KERNELS.lanes() * KERNELS.lanes());
-        int count = (size + per - 1) / per;
         for (int s = 0; s < n; s++) {
             int sample = s;
-            int[] ties = new int[count];
-            float[] margins = new float[count];
-            Parallel.forEach(count, block -> {
-                int first = block * per;
+            int[] ties = new int[blocks];
+            float[] margins = new float[blocks];
+            java.util.Arrays.fill(margins, Float.POSITIVE_INFINITY);
+            Parallel.forRanges(size, blocks, KERNELS.lanes(), (block, first, end) -> {
                 float[] margin = {Float.POSITIVE_INFINITY};
-                ties[block] = KERNELS.reluStates(preActivation, sample * size + first, Math.min(per, size - first), on,
+                ties[block] = KERNELS.reluStates(preActivation, sample * size + first, end - first, on,
                         sample * size + first, margin);
                 margins[block] = margin[0];
             });
-            for (int block = 0; block < count; block++) {
+            for (int block = 0; block < blocks; block++) {
                 switches.addTies(s, ties[block]);
                 switches.offerMargin(s, margins[block]);
             }
@@ -82,14 +80,10 @@ public final class Relu implements Op, Selection {
         // the value where on (state 1), else +0; one photo's large layer shared out among idle threads in blocks of
         // whole vectors
         int blocks = Parallel.blocksOfValues(size, size / KERNELS.lanes());
-        int per = Math.max(1, (size / blocks + KERNELS.lanes() - 1) / KERNELS.lanes() * KERNELS.lanes());
         for (int r = 0; r < rows; r++) {
             int row = r;
-            Parallel.forEach((size + per - 1) / per, block -> {
-                int first = block * per;
-                KERNELS.mask(in, row * size + first, on, (row / rowsPerSample) * size + first, out, row * size + first,
-                        Math.min(per, size - first));
-            });
+            Parallel.forRanges(size, blocks, KERNELS.lanes(), (block, first, end) -> KERNELS.mask(in, row * size + first,
+                    on, (row / rowsPerSample) * size + first, out, row * size + first, end - first));
         }
     }
 
