@@ -260,25 +260,15 @@ public final class Conv2d implements Op {
             grouped.linear(in, out, rows, false);
             return;
         }
-        if (strideH == 1 && strideW == 1) {
+        int block = blockRows(rows);
+        if (strideH == 1 && strideW == 1 || block == 1) {
+            // stride 1, or samples too large to batch (224x224 images), whose patch matrix would be wider than the
+            // block: the correlation over the padded planes, strided ones split into phases, needs no patch matrix
             linearCorrelated(in, out, rows, false);
             return;
         }
         int taps = inChannels * kernelH * kernelW;
         int plane = outputShape.dim(1) * outputShape.dim(2);
-        int block = blockRows(rows);
-        if (block == 1) {
-            // a patch matrix of one sample is wider than the block (224x224 images): its product lands in the output
-            // itself, (O, OH*OW), with no copy, and the patch buffer is the thread's own, reused
-            int outSize = outputShape.size();
-            float[] patches = patchBuffer(taps * plane);
-            for (int r = 0; r < rows; r++) {
-                im2col(in, r * inputShape.size(), patches, plane, 0);
-                java.util.Arrays.fill(out, r * outSize, (r + 1) * outSize, 0f);
-                gemmByColumns(outChannels, plane, taps, weight, taps, patches, 0, out, r * outSize);
-            }
-            return;
-        }
         float[] patches = new float[taps * block * plane];
         float[] product = new float[outChannels * block * plane];
         for (int first = 0; first < rows; first += block) {
@@ -298,10 +288,12 @@ public final class Conv2d implements Op {
     }
 
     /**
-     * {@link #linear} at stride 1: each input plane is zero-padded once and the planes are read as one flat signal of
-     * padded rows, so output (y, x) sits at flat position {@code y*paddedWidth + x} and every tap (c, i, j) is a fixed
-     * offset; no patch matrix is built. The few columns past the output width are computed and dropped. The same sums
-     * in the same order as the im2col product (taps in order c, i, j, from 0).
+     * {@link #linear} as a correlation over one flat signal: each input plane is zero-padded once and the planes are
+     * read as one flat signal of padded rows, so output (y, x) sits at flat position {@code y*rowStride + x} and every
+     * tap (c, i, j) is a fixed offset; no patch matrix is built. At stride s each padded plane is first split into its
+     * s x s phases (the rows and columns of one remainder mod s), which turns the strided correlation into a stride-1
+     * one over the phases ({@link Correlation}). The few columns past the output width are computed and dropped. The
+     * same sums in the same order as the im2col product (taps in order c, i, j, from 0).
      */
     private void linearCorrelated(float[] in, float[] out, int rows, boolean add) {
         Correlation plan = correlation();
@@ -318,7 +310,7 @@ public final class Conv2d implements Op {
             Parallel.forRanges(outChannels, blocks, 1, (block, first, end) -> {
                 for (int o = first; o < end; o++) {
                     for (int y = 0; y < outH; y++) {
-                        int from = o * plan.width() + y * plan.paddedWidth();
+                        int from = o * plan.width() + y * plan.rowStride();
                         int to = ((row * outChannels + o) * outH + y) * outW;
                         if (add) {
                             for (int x = 0; x < outW; x++) {
@@ -384,7 +376,7 @@ public final class Conv2d implements Op {
      * @throws IllegalStateException for a grouped convolution, or with {@code pool} unless {@link #correlates()}
      */
     public void inferRectified(float[] in, float[] out, int n, boolean pool) {
-        if (grouped == null && !correlates() && !pool) {
+        if (grouped == null && !correlates() && !pool && blockRows(n) > 1) {
             // a strided convolution: the product, then bias and ReLU in one pass instead of two
             linear(new float[][] {in}, out, n, null, 1);
             int plane = outputShape.dim(1) * outputShape.dim(2);
@@ -397,7 +389,7 @@ public final class Conv2d implements Op {
             }
             return;
         }
-        if (!correlates()) {
+        if (grouped != null || pool && !correlates()) {
             throw new IllegalStateException("inferRectified needs an ungrouped convolution, and stride 1 to pool");
         }
         Correlation plan = correlation();
@@ -414,12 +406,34 @@ public final class Conv2d implements Op {
             for (int o = 0; o < outChannels; o++) {
                 int at = (r * outChannels + o) * plane;
                 if (pool) {
-                    KERNELS.biasReluPool(result, o * plan.width(), plan.paddedWidth(), outH / 2, outW / 2, bias[o], out, at, end);
+                    KERNELS.biasReluPool(result, o * plan.width(), plan.rowStride(), outH / 2, outW / 2, bias[o], out, at, end);
                 } else {
-                    KERNELS.biasRelu(result, o * plan.width(), plan.paddedWidth(), outH, outW, bias[o], out, at, end);
+                    KERNELS.biasRelu(result, o * plan.width(), plan.rowStride(), outH, outW, bias[o], out, at, end);
                 }
             }
         }
+    }
+
+    /**
+     * Correlates sample {@code r} of {@code in} ({@link #linear} without bias, at stride 1 or by phases) into this
+     * thread's result buffer and returns it: output channel o's row y starts at
+     * {@code o * correlationWidth() + y * correlationRowStride()}. The buffer is overwritten by the thread's next call.
+     */
+    float[] correlateSample(float[] in, int r) {
+        Correlation plan = correlation();
+        float[][] buffers = plan.buffers();
+        plan.correlate(in, r, buffers[0], buffers[1]);
+        return buffers[1];
+    }
+
+    /** The distance between two output channels in {@link #correlateSample}'s result. */
+    int correlationWidth() {
+        return correlation().width();
+    }
+
+    /** The distance between two output rows in {@link #correlateSample}'s result. */
+    int correlationRowStride() {
+        return correlation().rowStride();
     }
 
     /** Built on first use: the layout is fixed by the shapes, so one plan serves every call and thread. */
@@ -435,22 +449,36 @@ public final class Conv2d implements Op {
     }
 
     private Correlation newCorrelation() {
-        int inH = inputShape.dim(1);
-        int inW = inputShape.dim(2);
-        int paddedWidth = inW + padLeft + padRight;
-        int paddedPlane = (inH + padTop + padBottom) * paddedWidth;
+        int paddedHeight = inputShape.dim(1) + padTop + padBottom;
+        int paddedWidth = inputShape.dim(2) + padLeft + padRight;
+        // padded row py = strideH*Y + a lands in row Y of phase (a, b), as does column px = strideW*X + b
+        int rowStride = (paddedWidth + strideW - 1) / strideW;
+        int phasePlane = (paddedHeight + strideH - 1) / strideH * rowStride;
+        int channelPlane = strideH * strideW * phasePlane;
         int taps = inChannels * kernelH * kernelW;
         int[] offsets = new int[taps];
         for (int c = 0, t = 0; c < inChannels; c++) {
             for (int i = 0; i < kernelH; i++) {
                 for (int j = 0; j < kernelW; j++) {
-                    offsets[t++] = c * paddedPlane + i * dilationH * paddedWidth + j * dilationW;
+                    int py = i * dilationH;
+                    int px = j * dilationW;
+                    offsets[t++] = c * channelPlane + (py % strideH * strideW + px % strideW) * phasePlane
+                            + py / strideH * rowStride + px / strideW;
                 }
             }
         }
+        // the phases some tap reads (all at stride 1; one of four for a 1x1 kernel at stride 2): the others stay zero
+        boolean[] readRows = new boolean[strideH];
+        boolean[] readColumns = new boolean[strideW];
+        for (int i = 0; i < kernelH; i++) {
+            readRows[i * dilationH % strideH] = true;
+        }
+        for (int j = 0; j < kernelW; j++) {
+            readColumns[j * dilationW % strideW] = true;
+        }
         int lanes = KERNELS.lanes();
-        int width = (outputShape.dim(1) * paddedWidth + lanes - 1) / lanes * lanes;
-        return new Correlation(offsets, paddedWidth, paddedPlane, width);
+        int width = (outputShape.dim(1) * rowStride + lanes - 1) / lanes * lanes;
+        return new Correlation(offsets, rowStride, phasePlane, channelPlane, width, readRows, readColumns);
     }
 
     /**
@@ -469,22 +497,33 @@ public final class Conv2d implements Op {
     }
 
     /**
-     * The flat layout of {@link #linearCorrelated}: tap offsets into the padded planes, the padded row width, and the
-     * width of one output channel's row of results (whole vectors).
+     * The flat layout of {@link #linearCorrelated}: each input channel's padded plane as {@code strideH x strideW}
+     * phase planes of {@code rowStride}-wide rows (one phase, the plane itself, at stride 1), the tap offsets into
+     * them, and the width of one output channel's row of results (whole vectors). Output (y, x) reads tap (c, i, j) at
+     * padded (y*sy + i, x*sx + j), which is row {@code y + i/sy}, column {@code x + j/sx} of phase {@code (i%sy, j%sx)}:
+     * a fixed offset from {@code y*rowStride + x}.
      */
     private final class Correlation {
         private final int[] offsets;
-        private final int paddedWidth;
-        private final int paddedPlane;
+        private final int rowStride;
+        private final int phasePlane;
+        private final int channelPlane;
         private final int width;
+        /** Which row and column remainders mod the stride some tap reads: the input copied into the others is unused. */
+        private final boolean[] readRows;
+        private final boolean[] readColumns;
 
         /** Each thread's signal and result buffers, reused from call to call (small calls would spend more on zeroing). */
         private final ThreadLocal<float[][]> buffers = ThreadLocal.withInitial(() -> new float[][] {signal(), result()});
 
-        Correlation(int[] offsets, int paddedWidth, int paddedPlane, int width) {
+        Correlation(int[] offsets, int rowStride, int phasePlane, int channelPlane, int width, boolean[] readRows,
+                    boolean[] readColumns) {
+            this.readRows = readRows;
+            this.readColumns = readColumns;
             this.offsets = offsets;
-            this.paddedWidth = paddedWidth;
-            this.paddedPlane = paddedPlane;
+            this.rowStride = rowStride;
+            this.phasePlane = phasePlane;
+            this.channelPlane = channelPlane;
             this.width = width;
         }
 
@@ -493,8 +532,9 @@ public final class Conv2d implements Op {
             return buffers.get();
         }
 
-        int paddedWidth() {
-            return paddedWidth;
+        /** The distance between two rows of results: an output row, then the columns past the output width. */
+        int rowStride() {
+            return rowStride;
         }
 
         int width() {
@@ -503,7 +543,8 @@ public final class Conv2d implements Op {
 
         /** A zeroed signal buffer: its padding stays zero, each sample overwrites the inside. */
         float[] signal() {
-            return new float[Math.max(inChannels * paddedPlane, width + offsets[offsets.length - 1])];
+            // at a stride the taps' offsets are not in order: the last tap need not be in the last phase
+            return new float[Math.max(inChannels * channelPlane, width + java.util.Arrays.stream(offsets).max().orElse(0))];
         }
 
         /** The results of one sample, with room for the epilogue kernels to read a vector past any row. */
@@ -517,8 +558,26 @@ public final class Conv2d implements Op {
             int inW = inputShape.dim(2);
             for (int c = 0; c < inChannels; c++) {
                 for (int h = 0; h < inH; h++) {
-                    System.arraycopy(in, ((r * inChannels + c) * inH + h) * inW, padded,
-                            c * paddedPlane + (h + padTop) * paddedWidth + padLeft, inW);
+                    int from = ((r * inChannels + c) * inH + h) * inW;
+                    int py = h + padTop;
+                    if (!readRows[py % strideH]) {
+                        continue;
+                    }
+                    int to = c * channelPlane + py % strideH * strideW * phasePlane + py / strideH * rowStride;
+                    if (strideW == 1) {
+                        System.arraycopy(in, from, padded, to + padLeft, inW);
+                        continue;
+                    }
+                    for (int b = 0; b < strideW; b++) {
+                        if (!readColumns[b]) {
+                            continue;
+                        }
+                        // columns w with (w + padLeft) % strideW == b go to phase b, column (w + padLeft) / strideW
+                        int phase = to + b * phasePlane;
+                        for (int w = Math.floorMod(b - padLeft, strideW); w < inW; w += strideW) {
+                            padded[phase + (w + padLeft) / strideW] = in[from + w];
+                        }
+                    }
                 }
             }
             correlateChannels(weight, offsets, padded, result, width);
@@ -549,6 +608,8 @@ public final class Conv2d implements Op {
         } else if (blockRows(rows) == 1 && adjointCorrelates()) {
             // samples too large to batch (224x224): the adjoint correlation needs no patch matrix
             adjoint().linearCorrelated(gradOut, gradIn, rows, true);
+        } else if (blockRows(rows) == 1 && phasesCorrelate()) {
+            phases().transpose(gradOut, gradIn, rows);
         } else {
             transposeGemm(gradOut, gradIn, rows);
         }
@@ -559,8 +620,9 @@ public final class Conv2d implements Op {
      * where most positions carry a gradient: {@code gradIn += J^T gradOut}. A convolution of stride 1 (no dilation,
      * one group, pads smaller than the kernel) has as its adjoint another stride-1 convolution, with the filters
      * turned by 180 degrees and input and output channels swapped, over the gradient padded by {@code K-1-pad}: it runs
-     * on the same register-blocked correlation as the forward pass, with no patch matrix. Others take the im2col
-     * product.
+     * on the same register-blocked correlation as the forward pass, with no patch matrix. A strided one, when its
+     * samples are too large to batch, runs as one such correlation per phase of its input ({@link StridedAdjoint}).
+     * Others take the im2col product.
      *
      * @param gradOut not modified; {@code (rows, O, OH, OW)}
      * @param gradIn  modified (accumulated); {@code (rows, C, H, W)}
@@ -570,9 +632,33 @@ public final class Conv2d implements Op {
             grouped.transpose(gradOut, gradIn, rows, false);
         } else if (adjointCorrelates()) {
             adjoint().linearCorrelated(gradOut, gradIn, rows, true);
+        } else if (blockRows(rows) == 1 && phasesCorrelate()) {
+            phases().transpose(gradOut, gradIn, rows);
         } else {
             transposeGemm(gradOut, gradIn, rows);
         }
+    }
+
+    /**
+     * Whether a strided transpose may run as one stride-1 correlation per phase ({@link StridedAdjoint}): with no
+     * dilation or groups, and at least the four input channels the correlation keeps in registers at once (a photo's
+     * three colours take the product, which keeps 64 filters' worth of rows busy instead).
+     */
+    private boolean phasesCorrelate() {
+        return grouped == null && dilationH == 1 && dilationW == 1 && inChannels >= 4;
+    }
+
+    /** Built on first use, as {@link #correlation}. */
+    private volatile StridedAdjoint phases;
+
+    private StridedAdjoint phases() {
+        StridedAdjoint plan = phases;
+        if (plan == null) {
+            plan = new StridedAdjoint(inputShape, outputShape, weight, kernelH, kernelW, new int[] {strideH, strideW},
+                    new int[] {padTop, padLeft, padBottom, padRight});
+            phases = plan;
+        }
+        return plan;
     }
 
     private boolean adjointCorrelates() {

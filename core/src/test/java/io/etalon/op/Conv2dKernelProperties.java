@@ -3,6 +3,8 @@ package io.etalon.op;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.etalon.graph.Network;
+import io.etalon.tensor.Shape;
+import io.etalon.tensor.Tensor;
 import io.etalon.testing.RandomNetworks;
 import java.util.SplittableRandom;
 import net.jqwik.api.ForAll;
@@ -52,6 +54,57 @@ class Conv2dKernelProperties {
             conv.transposeDirect(g, sparseDirect, rows);
             assertClose(sparseGrad, sparseDirect, conv.describe() + " (sparse)");
         }
+    }
+
+    /**
+     * Samples too large to batch (a photo) take other paths: the correlation over the padded planes, split into phases
+     * at a stride, for the value; one stride-1 correlation per phase for the transpose. They too equal the loops.
+     */
+    @Property(tries = 40)
+    void photoSizedSamplesCorrelateByPhasesAsTheDirectLoopsDo(@ForAll long seed, @ForAll @IntRange(min = 1, max = 3) int rows) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int kernelH = 1 + random.nextInt(5);
+        int kernelW = 1 + random.nextInt(5);
+        int strideH = 1 + random.nextInt(3);
+        int strideW = 1 + random.nextInt(3);
+        int dilation = random.nextInt(4) == 0 ? 2 : 1;
+        int[] pads = {random.nextInt(kernelH), random.nextInt(kernelW), random.nextInt(kernelH), random.nextInt(kernelW)};
+        int outH = 24 + random.nextInt(20);
+        int outW = 24 + random.nextInt(20);
+        int inH = (outH - 1) * strideH + dilation * (kernelH - 1) + 1 - pads[0] - pads[2] + random.nextInt(strideH);
+        int inW = (outW - 1) * strideW + dilation * (kernelW - 1) + 1 - pads[1] - pads[3] + random.nextInt(strideW);
+        // enough channels that one sample's patch matrix is past the block the batched product takes
+        int channels = (1 << 16) / (kernelH * kernelW * outH * outW) + 1 + random.nextInt(3);
+        int outChannels = 1 + random.nextInt(9);
+        Tensor weight = new Tensor(Shape.of(outChannels, channels, kernelH, kernelW),
+                RandomNetworks.values(random, outChannels * channels * kernelH * kernelW, 0.3));
+        Tensor bias = new Tensor(Shape.of(outChannels), RandomNetworks.values(random, outChannels, 0.3));
+        Conv2d conv = new Conv2d(Shape.of(channels, inH, inW), weight, bias, new int[] {strideH, strideW}, pads,
+                new int[] {dilation, dilation});
+        int in = conv.inputShapes().get(0).size();
+        int out = conv.outputShape().size();
+        float[] x = RandomNetworks.values(random, rows * in, 1.0);
+        float[] fast = new float[rows * out];
+        float[] direct = new float[rows * out];
+        conv.linear(new float[][] {x}, fast, rows, Switches.none(rows), 1);
+        conv.linearDirect(x, direct, rows);
+        assertClose(fast, direct, conv.describe());
+        // plain inference with the ReLU fused: exactly the value, its bias added and rectified
+        float[] rectified = new float[rows * out];
+        conv.inferRectified(x, rectified, rows, false);
+        conv.addBias(fast, rows, Switches.none(rows), 1);
+        for (int k = 0; k < fast.length; k++) {
+            assertThat(rectified[k]).as("%s rectified at %d", conv.describe(), k).isEqualTo(fast[k] > 0f ? fast[k] : 0f);
+        }
+        float[] g = RandomNetworks.values(random, rows * out, 1.0);
+        float[] fastGrad = RandomNetworks.values(random, rows * in, 1.0);
+        float[] directGrad = fastGrad.clone();
+        float[] denseGrad = fastGrad.clone();
+        conv.transpose(g, new float[][] {fastGrad}, rows, Switches.none(rows), 1);
+        conv.transposeDirect(g, directGrad, rows);
+        assertClose(fastGrad, directGrad, conv.describe() + " (transpose)");
+        conv.transposeDense(g, denseGrad, rows);
+        assertClose(denseGrad, directGrad, conv.describe() + " (dense transpose)");
     }
 
     private static void assertClose(float[] actual, float[] expected, String what) {
