@@ -260,6 +260,17 @@ public final class Conv2d implements Op {
             grouped.linear(in, out, rows, false);
             return;
         }
+        if (pointwise()) {
+            // a 1x1 convolution is the product (O, C) x (C, H*W) of the weights and each sample, as it lies in memory
+            int inSize = inputShape.size();
+            int outSize = outputShape.size();
+            java.util.Arrays.fill(out, 0, rows * outSize, 0f);
+            for (int r = 0; r < rows; r++) {
+                gemmByColumns(outChannels, outSize / outChannels, inChannels, weight, inChannels, in, r * inSize, out,
+                        r * outSize);
+            }
+            return;
+        }
         int block = blockRows(rows);
         if (strideH == 1 && strideW == 1 || block == 1) {
             // stride 1, or samples too large to batch (224x224 images), whose patch matrix would be wider than the
@@ -357,6 +368,12 @@ public final class Conv2d implements Op {
         return buffer;
     }
 
+    /** A 1x1 convolution of stride 1 with no padding: a plain matrix product over the channels. */
+    private boolean pointwise() {
+        return grouped == null && kernelH == 1 && kernelW == 1 && strideH == 1 && strideW == 1 && padTop == 0
+                && padLeft == 0 && padBottom == 0 && padRight == 0;
+    }
+
     /** Whether {@link #inferRectified} may fuse a ReLU: an ungrouped convolution. */
     public boolean rectifies() {
         return grouped == null;
@@ -376,8 +393,8 @@ public final class Conv2d implements Op {
      * @throws IllegalStateException for a grouped convolution, or with {@code pool} unless {@link #correlates()}
      */
     public void inferRectified(float[] in, float[] out, int n, boolean pool) {
-        if (grouped == null && !correlates() && !pool && blockRows(n) > 1) {
-            // a strided convolution: the product, then bias and ReLU in one pass instead of two
+        if (grouped == null && !pool && (pointwise() || !correlates() && blockRows(n) > 1)) {
+            // a matrix product (a 1x1 convolution, or a batch's strided one), then bias and ReLU in one pass, not two
             linear(new float[][] {in}, out, n, null, 1);
             int plane = outputShape.dim(1) * outputShape.dim(2);
             for (int r = 0; r < n; r++) {
@@ -605,6 +622,8 @@ public final class Conv2d implements Op {
         }
         if (nonZero * 3L < (long) rows * outputShape.size()) {
             transposeSparse(gradOut, gradIn, rows);
+        } else if (pointwise()) {
+            transposePointwise(gradOut, gradIn, rows);
         } else if (blockRows(rows) == 1 && adjointCorrelates()) {
             // samples too large to batch (224x224): the adjoint correlation needs no patch matrix
             adjoint().linearCorrelated(gradOut, gradIn, rows, true);
@@ -630,12 +649,24 @@ public final class Conv2d implements Op {
     public void transposeDense(float[] gradOut, float[] gradIn, int rows) {
         if (grouped != null) {
             grouped.transpose(gradOut, gradIn, rows, false);
+        } else if (pointwise()) {
+            transposePointwise(gradOut, gradIn, rows);
         } else if (adjointCorrelates()) {
             adjoint().linearCorrelated(gradOut, gradIn, rows, true);
         } else if (blockRows(rows) == 1 && phasesCorrelate()) {
             phases().transpose(gradOut, gradIn, rows);
         } else {
             transposeGemm(gradOut, gradIn, rows);
+        }
+    }
+
+    /** {@link #transpose} of a 1x1 convolution: {@code gradIn += W^T gradOut}, (C, O) x (O, H*W), sample by sample. */
+    private void transposePointwise(float[] gradOut, float[] gradIn, int rows) {
+        int inSize = inputShape.size();
+        int outSize = outputShape.size();
+        for (int r = 0; r < rows; r++) {
+            gemmByColumns(inChannels, inSize / inChannels, outChannels, weightT, outChannels, gradOut, r * outSize,
+                    gradIn, r * inSize);
         }
     }
 

@@ -58,16 +58,19 @@ class Conv2dKernelProperties {
 
     /**
      * Samples too large to batch (a photo) take other paths: the correlation over the padded planes, split into phases
-     * at a stride, for the value; one stride-1 correlation per phase for the transpose. They too equal the loops.
+     * at a stride, for the value; one stride-1 correlation per phase for the transpose; a matrix product for a 1x1
+     * convolution. They too equal the loops.
      */
     @Property(tries = 40)
     void photoSizedSamplesCorrelateByPhasesAsTheDirectLoopsDo(@ForAll long seed, @ForAll @IntRange(min = 1, max = 3) int rows) {
         SplittableRandom random = new SplittableRandom(seed);
-        int kernelH = 1 + random.nextInt(5);
-        int kernelW = 1 + random.nextInt(5);
-        int strideH = 1 + random.nextInt(3);
-        int strideW = 1 + random.nextInt(3);
-        int dilation = random.nextInt(4) == 0 ? 2 : 1;
+        // one in four a 1x1 convolution of stride 1 with no padding, which is a plain matrix product
+        boolean pointwise = random.nextInt(4) == 0;
+        int kernelH = pointwise ? 1 : 1 + random.nextInt(5);
+        int kernelW = pointwise ? 1 : 1 + random.nextInt(5);
+        int strideH = pointwise ? 1 : 1 + random.nextInt(3);
+        int strideW = pointwise ? 1 : 1 + random.nextInt(3);
+        int dilation = !pointwise && random.nextInt(4) == 0 ? 2 : 1;
         int[] pads = {random.nextInt(kernelH), random.nextInt(kernelW), random.nextInt(kernelH), random.nextInt(kernelW)};
         int outH = 24 + random.nextInt(20);
         int outW = 24 + random.nextInt(20);
