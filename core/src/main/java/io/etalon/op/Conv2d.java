@@ -626,7 +626,7 @@ public final class Conv2d implements Op {
             transposePointwise(gradOut, gradIn, rows);
         } else if (blockRows(rows) == 1 && adjointCorrelates()) {
             // samples too large to batch (224x224): the adjoint correlation needs no patch matrix
-            adjoint().linearCorrelated(gradOut, gradIn, rows, true);
+            adjoint().addLinear(gradOut, gradIn, rows);
         } else if (blockRows(rows) == 1 && phasesCorrelate()) {
             phases().transpose(gradOut, gradIn, rows);
         } else {
@@ -652,7 +652,7 @@ public final class Conv2d implements Op {
         } else if (pointwise()) {
             transposePointwise(gradOut, gradIn, rows);
         } else if (adjointCorrelates()) {
-            adjoint().linearCorrelated(gradOut, gradIn, rows, true);
+            adjoint().addLinear(gradOut, gradIn, rows);
         } else if (blockRows(rows) == 1 && phasesCorrelate()) {
             phases().transpose(gradOut, gradIn, rows);
         } else {
@@ -695,6 +695,46 @@ public final class Conv2d implements Op {
     private boolean adjointCorrelates() {
         return grouped == null && strideH == 1 && strideW == 1 && dilationH == 1 && dilationW == 1
                 && padTop < kernelH && padBottom < kernelH && padLeft < kernelW && padRight < kernelW;
+    }
+
+    /**
+     * {@link #linear} of {@code rows} samples added into {@code out}: by Winograd's minimal filtering where it gains (a
+     * 3x3 kernel of stride 1 with many channels on a plane of 14x14 or more, {@link Winograd#suits};
+     * {@code -Detalon.winograd=false} turns it off), else by the correlation. For the transposed pass, whose floats nothing else reproduces: the forward pass keeps the direct sums.
+     */
+    private void addLinear(float[] in, float[] out, int rows) {
+        Winograd fast = winograd();
+        if (fast == null) {
+            linearCorrelated(in, out, rows, true);
+            return;
+        }
+        for (int r = 0; r < rows; r++) {
+            fast.apply(in, r, out, true);
+        }
+    }
+
+    /** Whether {@link #transposeDense} runs by Winograd's minimal filtering: for tests. */
+    boolean adjointUsesWinograd() {
+        return adjointCorrelates() && adjoint().winograd() != null;
+    }
+
+    private static final boolean WINOGRAD = !"false".equals(System.getProperty("etalon.winograd"));
+
+    /** Built on first use, as {@link #correlation}; null where it does not gain. */
+    private volatile Winograd winograd;
+    private volatile boolean winogradChecked;
+
+    private Winograd winograd() {
+        if (!winogradChecked) {
+            if (WINOGRAD && grouped == null && strideH == 1 && strideW == 1 && dilationH == 1 && dilationW == 1
+                    && Winograd.suits(kernelH, kernelW, outputShape.dim(1), outputShape.dim(2), inChannels,
+                    outChannels)) {
+                winograd = new Winograd(weight, outChannels, inChannels, inputShape.dim(1), inputShape.dim(2), padTop,
+                        padLeft, outputShape.dim(1), outputShape.dim(2));
+            }
+            winogradChecked = true;
+        }
+        return winograd;
     }
 
     /** Built on first use, as {@link #correlation}: the adjoint as a convolution, see {@link #transposeDense}. */
