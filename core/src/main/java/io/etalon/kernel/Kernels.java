@@ -166,6 +166,22 @@ public interface Kernels {
     /** {@code acc[accOff + i] = v[vOff + i] > acc[accOff + i] ? v[vOff + i] : acc[accOff + i]} for {@code i < count}. */
     void maxInto(float[] acc, int accOff, float[] v, int vOff, int count);
 
+    /**
+     * Winograd's input transform of one 4x4 patch per channel: {@code V = B^T d B} with
+     * {@code B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]}, where {@code d[i][j] = in[corner + i*row + j*channels + c]}
+     * (channels innermost), written to {@code out[at + xi*step + c]} for {@code xi = 4i + j < 16}, {@code c < channels}.
+     * Rows first, then columns, each value by one addition or subtraction, so every implementation gives the same floats.
+     */
+    void winogradPatch(float[] in, int corner, int row, int channels, float[] out, int at, int step);
+
+    /**
+     * Winograd's output transform of one tile per output: the 2x2 outputs {@code A^T m A} with
+     * {@code A^T = [1 1 1 0; 0 1 -1 -1]} of {@code m[xi] = products[at + xi*step + o]}, written to
+     * {@code tile[k*outputs + o]} for the outputs {@code k = 0..3} in row-major order, {@code o < outputs}; each product
+     * read is set to zero. Rows first, then columns, in a fixed order, so every implementation gives the same floats.
+     */
+    void winogradOutput(float[] products, int at, int step, int outputs, float[] tile);
+
     /** Widths that are a multiple of this run without a scalar tail in {@link #scatter}; 1 for the scalar kernels. */
     int lanes();
 

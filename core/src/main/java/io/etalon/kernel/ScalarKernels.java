@@ -19,6 +19,87 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void winogradPatch(float[] in, int corner, int row, int channels, float[] out, int at, int step) {
+        winogradPatchChannels(in, corner, row, channels, 0, channels, out, at, step);
+    }
+
+    /** {@link #winogradPatch} for channels {@code [from, to)}: the vector kernels' tail. */
+    static void winogradPatchChannels(float[] in, int corner, int row, int channels, int from, int to, float[] out,
+                                      int at, int step) {
+        int ch = channels;
+        for (int c = from; c < to; c++) {
+            int p = corner + c;
+            int q = p + row;
+            int s = q + row;
+            int t = s + row;
+            // B^T d: rows d0 - d2, d1 + d2, d2 - d1, d1 - d3, column by column
+            float a0 = in[p] - in[s];
+            float a1 = in[p + ch] - in[s + ch];
+            float a2 = in[p + 2 * ch] - in[s + 2 * ch];
+            float a3 = in[p + 3 * ch] - in[s + 3 * ch];
+            float b0 = in[q] + in[s];
+            float b1 = in[q + ch] + in[s + ch];
+            float b2 = in[q + 2 * ch] + in[s + 2 * ch];
+            float b3 = in[q + 3 * ch] + in[s + 3 * ch];
+            float e0 = in[s] - in[q];
+            float e1 = in[s + ch] - in[q + ch];
+            float e2 = in[s + 2 * ch] - in[q + 2 * ch];
+            float e3 = in[s + 3 * ch] - in[q + 3 * ch];
+            float f0 = in[q] - in[t];
+            float f1 = in[q + ch] - in[t + ch];
+            float f2 = in[q + 2 * ch] - in[t + 2 * ch];
+            float f3 = in[q + 3 * ch] - in[t + 3 * ch];
+            // (B^T d) B: columns x0 - x2, x1 + x2, x2 - x1, x1 - x3, row by row
+            int o = at + c;
+            out[o] = a0 - a2;
+            out[o + step] = a1 + a2;
+            out[o + 2 * step] = a2 - a1;
+            out[o + 3 * step] = a1 - a3;
+            out[o + 4 * step] = b0 - b2;
+            out[o + 5 * step] = b1 + b2;
+            out[o + 6 * step] = b2 - b1;
+            out[o + 7 * step] = b1 - b3;
+            out[o + 8 * step] = e0 - e2;
+            out[o + 9 * step] = e1 + e2;
+            out[o + 10 * step] = e2 - e1;
+            out[o + 11 * step] = e1 - e3;
+            out[o + 12 * step] = f0 - f2;
+            out[o + 13 * step] = f1 + f2;
+            out[o + 14 * step] = f2 - f1;
+            out[o + 15 * step] = f1 - f3;
+        }
+    }
+
+    @Override
+    public void winogradOutput(float[] products, int at, int step, int outputs, float[] tile) {
+        winogradOutputs(products, at, step, 0, outputs, outputs, tile);
+    }
+
+    /** {@link #winogradOutput} for outputs {@code [from, to)}: the vector kernels' tail. */
+    static void winogradOutputs(float[] products, int at, int step, int from, int to, int outputs, float[] tile) {
+        float[] m = new float[16];
+        for (int o = from; o < to; o++) {
+            for (int xi = 0; xi < 16; xi++) {
+                m[xi] = products[at + xi * step + o];
+                products[at + xi * step + o] = 0f;
+            }
+            // A^T m: rows m0 + m1 + m2 and m1 - m2 - m3 of the 4x4 tile, column by column; then A on the columns
+            float s0 = m[0] + m[4] + m[8];
+            float s1 = m[1] + m[5] + m[9];
+            float s2 = m[2] + m[6] + m[10];
+            float s3 = m[3] + m[7] + m[11];
+            float t0 = m[4] - m[8] - m[12];
+            float t1 = m[5] - m[9] - m[13];
+            float t2 = m[6] - m[10] - m[14];
+            float t3 = m[7] - m[11] - m[15];
+            tile[o] = s0 + s1 + s2;
+            tile[outputs + o] = s1 - s2 - s3;
+            tile[2 * outputs + o] = t0 + t1 + t2;
+            tile[3 * outputs + o] = t1 - t2 - t3;
+        }
+    }
+
+    @Override
     public void gemm(int m, int n, int[] ks, int count, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                      float[] c, int cOff, int ldc) {
         for (int i = 0; i < m; i++) {

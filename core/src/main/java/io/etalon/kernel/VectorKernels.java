@@ -35,6 +35,107 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void winogradPatch(float[] in, int corner, int row, int channels, float[] out, int at, int step) {
+        int ch = channels;
+        int c = 0;
+        for (; c + L <= channels; c += L) {
+            int p = corner + c;
+            int q = p + row;
+            int s = q + row;
+            int t = s + row;
+            FloatVector p0 = FloatVector.fromArray(SPECIES, in, p);
+            FloatVector p1 = FloatVector.fromArray(SPECIES, in, p + ch);
+            FloatVector p2 = FloatVector.fromArray(SPECIES, in, p + 2 * ch);
+            FloatVector p3 = FloatVector.fromArray(SPECIES, in, p + 3 * ch);
+            FloatVector q0 = FloatVector.fromArray(SPECIES, in, q);
+            FloatVector q1 = FloatVector.fromArray(SPECIES, in, q + ch);
+            FloatVector q2 = FloatVector.fromArray(SPECIES, in, q + 2 * ch);
+            FloatVector q3 = FloatVector.fromArray(SPECIES, in, q + 3 * ch);
+            FloatVector s0 = FloatVector.fromArray(SPECIES, in, s);
+            FloatVector s1 = FloatVector.fromArray(SPECIES, in, s + ch);
+            FloatVector s2 = FloatVector.fromArray(SPECIES, in, s + 2 * ch);
+            FloatVector s3 = FloatVector.fromArray(SPECIES, in, s + 3 * ch);
+            FloatVector t0 = FloatVector.fromArray(SPECIES, in, t);
+            FloatVector t1 = FloatVector.fromArray(SPECIES, in, t + ch);
+            FloatVector t2 = FloatVector.fromArray(SPECIES, in, t + 2 * ch);
+            FloatVector t3 = FloatVector.fromArray(SPECIES, in, t + 3 * ch);
+            int o = at + c;
+            patchRow(p0.sub(s0), p1.sub(s1), p2.sub(s2), p3.sub(s3), out, o, step);
+            patchRow(q0.add(s0), q1.add(s1), q2.add(s2), q3.add(s3), out, o + 4 * step, step);
+            patchRow(s0.sub(q0), s1.sub(q1), s2.sub(q2), s3.sub(q3), out, o + 8 * step, step);
+            patchRow(q0.sub(t0), q1.sub(t1), q2.sub(t2), q3.sub(t3), out, o + 12 * step, step);
+        }
+        if (c < channels) {
+            ScalarKernels.winogradPatchChannels(in, corner, row, channels, c, channels, out, at, step);
+        }
+    }
+
+    /** One row of {@code (B^T d) B}: columns x0 - x2, x1 + x2, x2 - x1, x1 - x3. */
+    private static void patchRow(FloatVector x0, FloatVector x1, FloatVector x2, FloatVector x3, float[] out, int o,
+                                 int step) {
+        x0.sub(x2).intoArray(out, o);
+        x1.add(x2).intoArray(out, o + step);
+        x2.sub(x1).intoArray(out, o + 2 * step);
+        x1.sub(x3).intoArray(out, o + 3 * step);
+    }
+
+    @Override
+    public void winogradOutput(float[] products, int at, int step, int outputs, float[] tile) {
+        FloatVector zero = FloatVector.zero(SPECIES);
+        int o = 0;
+        for (; o + L <= outputs; o += L) {
+            int m = at + o;
+            FloatVector v0 = FloatVector.fromArray(SPECIES, products, m + 0 * step);
+            FloatVector v1 = FloatVector.fromArray(SPECIES, products, m + 1 * step);
+            FloatVector v2 = FloatVector.fromArray(SPECIES, products, m + 2 * step);
+            FloatVector v3 = FloatVector.fromArray(SPECIES, products, m + 3 * step);
+            FloatVector v4 = FloatVector.fromArray(SPECIES, products, m + 4 * step);
+            FloatVector v5 = FloatVector.fromArray(SPECIES, products, m + 5 * step);
+            FloatVector v6 = FloatVector.fromArray(SPECIES, products, m + 6 * step);
+            FloatVector v7 = FloatVector.fromArray(SPECIES, products, m + 7 * step);
+            FloatVector v8 = FloatVector.fromArray(SPECIES, products, m + 8 * step);
+            FloatVector v9 = FloatVector.fromArray(SPECIES, products, m + 9 * step);
+            FloatVector v10 = FloatVector.fromArray(SPECIES, products, m + 10 * step);
+            FloatVector v11 = FloatVector.fromArray(SPECIES, products, m + 11 * step);
+            FloatVector v12 = FloatVector.fromArray(SPECIES, products, m + 12 * step);
+            FloatVector v13 = FloatVector.fromArray(SPECIES, products, m + 13 * step);
+            FloatVector v14 = FloatVector.fromArray(SPECIES, products, m + 14 * step);
+            FloatVector v15 = FloatVector.fromArray(SPECIES, products, m + 15 * step);
+            zero.intoArray(products, m + 0 * step);
+            zero.intoArray(products, m + 1 * step);
+            zero.intoArray(products, m + 2 * step);
+            zero.intoArray(products, m + 3 * step);
+            zero.intoArray(products, m + 4 * step);
+            zero.intoArray(products, m + 5 * step);
+            zero.intoArray(products, m + 6 * step);
+            zero.intoArray(products, m + 7 * step);
+            zero.intoArray(products, m + 8 * step);
+            zero.intoArray(products, m + 9 * step);
+            zero.intoArray(products, m + 10 * step);
+            zero.intoArray(products, m + 11 * step);
+            zero.intoArray(products, m + 12 * step);
+            zero.intoArray(products, m + 13 * step);
+            zero.intoArray(products, m + 14 * step);
+            zero.intoArray(products, m + 15 * step);
+            FloatVector s0 = v0.add(v4).add(v8);
+            FloatVector s1 = v1.add(v5).add(v9);
+            FloatVector s2 = v2.add(v6).add(v10);
+            FloatVector s3 = v3.add(v7).add(v11);
+            FloatVector t0 = v4.sub(v8).sub(v12);
+            FloatVector t1 = v5.sub(v9).sub(v13);
+            FloatVector t2 = v6.sub(v10).sub(v14);
+            FloatVector t3 = v7.sub(v11).sub(v15);
+            s0.add(s1).add(s2).intoArray(tile, o);
+            s1.sub(s2).sub(s3).intoArray(tile, outputs + o);
+            t0.add(t1).add(t2).intoArray(tile, 2 * outputs + o);
+            t1.sub(t2).sub(t3).intoArray(tile, 3 * outputs + o);
+        }
+        if (o < outputs) {
+            ScalarKernels.winogradOutputs(products, at, step, o, outputs, outputs, tile);
+        }
+    }
+
+    @Override
     public int lanes() {
         return L;
     }

@@ -26,10 +26,11 @@ final class Winograd {
     static final int MIN_OUTPUTS = 14 * 14;
     /**
      * The transforms cost in proportion to C + O values per tile and the products to C x O, so the products must
-     * dominate: C O / (C + O) at least this (128 channels in and out give 64; 64 give 32, and ran slower than the
-     * correlation at 56x56).
+     * dominate: C O / (C + O) at least this. 64 channels in and out give 32: at 56x56 about a tenth faster than the
+     * correlation, at 128 channels (28x28) and 256 (14x14) about half as fast again. SqueezeNet's 128 to 32 (25.6) and
+     * 64 to 16 are left to the correlation.
      */
-    static final int MIN_CHANNEL_RATIO = 48;
+    static final int MIN_CHANNEL_RATIO = 32;
 
     private final int channels;
     private final int outputs;
@@ -135,13 +136,14 @@ final class Winograd {
         float[] patches = buffer[1];
         float[] products = buffer[2];
         int inSize = channels * inH * inW;
-        // (C, H, W) to padded (H, W, C): reads in order, writes a channel apart
-        for (int c = 0; c < channels; c++) {
-            for (int h = 0; h < inH; h++) {
-                int from = r * inSize + (c * inH + h) * inW;
-                int to = ((h + padTop) * paddedW + padLeft) * channels + c;
-                for (int w = 0; w < inW; w++, to += channels) {
-                    padded[to] = in[from + w];
+        // (C, H, W) to padded (H, W, C): writes in order; the reads of neighbouring columns share cache lines
+        int plane = inH * inW;
+        for (int h = 0; h < inH; h++) {
+            for (int w = 0; w < inW; w++) {
+                int from = r * inSize + h * inW + w;
+                int to = ((h + padTop) * paddedW + padLeft + w) * channels;
+                for (int c = 0; c < channels; c++) {
+                    padded[to + c] = in[from + c * plane];
                 }
             }
         }
@@ -163,53 +165,12 @@ final class Winograd {
     private void transformPatches(float[] padded, float[] patches, int first, int end) {
         int step = patchStep;
         int row = paddedW * channels;
-        int ch = channels;
         for (int ty = first; ty < end; ty++) {
             for (int tx = 0; tx < tilesW; tx++) {
                 int tile = ty * tilesW + tx;
                 int at = tile * channels;
                 int corner = (2 * ty * paddedW + 2 * tx) * channels;
-                // the channels innermost: every read and write below runs through consecutive floats
-                for (int c = 0; c < channels; c++, at++) {
-                    int p = corner + c;
-                    int q = p + row;
-                    int s = q + row;
-                    int t = s + row;
-                    // B^T d, column by column: rows d0 - d2, d1 + d2, d2 - d1, d1 - d3
-                    float a0 = padded[p] - padded[s];
-                    float a1 = padded[p + ch] - padded[s + ch];
-                    float a2 = padded[p + 2 * ch] - padded[s + 2 * ch];
-                    float a3 = padded[p + 3 * ch] - padded[s + 3 * ch];
-                    float b0 = padded[q] + padded[s];
-                    float b1 = padded[q + ch] + padded[s + ch];
-                    float b2 = padded[q + 2 * ch] + padded[s + 2 * ch];
-                    float b3 = padded[q + 3 * ch] + padded[s + 3 * ch];
-                    float e0 = padded[s] - padded[q];
-                    float e1 = padded[s + ch] - padded[q + ch];
-                    float e2 = padded[s + 2 * ch] - padded[q + 2 * ch];
-                    float e3 = padded[s + 3 * ch] - padded[q + 3 * ch];
-                    float f0 = padded[q] - padded[t];
-                    float f1 = padded[q + ch] - padded[t + ch];
-                    float f2 = padded[q + 2 * ch] - padded[t + 2 * ch];
-                    float f3 = padded[q + 3 * ch] - padded[t + 3 * ch];
-                    // (B^T d) B, row by row: columns x0 - x2, x1 + x2, x2 - x1, x1 - x3
-                    patches[at] = a0 - a2;
-                    patches[at + step] = a1 + a2;
-                    patches[at + 2 * step] = a2 - a1;
-                    patches[at + 3 * step] = a1 - a3;
-                    patches[at + 4 * step] = b0 - b2;
-                    patches[at + 5 * step] = b1 + b2;
-                    patches[at + 6 * step] = b2 - b1;
-                    patches[at + 7 * step] = b1 - b3;
-                    patches[at + 8 * step] = e0 - e2;
-                    patches[at + 9 * step] = e1 + e2;
-                    patches[at + 10 * step] = e2 - e1;
-                    patches[at + 11 * step] = e1 - e3;
-                    patches[at + 12 * step] = f0 - f2;
-                    patches[at + 13 * step] = f1 + f2;
-                    patches[at + 14 * step] = f2 - f1;
-                    patches[at + 15 * step] = f1 - f3;
-                }
+                KERNELS.winogradPatch(padded, corner, row, channels, patches, at, step);
             }
         }
     }
@@ -221,63 +182,23 @@ final class Winograd {
     private void transformOutputs(float[] products, float[] out, int outBase, boolean add, int first, int end) {
         int step = productStep;
         int plane = outH * outW;
+        float[] tile = new float[4 * outputs];
         for (int ty = first; ty < end; ty++) {
             boolean lowerRow = 2 * ty + 1 < outH;
             for (int tx = 0; tx < tilesW; tx++) {
                 boolean rightColumn = 2 * tx + 1 < outW;
                 int at = (ty * tilesW + tx) * outputs;
+                KERNELS.winogradOutput(products, at, step, outputs, tile);
                 int corner = outBase + 2 * ty * outW + 2 * tx;
-                for (int o = 0; o < outputs; o++, at++) {
-                    float m0 = products[at];
-                    products[at] = 0f;
-                    float m1 = products[at + step];
-                    products[at + step] = 0f;
-                    float m2 = products[at + 2 * step];
-                    products[at + 2 * step] = 0f;
-                    float m3 = products[at + 3 * step];
-                    products[at + 3 * step] = 0f;
-                    float m4 = products[at + 4 * step];
-                    products[at + 4 * step] = 0f;
-                    float m5 = products[at + 5 * step];
-                    products[at + 5 * step] = 0f;
-                    float m6 = products[at + 6 * step];
-                    products[at + 6 * step] = 0f;
-                    float m7 = products[at + 7 * step];
-                    products[at + 7 * step] = 0f;
-                    float m8 = products[at + 8 * step];
-                    products[at + 8 * step] = 0f;
-                    float m9 = products[at + 9 * step];
-                    products[at + 9 * step] = 0f;
-                    float m10 = products[at + 10 * step];
-                    products[at + 10 * step] = 0f;
-                    float m11 = products[at + 11 * step];
-                    products[at + 11 * step] = 0f;
-                    float m12 = products[at + 12 * step];
-                    products[at + 12 * step] = 0f;
-                    float m13 = products[at + 13 * step];
-                    products[at + 13 * step] = 0f;
-                    float m14 = products[at + 14 * step];
-                    products[at + 14 * step] = 0f;
-                    float m15 = products[at + 15 * step];
-                    products[at + 15 * step] = 0f;
-                    // A^T M: rows m0 + m1 + m2 and m1 - m2 - m3 of the 4x4 tile, column by column
-                    float s0 = m0 + m4 + m8;
-                    float s1 = m1 + m5 + m9;
-                    float s2 = m2 + m6 + m10;
-                    float s3 = m3 + m7 + m11;
-                    float t0 = m4 - m8 - m12;
-                    float t1 = m5 - m9 - m13;
-                    float t2 = m6 - m10 - m14;
-                    float t3 = m7 - m11 - m15;
-                    int y = corner + o * plane;
-                    put(out, y, s0 + s1 + s2, add);
+                for (int o = 0, y = corner; o < outputs; o++, y += plane) {
+                    put(out, y, tile[o], add);
                     if (rightColumn) {
-                        put(out, y + 1, s1 - s2 - s3, add);
+                        put(out, y + 1, tile[outputs + o], add);
                     }
                     if (lowerRow) {
-                        put(out, y + outW, t0 + t1 + t2, add);
+                        put(out, y + outW, tile[2 * outputs + o], add);
                         if (rightColumn) {
-                            put(out, y + outW + 1, t1 - t2 - t3, add);
+                            put(out, y + outW + 1, tile[3 * outputs + o], add);
                         }
                     }
                 }

@@ -470,6 +470,65 @@ class KernelsTest {
     }
 
     /** Random values with about a quarter exact zeros, as behind a ReLU. */
+    // channels past a multiple of 16 leave a tail; B^T d B of a patch is checked on its definition, in double
+    @Property(tries = 40)
+    void winogradPatchIsBTransposeDBAndBothKernelsAgreeExactly(@ForAll @IntRange(min = 1, max = 40) int channels,
+                                                               @ForAll long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int row = 5 * channels + 3;
+        int corner = 2;
+        int step = channels + 7;
+        float[] in = sparse(random, corner + 4 * row);
+        float[] viaScalar = new float[3 + 16 * step];
+        float[] viaBest = new float[3 + 16 * step];
+        scalar.winogradPatch(in, corner, row, channels, viaScalar, 3, step);
+        best.winogradPatch(in, corner, row, channels, viaBest, 3, step);
+        assertThat(viaBest).isEqualTo(viaScalar);
+        double[][] bt = {{1, 0, -1, 0}, {0, 1, 1, 0}, {0, -1, 1, 0}, {0, 1, 0, -1}};
+        for (int c = 0; c < channels; c++) {
+            for (int xi = 0; xi < 16; xi++) {
+                double v = 0;
+                for (int i = 0; i < 4; i++) {
+                    for (int j = 0; j < 4; j++) {
+                        v += bt[xi / 4][i] * in[corner + i * row + j * channels + c] * bt[xi % 4][j];
+                    }
+                }
+                assertThat((double) viaScalar[3 + xi * step + c]).isCloseTo(v, org.assertj.core.data.Offset.offset(1e-5 * (1 + Math.abs(v))));
+            }
+        }
+    }
+
+    @Property(tries = 40)
+    void winogradOutputIsATransposeMAAndZeroesWhatItReads(@ForAll @IntRange(min = 1, max = 40) int outputs,
+                                                          @ForAll long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int step = outputs + 5;
+        float[] products = sparse(random, 2 + 16 * step);
+        float[] forScalar = products.clone();
+        float[] forBest = products.clone();
+        float[] viaScalar = new float[4 * outputs];
+        float[] viaBest = new float[4 * outputs];
+        scalar.winogradOutput(forScalar, 2, step, outputs, viaScalar);
+        best.winogradOutput(forBest, 2, step, outputs, viaBest);
+        assertThat(viaBest).isEqualTo(viaScalar);
+        assertThat(forBest).isEqualTo(forScalar);
+        double[][] at = {{1, 1, 1, 0}, {0, 1, -1, -1}};
+        for (int o = 0; o < outputs; o++) {
+            for (int k = 0; k < 4; k++) {
+                double y = 0;
+                for (int i = 0; i < 4; i++) {
+                    for (int j = 0; j < 4; j++) {
+                        y += at[k / 2][i] * products[2 + (4 * i + j) * step + o] * at[k % 2][j];
+                    }
+                }
+                assertThat((double) viaScalar[k * outputs + o]).isCloseTo(y, org.assertj.core.data.Offset.offset(1e-5 * (1 + Math.abs(y))));
+            }
+            for (int xi = 0; xi < 16; xi++) {
+                assertThat(forScalar[2 + xi * step + o]).as("product %d of output %d, once read", xi, o).isZero();
+            }
+        }
+    }
+
     private static float[] sparse(SplittableRandom random, int size) {
         float[] values = new float[size];
         for (int i = 0; i < size; i++) {
