@@ -65,6 +65,13 @@ public interface Kernels {
     void scatter(int count, float[] w, int wOff, int[] offsets, float[] g, int gOff, int width, float[] dst, int dstBase);
 
     /**
+     * Scatters a value times filter rows: {@code dst[dstBase + offsets[t] + c] += w[wOff + t*width + c] * v} for
+     * {@code t < count}, {@code c < width}, each by a fused multiply-add, in order of t: {@link #scatter} with the
+     * lanes over a filter's channels instead of over rows.
+     */
+    void scatterScaled(int count, float v, float[] w, int wOff, int width, int[] offsets, float[] dst, int dstBase);
+
+    /**
      * A correlation over a flat, padded signal: {@code y[o*width + p] = sum over t of w[o*taps + t] * x[p + offsets[t]]}
      * for {@code o < outputs}, {@code p < width}, each sum from 0 by fused multiply-adds in order of t (the order and
      * rounding of {@link #gemm} over an im2col matrix). Overwrites y. The vector kernels need {@code width} to be a

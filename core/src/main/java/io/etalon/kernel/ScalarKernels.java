@@ -128,6 +128,17 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void scatterScaled(int count, float v, float[] w, int wOff, int width, int[] offsets, float[] dst, int dstBase) {
+        for (int t = 0; t < count; t++) {
+            int row = dstBase + offsets[t];
+            int filter = wOff + t * width;
+            for (int c = 0; c < width; c++) {
+                dst[row + c] = Math.fma(w[filter + c], v, dst[row + c]);
+            }
+        }
+    }
+
+    @Override
     public void correlate(int outputs, int taps, float[] w, int wOff, int[] offsets, float[] x, float[] y, int yOff,
                           int width) {
         for (int o = 0; o < outputs; o++) {

@@ -483,6 +483,23 @@ final class VectorKernels implements Kernels {
      * one another. Each output is still summed from 0 in order of t.
      */
     @Override
+    public void scatterScaled(int count, float v, float[] w, int wOff, int width, int[] offsets, float[] dst, int dstBase) {
+        int vectorWidth = width - width % L;
+        FloatVector s = FloatVector.broadcast(SPECIES, v);
+        for (int t = 0; t < count; t++) {
+            int row = dstBase + offsets[t];
+            int filter = wOff + t * width;
+            for (int c = 0; c < vectorWidth; c += L) {
+                FloatVector.fromArray(SPECIES, w, filter + c).fma(s, FloatVector.fromArray(SPECIES, dst, row + c))
+                        .intoArray(dst, row + c);
+            }
+            for (int c = vectorWidth; c < width; c++) {
+                dst[row + c] = Math.fma(w[filter + c], v, dst[row + c]);
+            }
+        }
+    }
+
+    @Override
     public void correlate(int outputs, int taps, float[] w, int wOff, int[] offsets, float[] x, float[] y, int yOff,
                           int width) {
         if (width % L != 0) {

@@ -842,6 +842,17 @@ public final class Conv2d implements Op {
         if (grouped != null) {
             throw new IllegalStateException("transposeAt takes an ungrouped convolution; this one has " + groups + " groups");
         }
+        int lanes = KERNELS.lanes();
+        if (2 * rows <= lanes && inChannels % lanes == 0) {
+            // few rows (top-5 etalons) would fill a third of each vector over rows: put the lanes over channels
+            transposeAtByChannels(positions, count, values, stride, rows, gradIn);
+        } else {
+            transposeAtByRows(positions, count, values, stride, rows, gradIn);
+        }
+    }
+
+    /** {@link #transposeAt} with the lanes over rows: each position scatters its whole filter with one kernel call. */
+    void transposeAtByRows(int[] positions, int count, float[] values, int stride, int rows, float[] gradIn) {
         int inH = inputShape.dim(1);
         int inW = inputShape.dim(2);
         int outW = outputShape.dim(2);
@@ -879,6 +890,75 @@ public final class Conv2d implements Op {
                 }
             }
         }
+    }
+
+    /**
+     * {@link #transposeAt} with the lanes over input channels: row by row, each kept position scatters its value times
+     * its filter, tap by tap, onto a zero-padded input laid out channels innermost ({@link Kernels#scatterScaled}),
+     * which is then added onto the gradient. Every input gradient gets the same terms in the same order as in
+     * {@link #transposeAt}, so the same floats, at a cost of taps x positions x rows / lanes instead of x a whole
+     * vector of rows.
+     */
+    void transposeAtByChannels(int[] positions, int count, float[] values, int stride, int rows, float[] gradIn) {
+        int inH = inputShape.dim(1);
+        int inW = inputShape.dim(2);
+        int outW = outputShape.dim(2);
+        int plane = outputShape.dim(1) * outW;
+        int paddedW = inW + padLeft + padRight;
+        int taps = kernelH * kernelW;
+        float[] filters = filtersByTap();
+        int[] offsets = new int[taps];
+        for (int i = 0, t = 0; i < kernelH; i++) {
+            for (int j = 0; j < kernelW; j++) {
+                offsets[t++] = (i * dilationH * paddedW + j * dilationW) * inChannels;
+            }
+        }
+        float[] padded = new float[(inH + padTop + padBottom) * paddedW * inChannels];
+        int inSize = inputShape.size();
+        for (int r = 0; r < rows; r++) {
+            if (r > 0) {
+                java.util.Arrays.fill(padded, 0f);
+            }
+            for (int s = 0; s < count; s++) {
+                float v = values[s * stride + r];
+                if (v == 0f) {
+                    continue; // adds only zeros, which change no sum
+                }
+                int q = positions[s];
+                int o = q / plane;
+                int y = q % plane / outW;
+                int x = q % outW;
+                KERNELS.scatterScaled(taps, v, filters, o * taps * inChannels, inChannels, offsets, padded,
+                        (y * strideH * paddedW + x * strideW) * inChannels);
+            }
+            for (int c = 0, p = r * inSize; c < inChannels; c++) {
+                for (int h = 0; h < inH; h++) {
+                    int from = ((h + padTop) * paddedW + padLeft) * inChannels + c;
+                    for (int w = 0; w < inW; w++, p++, from += inChannels) {
+                        gradIn[p] += padded[from];
+                    }
+                }
+            }
+        }
+    }
+
+    /** Built on first use: the filters as {@code (O, KH, KW, C)}, each tap's channels side by side. */
+    private volatile float[] filtersByTap;
+
+    private float[] filtersByTap() {
+        float[] filters = filtersByTap;
+        if (filters == null) {
+            filters = new float[weight.length];
+            for (int o = 0; o < outChannels; o++) {
+                for (int c = 0; c < inChannels; c++) {
+                    for (int t = 0; t < kernelH * kernelW; t++) {
+                        filters[(o * kernelH * kernelW + t) * inChannels + c] = weight[(o * inChannels + c) * kernelH * kernelW + t];
+                    }
+                }
+            }
+            filtersByTap = filters;
+        }
+        return filters;
     }
 
     /** The bias of output channel {@code o}. */

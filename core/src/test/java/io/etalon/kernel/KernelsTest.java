@@ -470,6 +470,32 @@ class KernelsTest {
     }
 
     /** Random values with about a quarter exact zeros, as behind a ReLU. */
+    @Property(tries = 40)
+    void scaledScatterMatchesTheDefinitionAndBothKernelsAgreeExactly(@ForAll @IntRange(min = 1, max = 12) int count,
+                                                                     @ForAll @IntRange(min = 1, max = 40) int width,
+                                                                     @ForAll long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        float v = (float) random.nextGaussian();
+        float[] w = sparse(random, 3 + count * width);
+        int[] offsets = new int[count];
+        for (int t = 0; t < count; t++) {
+            offsets[t] = random.nextInt(3 * width); // taps may overlap, as the windows of neighbouring positions do
+        }
+        float[] dst = sparse(random, 2 + 4 * width);
+        float[] viaScalar = dst.clone();
+        float[] viaBest = dst.clone();
+        scalar.scatterScaled(count, v, w, 3, width, offsets, viaScalar, 2);
+        best.scatterScaled(count, v, w, 3, width, offsets, viaBest, 2);
+        assertThat(viaBest).isEqualTo(viaScalar);
+        float[] expected = dst.clone();
+        for (int t = 0; t < count; t++) {
+            for (int c = 0; c < width; c++) {
+                expected[2 + offsets[t] + c] = Math.fma(w[3 + t * width + c], v, expected[2 + offsets[t] + c]);
+            }
+        }
+        assertThat(viaScalar).isEqualTo(expected);
+    }
+
     // channels past a multiple of 16 leave a tail; B^T d B of a patch is checked on its definition, in double
     @Property(tries = 40)
     void winogradPatchIsBTransposeDBAndBothKernelsAgreeExactly(@ForAll @IntRange(min = 1, max = 40) int channels,

@@ -110,6 +110,45 @@ class Conv2dKernelProperties {
         assertClose(denseGrad, directGrad, conv.describe() + " (dense transpose)");
     }
 
+    /**
+     * The compact scatter of few rows (top-5 etalons) puts its lanes over the input channels instead of the rows: the
+     * same terms in the same order, so exactly the same floats.
+     */
+    @Property(tries = 30)
+    void fewRowsScatterByChannelsExactlyAsByRows(@ForAll long seed, @ForAll @IntRange(min = 1, max = 8) int rows) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int channels = 16 * (1 + random.nextInt(2));
+        int kernel = 1 + random.nextInt(3);
+        int stride = 1 + random.nextInt(2);
+        int pad = random.nextInt(kernel);
+        int outputs = 1 + random.nextInt(6);
+        int size = 6 + random.nextInt(8);
+        Conv2d conv = new Conv2d(Shape.of(channels, size, size),
+                new Tensor(Shape.of(outputs, channels, kernel, kernel),
+                        RandomNetworks.values(random, outputs * channels * kernel * kernel, 0.5)),
+                null, new int[] {stride, stride}, new int[] {pad, pad, pad, pad}, new int[] {1, 1});
+        int outSize = conv.outputShape().size();
+        int[] positions = new int[outSize];
+        int count = 0;
+        for (int q = 0; q < outSize; q++) {
+            if (random.nextInt(4) == 0) {
+                positions[count++] = q;
+            }
+        }
+        int lanes = Conv2d.paddedRows(rows);
+        float[] values = new float[count * lanes];
+        for (int s = 0; s < count; s++) {
+            for (int r = 0; r < rows; r++) {
+                values[s * lanes + r] = random.nextInt(5) == 0 ? 0f : (float) random.nextGaussian();
+            }
+        }
+        float[] byRows = RandomNetworks.values(random, rows * conv.inputShapes().get(0).size(), 1.0);
+        float[] byChannels = byRows.clone();
+        conv.transposeAtByRows(positions, count, values, lanes, rows, byRows);
+        conv.transposeAtByChannels(positions, count, values, lanes, rows, byChannels);
+        assertThat(byChannels).isEqualTo(byRows);
+    }
+
     private static void assertClose(float[] actual, float[] expected, String what) {
         for (int i = 0; i < actual.length; i++) {
             assertThat(actual[i]).as("%s at %d", what, i)
