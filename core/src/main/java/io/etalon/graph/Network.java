@@ -524,17 +524,24 @@ public final class Network {
             from[0] = gradient; // a ReLU masks value by value, so the next may work in place
         }
         int stride = Conv2d.paddedRows(rows);
-        int kept = KERNELS.nonZeros(gradient, rows, size, size); // the list waits until the sparse path wants it
         float[] target = gradientOf(nodes.get(conv).input(0), grads, inputGrad, rows);
-        if (denseAdjointWins(kept, rows, size)) {
+        // the positions kept in the first row are at most those kept in any: if they already make the dense pass win,
+        // the other rows need not be counted (the rows share one pattern, so this is the common case)
+        int[] positions = null;
+        boolean dense = denseAdjointWins(KERNELS.nonZeros(gradient, 1, size, size), rows, size);
+        int kept = 0;
+        if (!dense) {
+            positions = new int[size + 1];
+            kept = keptPositions(gradient, rows, size, positions);
+            dense = denseAdjointWins(kept, rows, size);
+        }
+        if (dense) {
             if (biases != null) {
                 convolution.accumulateBiasContribution(gradient, rows, trace.switches(conv), rows, biases, magnitudes);
             }
             convolution.transposeDense(gradient, target, rows);
             return;
         }
-        int[] positions = new int[size + 1];
-        keptPositions(gradient, rows, size, positions);
         float[] values = new float[kept * stride];
         for (int s = 0; s < kept; s++) {
             for (int r = 0; r < rows; r++) {
