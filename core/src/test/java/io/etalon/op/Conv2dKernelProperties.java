@@ -24,12 +24,7 @@ class Conv2dKernelProperties {
             }
             int in = conv.inputShapes().get(0).size();
             int out = conv.outputShape().size();
-            float[] x = RandomNetworks.values(random, rows * in, 1.0);
-            float[] fast = new float[rows * out];
-            float[] direct = new float[rows * out];
-            conv.linear(new float[][] {x}, fast, rows, Switches.none(rows), 1);
-            conv.linearDirect(x, direct, rows);
-            assertClose(fast, direct, conv.describe());
+            valueOfTheKernels(conv, RandomNetworks.values(random, rows * in, 1.0), rows);
             float[] g = RandomNetworks.values(random, rows * out, 1.0);
             float[] fastGrad = RandomNetworks.values(random, rows * in, 1.0);
             float[] directGrad = fastGrad.clone();
@@ -87,11 +82,7 @@ class Conv2dKernelProperties {
         int in = conv.inputShapes().get(0).size();
         int out = conv.outputShape().size();
         float[] x = RandomNetworks.values(random, rows * in, 1.0);
-        float[] fast = new float[rows * out];
-        float[] direct = new float[rows * out];
-        conv.linear(new float[][] {x}, fast, rows, Switches.none(rows), 1);
-        conv.linearDirect(x, direct, rows);
-        assertClose(fast, direct, conv.describe());
+        float[] fast = valueOfTheKernels(conv, x, rows);
         // plain inference with the ReLU fused: exactly the value, its bias added and rectified
         float[] rectified = new float[rows * out];
         conv.inferRectified(x, rectified, rows, false);
@@ -147,6 +138,17 @@ class Conv2dKernelProperties {
         conv.transposeAtByRows(positions, count, values, lanes, rows, byRows);
         conv.transposeAtByChannels(positions, count, values, lanes, rows, byChannels);
         assertThat(byChannels).isEqualTo(byRows);
+    }
+
+    /** The frozen linear value of {@code rows} samples by the fast kernels, checked against the direct loops. */
+    private static float[] valueOfTheKernels(Conv2d conv, float[] x, int rows) {
+        int out = conv.outputShape().size();
+        float[] fast = new float[rows * out];
+        float[] direct = new float[rows * out];
+        conv.linear(new float[][] {x}, fast, rows, Switches.none(rows), 1);
+        conv.linearDirect(x, direct, rows);
+        assertClose(fast, direct, conv.describe());
+        return fast;
     }
 
     private static void assertClose(float[] actual, float[] expected, String what) {
