@@ -454,15 +454,10 @@ public final class Conv2d implements Op {
     }
 
     /** Built on first use: the layout is fixed by the shapes, so one plan serves every call and thread. */
-    private volatile Correlation correlation;
+    private final Lazy<Correlation> correlation = new Lazy<>(this::newCorrelation);
 
     private Correlation correlation() {
-        Correlation plan = correlation;
-        if (plan == null) {
-            plan = newCorrelation();
-            correlation = plan;
-        }
-        return plan;
+        return correlation.get();
     }
 
     private Correlation newCorrelation() {
@@ -680,16 +675,15 @@ public final class Conv2d implements Op {
     }
 
     /** Built on first use, as {@link #correlation}. */
-    private volatile StridedAdjoint phases;
+    private final Lazy<StridedAdjoint> phases = new Lazy<>(this::newPhases);
 
     private StridedAdjoint phases() {
-        StridedAdjoint plan = phases;
-        if (plan == null) {
-            plan = new StridedAdjoint(inputShape, outputShape, weight, kernelH, kernelW, new int[] {strideH, strideW},
-                    new int[] {padTop, padLeft, padBottom, padRight});
-            phases = plan;
-        }
-        return plan;
+        return phases.get();
+    }
+
+    private StridedAdjoint newPhases() {
+        return new StridedAdjoint(inputShape, outputShape, weight, kernelH, kernelW, new int[] {strideH, strideW},
+                new int[] {padTop, padLeft, padBottom, padRight});
     }
 
     private boolean adjointCorrelates() {
@@ -700,7 +694,8 @@ public final class Conv2d implements Op {
     /**
      * {@link #linear} of {@code rows} samples added into {@code out}: by Winograd's minimal filtering where it gains (a
      * 3x3 kernel of stride 1 with many channels on a plane of 14x14 or more, {@link Winograd#suits};
-     * {@code -Detalon.winograd=false} turns it off), else by the correlation. For the transposed pass, whose floats nothing else reproduces: the forward pass keeps the direct sums.
+     * {@code -Detalon.winograd=false} turns it off), else by the correlation. For the transposed pass, whose floats
+     * nothing else reproduces: the forward pass keeps the direct sums.
      */
     private void addLinear(float[] in, float[] out, int rows) {
         Winograd fast = winograd();
@@ -721,46 +716,42 @@ public final class Conv2d implements Op {
     private static final boolean WINOGRAD = !"false".equals(System.getProperty("etalon.winograd"));
 
     /** Built on first use, as {@link #correlation}; null where it does not gain. */
-    private volatile Winograd winograd;
-    private volatile boolean winogradChecked;
+    private final Lazy<Winograd> winograd = new Lazy<>(this::newWinograd);
 
     private Winograd winograd() {
-        if (!winogradChecked) {
-            if (WINOGRAD && grouped == null && strideH == 1 && strideW == 1 && dilationH == 1 && dilationW == 1
-                    && Winograd.suits(kernelH, kernelW, outputShape.dim(1), outputShape.dim(2), inChannels,
-                    outChannels)) {
-                winograd = new Winograd(weight, outChannels, inChannels, inputShape.dim(1), inputShape.dim(2), padTop,
-                        padLeft, outputShape.dim(1), outputShape.dim(2));
-            }
-            winogradChecked = true;
-        }
-        return winograd;
+        return winograd.get();
+    }
+
+    private Winograd newWinograd() {
+        boolean suits = WINOGRAD && grouped == null && strideH == 1 && strideW == 1 && dilationH == 1 && dilationW == 1
+                && Winograd.suits(kernelH, kernelW, outputShape.dim(1), outputShape.dim(2), inChannels, outChannels);
+        return suits ? new Winograd(weight, outChannels, inChannels, inputShape.dim(1), inputShape.dim(2), padTop,
+                padLeft, outputShape.dim(1), outputShape.dim(2)) : null;
     }
 
     /** Built on first use, as {@link #correlation}: the adjoint as a convolution, see {@link #transposeDense}. */
-    private volatile Conv2d adjoint;
+    private final Lazy<Conv2d> adjoint = new Lazy<>(this::newAdjoint);
 
     private Conv2d adjoint() {
-        Conv2d twin = adjoint;
-        if (twin == null) {
-            // weight (O,C,KH,KW) -> turned (C,O,KH,KW): turned[c,o,i,j] = weight[o,c,KH-1-i,KW-1-j]
-            float[] turned = new float[weight.length];
-            for (int o = 0; o < outChannels; o++) {
-                for (int c = 0; c < inChannels; c++) {
-                    for (int i = 0; i < kernelH; i++) {
-                        for (int j = 0; j < kernelW; j++) {
-                            turned[((c * outChannels + o) * kernelH + i) * kernelW + j] =
-                                    weight[((o * inChannels + c) * kernelH + kernelH - 1 - i) * kernelW + kernelW - 1 - j];
-                        }
+        return adjoint.get();
+    }
+
+    private Conv2d newAdjoint() {
+        // weight (O,C,KH,KW) -> turned (C,O,KH,KW): turned[c,o,i,j] = weight[o,c,KH-1-i,KW-1-j]
+        float[] turned = new float[weight.length];
+        for (int o = 0; o < outChannels; o++) {
+            for (int c = 0; c < inChannels; c++) {
+                for (int i = 0; i < kernelH; i++) {
+                    for (int j = 0; j < kernelW; j++) {
+                        turned[((c * outChannels + o) * kernelH + i) * kernelW + j] =
+                                weight[((o * inChannels + c) * kernelH + kernelH - 1 - i) * kernelW + kernelW - 1 - j];
                     }
                 }
             }
-            twin = new Conv2d(outputShape, new Tensor(Shape.of(inChannels, outChannels, kernelH, kernelW), turned), null,
-                    new int[] {1, 1}, new int[] {kernelH - 1 - padTop, kernelW - 1 - padLeft, kernelH - 1 - padBottom,
-                    kernelW - 1 - padRight}, new int[] {1, 1});
-            adjoint = twin;
         }
-        return twin;
+        return new Conv2d(outputShape, new Tensor(Shape.of(inChannels, outChannels, kernelH, kernelW), turned),
+                null, new int[] {1, 1}, new int[] {kernelH - 1 - padTop, kernelW - 1 - padLeft,
+                kernelH - 1 - padBottom, kernelW - 1 - padRight}, new int[] {1, 1});
     }
 
     /** The im2col form of {@link #transpose}: the patch gradients as one product, then added back onto the inputs. */
@@ -943,20 +934,20 @@ public final class Conv2d implements Op {
     }
 
     /** Built on first use: the filters as {@code (O, KH, KW, C)}, each tap's channels side by side. */
-    private volatile float[] filtersByTap;
+    private final Lazy<float[]> filtersByTap = new Lazy<>(this::newFiltersByTap);
 
     private float[] filtersByTap() {
-        float[] filters = filtersByTap;
-        if (filters == null) {
-            filters = new float[weight.length];
-            for (int o = 0; o < outChannels; o++) {
-                for (int c = 0; c < inChannels; c++) {
-                    for (int t = 0; t < kernelH * kernelW; t++) {
-                        filters[(o * kernelH * kernelW + t) * inChannels + c] = weight[(o * inChannels + c) * kernelH * kernelW + t];
-                    }
+        return filtersByTap.get();
+    }
+
+    private float[] newFiltersByTap() {
+        float[] filters = new float[weight.length];
+        for (int o = 0; o < outChannels; o++) {
+            for (int c = 0; c < inChannels; c++) {
+                for (int t = 0; t < kernelH * kernelW; t++) {
+                    filters[(o * kernelH * kernelW + t) * inChannels + c] = weight[(o * inChannels + c) * kernelH * kernelW + t];
                 }
             }
-            filtersByTap = filters;
         }
         return filters;
     }
