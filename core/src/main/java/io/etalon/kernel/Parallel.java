@@ -3,16 +3,17 @@ package io.etalon.kernel;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.function.IntConsumer;
-import java.util.stream.IntStream;
 
 /**
  * Shares one op's work on one image out among threads, for when there are fewer images than threads (one photo
  * through a 224x224 network). The work is cut into blocks of outputs, each written by one task only, and every output
  * is summed in the same order whatever the block it falls in, so results do not depend on the thread count.
  *
- * <p>Blocks run on the fork-join pool the caller runs in (an {@code Explainer}'s pool when it explains images in
- * parallel, so that idle workers pick up blocks), else on the common pool; not at all while every thread of the pool
- * is busy (a batch with an image per thread). {@code -Detalon.opThreads=1} turns it off.
+ * <p>Blocks run on the caller's thread and the {@link Team}'s helpers, which wait for the next op spinning. There are
+ * as many threads as the fork-join pool the caller runs in has (an {@code Explainer}'s pool), else as cores; none but
+ * the caller's while every thread of that pool is busy (a batch with an image per thread) or while the team is (blocks
+ * within a block). A few blocks per thread, claimed in turn, keep both cores busy when one of them is slowed (a virtual
+ * machine's core lent to another guest). {@code -Detalon.opThreads=1} turns it off.
  */
 public final class Parallel {
 
@@ -21,12 +22,18 @@ public final class Parallel {
 
     private static final int LIMIT = Integer.getInteger("etalon.opThreads", Integer.MAX_VALUE);
 
+    /** Blocks per thread: with one per thread an op waits for its slowest; measured on two cores, 4 beat 1 and 2. */
+    private static final int BLOCKS_PER_THREAD = 4;
+
     private Parallel() {
     }
 
     /** How many blocks to cut {@code work} multiply-adds into: at most the pool's threads, and at most {@code units}. */
     public static int blocks(long work, int units) {
         int threads;
+        if (Team.get().busy()) {
+            return 1; // blocks within a block, or another caller's op: the team's threads are taken
+        }
         if (ForkJoinTask.inForkJoinPool()) {
             ForkJoinPool pool = ForkJoinTask.getPool();
             if (pool.getActiveThreadCount() >= pool.getParallelism()) {
@@ -36,8 +43,11 @@ public final class Parallel {
         } else {
             threads = ForkJoinPool.commonPool().getParallelism() + 1; // the caller joins in
         }
+        if (Math.min(threads, LIMIT) <= 1) {
+            return 1;
+        }
         long byWork = work / MIN_WORK;
-        return (int) Math.max(1, Math.min(Math.min(threads, LIMIT), Math.min(byWork, units)));
+        return (int) Math.max(1, Math.min((long) Math.min(threads, LIMIT) * BLOCKS_PER_THREAD, Math.min(byWork, units)));
     }
 
     /** Below this many values a block of a pass over memory (a copy, a mask) is not worth a task. */
@@ -70,12 +80,18 @@ public final class Parallel {
         forEach((count + per - 1) / per, block -> body.run(block, block * per, Math.min(count, (block + 1) * per)));
     }
 
-    /** Runs {@code body} for block {@code 0 .. blocks-1}, in parallel when there is more than one. */
+    /**
+     * Runs {@code body} for block {@code 0 .. blocks-1}, in parallel when there is more than one: the caller and the
+     * {@link Team}'s spinning helpers claim them in turn. When the team is busy (blocks within a block, or another
+     * caller's op) the caller runs them itself, in order.
+     */
     public static void forEach(int blocks, IntConsumer body) {
         if (blocks <= 1) {
             body.accept(0);
-        } else {
-            IntStream.range(0, blocks).parallel().forEach(body);
+        } else if (!Team.get().tryRun(blocks, body)) {
+            for (int block = 0; block < blocks; block++) {
+                body.accept(block);
+            }
         }
     }
 }

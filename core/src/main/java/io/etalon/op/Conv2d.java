@@ -261,14 +261,7 @@ public final class Conv2d implements Op {
             return;
         }
         if (pointwise()) {
-            // a 1x1 convolution is the product (O, C) x (C, H*W) of the weights and each sample, as it lies in memory
-            int inSize = inputShape.size();
-            int outSize = outputShape.size();
-            java.util.Arrays.fill(out, 0, rows * outSize, 0f);
-            for (int r = 0; r < rows; r++) {
-                gemmByColumns(outChannels, outSize / outChannels, inChannels, weight, inChannels, in, r * inSize, out,
-                        r * outSize);
-            }
+            pointwiseProduct(in, out, rows, false);
             return;
         }
         int block = blockRows(rows);
@@ -311,14 +304,11 @@ public final class Conv2d implements Op {
         int outH = outputShape.dim(1);
         int outW = outputShape.dim(2);
         float[][] buffers = plan.buffers();
-        float[] padded = buffers[0];
         float[] result = buffers[1];
-        // the results' rows copied (or added) out by blocks of channels, shared among idle threads for one photo
-        int blocks = Parallel.blocksOfValues((long) outChannels * outH * outW, outChannels);
         for (int r = 0; r < rows; r++) {
-            plan.correlate(in, r, padded, result);
             int row = r;
-            Parallel.forRanges(outChannels, blocks, 1, (block, first, end) -> {
+            // each block of channels copies (or adds) its results' rows out while they are still in its core's cache
+            plan.correlate(in, r, buffers[0], result, (first, end) -> {
                 for (int o = first; o < end; o++) {
                     for (int y = 0; y < outH; y++) {
                         int from = o * plan.width() + y * plan.rowStride();
@@ -330,6 +320,36 @@ public final class Conv2d implements Op {
                         } else {
                             System.arraycopy(result, from, out, to, outW);
                         }
+                    }
+                }
+            });
+        }
+    }
+
+    /**
+     * A 1x1 convolution as the product (O, C) x (C, H*W) of the weights and each sample as it lies in memory,
+     * overwriting {@code out}; with {@code rectify}, then bias and ReLU ({@link Kernels#biasRelu}), the floats of
+     * {@link #addBias} and {@link Relu#infer} in turn. Shared out among threads by blocks of columns (whole vectors),
+     * each block zeroing, multiplying and rectifying its own columns while they are in its core's cache.
+     */
+    private void pointwiseProduct(float[] in, float[] out, int rows, boolean rectify) {
+        int plane = outputShape.dim(1) * outputShape.dim(2);
+        int lanes = KERNELS.lanes();
+        int blocks = Parallel.blocks((long) outChannels * plane * inChannels, plane / (4 * lanes));
+        for (int r = 0; r < rows; r++) {
+            int inOff = r * inputShape.size();
+            int outOff = r * outputShape.size();
+            Parallel.forRanges(plane, blocks, lanes, (block, first, end) -> {
+                for (int o = 0; o < outChannels; o++) {
+                    java.util.Arrays.fill(out, outOff + o * plane + first, outOff + o * plane + end, 0f);
+                }
+                KERNELS.gemm(outChannels, end - first, inChannels, weight, 0, inChannels, in, inOff + first, plane,
+                        out, outOff + first, plane);
+                if (rectify) {
+                    for (int o = 0; o < outChannels; o++) {
+                        // in place, one stretch as one row, nothing written past it
+                        int at = outOff + o * plane + first;
+                        KERNELS.biasRelu(out, at, plane, 1, end - first, bias[o], out, at, at + end - first);
                     }
                 }
             });
@@ -393,8 +413,12 @@ public final class Conv2d implements Op {
      * @throws IllegalStateException for a grouped convolution, or with {@code pool} unless {@link #correlates()}
      */
     public void inferRectified(float[] in, float[] out, int n, boolean pool) {
-        if (grouped == null && !pool && (pointwise() || !correlates() && blockRows(n) > 1)) {
-            // a matrix product (a 1x1 convolution, or a batch's strided one), then bias and ReLU in one pass, not two
+        if (grouped == null && !pool && pointwise()) {
+            pointwiseProduct(in, out, n, true);
+            return;
+        }
+        if (grouped == null && !pool && !correlates() && blockRows(n) > 1) {
+            // a batch's strided convolution as one matrix product, then bias and ReLU in one pass, not two
             linear(new float[][] {in}, out, n, null, 1);
             int plane = outputShape.dim(1) * outputShape.dim(2);
             for (int r = 0; r < n; r++) {
@@ -414,20 +438,24 @@ public final class Conv2d implements Op {
         int outW = outputShape.dim(2);
         int plane = pool ? (outH / 2) * (outW / 2) : outH * outW;
         float[][] buffers = plan.buffers();
-        float[] padded = buffers[0];
         float[] result = buffers[1];
-        // channels and samples are written in order, so a kernel may spill scratch values into the ones still to come
-        int end = n * outChannels * plane;
         for (int r = 0; r < n; r++) {
-            plan.correlate(in, r, padded, result);
-            for (int o = 0; o < outChannels; o++) {
-                int at = (r * outChannels + o) * plane;
-                if (pool) {
-                    KERNELS.biasReluPool(result, o * plan.width(), plan.rowStride(), outH / 2, outW / 2, bias[o], out, at, end);
-                } else {
-                    KERNELS.biasRelu(result, o * plan.width(), plan.rowStride(), outH, outW, bias[o], out, at, end);
+            int sample = r;
+            // each block of channels rectifies its results while they are in its core's cache; a kernel may spill
+            // scratch values past a channel into the block's next ones, which it writes later, never into another's
+            plan.correlate(in, r, buffers[0], result, (first, end) -> {
+                int blockEnd = (sample * outChannels + end) * plane;
+                for (int o = first; o < end; o++) {
+                    int at = (sample * outChannels + o) * plane;
+                    if (pool) {
+                        KERNELS.biasReluPool(result, o * plan.width(), plan.rowStride(), outH / 2, outW / 2, bias[o],
+                                out, at, blockEnd);
+                    } else {
+                        KERNELS.biasRelu(result, o * plan.width(), plan.rowStride(), outH, outW, bias[o], out, at,
+                                blockEnd);
+                    }
                 }
-            }
+            });
         }
     }
 
@@ -439,7 +467,7 @@ public final class Conv2d implements Op {
     float[] correlateSample(float[] in, int r) {
         Correlation plan = correlation();
         float[][] buffers = plan.buffers();
-        plan.correlate(in, r, buffers[0], buffers[1]);
+        plan.correlate(in, r, buffers[0], buffers[1], (first, end) -> { });
         return buffers[1];
     }
 
@@ -493,19 +521,32 @@ public final class Conv2d implements Op {
         return new Correlation(offsets, rowStride, phasePlane, channelPlane, width, readRows, readColumns);
     }
 
+    /** What a block of output channels {@code [first, end)} does with its correlation results, in the task that made them. */
+    @FunctionalInterface
+    private interface ChannelsDone {
+        void run(int first, int end);
+    }
+
+    /** A block correlates at most this many result floats before handing them on, so that they are still in L2. */
+    private static final int CHUNK_FLOATS = 1 << 16;
+
     /**
      * {@link Kernels#correlate} of all output channels, shared out by blocks of channels among threads when the work
-     * is large ({@link Parallel}): each block multiple of 4, as the kernels keep four channels in registers.
+     * is large ({@link Parallel}): each block multiple of 4, as the kernels keep four channels in registers. Each block
+     * goes in chunks of channels whose results fit a core's cache, handing each chunk to {@code done} as it is made.
+     * The chunks change no sum: each output is its taps' sum in order, whatever the channels around it.
      */
-    private void correlateChannels(float[] w, int[] offsets, float[] padded, float[] result, int width) {
+    private void correlateChannels(float[] w, int[] offsets, float[] padded, float[] result, int width, ChannelsDone done) {
         int taps = offsets.length;
+        int chunk = Math.max(4, CHUNK_FLOATS / width / 4 * 4);
         int blocks = Parallel.blocks((long) outChannels * taps * width, (outChannels + 3) / 4);
-        if (blocks <= 1) {
-            KERNELS.correlate(outChannels, taps, w, 0, offsets, padded, result, 0, width);
-            return;
-        }
-        Parallel.forRanges(outChannels, blocks, 4, (block, first, end) ->
-                KERNELS.correlate(end - first, taps, w, first * taps, offsets, padded, result, first * width, width));
+        Parallel.forRanges(outChannels, blocks, 4, (block, first, end) -> {
+            for (int from = first; from < end; from += chunk) {
+                int to = Math.min(end, from + chunk);
+                KERNELS.correlate(to - from, taps, w, from * taps, offsets, padded, result, from * width, width);
+                done.run(from, to);
+            }
+        });
     }
 
     /**
@@ -564,35 +605,51 @@ public final class Conv2d implements Op {
             return new float[outChannels * width + 2 * KERNELS.lanes()];
         }
 
-        /** Correlates sample {@code r} of {@code in} into {@code result}, {@code (O, width)}. */
-        void correlate(float[] in, int r, float[] padded, float[] result) {
+        /**
+         * Correlates sample {@code r} of {@code in} into {@code result}, {@code (O, width)}, handing each block of
+         * channels to {@code done} as it is made.
+         */
+        void correlate(float[] in, int r, float[] padded, float[] result, ChannelsDone done) {
             int inH = inputShape.dim(1);
             int inW = inputShape.dim(2);
-            for (int c = 0; c < inChannels; c++) {
-                for (int h = 0; h < inH; h++) {
-                    int from = ((r * inChannels + c) * inH + h) * inW;
-                    int py = h + padTop;
-                    if (!readRows[py % strideH]) {
+            // the input channels copied into their padded planes (split into phases) by blocks, for one photo's large
+            // layer shared among idle threads
+            int blocks = Parallel.blocksOfValues((long) inChannels * inH * inW, inChannels);
+            Parallel.forRanges(inChannels, blocks, 1, (block, firstChannel, endChannel) -> {
+                for (int c = firstChannel; c < endChannel; c++) {
+                    pad(in, ((r * inChannels + c) * inH) * inW, padded, c * channelPlane);
+                }
+            });
+            correlateChannels(weight, offsets, padded, result, width, done);
+        }
+
+        /** One input channel's plane, from {@code in[from]}, into its padded phase planes at {@code padded[to]}. */
+        private void pad(float[] in, int from, float[] padded, int to) {
+            int inH = inputShape.dim(1);
+            int inW = inputShape.dim(2);
+            for (int h = 0; h < inH; h++) {
+                int py = h + padTop;
+                if (!readRows[py % strideH]) {
+                    continue;
+                }
+                int row = to + py % strideH * strideW * phasePlane + py / strideH * rowStride;
+                int source = from + h * inW;
+                if (strideW == 1) {
+                    System.arraycopy(in, source, padded, row + padLeft, inW);
+                    continue;
+                }
+                for (int b = 0; b < strideW; b++) {
+                    if (!readColumns[b]) {
                         continue;
                     }
-                    int to = c * channelPlane + py % strideH * strideW * phasePlane + py / strideH * rowStride;
-                    if (strideW == 1) {
-                        System.arraycopy(in, from, padded, to + padLeft, inW);
-                        continue;
-                    }
-                    for (int b = 0; b < strideW; b++) {
-                        if (!readColumns[b]) {
-                            continue;
-                        }
-                        // columns w with (w + padLeft) % strideW == b go to phase b, column (w + padLeft) / strideW
-                        int phase = to + b * phasePlane;
-                        for (int w = Math.floorMod(b - padLeft, strideW); w < inW; w += strideW) {
-                            padded[phase + (w + padLeft) / strideW] = in[from + w];
-                        }
+                    // columns w with (w + padLeft) % strideW == b go to phase b, column (w + padLeft) / strideW
+                    int phase = row + b * phasePlane;
+                    int first = Math.floorMod(b - padLeft, strideW);
+                    for (int w = first, at = phase + (first + padLeft) / strideW; w < inW; w += strideW, at++) {
+                        padded[at] = in[source + w];
                     }
                 }
             }
-            correlateChannels(weight, offsets, padded, result, width);
         }
     }
 

@@ -235,36 +235,40 @@ public final class MaxPool2d implements Op, Selection {
         columnRanges(wLo, wHi);
         // the maxima of every full stretch of kernelW columns, at stride 1 (whole vectors; the stride picks from them)
         int full = Math.max(0, inW - kernelW + 1);
-        float[] sliding = new float[full];
-        float[] rowMax = new float[inH * outW];
-        for (int plane = 0; plane < n * channels; plane++) {
-            int base = plane * inH * inW;
-            for (int h = 0; h < inH; h++) {
-                int row = base + h * inW;
-                KERNELS.windowMax(in, row, full, kernelW, sliding, 0);
-                for (int x = 0; x < outW; x++) {
-                    if (wHi[x] - wLo[x] == kernelW) {
-                        rowMax[h * outW + x] = sliding[wLo[x]];
-                    } else { // a window the padding or the ceil mode cuts
-                        float m = in[row + wLo[x]];
-                        for (int w = wLo[x] + 1; w < wHi[x]; w++) {
-                            float v = in[row + w];
-                            m = v > m ? v : m;
+        // one photo's planes shared out by blocks among idle threads, each block with its own row maxima
+        int blocks = Parallel.blocksOfValues((long) n * channels * inH * inW * kernelW, n * channels);
+        Parallel.forRanges(n * channels, blocks, 1, (block, firstPlane, endPlane) -> {
+            float[] sliding = new float[full];
+            float[] rowMax = new float[inH * outW];
+            for (int plane = firstPlane; plane < endPlane; plane++) {
+                int base = plane * inH * inW;
+                for (int h = 0; h < inH; h++) {
+                    int row = base + h * inW;
+                    KERNELS.windowMax(in, row, full, kernelW, sliding, 0);
+                    for (int x = 0; x < outW; x++) {
+                        if (wHi[x] - wLo[x] == kernelW) {
+                            rowMax[h * outW + x] = sliding[wLo[x]];
+                        } else { // a window the padding or the ceil mode cuts
+                            float m = in[row + wLo[x]];
+                            for (int w = wLo[x] + 1; w < wHi[x]; w++) {
+                                float v = in[row + w];
+                                m = v > m ? v : m;
+                            }
+                            rowMax[h * outW + x] = m;
                         }
-                        rowMax[h * outW + x] = m;
+                    }
+                }
+                int at = plane * outH * outW;
+                for (int y = 0; y < outH; y++) {
+                    int hLo = firstTap(y * strideH - padTop, 1);
+                    int hHi = lastTap(y * strideH - padTop, kernelH, 1, inH);
+                    System.arraycopy(rowMax, hLo * outW, out, at + y * outW, outW);
+                    for (int h = hLo + 1; h < hHi; h++) {
+                        KERNELS.maxInto(out, at + y * outW, rowMax, h * outW, outW);
                     }
                 }
             }
-            int at = plane * outH * outW;
-            for (int y = 0; y < outH; y++) {
-                int hLo = firstTap(y * strideH - padTop, 1);
-                int hHi = lastTap(y * strideH - padTop, kernelH, 1, inH);
-                System.arraycopy(rowMax, hLo * outW, out, at + y * outW, outW);
-                for (int h = hLo + 1; h < hHi; h++) {
-                    KERNELS.maxInto(out, at + y * outW, rowMax, h * outW, outW);
-                }
-            }
-        }
+        });
     }
 
     /** The input columns {@code [lo[x], hi[x])} of each output column's window, padding left out (dilation 1). */

@@ -66,10 +66,13 @@ public final class Relu implements Op, Selection {
 
     @Override
     public void infer(float[][] inputs, float[] out, int n) {
+        // exactly what record + linear give: the input where on (> 0), else +0, which is what adding a bias of +0 and
+        // rectifying gives (x + 0 is x but for -0, which is off either way); large layers shared out by blocks
         float[] in = inputs[0];
-        for (int k = 0, end = n * shape.size(); k < end; k++) {
-            out[k] = in[k] > 0f ? in[k] : 0f; // exactly what record + linear give: the input where on, else 0
-        }
+        int values = n * shape.size();
+        int blocks = Parallel.blocksOfValues(values, values / KERNELS.lanes());
+        Parallel.forRanges(values, blocks, KERNELS.lanes(), (block, first, end) ->
+                KERNELS.biasRelu(in, first, end - first, 1, end - first, 0f, out, first, end));
     }
 
     @Override

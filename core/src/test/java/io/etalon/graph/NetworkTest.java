@@ -40,6 +40,20 @@ class NetworkTest {
         assertThat(biasShared[0]).isEqualTo(biasAlone[0]);
     }
 
+    @Test
+    void onePhotosInferenceSharedOutAmongThreadsGivesTheForwardPassesFloats() throws Exception {
+        // in a pool of two with one image the convolutions (by phases, 1x1 and 3x3, ReLUs fused), the 3x3 max-pool and
+        // the padded copies run in blocks on both threads; a pool of one runs them whole
+        for (Network network : new Network[] {RandomNetworks.photoSizedFire(21), RandomNetworks.photoSizedNetwork(21)}) {
+            float[] image = RandomNetworks.values(new SplittableRandom(21), network.inputShape().size(), 1.0);
+            float[] alone = inPool(1, () -> network.infer(image, 1));
+            float[] shared = inPool(2, () -> network.infer(image, 1));
+            Trace trace = inPool(2, () -> network.forward(image, 1));
+            assertThat(shared).as("%s on two threads", network).containsExactly(alone);
+            assertThat(shared).as("%s against its forward pass", network).containsExactly(trace.output(0));
+        }
+    }
+
     private static <T> T inPool(int threads, java.util.concurrent.Callable<T> work) throws Exception {
         java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(threads);
         try {

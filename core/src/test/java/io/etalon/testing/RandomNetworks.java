@@ -2,6 +2,7 @@ package io.etalon.testing;
 
 import io.etalon.graph.LeNet;
 import io.etalon.graph.Network;
+import io.etalon.op.AvgPool2d;
 import io.etalon.op.Conv2d;
 import io.etalon.op.Dense;
 import io.etalon.op.Flatten;
@@ -214,6 +215,32 @@ public final class RandomNetworks {
         chain.add("pool", new MaxPool2d(chain.shape(), new int[] {8, 8}, new int[] {8, 8}, new int[] {0, 0, 0, 0}));
         chain.add("flatten", new Flatten(chain.shape()));
         chain.add("fc", new Dense(chain.shape(), tensor(random, Shape.of(10, chain.shape().size()), 0.05),
+                tensor(random, Shape.of(10), 0.1)));
+        return chain.build();
+    }
+
+    /**
+     * A photo-sized network shaped like SqueezeNet's start: 3x160x160, a 3x3 convolution of stride 2 (32 channels, by
+     * phases), a 3x3 max-pool of stride 2 in ceil mode, a 1x1 squeeze to 24 channels and a 3x3 expand to 32, each with
+     * a ReLU, a global average pool and a dense layer of 10; enough work per op for one image to be shared out.
+     */
+    public static Network photoSizedFire(long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        LeNet.Chain chain = new LeNet.Chain(Shape.of(3, 160, 160));
+        chain.add("conv1", new Conv2d(chain.shape(), tensor(random, Shape.of(32, 3, 3, 3), 0.5),
+                tensor(random, Shape.of(32), 0.1), new int[] {2, 2}, new int[] {0, 0, 0, 0}, new int[] {1, 1}));
+        chain.add("relu1", new Relu(chain.shape()));
+        chain.add("pool1", new MaxPool2d(chain.shape(), new int[] {3, 3}, new int[] {2, 2}, new int[] {0, 0, 0, 0}, true));
+        chain.add("squeeze", Conv2d.of(chain.shape(), tensor(random, Shape.of(24, 32, 1, 1), 0.3),
+                tensor(random, Shape.of(24), 0.1), 0));
+        chain.add("relu2", new Relu(chain.shape()));
+        chain.add("expand", Conv2d.of(chain.shape(), tensor(random, Shape.of(32, 24, 3, 3), 0.2),
+                tensor(random, Shape.of(32), 0.1), 1));
+        chain.add("relu3", new Relu(chain.shape()));
+        chain.add("pool2", new AvgPool2d(chain.shape(), new int[] {chain.shape().dim(1), chain.shape().dim(2)},
+                new int[] {1, 1}, new int[] {0, 0, 0, 0}, false));
+        chain.add("flatten", new Flatten(chain.shape()));
+        chain.add("fc", new Dense(chain.shape(), tensor(random, Shape.of(10, chain.shape().size()), 0.3),
                 tensor(random, Shape.of(10), 0.1)));
         return chain.build();
     }
