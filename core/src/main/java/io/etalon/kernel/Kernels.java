@@ -170,8 +170,18 @@ public interface Kernels {
     int columnArgMax(float[] max, float[] rest, int[] arg, int off, int stride, int taps, int count, int[] winner,
                      int winnerOff, float[] margin);
 
-    /** {@code acc[accOff + i] = v[vOff + i] > acc[accOff + i] ? v[vOff + i] : acc[accOff + i]} for {@code i < count}. */
+    /**
+     * {@code acc[accOff + i] = v[vOff + i] > acc[accOff + i] ? v[vOff + i] : acc[accOff + i]} for {@code i < count};
+     * the two ranges do not overlap.
+     */
     void maxInto(float[] acc, int accOff, float[] v, int vOff, int count);
+
+    /**
+     * {@code out[outOff + i] = in[inOff + i * stride]} for {@code i < count}: every stride-th value, as a max-pool
+     * of stride s picks its windows' maxima from those at stride 1. The vector kernels may read one value past the last
+     * one picked, {@code in[inOff + (count - 1) * stride + 1]}.
+     */
+    void pick(float[] in, int inOff, int stride, int count, float[] out, int outOff);
 
     /**
      * Winograd's input transform of one 4x4 patch per channel: {@code V = B^T d B} with

@@ -245,6 +245,13 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void pick(float[] in, int inOff, int stride, int count, float[] out, int outOff) {
+        for (int i = 0; i < count; i++) {
+            out[outOff + i] = in[inOff + i * stride];
+        }
+    }
+
+    @Override
     public void mask(float[] in, int inOff, int[] on, int onOff, float[] out, int outOff, int count) {
         for (int i = 0; i < count; i++) {
             // the bits masked by -state (state 1: all ones; 0: none), without a branch

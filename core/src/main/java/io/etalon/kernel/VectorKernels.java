@@ -861,13 +861,33 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void maxInto(float[] acc, int accOff, float[] v, int vOff, int count) {
-        int vectorCount = count - count % L;
-        for (int i = 0; i < vectorCount; i += L) {
+        if (count < L) {
+            ScalarKernels.INSTANCE.maxInto(acc, accOff, v, vOff, count);
+            return;
+        }
+        // the last vector overlaps the one before it: taking the maximum twice gives the same float, bit for bit
+        for (int i = 0; i < count; i = i + L < count && i + 2 * L > count ? count - L : i + L) {
             FloatVector a = FloatVector.fromArray(SPECIES, acc, accOff + i);
             FloatVector x = FloatVector.fromArray(SPECIES, v, vOff + i);
             a.blend(x, x.compare(VectorOperators.GT, a)).intoArray(acc, accOff + i);
         }
-        ScalarKernels.INSTANCE.maxInto(acc, accOff + vectorCount, v, vOff + vectorCount, count - vectorCount);
+    }
+
+    /** The high half of the lanes: with {@link #EVEN} it takes a second vector's even lanes into the upper half. */
+    private static final VectorMask<Float> HIGH_HALF = VectorMask.fromLong(SPECIES, ((1L << L) - 1) & ~((1L << (L / 2)) - 1));
+
+    @Override
+    public void pick(float[] in, int inOff, int stride, int count, float[] out, int outOff) {
+        if (stride != 2 || count < L) {
+            ScalarKernels.INSTANCE.pick(in, inOff, stride, count, out, outOff);
+            return;
+        }
+        // the even lanes of two neighbouring vectors; the last vector overlaps the one before it, writing the same
+        for (int i = 0; i < count; i = i + L < count && i + 2 * L > count ? count - L : i + L) {
+            FloatVector low = FloatVector.fromArray(SPECIES, in, inOff + 2 * i);
+            FloatVector high = FloatVector.fromArray(SPECIES, in, inOff + 2 * i + L);
+            low.rearrange(EVEN).blend(high.rearrange(EVEN), HIGH_HALF).intoArray(out, outOff + i);
+        }
     }
 
     /** Lane i: i, the offset of each lane's window start. */

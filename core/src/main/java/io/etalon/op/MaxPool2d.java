@@ -235,27 +235,29 @@ public final class MaxPool2d implements Op, Selection {
         columnRanges(wLo, wHi);
         // the maxima of every full stretch of kernelW columns, at stride 1 (whole vectors; the stride picks from them)
         int full = Math.max(0, inW - kernelW + 1);
+        int[] wholeRun = wholeWindows(wLo, wHi);
+        int fullLo = wholeRun[0];
+        int fullHi = wholeRun[1];
+        int whole = fullHi - fullLo;
         // one photo's planes shared out by blocks among idle threads, each block with its own row maxima
         int blocks = Parallel.blocksOfValues((long) n * channels * inH * inW * kernelW, n * channels);
         Parallel.forRanges(n * channels, blocks, 1, (block, firstPlane, endPlane) -> {
-            float[] sliding = new float[full];
+            float[] sliding = new float[full + 1]; // a pick may read one past the last window
             float[] rowMax = new float[inH * outW];
             for (int plane = firstPlane; plane < endPlane; plane++) {
                 int base = plane * inH * inW;
                 for (int h = 0; h < inH; h++) {
                     int row = base + h * inW;
                     KERNELS.windowMax(in, row, full, kernelW, sliding, 0);
-                    for (int x = 0; x < outW; x++) {
-                        if (wHi[x] - wLo[x] == kernelW) {
-                            rowMax[h * outW + x] = sliding[wLo[x]];
-                        } else { // a window the padding or the ceil mode cuts
-                            float m = in[row + wLo[x]];
-                            for (int w = wLo[x] + 1; w < wHi[x]; w++) {
-                                float v = in[row + w];
-                                m = v > m ? v : m;
-                            }
-                            rowMax[h * outW + x] = m;
-                        }
+                    if (whole > 0) {
+                        KERNELS.pick(sliding, wLo[fullLo], strideW, whole, rowMax, h * outW + fullLo);
+                    }
+                    // the windows the padding or the ceil mode cuts, at either end
+                    for (int x = 0; x < fullLo; x++) {
+                        rowMax[h * outW + x] = firstMax(in, row, wLo[x], wHi[x]);
+                    }
+                    for (int x = fullHi; x < outW; x++) {
+                        rowMax[h * outW + x] = firstMax(in, row, wLo[x], wHi[x]);
                     }
                 }
                 int at = plane * outH * outW;
@@ -269,6 +271,32 @@ public final class MaxPool2d implements Op, Selection {
                 }
             }
         });
+    }
+
+    /**
+     * The output columns {@code [first, end)} whose windows the padding and the ceil mode leave whole: one run of x,
+     * as both ends of a window move with x.
+     */
+    private int[] wholeWindows(int[] lo, int[] hi) {
+        int first = 0;
+        while (first < lo.length && hi[first] - lo[first] != kernelW) {
+            first++;
+        }
+        int end = first;
+        while (end < lo.length && hi[end] - lo[end] == kernelW) {
+            end++;
+        }
+        return new int[] {first, end};
+    }
+
+    /** The first maximum of {@code in[row + lo .. row + hi)}: a later value wins only if greater. */
+    private static float firstMax(float[] in, int row, int lo, int hi) {
+        float m = in[row + lo];
+        for (int w = lo + 1; w < hi; w++) {
+            float v = in[row + w];
+            m = v > m ? v : m;
+        }
+        return m;
     }
 
     /** The input columns {@code [lo[x], hi[x])} of each output column's window, padding left out (dilation 1). */
@@ -291,15 +319,9 @@ public final class MaxPool2d implements Op, Selection {
         int[] wLo = new int[outW];
         int[] wHi = new int[outW];
         columnRanges(wLo, wHi);
-        // the windows the padding and the ceil mode leave whole: one run of x, as both ends move with x
-        int fullLo = 0;
-        while (fullLo < outW && wHi[fullLo] - wLo[fullLo] != kernelW) {
-            fullLo++;
-        }
-        int fullHi = fullLo;
-        while (fullHi < outW && wHi[fullHi] - wLo[fullHi] == kernelW) {
-            fullHi++;
-        }
+        int[] wholeRun = wholeWindows(wLo, wHi);
+        int fullLo = wholeRun[0];
+        int fullHi = wholeRun[1];
         // one photo's pool is shared out by blocks of channels among idle threads; ties add up and margins take the
         // least, so the blocks give what one pass gives
         int blocks = Parallel.blocks((long) inputShape.size() * kernelH * kernelW, channels);

@@ -139,6 +139,28 @@ class KernelsTest {
         }
     }
 
+    @Property(tries = 60)
+    void pickTakesEveryStrideThValue(@ForAll @IntRange(min = 0, max = 70) int count, @ForAll @IntRange(min = 1, max = 3) int stride,
+                                     @ForAll long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        // room for the one value past the last pick that the vector kernel may read, and no more
+        float[] in = new float[3 + Math.max(0, (count - 1) * stride + 2)];
+        for (int i = 0; i < in.length; i++) {
+            in[i] = random.nextInt(5) == 0 ? -0f : (float) random.nextGaussian();
+        }
+        float[][] out = {new float[count + 2], new float[count + 2]};
+        scalar.pick(in, 3, stride, count, out[0], 1);
+        best.pick(in, 3, stride, count, out[1], 1);
+        for (int k = 0; k < 2; k++) {
+            assertThat(out[k][0]).isZero();
+            assertThat(out[k][count + 1]).as("past the picks").isZero();
+            for (int i = 0; i < count; i++) {
+                assertThat(Float.floatToRawIntBits(out[k][1 + i])).as("pick %d of kernel %d", i, k)
+                        .isEqualTo(Float.floatToRawIntBits(in[3 + i * stride]));
+            }
+        }
+    }
+
     @Property(tries = 40)
     void reluMaskKeepsTheValueWhereOnAndCountsNonZeros(@ForAll @IntRange(min = 0, max = 70) int count, @ForAll long seed) {
         SplittableRandom random = new SplittableRandom(seed);
