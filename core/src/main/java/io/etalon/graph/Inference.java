@@ -14,7 +14,9 @@ import java.util.List;
  * tiles it (LeNet's conv - relu - pool), runs as one step that pools and rectifies straight from the correlation
  * ({@link Conv2d#inferRectified}); a convolution followed by a ReLU alone fuses the same way. And the samples go
  * through the plan in tiles small enough that every intermediate of a tile stays in a core's L2 cache, in buffers
- * reused from tile to tile, instead of each layer streaming the whole batch through memory.
+ * reused from tile to tile, instead of each layer streaming the whole batch through memory. Outputs whose lives do
+ * not overlap share a buffer (an output lives from its step to the last step that reads it), so a 224x224 network's
+ * few dozen layers run in a handful of buffers that stay in cache, not in one fresh buffer per layer.
  */
 final class Inference {
 
@@ -27,19 +29,61 @@ final class Inference {
 
     private final Network network;
     private final List<Step> steps = new ArrayList<>();
+    /** The buffer each step's output goes to: outputs whose lives do not overlap share one. */
+    private final int[] slotOf;
+    /** Each buffer's floats per sample: the largest output it holds. */
+    private final int[] slotFloats;
     private final int floatsPerSample;
 
     Inference(Network network, int[] consumers) {
         this.network = network;
         int size = network.size();
-        int floats = network.inputShape().size();
         for (int k = 0; k < size; k++) {
             int last = fusedEnd(k, consumers);
             steps.add(new Step(k, last, last != k));
-            floats += network.shapeOf(last).size();
             k = last;
         }
-        this.floatsPerSample = floats;
+        // the last step reading each output (the network's output is read at the end, by the caller)
+        int[] lastRead = new int[size];
+        java.util.Arrays.fill(lastRead, -1);
+        for (int s = 0; s < steps.size(); s++) {
+            for (int source : network.node(steps.get(s).node()).inputs()) {
+                if (source != Network.INPUT) {
+                    lastRead[source] = s;
+                }
+            }
+        }
+        lastRead[network.outputIndex()] = steps.size();
+        // each output takes the free buffer closest in size, or a new one; a step's inputs are freed after it runs,
+        // so its output never shares a buffer with them
+        this.slotOf = new int[size];
+        List<Integer> floats = new ArrayList<>();
+        List<Integer> free = new ArrayList<>();
+        for (int s = 0; s < steps.size(); s++) {
+            int output = steps.get(s).last();
+            int need = network.shapeOf(output).size();
+            int slot = -1;
+            for (int candidate : free) {
+                if (slot < 0 || Math.abs(floats.get(candidate) - need) < Math.abs(floats.get(slot) - need)) {
+                    slot = candidate;
+                }
+            }
+            if (slot < 0) {
+                slot = floats.size();
+                floats.add(need);
+            } else {
+                free.remove(Integer.valueOf(slot));
+                floats.set(slot, Math.max(need, floats.get(slot)));
+            }
+            slotOf[output] = slot;
+            for (int source : network.node(steps.get(s).node()).inputs()) {
+                if (source != Network.INPUT && lastRead[source] == s && !free.contains(slotOf[source])) {
+                    free.add(slotOf[source]);
+                }
+            }
+        }
+        this.slotFloats = floats.stream().mapToInt(Integer::intValue).toArray();
+        this.floatsPerSample = network.inputShape().size() + java.util.Arrays.stream(slotFloats).sum();
     }
 
     /** The last node of the chain a fused step can run from node k (k itself when none). */
@@ -77,9 +121,13 @@ final class Inference {
         float[][] buffers = reused.get();
         reused.set(null);
         if (buffers == null || reusedTile.get() != tile) {
+            float[][] slots = new float[slotFloats.length][];
+            for (int slot = 0; slot < slots.length; slot++) {
+                slots[slot] = new float[tile * slotFloats[slot]];
+            }
             buffers = new float[network.size()][];
             for (Step step : steps) {
-                buffers[step.last()] = new float[tile * network.shapeOf(step.last()).size()];
+                buffers[step.last()] = slots[slotOf[step.last()]];
             }
         }
         return buffers;
