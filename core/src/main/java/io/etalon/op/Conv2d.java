@@ -260,10 +260,6 @@ public final class Conv2d implements Op {
             grouped.linear(in, out, rows, false);
             return;
         }
-        if (pointwise()) {
-            pointwiseProduct(in, out, rows, false);
-            return;
-        }
         int block = blockRows(rows);
         if (strideH == 1 && strideW == 1 || block == 1) {
             // stride 1, or samples too large to batch (224x224 images), whose patch matrix would be wider than the
@@ -292,8 +288,9 @@ public final class Conv2d implements Op {
     }
 
     /**
-     * {@link #linear} as a correlation over one flat signal: each input plane is zero-padded once and the planes are
-     * read as one flat signal of padded rows, so output (y, x) sits at flat position {@code y*rowStride + x} and every
+     * {@link #linear} as a correlation over one flat signal: each input plane is zero-padded once (with no padding at
+     * stride 1, a 1x1 convolution's case, the input is read where it lies) and the planes are read as one flat signal
+     * of padded rows, so output (y, x) sits at flat position {@code y*rowStride + x} and every
      * tap (c, i, j) is a fixed offset; no patch matrix is built. At stride s each padded plane is first split into its
      * s x s phases (the rows and columns of one remainder mod s), which turns the strided correlation into a stride-1
      * one over the phases ({@link Correlation}). The few columns past the output width are computed and dropped. The
@@ -320,36 +317,6 @@ public final class Conv2d implements Op {
                         } else {
                             System.arraycopy(result, from, out, to, outW);
                         }
-                    }
-                }
-            });
-        }
-    }
-
-    /**
-     * A 1x1 convolution as the product (O, C) x (C, H*W) of the weights and each sample as it lies in memory,
-     * overwriting {@code out}; with {@code rectify}, then bias and ReLU ({@link Kernels#biasRelu}), the floats of
-     * {@link #addBias} and {@link Relu#infer} in turn. Shared out among threads by blocks of columns (whole vectors),
-     * each block zeroing, multiplying and rectifying its own columns while they are in its core's cache.
-     */
-    private void pointwiseProduct(float[] in, float[] out, int rows, boolean rectify) {
-        int plane = outputShape.dim(1) * outputShape.dim(2);
-        int lanes = KERNELS.lanes();
-        int blocks = Parallel.blocks((long) outChannels * plane * inChannels, plane / (4 * lanes));
-        for (int r = 0; r < rows; r++) {
-            int inOff = r * inputShape.size();
-            int outOff = r * outputShape.size();
-            Parallel.forRanges(plane, blocks, lanes, (block, first, end) -> {
-                for (int o = 0; o < outChannels; o++) {
-                    java.util.Arrays.fill(out, outOff + o * plane + first, outOff + o * plane + end, 0f);
-                }
-                KERNELS.gemm(outChannels, end - first, inChannels, weight, 0, inChannels, in, inOff + first, plane,
-                        out, outOff + first, plane);
-                if (rectify) {
-                    for (int o = 0; o < outChannels; o++) {
-                        // in place, one stretch as one row, nothing written past it
-                        int at = outOff + o * plane + first;
-                        KERNELS.biasRelu(out, at, plane, 1, end - first, bias[o], out, at, at + end - first);
                     }
                 }
             });
@@ -388,7 +355,7 @@ public final class Conv2d implements Op {
         return buffer;
     }
 
-    /** A 1x1 convolution of stride 1 with no padding: a plain matrix product over the channels. */
+    /** A 1x1 convolution of stride 1 with no padding: its transpose is a plain matrix product over the channels. */
     private boolean pointwise() {
         return grouped == null && kernelH == 1 && kernelW == 1 && strideH == 1 && strideW == 1 && padTop == 0
                 && padLeft == 0 && padBottom == 0 && padRight == 0;
@@ -413,10 +380,6 @@ public final class Conv2d implements Op {
      * @throws IllegalStateException for a grouped convolution, or with {@code pool} unless {@link #correlates()}
      */
     public void inferRectified(float[] in, float[] out, int n, boolean pool) {
-        if (grouped == null && !pool && pointwise()) {
-            pointwiseProduct(in, out, n, true);
-            return;
-        }
         if (grouped == null && !pool && !correlates() && blockRows(n) > 1) {
             // a batch's strided convolution as one matrix product, then bias and ReLU in one pass, not two
             linear(new float[][] {in}, out, n, null, 1);
@@ -569,8 +532,15 @@ public final class Conv2d implements Op {
         /** Each thread's signal and result buffers, reused from call to call (small calls would spend more on zeroing). */
         private final ThreadLocal<float[][]> buffers = ThreadLocal.withInitial(() -> new float[][] {signal(), result()});
 
+        /** Whether the padded planes lay out as the input itself does: no padding, stride 1. */
+        private final boolean unpadded;
+        /** How far past a sample's start the kernels read: the last tap's offset and a result row's width. */
+        private final int reach;
+
         Correlation(int[] offsets, int rowStride, int phasePlane, int channelPlane, int width, boolean[] readRows,
                     boolean[] readColumns) {
+            this.unpadded = strideH == 1 && strideW == 1 && padTop == 0 && padLeft == 0 && padBottom == 0 && padRight == 0;
+            this.reach = width + java.util.Arrays.stream(offsets).max().orElse(0);
             this.readRows = readRows;
             this.readColumns = readColumns;
             this.offsets = offsets;
@@ -612,6 +582,13 @@ public final class Conv2d implements Op {
         void correlate(float[] in, int r, float[] padded, float[] result, ChannelsDone done) {
             int inH = inputShape.dim(1);
             int inW = inputShape.dim(2);
+            int base = r * inputShape.size();
+            if (unpadded && in.length >= base + reach) {
+                // no padding at stride 1: the padded planes are the input's own, so read it where it lies (the columns
+                // past the output width read on into the next rows, as in the copy, and are dropped)
+                correlateChannels(weight, base == 0 ? offsets : shifted(base), in, result, width, done);
+                return;
+            }
             // the input channels copied into their padded planes (split into phases) by blocks, for one photo's large
             // layer shared among idle threads
             int blocks = Parallel.blocksOfValues((long) inChannels * inH * inW, inChannels);
@@ -621,6 +598,15 @@ public final class Conv2d implements Op {
                 }
             });
             correlateChannels(weight, offsets, padded, result, width, done);
+        }
+
+        /** The tap offsets into sample {@code base}'s place in the input. */
+        private int[] shifted(int base) {
+            int[] at = new int[offsets.length];
+            for (int t = 0; t < at.length; t++) {
+                at[t] = offsets[t] + base;
+            }
+            return at;
         }
 
         /** One input channel's plane, from {@code in[from]}, into its padded phase planes at {@code padded[to]}. */
