@@ -127,7 +127,8 @@ public interface Kernels {
     /**
      * Sliding maxima: {@code out[outOff + i]} is the first maximum of {@code in[inOff + i + t]} over {@code t < taps},
      * for {@code i < count}: a later value replaces the running one only if greater ({@code >}), so of equal values,
-     * {@code -0} and {@code 0} included, the earlier is kept. The row pass of a max-pool's plain inference.
+     * {@code -0} and {@code 0} included, the earlier is kept. The row pass of a max-pool's plain inference; out does
+     * not overlap the values read.
      */
     void windowMax(float[] in, int inOff, int count, int taps, float[] out, int outOff);
 

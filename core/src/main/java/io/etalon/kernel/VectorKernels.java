@@ -825,6 +825,10 @@ final class VectorKernels implements Kernels {
     @Override
     public void windowMax(float[] in, int inOff, int count, int taps, float[] out, int outOff) {
         int vectorCount = count - count % L;
+        if (vectorCount > 0 && vectorCount < count) {
+            // the last windows as one vector overlapping the one before: the same windows give the same maxima
+            windowMax(in, inOff + count - L, L, taps, out, outOff + count - L);
+        }
         for (int i = 0; i < vectorCount; i += L) {
             FloatVector m = FloatVector.fromArray(SPECIES, in, inOff + i);
             for (int t = 1; t < taps; t++) {
@@ -833,18 +837,17 @@ final class VectorKernels implements Kernels {
             }
             m.intoArray(out, outOff + i);
         }
-        int tail = count - vectorCount;
-        if (tail > 0) {
-            // the last windows, fewer than a vector, as one vector whose extra windows are dropped (a scalar loop over
-            // a dozen windows is several times slower): read in place where the input goes on far enough, else
-            // from a copy padded with -infinity
+        if (vectorCount == 0 && count > 0) {
+            // fewer windows than a vector: one vector whose extra windows are dropped (a scalar loop over a dozen
+            // windows is several times slower), read in place where the input goes on far enough, else from a copy
+            // padded with -infinity
             float[] maxima = new float[L];
-            if (inOff + vectorCount + L + taps - 1 <= in.length) {
-                windowMax(in, inOff + vectorCount, L, taps, maxima, 0); // the windows past the tail are dropped
+            if (inOff + L + taps - 1 <= in.length) {
+                windowMax(in, inOff, L, taps, maxima, 0);
             } else {
-                windowMax(tailWindow(in, inOff + vectorCount, tail, taps), 0, L, taps, maxima, 0);
+                windowMax(tailWindow(in, inOff, count, taps), 0, L, taps, maxima, 0);
             }
-            System.arraycopy(maxima, 0, out, outOff + vectorCount, tail);
+            System.arraycopy(maxima, 0, out, outOff, count);
         }
     }
 
@@ -1058,7 +1061,7 @@ final class VectorKernels implements Kernels {
         }
         int tail = count - vectorCount;
         if (tail > 0) {
-            // the last windows, fewer than a vector, as windowMax does them
+            // the last windows, fewer than a vector, as one vector whose extra windows are dropped
             float[] maxima = new float[L];
             int[] winners = new int[L];
             float[] rests = new float[L];
