@@ -239,11 +239,13 @@ public final class MaxPool2d implements Op, Selection {
         int fullLo = wholeRun[0];
         int fullHi = wholeRun[1];
         int whole = fullHi - fullLo;
+        int lanes = KERNELS.lanes();
         // one photo's planes shared out by blocks among idle threads, each block with its own row maxima
         int blocks = Parallel.blocksOfValues((long) n * channels * inH * inW * kernelW, n * channels);
         Parallel.forRanges(n * channels, blocks, 1, (block, firstPlane, endPlane) -> {
             float[] sliding = new float[full + 1]; // a pick may read one past the last window
-            float[] rowMax = new float[inH * outW];
+            float[] rowMax = new float[inH * outW + lanes]; // a short row may be read as a whole vector
+            int blockEnd = endPlane * outH * outW;
             for (int plane = firstPlane; plane < endPlane; plane++) {
                 int base = plane * inH * inW;
                 for (int h = 0; h < inH; h++) {
@@ -265,8 +267,11 @@ public final class MaxPool2d implements Op, Selection {
                     int hLo = firstTap(y * strideH - padTop, 1);
                     int hHi = lastTap(y * strideH - padTop, kernelH, 1, inH);
                     System.arraycopy(rowMax, hLo * outW, out, at + y * outW, outW);
+                    // a row shorter than a vector goes as a whole one where the block's outputs go on that far: the
+                    // values past the row are the next rows', which are overwritten after
+                    int span = outW < lanes && at + y * outW + lanes <= blockEnd ? lanes : outW;
                     for (int h = hLo + 1; h < hHi; h++) {
-                        KERNELS.maxInto(out, at + y * outW, rowMax, h * outW, outW);
+                        KERNELS.maxInto(out, at + y * outW, rowMax, h * outW, span);
                     }
                 }
             }

@@ -222,7 +222,8 @@ public final class RandomNetworks {
     /**
      * A photo-sized network shaped like SqueezeNet's start: 3x160x160, a 3x3 convolution of stride 2 (32 channels, by
      * phases), a 3x3 max-pool of stride 2 in ceil mode, a 1x1 squeeze to 24 channels and a 3x3 expand to 32, each with
-     * a ReLU, a global average pool and a dense layer of 10; enough work per op for one image to be shared out.
+     * a ReLU, a 3x3 max-pool of stride 3 (rows of 13, shorter than a vector), a global average pool and a dense layer
+     * of 10; enough work per op for one image to be shared out.
      */
     public static Network photoSizedFire(long seed) {
         SplittableRandom random = new SplittableRandom(seed);
@@ -237,7 +238,8 @@ public final class RandomNetworks {
         chain.add("expand", Conv2d.of(chain.shape(), tensor(random, Shape.of(32, 24, 3, 3), 0.2),
                 tensor(random, Shape.of(32), 0.1), 1));
         chain.add("relu3", new Relu(chain.shape()));
-        chain.add("pool2", new AvgPool2d(chain.shape(), new int[] {chain.shape().dim(1), chain.shape().dim(2)},
+        chain.add("pool2", new MaxPool2d(chain.shape(), new int[] {3, 3}, new int[] {3, 3}, new int[] {0, 0, 0, 0}));
+        chain.add("pool3", new AvgPool2d(chain.shape(), new int[] {chain.shape().dim(1), chain.shape().dim(2)},
                 new int[] {1, 1}, new int[] {0, 0, 0, 0}, false));
         chain.add("flatten", new Flatten(chain.shape()));
         chain.add("fc", new Dense(chain.shape(), tensor(random, Shape.of(10, chain.shape().size()), 0.3),
