@@ -206,12 +206,10 @@ public final class RandomNetworks {
     public static Network photoSizedNetwork(long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         LeNet.Chain chain = new LeNet.Chain(Shape.of(3, 128, 128));
-        chain.add("conv1", Conv2d.of(chain.shape(), tensor(random, Shape.of(16, 3, 3, 3), 0.5),
-                tensor(random, Shape.of(16), 0.1), 1));
-        chain.add("relu1", new Relu(chain.shape()));
-        chain.add("conv2", Conv2d.of(chain.shape(), tensor(random, Shape.of(16, 16, 3, 3), 0.3),
-                tensor(random, Shape.of(16), 0.1), 1));
-        chain.add("relu2", new Relu(chain.shape()));
+        rectified(chain, "conv1", Conv2d.of(chain.shape(), tensor(random, Shape.of(16, 3, 3, 3), 0.5),
+                tensor(random, Shape.of(16), 0.1), 1), "relu1");
+        rectified(chain, "conv2", Conv2d.of(chain.shape(), tensor(random, Shape.of(16, 16, 3, 3), 0.3),
+                tensor(random, Shape.of(16), 0.1), 1), "relu2");
         chain.add("pool", new MaxPool2d(chain.shape(), new int[] {8, 8}, new int[] {8, 8}, new int[] {0, 0, 0, 0}));
         chain.add("flatten", new Flatten(chain.shape()));
         chain.add("fc", new Dense(chain.shape(), tensor(random, Shape.of(10, chain.shape().size()), 0.05),
@@ -228,16 +226,13 @@ public final class RandomNetworks {
     public static Network photoSizedFire(long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         LeNet.Chain chain = new LeNet.Chain(Shape.of(3, 160, 160));
-        chain.add("conv1", new Conv2d(chain.shape(), tensor(random, Shape.of(32, 3, 3, 3), 0.5),
-                tensor(random, Shape.of(32), 0.1), new int[] {2, 2}, new int[] {0, 0, 0, 0}, new int[] {1, 1}));
-        chain.add("relu1", new Relu(chain.shape()));
+        rectified(chain, "conv1", new Conv2d(chain.shape(), tensor(random, Shape.of(32, 3, 3, 3), 0.5),
+                tensor(random, Shape.of(32), 0.1), new int[] {2, 2}, new int[] {0, 0, 0, 0}, new int[] {1, 1}), "relu1");
         chain.add("pool1", new MaxPool2d(chain.shape(), new int[] {3, 3}, new int[] {2, 2}, new int[] {0, 0, 0, 0}, true));
-        chain.add("squeeze", Conv2d.of(chain.shape(), tensor(random, Shape.of(24, 32, 1, 1), 0.3),
-                tensor(random, Shape.of(24), 0.1), 0));
-        chain.add("relu2", new Relu(chain.shape()));
-        chain.add("expand", Conv2d.of(chain.shape(), tensor(random, Shape.of(32, 24, 3, 3), 0.2),
-                tensor(random, Shape.of(32), 0.1), 1));
-        chain.add("relu3", new Relu(chain.shape()));
+        rectified(chain, "squeeze", Conv2d.of(chain.shape(), tensor(random, Shape.of(24, 32, 1, 1), 0.3),
+                tensor(random, Shape.of(24), 0.1), 0), "relu2");
+        rectified(chain, "expand", Conv2d.of(chain.shape(), tensor(random, Shape.of(32, 24, 3, 3), 0.2),
+                tensor(random, Shape.of(32), 0.1), 1), "relu3");
         chain.add("pool2", new MaxPool2d(chain.shape(), new int[] {3, 3}, new int[] {3, 3}, new int[] {0, 0, 0, 0}));
         chain.add("pool3", new AvgPool2d(chain.shape(), new int[] {chain.shape().dim(1), chain.shape().dim(2)},
                 new int[] {1, 1}, new int[] {0, 0, 0, 0}, false));
@@ -245,6 +240,12 @@ public final class RandomNetworks {
         chain.add("fc", new Dense(chain.shape(), tensor(random, Shape.of(10, chain.shape().size()), 0.3),
                 tensor(random, Shape.of(10), 0.1)));
         return chain.build();
+    }
+
+    /** Adds {@code conv} and a ReLU after it. */
+    private static void rectified(LeNet.Chain chain, String name, Conv2d conv, String relu) {
+        chain.add(name, conv);
+        chain.add(relu, new Relu(chain.shape()));
     }
 
     /** Uniform values in {@code +-scale}. */
