@@ -67,6 +67,8 @@ public final class PeerComparison {
     private final java.util.Map<String, Boolean> imagenetAgrees = new java.util.HashMap<>();
     /** A large float32 matrix product through DJL (libtorch and its BLAS), in GFLOP/s: the machine's practical peak. */
     private double peakGflops = Double.NaN;
+    /** Percent of the machine's CPU time its host took for others during the run; NaN where unknown. */
+    private double stolenPercent = Double.NaN;
 
     PeerComparison(int threads, double seconds, PrintStream out) {
         this.threads = threads;
@@ -104,12 +106,17 @@ public final class PeerComparison {
 
     void run(Path json, List<String> models) throws Exception {
         DjlAutograd.configureThreads(threads);
+        StolenTime start = StolenTime.now();
         if (models.contains("lenet")) {
             runLenet();
         }
         List<String> imagenet = models.stream().filter(m -> !m.equals("lenet")).toList();
         if (!imagenet.isEmpty()) {
             runImagenet(imagenet);
+        }
+        StolenTime end = StolenTime.now();
+        if (start != null && end != null) {
+            stolenPercent = end.percentSince(start);
         }
         printTable();
         if (json != null) {
@@ -504,6 +511,10 @@ public final class PeerComparison {
             out.printf(Locale.ROOT, "GFLOP/s are nominal (a forward pass, plus one transposed pass per etalon, each costing the "
                     + "forward pass's multiply-adds), against a peak of %.1f GFLOP/s measured in this run%n", peakGflops);
         }
+        if (!Double.isNaN(stolenPercent)) {
+            out.printf(Locale.ROOT, "the host took %.1f%% of this machine's CPU time for others during the run (steal in "
+                    + "/proc/stat)%s%n", stolenPercent, stolenPercent >= 5 ? ": a noisy run, compare ratios only" : "");
+        }
     }
 
     /** Three significant figures at most, one decimal at least where it matters. */
@@ -515,6 +526,7 @@ public final class PeerComparison {
         StringBuilder text = new StringBuilder("{\n  \"date\": \"" + LocalDate.now() + "\",\n  \"cores\": "
                 + Runtime.getRuntime().availableProcessors() + ",\n  \"java\": \"" + System.getProperty("java.version")
                 + "\",\n  \"peakGflops\": " + (Double.isNaN(peakGflops) ? "null" : String.format(Locale.ROOT, "%.1f", peakGflops))
+                + ",\n  \"stolenPercent\": " + (Double.isNaN(stolenPercent) ? "null" : String.format(Locale.ROOT, "%.1f", stolenPercent))
                 + ",\n  \"results\": [\n");
         for (int i = 0; i < rows.size(); i++) {
             Row row = rows.get(i);
