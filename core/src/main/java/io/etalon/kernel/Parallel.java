@@ -28,26 +28,36 @@ public final class Parallel {
     private Parallel() {
     }
 
-    /** How many blocks to cut {@code work} multiply-adds into: at most the pool's threads, and at most {@code units}. */
+    /** How many blocks to cut {@code work} multiply-adds into: a few per thread {@link #threads} allows, at most {@code units}. */
     public static int blocks(long work, int units) {
-        int threads;
-        if (Team.get().busy()) {
-            return 1; // blocks within a block, or another caller's op: the team's threads are taken
+        int threads = threads();
+        if (threads <= 1) {
+            return 1;
         }
+        long byWork = work / MIN_WORK;
+        return (int) Math.max(1, Math.min((long) threads * BLOCKS_PER_THREAD, Math.min(byWork, units)));
+    }
+
+    /**
+     * How many threads may share an op the caller runs now: the fork-join pool's it runs in (an {@code Explainer}'s,
+     * whose size the user chose), else the cores; 1 while every thread of that pool has an image of its own, or while
+     * the team is taken (blocks within a block, or another caller's op).
+     */
+    static int threads() {
+        if (Team.get().busy()) {
+            return 1;
+        }
+        int threads;
         if (ForkJoinTask.inForkJoinPool()) {
             ForkJoinPool pool = ForkJoinTask.getPool();
             if (pool.getActiveThreadCount() >= pool.getParallelism()) {
-                return 1; // every thread already has an image of its own: blocks would only add hand-overs
+                return 1; // blocks would only add hand-overs
             }
             threads = pool.getParallelism();
         } else {
             threads = ForkJoinPool.commonPool().getParallelism() + 1; // the caller joins in
         }
-        if (Math.min(threads, LIMIT) <= 1) {
-            return 1;
-        }
-        long byWork = work / MIN_WORK;
-        return (int) Math.max(1, Math.min((long) Math.min(threads, LIMIT) * BLOCKS_PER_THREAD, Math.min(byWork, units)));
+        return Math.min(threads, LIMIT);
     }
 
     /** Below this many values a block of a pass over memory (a copy, a mask) is not worth a task. */
@@ -88,7 +98,7 @@ public final class Parallel {
     public static void forEach(int blocks, IntConsumer body) {
         if (blocks <= 1) {
             body.accept(0);
-        } else if (!Team.get().tryRun(blocks, body)) {
+        } else if (!Team.get().tryRun(blocks, Math.min(blocks, threads()) - 1, body)) {
             for (int block = 0; block < blocks; block++) {
                 body.accept(block);
             }

@@ -24,17 +24,19 @@ final class Team {
 
     private static final long SPIN_NANOS = Long.getLong("etalon.spinMicros", 2_000) * 1_000L;
 
-    /** One op's blocks: claimed from {@code next}, counted in {@code done} once run. */
+    /** One op's blocks: claimed from {@code next}, counted in {@code done} once run; {@code seats} helpers may join. */
     private static final class Job {
         final IntConsumer body;
         final int blocks;
         final AtomicInteger next = new AtomicInteger();
         final AtomicInteger done = new AtomicInteger();
+        final AtomicInteger seats;
         volatile Throwable failure;
 
-        Job(IntConsumer body, int blocks) {
+        Job(IntConsumer body, int blocks, int seats) {
             this.body = body;
             this.blocks = blocks;
+            this.seats = new AtomicInteger(seats);
         }
 
         /** Runs blocks until none is left to claim; a failure is kept for the caller and the counting goes on. */
@@ -58,7 +60,8 @@ final class Team {
     private final AtomicIntegerArray sleeping; // 1 while helper i is parked or about to be
     private volatile Job posted;
 
-    private Team(int size) {
+    /** A team of {@code size} helper threads; the process has one ({@link #get}), tests make their own. */
+    Team(int size) {
         helpers = new Thread[size];
         sleeping = new AtomicIntegerArray(size);
         for (int i = 0; i < size; i++) {
@@ -84,19 +87,22 @@ final class Team {
     }
 
     /**
-     * Runs {@code body} for blocks {@code 0 .. blocks-1} with the helpers' help and returns true, or returns false at
-     * once, running nothing, when the team has no helper or another job holds it.
+     * Runs {@code body} for blocks {@code 0 .. blocks-1} with the help of at most {@code helping} helpers (so that an
+     * op on a pool of n threads runs on n, however many cores the machine has) and returns true, or returns false at
+     * once, running nothing, when no helper may help or another job holds the team.
      */
-    boolean tryRun(int blocks, IntConsumer body) {
-        if (helpers.length == 0 || !taken.compareAndSet(false, true)) {
+    boolean tryRun(int blocks, int helping, IntConsumer body) {
+        if (helpers.length == 0 || helping <= 0 || !taken.compareAndSet(false, true)) {
             return false;
         }
-        Job job = new Job(body, blocks);
+        Job job = new Job(body, blocks, helping);
         try {
             posted = job;
-            for (int i = 0; i < helpers.length; i++) {
+            int woken = 0;
+            for (int i = 0; i < helpers.length && woken < helping; i++) {
                 if (sleeping.get(i) != 0) {
                     LockSupport.unpark(helpers[i]);
+                    woken++;
                 }
             }
             job.work();
@@ -127,8 +133,10 @@ final class Team {
             Job job = posted;
             if (job != null && job != last) {
                 last = job;
-                job.work();
-                idleSince = System.nanoTime();
+                if (job.seats.getAndDecrement() > 0) { // else the op has all the threads its caller allows
+                    job.work();
+                    idleSince = System.nanoTime();
+                }
             } else if (System.nanoTime() - idleSince < SPIN_NANOS) {
                 Thread.onSpinWait();
             } else {
