@@ -824,12 +824,8 @@ final class VectorKernels implements Kernels {
     /** Compares and blends, which keep the earlier of equal values as the definition asks; a lane-wise max would not. */
     @Override
     public void windowMax(float[] in, int inOff, int count, int taps, float[] out, int outOff) {
-        int vectorCount = count - count % L;
-        if (vectorCount > 0 && vectorCount < count) {
-            // the last windows as one vector overlapping the one before: the same windows give the same maxima
-            windowMax(in, inOff + count - L, L, taps, out, outOff + count - L);
-        }
-        for (int i = 0; i < vectorCount; i += L) {
+        // the last windows as one vector overlapping the one before: the same windows give the same maxima
+        for (int i = 0; count >= L && i < count; i = nextOverlapping(i, count)) {
             FloatVector m = FloatVector.fromArray(SPECIES, in, inOff + i);
             for (int t = 1; t < taps; t++) {
                 FloatVector v = FloatVector.fromArray(SPECIES, in, inOff + i + t);
@@ -837,7 +833,7 @@ final class VectorKernels implements Kernels {
             }
             m.intoArray(out, outOff + i);
         }
-        if (vectorCount == 0 && count > 0) {
+        if (count < L && count > 0) {
             // fewer windows than a vector: one vector whose extra windows are dropped (a scalar loop over a dozen
             // windows is several times slower), read in place where the input goes on far enough, else from a copy
             // padded with -infinity
@@ -869,11 +865,20 @@ final class VectorKernels implements Kernels {
             return;
         }
         // the last vector overlaps the one before it: taking the maximum twice gives the same float, bit for bit
-        for (int i = 0; i < count; i = i + L < count && i + 2 * L > count ? count - L : i + L) {
+        for (int i = 0; i < count; i = nextOverlapping(i, count)) {
             FloatVector a = FloatVector.fromArray(SPECIES, acc, accOff + i);
             FloatVector x = FloatVector.fromArray(SPECIES, v, vOff + i);
             a.blend(x, x.compare(VectorOperators.GT, a)).intoArray(acc, accOff + i);
         }
+    }
+
+    /**
+     * The vector after the one at {@code i} in a pass over {@code count >= L} values whose last vector ends exactly at
+     * {@code count}, overlapping the one before it when {@code count} is not a multiple of L: for kernels that give the
+     * same values when a stretch is done twice (a maximum, a copy), in place of a scalar tail.
+     */
+    private static int nextOverlapping(int i, int count) {
+        return i + L < count && i + 2 * L > count ? count - L : i + L;
     }
 
     /** The high half of the lanes: with {@link #EVEN} it takes a second vector's even lanes into the upper half. */
@@ -886,7 +891,7 @@ final class VectorKernels implements Kernels {
             return;
         }
         // the even lanes of two neighbouring vectors; the last vector overlaps the one before it, writing the same
-        for (int i = 0; i < count; i = i + L < count && i + 2 * L > count ? count - L : i + L) {
+        for (int i = 0; i < count; i = nextOverlapping(i, count)) {
             FloatVector low = FloatVector.fromArray(SPECIES, in, inOff + 2 * i);
             FloatVector high = FloatVector.fromArray(SPECIES, in, inOff + 2 * i + L);
             low.rearrange(EVEN).blend(high.rearrange(EVEN), HIGH_HALF).intoArray(out, outOff + i);
