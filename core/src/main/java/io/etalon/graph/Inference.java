@@ -23,6 +23,13 @@ final class Inference {
     /** Intermediates of one tile should fit in this many bytes (a core's L2 cache holds 512 KB or more). */
     private static final int TILE_BYTES = 256 << 10;
 
+    /**
+     * Floats past the end of each buffer: a convolution with no padding at stride 1 (every 1x1 layer) reads its input
+     * where it lies only if its last vector of results, which runs up to a vector past the last sample's end, still
+     * reads inside the array; else it first copies the input into a padded buffer of its own.
+     */
+    private static final int SLACK = 64;
+
     /** Runs node {@code node}, or the fused chain from it to {@code last}; the result is {@code last}'s output. */
     private record Step(int node, int last, boolean fused) {
     }
@@ -123,7 +130,7 @@ final class Inference {
         if (buffers == null || reusedTile.get() != tile) {
             float[][] slots = new float[slotFloats.length][];
             for (int slot = 0; slot < slots.length; slot++) {
-                slots[slot] = new float[tile * slotFloats[slot]];
+                slots[slot] = new float[tile * slotFloats[slot] + SLACK];
             }
             buffers = new float[network.size()][];
             for (Step step : steps) {

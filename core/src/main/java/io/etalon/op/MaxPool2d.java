@@ -233,26 +233,32 @@ public final class MaxPool2d implements Op, Selection {
         int[] wLo = new int[outW];
         int[] wHi = new int[outW];
         columnRanges(wLo, wHi);
-        // the maxima of every full stretch of kernelW columns, at stride 1 (whole vectors; the stride picks from them)
-        int full = Math.max(0, inW - kernelW + 1);
+        // the maxima of every stretch of kernelW values of a plane, read as one flat row (whole vectors; the stride
+        // picks each row's full windows from them, and the stretches across two rows are never picked)
+        int planeSize = inH * inW;
+        int stretches = Math.max(0, planeSize - kernelW + 1);
         int[] wholeRun = wholeWindows(wLo, wHi);
         int fullLo = wholeRun[0];
         int fullHi = wholeRun[1];
         int whole = fullHi - fullLo;
         int lanes = KERNELS.lanes();
+        // a row picks whole vectors of windows where it has fewer: the windows past it land in the next row's maxima,
+        // written after, or past the last row
+        int picks = whole < lanes ? lanes : whole;
         // one photo's planes shared out by blocks among idle threads, each block with its own row maxima
         int blocks = Parallel.blocksOfValues((long) n * channels * inH * inW * kernelW, n * channels);
         Parallel.forRanges(n * channels, blocks, 1, (block, firstPlane, endPlane) -> {
-            float[] sliding = new float[full + 1]; // a pick may read one past the last window
-            float[] rowMax = new float[inH * outW + lanes]; // a short row may be read as a whole vector
+            // a pick may read two vectors past the first window it picks
+            float[] sliding = new float[planeSize + strideW * picks + lanes];
+            float[] rowMax = new float[inH * outW + lanes]; // a short row may be written and read as a whole vector
             int blockEnd = endPlane * outH * outW;
             for (int plane = firstPlane; plane < endPlane; plane++) {
-                int base = plane * inH * inW;
+                int base = plane * planeSize;
+                KERNELS.windowMax(in, base, stretches, kernelW, sliding, 0);
                 for (int h = 0; h < inH; h++) {
                     int row = base + h * inW;
-                    KERNELS.windowMax(in, row, full, kernelW, sliding, 0);
                     if (whole > 0) {
-                        KERNELS.pick(sliding, wLo[fullLo], strideW, whole, rowMax, h * outW + fullLo);
+                        KERNELS.pick(sliding, h * inW + wLo[fullLo], strideW, picks, rowMax, h * outW + fullLo);
                     }
                     // the windows the padding or the ceil mode cuts, at either end
                     for (int x = 0; x < fullLo; x++) {
