@@ -1,6 +1,7 @@
 package io.etalon.graph;
 
 import io.etalon.graph.Network.Node;
+import io.etalon.op.Concat;
 import io.etalon.op.Conv2d;
 import io.etalon.op.MaxPool2d;
 import io.etalon.op.Relu;
@@ -30,8 +31,13 @@ final class Inference {
      */
     private static final int SLACK = 64;
 
-    /** Runs node {@code node}, or the fused chain from it to {@code last}; the result is {@code last}'s output. */
-    private record Step(int node, int last, boolean fused) {
+    /**
+     * Runs node {@code node}, or the fused chain from it to {@code last}; the result is {@code last}'s output. A fused
+     * step whose output only a concatenation reads writes it straight into that concatenation's output, at
+     * {@code offset} floats into each sample ({@code into} is then the concatenation's node, else -1), and the
+     * concatenation's own step has nothing left to do ({@code assembled}).
+     */
+    private record Step(int node, int last, boolean fused, int into, int offset, boolean assembled) {
     }
 
     private final Network network;
@@ -45,9 +51,12 @@ final class Inference {
     Inference(Network network, int[] consumers) {
         this.network = network;
         int size = network.size();
+        int[] into = new int[size];
+        int[] offset = new int[size];
+        boolean[] assembled = assembledInPlace(consumers, into, offset);
         for (int k = 0; k < size; k++) {
             int last = fusedEnd(k, consumers);
-            steps.add(new Step(k, last, last != k));
+            steps.add(new Step(k, last, last != k, into[last], offset[last], assembled[k]));
             k = last;
         }
         // the last step reading each output (the network's output is read at the end, by the caller)
@@ -66,31 +75,83 @@ final class Inference {
         this.slotOf = new int[size];
         List<Integer> floats = new ArrayList<>();
         List<Integer> free = new ArrayList<>();
+        java.util.Arrays.fill(slotOf, -1);
         for (int s = 0; s < steps.size(); s++) {
-            int output = steps.get(s).last();
-            int need = network.shapeOf(output).size();
-            int slot = -1;
-            for (int candidate : free) {
-                if (slot < 0 || Math.abs(floats.get(candidate) - need) < Math.abs(floats.get(slot) - need)) {
-                    slot = candidate;
+            Step step = steps.get(s);
+            // a concatenation assembled in place takes its buffer at its first part's step, which its parts share
+            int output = step.into() >= 0 ? step.into() : step.last();
+            if (slotOf[output] < 0) {
+                int need = network.shapeOf(output).size();
+                int slot = -1;
+                for (int candidate : free) {
+                    if (slot < 0 || Math.abs(floats.get(candidate) - need) < Math.abs(floats.get(slot) - need)) {
+                        slot = candidate;
+                    }
                 }
+                if (slot < 0) {
+                    slot = floats.size();
+                    floats.add(need);
+                } else {
+                    free.remove(Integer.valueOf(slot));
+                    floats.set(slot, Math.max(need, floats.get(slot)));
+                }
+                slotOf[output] = slot;
             }
-            if (slot < 0) {
-                slot = floats.size();
-                floats.add(need);
-            } else {
-                free.remove(Integer.valueOf(slot));
-                floats.set(slot, Math.max(need, floats.get(slot)));
-            }
-            slotOf[output] = slot;
-            for (int source : network.node(steps.get(s).node()).inputs()) {
-                if (source != Network.INPUT && lastRead[source] == s && !free.contains(slotOf[source])) {
-                    free.add(slotOf[source]);
+            slotOf[step.last()] = slotOf[output];
+            for (int source : network.node(step.node()).inputs()) {
+                int slot = source == Network.INPUT ? -1 : slotOf[source];
+                if (slot >= 0 && lastRead[source] == s && slot != slotOf[output] && !free.contains(slot)) {
+                    free.add(slot);
                 }
             }
         }
         this.slotFloats = floats.stream().mapToInt(Integer::intValue).toArray();
         this.floatsPerSample = network.inputShape().size() + java.util.Arrays.stream(slotFloats).sum();
+    }
+
+    /**
+     * The concatenations whose parts are all fused convolution steps read by nothing else: each part then writes its
+     * channels into the concatenation's output ({@code into} and {@code offset}, by the part's last node), and the
+     * returned flags mark the concatenations that need no step of their own.
+     */
+    private boolean[] assembledInPlace(int[] consumers, int[] into, int[] offset) {
+        int size = network.size();
+        java.util.Arrays.fill(into, -1);
+        boolean[] assembled = new boolean[size];
+        for (int c = 0; c < size; c++) {
+            Node node = network.node(c);
+            if (!(node.op() instanceof Concat)) {
+                continue;
+            }
+            int[] parts = node.inputs();
+            boolean inPlace = true;
+            for (int i = 0; i < parts.length && inPlace; i++) {
+                int part = parts[i];
+                inPlace = part != Network.INPUT && part != network.outputIndex() && consumers[part] == 1
+                        && fusedStepEndingAt(part, consumers) && java.util.Arrays.stream(parts).filter(p -> p == part).count() == 1;
+            }
+            if (!inPlace) {
+                continue;
+            }
+            int at = 0;
+            for (int part : parts) {
+                into[part] = c;
+                offset[part] = at;
+                at += network.shapeOf(part).size();
+            }
+            assembled[c] = true;
+        }
+        return assembled;
+    }
+
+    /** Whether some fused step ends at node {@code last}: a convolution then its ReLU, or then also a pool. */
+    private boolean fusedStepEndingAt(int last, int[] consumers) {
+        for (int k = Math.max(0, last - 2); k < last; k++) {
+            if (fusedEnd(k, consumers) == last) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The last node of the chain a fused step can run from node k (k itself when none). */
@@ -159,11 +220,18 @@ final class Inference {
                 System.arraycopy(input, first * inSize, tileInput, 0, count * inSize);
             }
             for (Step step : steps) {
+                if (step.assembled()) {
+                    continue; // its parts wrote it
+                }
                 Node node = network.node(step.node());
                 float[] out = buffers[step.last()];
                 float[][] in = Network.gather(node, tileInput, buffers);
-                if (step.fused()) {
-                    ((Conv2d) node.op()).inferRectified(in[0], out, count, step.last() == step.node() + 2);
+                boolean pool = step.last() == step.node() + 2;
+                if (step.into() >= 0) {
+                    ((Conv2d) node.op()).inferRectified(in[0], out, count, pool, step.offset(),
+                            network.shapeOf(step.into()).size());
+                } else if (step.fused()) {
+                    ((Conv2d) node.op()).inferRectified(in[0], out, count, pool);
                 } else {
                     node.op().infer(in, out, count);
                 }

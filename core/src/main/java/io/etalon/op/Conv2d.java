@@ -380,7 +380,25 @@ public final class Conv2d implements Op {
      * @throws IllegalStateException for a grouped convolution, or with {@code pool} unless {@link #correlates()}
      */
     public void inferRectified(float[] in, float[] out, int n, boolean pool) {
-        if (grouped == null && !pool && !correlates() && blockRows(n) > 1) {
+        inferRectified(in, out, n, pool, 0, rectifiedSize(pool));
+    }
+
+    /** The floats of one sample's {@link #inferRectified} output: pooled or not. */
+    public int rectifiedSize(boolean pool) {
+        int outH = outputShape.dim(1);
+        int outW = outputShape.dim(2);
+        return outChannels * (pool ? (outH / 2) * (outW / 2) : outH * outW);
+    }
+
+    /**
+     * {@link #inferRectified(float[], float[], int, boolean)} into part of a larger output: sample r's results start
+     * at {@code out[offset + r * sampleStride]}, as this convolution's channels lie in a concatenation of several along
+     * the channel axis (a fire module's two branches), which is thus assembled in place, without a copy. Nothing outside
+     * those {@code n} stretches of {@link #rectifiedSize} floats is written.
+     */
+    public void inferRectified(float[] in, float[] out, int n, boolean pool, int offset, int sampleStride) {
+        boolean own = offset == 0 && sampleStride == rectifiedSize(pool);
+        if (grouped == null && !pool && !correlates() && blockRows(n) > 1 && own) {
             // a batch's strided convolution as one matrix product, then bias and ReLU in one pass, not two
             linear(new float[][] {in}, out, n, null, 1);
             int plane = outputShape.dim(1) * outputShape.dim(2);
@@ -403,13 +421,13 @@ public final class Conv2d implements Op {
         float[][] buffers = plan.buffers();
         float[] result = buffers[1];
         for (int r = 0; r < n; r++) {
-            int sample = r;
+            int start = offset + r * sampleStride;
             // each block of channels rectifies its results while they are in its core's cache; a kernel may spill
             // scratch values past a channel into the block's next ones, which it writes later, never into another's
             plan.correlate(in, r, buffers[0], result, (first, end) -> {
-                int blockEnd = (sample * outChannels + end) * plane;
+                int blockEnd = start + end * plane;
                 for (int o = first; o < end; o++) {
-                    int at = (sample * outChannels + o) * plane;
+                    int at = start + o * plane;
                     if (pool) {
                         KERNELS.biasReluPool(result, o * plan.width(), plan.rowStride(), outH / 2, outW / 2, bias[o],
                                 out, at, blockEnd);

@@ -54,6 +54,22 @@ class NetworkTest {
         }
     }
 
+    @Property(tries = 10)
+    void inferenceAssemblesAFireModulesConcatenationInPlace(@ForAll long seed) {
+        // the two expands of a batch's samples write their channels straight into each sample's part of the
+        // concatenation; nothing of one sample's part may land in another's or in the other expand's channels
+        Network network = RandomNetworks.fireNetwork(seed, 20 + (int) Math.floorMod(seed, 17L));
+        int n = 5;
+        float[] images = RandomNetworks.values(new SplittableRandom(seed), n * network.inputShape().size(), 1.0);
+        float[] inferred = network.infer(images, n);
+        Trace trace = network.forward(images, n);
+        int size = network.outputShape().size();
+        for (int s = 0; s < n; s++) {
+            assertThat(java.util.Arrays.copyOfRange(inferred, s * size, (s + 1) * size)).as("sample %d", s)
+                    .containsExactly(trace.output(s));
+        }
+    }
+
     private static <T> T inPool(int threads, java.util.concurrent.Callable<T> work) throws Exception {
         java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(threads);
         try {

@@ -219,27 +219,57 @@ public final class RandomNetworks {
 
     /**
      * A photo-sized network shaped like SqueezeNet's start: 3x160x160, a 3x3 convolution of stride 2 (32 channels, by
-     * phases), a 3x3 max-pool of stride 2 in ceil mode, a 1x1 squeeze to 24 channels and a 3x3 expand to 32, each with
-     * a ReLU, a 3x3 max-pool of stride 3 (rows of 13, shorter than a vector), a global average pool and a dense layer
-     * of 10; enough work per op for one image to be shared out.
+     * phases), a 3x3 max-pool of stride 2 in ceil mode, a fire module (a 1x1 squeeze to 24 channels, then a 1x1 expand
+     * to 16 and a 3x3 expand to 32 side by side, concatenated), each convolution with a ReLU, a 3x3 max-pool of stride
+     * 3 (rows of 13, shorter than a vector), a global average pool and a dense layer of 10; enough work per op for one
+     * image to be shared out.
      */
     public static Network photoSizedFire(long seed) {
+        return fireNetwork(seed, 160);
+    }
+
+    /** {@link #photoSizedFire}'s layers on a {@code 3 x side x side} input (at least 20). */
+    public static Network fireNetwork(long seed, int side) {
         SplittableRandom random = new SplittableRandom(seed);
-        LeNet.Chain chain = new LeNet.Chain(Shape.of(3, 160, 160));
-        rectified(chain, "conv1", new Conv2d(chain.shape(), tensor(random, Shape.of(32, 3, 3, 3), 0.5),
-                tensor(random, Shape.of(32), 0.1), new int[] {2, 2}, new int[] {0, 0, 0, 0}, new int[] {1, 1}), "relu1");
-        chain.add("pool1", new MaxPool2d(chain.shape(), new int[] {3, 3}, new int[] {2, 2}, new int[] {0, 0, 0, 0}, true));
-        rectified(chain, "squeeze", Conv2d.of(chain.shape(), tensor(random, Shape.of(24, 32, 1, 1), 0.3),
-                tensor(random, Shape.of(24), 0.1), 0), "relu2");
-        rectified(chain, "expand", Conv2d.of(chain.shape(), tensor(random, Shape.of(32, 24, 3, 3), 0.2),
-                tensor(random, Shape.of(32), 0.1), 1), "relu3");
-        chain.add("pool2", new MaxPool2d(chain.shape(), new int[] {3, 3}, new int[] {3, 3}, new int[] {0, 0, 0, 0}));
-        chain.add("pool3", new AvgPool2d(chain.shape(), new int[] {chain.shape().dim(1), chain.shape().dim(2)},
-                new int[] {1, 1}, new int[] {0, 0, 0, 0}, false));
-        chain.add("flatten", new Flatten(chain.shape()));
-        chain.add("fc", new Dense(chain.shape(), tensor(random, Shape.of(10, chain.shape().size()), 0.3),
-                tensor(random, Shape.of(10), 0.1)));
-        return chain.build();
+        java.util.List<Network.Node> nodes = new java.util.ArrayList<>();
+        Shape input = Shape.of(3, side, side);
+        Conv2d conv1 = new Conv2d(input, tensor(random, Shape.of(32, 3, 3, 3), 0.5), tensor(random, Shape.of(32), 0.1),
+                new int[] {2, 2}, new int[] {0, 0, 0, 0}, new int[] {1, 1});
+        int relu1 = rectified(nodes, "conv1", conv1, Network.INPUT);
+        MaxPool2d pool1 = new MaxPool2d(conv1.outputShape(), new int[] {3, 3}, new int[] {2, 2}, new int[] {0, 0, 0, 0}, true);
+        nodes.add(new Network.Node("pool1", pool1, new int[] {relu1}));
+        Conv2d squeeze = Conv2d.of(pool1.outputShape(), tensor(random, Shape.of(24, 32, 1, 1), 0.3),
+                tensor(random, Shape.of(24), 0.1), 0);
+        int squeezed = rectified(nodes, "squeeze", squeeze, nodes.size() - 1);
+        Conv2d expand1 = Conv2d.of(squeeze.outputShape(), tensor(random, Shape.of(16, 24, 1, 1), 0.3),
+                tensor(random, Shape.of(16), 0.1), 0);
+        int left = rectified(nodes, "expand1x1", expand1, squeezed);
+        Conv2d expand3 = Conv2d.of(squeeze.outputShape(), tensor(random, Shape.of(32, 24, 3, 3), 0.2),
+                tensor(random, Shape.of(32), 0.1), 1);
+        int right = rectified(nodes, "expand3x3", expand3, squeezed);
+        io.etalon.op.Concat fire = new io.etalon.op.Concat(java.util.List.of(expand1.outputShape(), expand3.outputShape()));
+        nodes.add(new Network.Node("concat", fire, new int[] {left, right}));
+        Shape shape = fire.outputShape();
+        MaxPool2d pool2 = new MaxPool2d(shape, new int[] {3, 3}, new int[] {3, 3}, new int[] {0, 0, 0, 0});
+        shape = next(nodes, "pool2", pool2);
+        shape = next(nodes, "pool3", new AvgPool2d(shape, new int[] {shape.dim(1), shape.dim(2)}, new int[] {1, 1},
+                new int[] {0, 0, 0, 0}, false));
+        shape = next(nodes, "flatten", new Flatten(shape));
+        next(nodes, "fc", new Dense(shape, tensor(random, Shape.of(10, shape.size()), 0.3), tensor(random, Shape.of(10), 0.1)));
+        return new Network(input, nodes);
+    }
+
+    /** Adds {@code op} reading the last node; returns its output shape. */
+    private static Shape next(java.util.List<Network.Node> nodes, String name, io.etalon.op.Op op) {
+        nodes.add(new Network.Node(name, op, new int[] {nodes.size() - 1}));
+        return op.outputShape();
+    }
+
+    /** Adds {@code conv} reading node {@code source} and a ReLU after it; returns the ReLU's node. */
+    private static int rectified(java.util.List<Network.Node> nodes, String name, Conv2d conv, int source) {
+        nodes.add(new Network.Node(name, conv, new int[] {source}));
+        nodes.add(new Network.Node(name + "-relu", new Relu(conv.outputShape()), new int[] {nodes.size() - 1}));
+        return nodes.size() - 1;
     }
 
     /** Adds {@code conv} and a ReLU after it. */
