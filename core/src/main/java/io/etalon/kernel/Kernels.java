@@ -86,7 +86,19 @@ public interface Kernels {
      * {@code w[wOff]} and whose results go to {@code y[yOff]}: {@code y[yOff + o*width + p] = sum over t of
      * w[wOff + o*taps + t] * x[p + offsets[t]]}, so that threads can share one correlation out by blocks of outputs.
      */
-    void correlate(int outputs, int taps, float[] w, int wOff, int[] offsets, float[] x, float[] y, int yOff, int width);
+    default void correlate(int outputs, int taps, float[] w, int wOff, int[] offsets, float[] x, float[] y, int yOff,
+                           int width) {
+        correlate(outputs, taps, w, wOff, offsets, x, y, yOff, width, width);
+    }
+
+    /**
+     * {@link #correlate(int, int, float[], int, int[], float[], float[], int, int)} for the first {@code positions}
+     * positions of each output only ({@code p < positions}, a multiple of {@link #lanes} for the vector kernels), its
+     * results still {@code width} apart: so that threads can share one correlation out by blocks of positions, each
+     * with the offsets moved on to its first position.
+     */
+    void correlate(int outputs, int taps, float[] w, int wOff, int[] offsets, float[] x, float[] y, int yOff, int positions,
+                   int width);
 
     /**
      * The end of one convolution channel in plain inference when a ReLU and a 2x2 max-pool of stride 2 follow:

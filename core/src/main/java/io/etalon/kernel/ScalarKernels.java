@@ -140,9 +140,9 @@ final class ScalarKernels implements Kernels {
 
     @Override
     public void correlate(int outputs, int taps, float[] w, int wOff, int[] offsets, float[] x, float[] y, int yOff,
-                          int width) {
+                          int positions, int width) {
         for (int o = 0; o < outputs; o++) {
-            for (int p = 0; p < width; p++) {
+            for (int p = 0; p < positions; p++) {
                 float acc = 0f;
                 for (int t = 0; t < taps; t++) {
                     acc = Math.fma(w[wOff + o * taps + t], x[p + offsets[t]], acc);

@@ -501,12 +501,13 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void correlate(int outputs, int taps, float[] w, int wOff, int[] offsets, float[] x, float[] y, int yOff,
-                          int width) {
-        if (width % L != 0) {
-            throw new IllegalArgumentException("correlate needs a width that is a multiple of " + L + ", got " + width);
+                          int positions, int width) {
+        if (positions % L != 0) {
+            throw new IllegalArgumentException("correlate needs positions that are a multiple of " + L + ", got "
+                    + positions);
         }
         int p = 0;
-        for (; p + 4 * L <= width; p += 4 * L) {
+        for (; p + 4 * L <= positions; p += 4 * L) {
             int o = 0;
             for (; o + 4 <= outputs; o += 4) {
                 correlate4x4(taps, w, wOff + o * taps, offsets, x, p, y, yOff + o * width + p, width);
@@ -521,7 +522,7 @@ final class VectorKernels implements Kernels {
                 correlate1x2(taps, w, wOff + o * taps, offsets, x, p + 2 * L, y, yOff + o * width + p + 2 * L);
             }
         }
-        for (; p + 2 * L <= width; p += 2 * L) {
+        for (; p + 2 * L <= positions; p += 2 * L) {
             int o = 0;
             for (; o + 4 <= outputs; o += 4) {
                 correlate4x2(taps, w, wOff + o * taps, offsets, x, p, y, yOff + o * width + p, width);
@@ -534,7 +535,7 @@ final class VectorKernels implements Kernels {
                 correlate1x2(taps, w, wOff + o * taps, offsets, x, p, y, yOff + o * width + p);
             }
         }
-        if (p < width) {
+        if (p < positions) {
             int o = 0;
             for (; o + 4 <= outputs; o += 4) {
                 correlate4x1(taps, w, wOff + o * taps, offsets, x, p, y, yOff + o * width + p, width);

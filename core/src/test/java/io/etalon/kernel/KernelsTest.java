@@ -320,6 +320,46 @@ class KernelsTest {
         assertSameValues(viaBest, viaProduct);
     }
 
+    @Property(tries = 40)
+    void aStretchOfPositionsIsThoseOfTheWholeCorrelationAndLeavesTheRest(
+            @ForAll @IntRange(min = 1, max = 9) int outputs, @ForAll @IntRange(min = 1, max = 20) int taps,
+            @ForAll @IntRange(min = 2, max = 15) int vectors, @ForAll long seed) {
+        // a block of positions [from, from + positions) moves the offsets on by from and writes from y[from] on, its
+        // rows still a whole width apart: the values the whole correlation has there, and nothing outside them
+        SplittableRandom random = new SplittableRandom(seed);
+        int lanes = best.lanes();
+        int width = vectors * lanes;
+        int from = random.nextInt(vectors) * lanes;
+        int positions = (1 + random.nextInt(vectors - from / lanes)) * lanes;
+        int[] offsets = new int[taps];
+        for (int t = 1; t < taps; t++) {
+            offsets[t] = offsets[t - 1] + 1 + random.nextInt(9);
+        }
+        int[] moved = new int[taps];
+        for (int t = 0; t < taps; t++) {
+            moved[t] = offsets[t] + from;
+        }
+        float[] w = sparse(random, outputs * taps);
+        float[] x = sparse(random, width + offsets[taps - 1]);
+        float[] whole = new float[outputs * width];
+        scalar.correlate(outputs, taps, w, offsets, x, whole, width);
+        for (Kernels kernels : new Kernels[] {scalar, best}) {
+            float[] part = new float[outputs * width];
+            java.util.Arrays.fill(part, Float.NaN);
+            kernels.correlate(outputs, taps, w, 0, moved, x, part, from, positions, width);
+            for (int o = 0; o < outputs; o++) {
+                for (int p = 0; p < width; p++) {
+                    int at = o * width + p;
+                    if (p >= from && p < from + positions) {
+                        assertThat(part[at]).as("%s, output %d, position %d", kernels, o, p).isEqualTo(whole[at]);
+                    } else {
+                        assertThat(part[at]).as("%s, output %d, position %d", kernels, o, p).isNaN();
+                    }
+                }
+            }
+        }
+    }
+
     @Property(tries = 60)
     void fusedBiasReluPoolIsBiasThenReluThenPool(@ForAll @IntRange(min = 1, max = 9) int pooledH,
                                                  @ForAll @IntRange(min = 1, max = 40) int pooledW,

@@ -218,14 +218,14 @@ public final class RandomNetworks {
     }
 
     /**
-     * A photo-sized network shaped like SqueezeNet's start: 3x160x160, a 3x3 convolution of stride 2 (32 channels, by
+     * A photo-sized network shaped like SqueezeNet's start: 3x192x192, a 3x3 convolution of stride 2 (64 channels, by
      * phases), a 3x3 max-pool of stride 2 in ceil mode, a fire module (a 1x1 squeeze to 24 channels, then a 1x1 expand
      * to 16 and a 3x3 expand to 32 side by side, concatenated), each convolution with a ReLU, a 3x3 max-pool of stride
-     * 3 (rows of 13, shorter than a vector), a global average pool and a dense layer of 10; enough work per op for one
-     * image to be shared out.
+     * 3 (rows of 15, shorter than a vector), a global average pool and a dense layer of 10; enough work per op for one
+     * image to be shared out (the squeeze, with 64 channels of 47x47 in, by blocks of positions).
      */
     public static Network photoSizedFire(long seed) {
-        return fireNetwork(seed, 160);
+        return fireNetwork(seed, 192);
     }
 
     /** {@link #photoSizedFire}'s layers on a {@code 3 x side x side} input (at least 20). */
@@ -233,12 +233,12 @@ public final class RandomNetworks {
         SplittableRandom random = new SplittableRandom(seed);
         java.util.List<Network.Node> nodes = new java.util.ArrayList<>();
         Shape input = Shape.of(3, side, side);
-        Conv2d conv1 = new Conv2d(input, tensor(random, Shape.of(32, 3, 3, 3), 0.5), tensor(random, Shape.of(32), 0.1),
+        Conv2d conv1 = new Conv2d(input, tensor(random, Shape.of(64, 3, 3, 3), 0.5), tensor(random, Shape.of(64), 0.1),
                 new int[] {2, 2}, new int[] {0, 0, 0, 0}, new int[] {1, 1});
         int relu1 = rectified(nodes, "conv1", conv1, Network.INPUT);
         MaxPool2d pool1 = new MaxPool2d(conv1.outputShape(), new int[] {3, 3}, new int[] {2, 2}, new int[] {0, 0, 0, 0}, true);
         nodes.add(new Network.Node("pool1", pool1, new int[] {relu1}));
-        Conv2d squeeze = Conv2d.of(pool1.outputShape(), tensor(random, Shape.of(24, 32, 1, 1), 0.3),
+        Conv2d squeeze = Conv2d.of(pool1.outputShape(), tensor(random, Shape.of(24, 64, 1, 1), 0.3),
                 tensor(random, Shape.of(24), 0.1), 0);
         int squeezed = rectified(nodes, "squeeze", squeeze, nodes.size() - 1);
         Conv2d expand1 = Conv2d.of(squeeze.outputShape(), tensor(random, Shape.of(16, 24, 1, 1), 0.3),
