@@ -157,6 +157,28 @@ class OpForwardTest {
     }
 
     @Test
+    void globalAveragePoolSumsEachPlaneAsAnyOtherWindowDoes() {
+        // the global pool's eight-channels-at-a-time sums against the general loop: a window of the whole plane whose
+        // output row goes on into an uncounted column of padding, so that it is not global; the first output of each
+        // channel is then the same window, summed in the same order
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        for (int channels : new int[] {3, 8, 19}) {
+            Shape shape = Shape.of(channels, 13, 11);
+            float[] in = new float[shape.size()];
+            for (int i = 0; i < in.length; i++) {
+                in[i] = (float) (random.nextDouble() * 4 - 2);
+            }
+            AvgPool2d global = AvgPool2d.global(shape);
+            AvgPool2d general = new AvgPool2d(shape, new int[] {13, 11}, new int[] {1, 1}, new int[] {0, 0, 0, 1}, false);
+            float[] means = forward(global, in);
+            float[] windows = forward(general, in);
+            for (int c = 0; c < channels; c++) {
+                assertThat(means[c]).as("channel %d of %d", c, channels).isEqualTo(windows[2 * c]);
+            }
+        }
+    }
+
+    @Test
     void flattenKeepsValues() {
         Flatten flatten = new Flatten(Shape.of(2, 1, 2));
         assertThat(flatten.outputShape()).isEqualTo(Shape.of(4));
