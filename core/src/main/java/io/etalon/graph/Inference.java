@@ -127,8 +127,9 @@ final class Inference {
             boolean inPlace = true;
             for (int i = 0; i < parts.length && inPlace; i++) {
                 int part = parts[i];
-                inPlace = part != Network.INPUT && part != network.outputIndex() && consumers[part] == 1
-                        && fusedStepEndingAt(part, consumers) && java.util.Arrays.stream(parts).filter(p -> p == part).count() == 1;
+                long uses = java.util.Arrays.stream(parts).filter(p -> p == part).count();
+                inPlace = part != Network.INPUT && part != network.outputIndex() && consumers[part] == 1 && uses == 1
+                        && fusedStepEndingAt(part, consumers);
             }
             if (!inPlace) {
                 continue;

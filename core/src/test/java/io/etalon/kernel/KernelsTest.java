@@ -292,7 +292,8 @@ class KernelsTest {
     @Property(tries = 40)
     void correlationMatchesTheDefinitionAndTheProduct(@ForAll @IntRange(min = 1, max = 9) int outputs,
                                                       @ForAll @IntRange(min = 1, max = 30) int taps,
-                                                      // from 6 vectors the widest block runs, with the narrower ones after it
+                                                      // from 6 vectors the widest block (four outputs by six
+                                                      // vectors) runs, with the narrower ones after it
                                                       @ForAll @IntRange(min = 1, max = 15) int vectors,
                                                       @ForAll long seed) {
         SplittableRandom random = new SplittableRandom(seed);
