@@ -13,7 +13,9 @@ import java.util.List;
  *
  * <p>Two things make it fast. A convolution whose only reader is a ReLU, itself read only by a 2x2 max-pool that
  * tiles it (LeNet's conv - relu - pool), runs as one step that pools and rectifies straight from the correlation
- * ({@link Conv2d#inferRectified}); a convolution followed by a ReLU alone fuses the same way. And the samples go
+ * ({@link Conv2d#inferRectified}); a convolution followed by a ReLU alone fuses the same way, and so does a
+ * convolution followed by an Add of a skip connection and a ReLU ({@link Conv2d#inferResidual}, a residual block's
+ * end). Fused convolutions read only by a concatenation write their channels into it where they lie. And the samples go
  * through the plan in tiles small enough that every intermediate of a tile stays in a core's L2 cache, in buffers
  * reused from tile to tile, instead of each layer streaming the whole batch through memory. Outputs whose lives do
  * not overlap share a buffer (an output lives from its step to the last step that reads it), so a 224x224 network's
@@ -35,10 +37,25 @@ final class Inference {
      * Runs node {@code node}, or the fused chain from it to {@code last}; the result is {@code last}'s output. A fused
      * step whose output only a concatenation reads writes it straight into that concatenation's output, at
      * {@code offset} floats into each sample ({@code into} is then the concatenation's node, else -1), and the
-     * concatenation's own step has nothing left to do ({@code assembled}).
+     * concatenation's own step has nothing left to do ({@code assembled}). A convolution, an Add and a ReLU run as one
+     * step that adds node {@code residual}'s output (a skip connection) before the ReLU; {@link #NONE} in other steps.
      */
-    private record Step(int node, int last, boolean fused, int into, int offset, boolean assembled) {
+    private record Step(int node, int last, boolean fused, int into, int offset, boolean assembled, int residual) {
+
+        /** The outputs the step reads: its first node's inputs, and the residual it adds. */
+        int[] reads(Network network) {
+            int[] inputs = network.node(node).inputs();
+            if (residual == NONE) {
+                return inputs;
+            }
+            int[] all = java.util.Arrays.copyOf(inputs, inputs.length + 1);
+            all[inputs.length] = residual;
+            return all;
+        }
     }
+
+    /** No residual: not a node, nor {@link Network#INPUT}. */
+    private static final int NONE = Integer.MIN_VALUE;
 
     private final Network network;
     private final List<Step> steps = new ArrayList<>();
@@ -55,15 +72,16 @@ final class Inference {
         int[] offset = new int[size];
         boolean[] assembled = assembledInPlace(consumers, into, offset);
         for (int k = 0; k < size; k++) {
-            int last = fusedEnd(k, consumers);
-            steps.add(new Step(k, last, last != k, into[last], offset[last], assembled[k]));
+            int residual = residualOf(k, consumers);
+            int last = residual != NONE ? k + 2 : fusedEnd(k, consumers);
+            steps.add(new Step(k, last, last != k, into[last], offset[last], assembled[k], residual));
             k = last;
         }
         // the last step reading each output (the network's output is read at the end, by the caller)
         int[] lastRead = new int[size];
         java.util.Arrays.fill(lastRead, -1);
         for (int s = 0; s < steps.size(); s++) {
-            for (int source : network.node(steps.get(s).node()).inputs()) {
+            for (int source : steps.get(s).reads(network)) {
                 if (source != Network.INPUT) {
                     lastRead[source] = s;
                 }
@@ -98,7 +116,7 @@ final class Inference {
                 slotOf[output] = slot;
             }
             slotOf[step.last()] = slotOf[output];
-            for (int source : network.node(step.node()).inputs()) {
+            for (int source : step.reads(network)) {
                 int slot = source == Network.INPUT ? -1 : slotOf[source];
                 if (slot >= 0 && lastRead[source] == s && slot != slotOf[output] && !free.contains(slot)) {
                     free.add(slot);
@@ -153,6 +171,25 @@ final class Inference {
             }
         }
         return false;
+    }
+
+    /**
+     * The other input of the Add that alone reads convolution k, when a ReLU alone reads that Add and both follow k
+     * (a residual block's end: its last convolution, or the one on its skip path, then the Add and the ReLU); else
+     * {@link #NONE}.
+     */
+    private int residualOf(int k, int[] consumers) {
+        int output = network.outputIndex();
+        if (!(network.node(k).op() instanceof Conv2d conv) || !conv.rectifies() || k == output || consumers[k] != 1
+                || k + 2 >= network.size() || !(network.node(k + 1).op() instanceof io.etalon.op.Add)
+                || k + 1 == output || consumers[k + 1] != 1 || !readsOnly(k + 2, k + 1, Relu.class)) {
+            return NONE;
+        }
+        int[] inputs = network.node(k + 1).inputs();
+        if (inputs.length != 2 || inputs[0] == inputs[1] || inputs[0] != k && inputs[1] != k) {
+            return NONE;
+        }
+        return inputs[0] == k ? inputs[1] : inputs[0];
     }
 
     /** The last node of the chain a fused step can run from node k (k itself when none). */
@@ -228,7 +265,10 @@ final class Inference {
                 float[] out = buffers[step.last()];
                 float[][] in = Network.gather(node, tileInput, buffers);
                 boolean pool = step.last() == step.node() + 2;
-                if (step.into() >= 0) {
+                if (step.residual() != NONE) {
+                    float[] skip = step.residual() == Network.INPUT ? tileInput : buffers[step.residual()];
+                    ((Conv2d) node.op()).inferResidual(in[0], skip, out, count);
+                } else if (step.into() >= 0) {
                     ((Conv2d) node.op()).inferRectified(in[0], out, count, pool, step.offset(),
                             network.shapeOf(step.into()).size());
                 } else if (step.fused()) {

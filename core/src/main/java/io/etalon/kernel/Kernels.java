@@ -120,6 +120,15 @@ public interface Kernels {
     void biasRelu(float[] y, int yOff, int stride, int h, int w, float bias, float[] out, int outOff, int outEnd);
 
     /**
+     * {@link #biasRelu} with a residual added before the ReLU: {@code out[outOff + r*w + c] = max(0, (y[yOff + r*stride
+     * + c] + bias) + res[resOff + r*w + c])}, the floats of a convolution, then an element-wise Add of a skip
+     * connection, then a ReLU (a residual block's end). The vector kernels read and write as {@link #biasRelu} does,
+     * and may read res as far past its values as they write past the outputs.
+     */
+    void biasAddRelu(float[] y, int yOff, int stride, int h, int w, float bias, float[] res, int resOff, float[] out,
+                     int outOff, int outEnd);
+
+    /**
      * The switches of {@code count} ReLUs: {@code on[onOff + i] = z[zOff + i] > 0 ? 1 : 0}. Returns how many inputs are
      * exactly zero (ties, of either sign) and lowers {@code margin[0]} to the smallest positive {@code |z|}, if smaller.
      */

@@ -180,6 +180,17 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void biasAddRelu(float[] y, int yOff, int stride, int h, int w, float bias, float[] res, int resOff, float[] out,
+                            int outOff, int outEnd) {
+        for (int r = 0; r < h; r++) {
+            for (int c = 0; c < w; c++) {
+                float v = (y[yOff + r * stride + c] + bias) + res[resOff + r * w + c];
+                out[outOff + r * w + c] = v > 0f ? v : 0f;
+            }
+        }
+    }
+
+    @Override
     public int reluStates(float[] z, int zOff, int count, int[] on, int onOff, float[] margin) {
         int ties = 0;
         float smallest = margin[0];

@@ -866,6 +866,27 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void biasAddRelu(float[] y, int yOff, int stride, int h, int w, float bias, float[] res, int resOff, float[] out,
+                            int outOff, int outEnd) {
+        FloatVector zero = FloatVector.zero(SPECIES);
+        for (int r = 0; r < h; r++) {
+            int row = r * w;
+            for (int c = 0; c < w; c += L) {
+                int at = outOff + row + c;
+                if (at + L > outEnd || resOff + row + c + L > res.length) {
+                    int count = Math.min(L, w - c);
+                    ScalarKernels.INSTANCE.biasAddRelu(y, yOff + r * stride + c, stride, 1, count, bias, res,
+                            resOff + row + c, out, at, at + count);
+                    continue;
+                }
+                FloatVector v = FloatVector.fromArray(SPECIES, y, yOff + r * stride + c).add(bias)
+                        .add(FloatVector.fromArray(SPECIES, res, resOff + row + c));
+                zero.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(out, at);
+            }
+        }
+    }
+
+    @Override
     public int reluStates(float[] z, int zOff, int count, int[] on, int onOff, float[] margin) {
         int vectorCount = count - count % L;
         int ties = 0;

@@ -414,36 +414,71 @@ public final class Conv2d implements Op {
         if (grouped != null || pool && !correlates()) {
             throw new IllegalStateException("inferRectified needs an ungrouped convolution, and stride 1 to pool");
         }
+        inferCorrelated(in, null, out, n, pool, offset, sampleStride);
+    }
+
+    /**
+     * Plain inference of this convolution, then an element-wise Add of {@code residual} (of this convolution's output
+     * shape, {@code n} samples), then a ReLU: the same floats as {@link #infer}, {@link Add#infer} and
+     * {@link Relu#infer} in turn ({@link Kernels#biasAddRelu}), without the two full-size intermediates. A residual
+     * block's last convolution and the skip connection it meets.
+     *
+     * @throws IllegalStateException for a grouped convolution
+     */
+    public void inferResidual(float[] in, float[] residual, float[] out, int n) {
+        if (grouped != null) {
+            throw new IllegalStateException("inferResidual needs an ungrouped convolution");
+        }
+        inferCorrelated(in, residual, out, n, false, 0, outputShape.size());
+    }
+
+    /**
+     * The correlation of each sample, then bias and ReLU (with {@code residual} added before it, or a 2x2 max-pool
+     * after it with {@code pool}), into {@code out} from {@code offset}, samples {@code sampleStride} apart.
+     */
+    private void inferCorrelated(float[] in, float[] residual, float[] out, int n, boolean pool, int offset,
+                                 int sampleStride) {
         Correlation plan = correlation();
         int outH = outputShape.dim(1);
         int outW = outputShape.dim(2);
         int plane = pool ? (outH / 2) * (outW / 2) : outH * outW;
+        int ownSize = outChannels * outH * outW;
         float[][] buffers = plan.buffers();
         float[] result = buffers[1];
         for (int r = 0; r < n; r++) {
             int start = offset + r * sampleStride;
-            // each block of channels rectifies its results while they are in its core's cache; a kernel may spill
-            // scratch values past a channel into the block's next ones, which it writes later, never into another's
+            int skip = r * ownSize;
+            // each block of channels rectifies its results while they are in its core's cache (a kernel may spill
+            // scratch values past a channel into the block's next ones, which it writes later, never into another's);
             // or, for a layer of few channels over many positions (a 1x1 squeeze), each block of positions of every
             // channel, whose results are the output's own positions
             PositionsDone positions = pool ? null : (first, end) -> {
                 int last = Math.min(end, plane);
                 for (int o = 0; o < outChannels && first < last; o++) {
                     int at = start + o * plane;
-                    KERNELS.biasRelu(result, o * plan.width() + first, last - first, 1, last - first, bias[o], out,
-                            at + first, at + last);
+                    int from = o * plan.width() + first;
+                    if (residual == null) {
+                        KERNELS.biasRelu(result, from, last - first, 1, last - first, bias[o], out, at + first,
+                                at + last);
+                    } else {
+                        KERNELS.biasAddRelu(result, from, last - first, 1, last - first, bias[o], residual,
+                                skip + o * plane + first, out, at + first, at + last);
+                    }
                 }
             };
             plan.correlate(in, r, buffers[0], result, positions, (first, end) -> {
                 int blockEnd = start + end * plane;
                 for (int o = first; o < end; o++) {
                     int at = start + o * plane;
+                    int from = o * plan.width();
                     if (pool) {
-                        KERNELS.biasReluPool(result, o * plan.width(), plan.rowStride(), outH / 2, outW / 2, bias[o],
-                                out, at, blockEnd);
-                    } else {
-                        KERNELS.biasRelu(result, o * plan.width(), plan.rowStride(), outH, outW, bias[o], out, at,
+                        KERNELS.biasReluPool(result, from, plan.rowStride(), outH / 2, outW / 2, bias[o], out, at,
                                 blockEnd);
+                    } else if (residual == null) {
+                        KERNELS.biasRelu(result, from, plan.rowStride(), outH, outW, bias[o], out, at, blockEnd);
+                    } else {
+                        KERNELS.biasAddRelu(result, from, plan.rowStride(), outH, outW, bias[o], residual,
+                                skip + o * plane, out, at, blockEnd);
                     }
                 }
             });

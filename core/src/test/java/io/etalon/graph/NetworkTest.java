@@ -44,7 +44,8 @@ class NetworkTest {
     void onePhotosInferenceSharedOutAmongThreadsGivesTheForwardPassesFloats() throws Exception {
         // in a pool of two with one image the convolutions (by phases, 1x1 and 3x3, ReLUs fused), the 3x3 max-pool and
         // the padded copies run in blocks on both threads; a pool of one runs them whole
-        for (Network network : new Network[] {RandomNetworks.photoSizedFire(21), RandomNetworks.photoSizedNetwork(21)}) {
+        for (Network network : new Network[] {RandomNetworks.photoSizedFire(21), RandomNetworks.photoSizedNetwork(21),
+                RandomNetworks.residualNetwork(21, 64, 32)}) {
             float[] image = RandomNetworks.values(new SplittableRandom(21), network.inputShape().size(), 1.0);
             float[] alone = inPool(1, () -> network.infer(image, 1));
             float[] shared = inPool(2, () -> network.infer(image, 1));
@@ -61,6 +62,21 @@ class NetworkTest {
         Network network = RandomNetworks.fireNetwork(seed, 20 + (int) Math.floorMod(seed, 17L));
         int n = 5;
         float[] images = RandomNetworks.values(new SplittableRandom(seed), n * network.inputShape().size(), 1.0);
+        assertInferenceIsTheForwardPass(network, images, n);
+    }
+
+    @Property(tries = 10)
+    void inferenceEndsAResidualBlockInOneStep(@ForAll long seed) {
+        // each block's last convolution (and the downsampling block's skip-path one) adds the skip connection and
+        // rectifies in its own epilogue, for every sample of a batch: the forward pass's Add and ReLU, float for float
+        Network network = RandomNetworks.residualNetwork(seed, 8 + (int) Math.floorMod(seed, 9L), 4 + (int) Math.floorMod(seed, 5L));
+        int n = 4;
+        float[] images = RandomNetworks.values(new SplittableRandom(seed), n * network.inputShape().size(), 1.0);
+        assertInferenceIsTheForwardPass(network, images, n);
+    }
+
+    /** Each of the {@code n} samples' inferred outputs is, float for float, its forward pass's. */
+    private static void assertInferenceIsTheForwardPass(Network network, float[] images, int n) {
         float[] inferred = network.infer(images, n);
         Trace trace = network.forward(images, n);
         int size = network.outputShape().size();

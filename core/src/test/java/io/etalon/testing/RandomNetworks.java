@@ -265,6 +265,46 @@ public final class RandomNetworks {
         return op.outputShape();
     }
 
+    /**
+     * A network shaped like ResNet's blocks, in the order torch exports them: a 3x3 convolution with a ReLU, a basic
+     * block (two 3x3 convolutions, the second added to the block's input before a ReLU), a downsampling block (a 3x3
+     * convolution of stride 2 with a ReLU and a second 3x3 convolution, then a 1x1 convolution of stride 2 on the skip
+     * path, their Add and a ReLU), a global average pool and a dense layer of 10. {@code channels} in the first
+     * blocks, twice as many after the downsampling.
+     */
+    public static Network residualNetwork(long seed, int side, int channels) {
+        SplittableRandom random = new SplittableRandom(seed);
+        java.util.List<Network.Node> nodes = new java.util.ArrayList<>();
+        Shape input = Shape.of(3, side, side);
+        Conv2d stem = Conv2d.of(input, tensor(random, Shape.of(channels, 3, 3, 3), 0.5), tensor(random, Shape.of(channels), 0.1), 1);
+        int x = rectified(nodes, "stem", stem, Network.INPUT);
+        Shape shape = stem.outputShape();
+        Conv2d conv1 = Conv2d.of(shape, tensor(random, Shape.of(channels, channels, 3, 3), 0.3), tensor(random, Shape.of(channels), 0.1), 1);
+        int y = rectified(nodes, "block1.conv1", conv1, x);
+        Conv2d conv2 = Conv2d.of(shape, tensor(random, Shape.of(channels, channels, 3, 3), 0.3), tensor(random, Shape.of(channels), 0.1), 1);
+        nodes.add(new Network.Node("block1.conv2", conv2, new int[] {y}));
+        nodes.add(new Network.Node("block1.add", new io.etalon.op.Add(shape), new int[] {nodes.size() - 1, x}));
+        nodes.add(new Network.Node("block1.relu", new Relu(shape), new int[] {nodes.size() - 1}));
+        x = nodes.size() - 1;
+        int wide = 2 * channels;
+        Conv2d down1 = new Conv2d(shape, tensor(random, Shape.of(wide, channels, 3, 3), 0.3), tensor(random, Shape.of(wide), 0.1),
+                new int[] {2, 2}, new int[] {1, 1, 1, 1}, new int[] {1, 1});
+        y = rectified(nodes, "block2.conv1", down1, x);
+        Shape half = down1.outputShape();
+        Conv2d down2 = Conv2d.of(half, tensor(random, Shape.of(wide, wide, 3, 3), 0.2), tensor(random, Shape.of(wide), 0.1), 1);
+        nodes.add(new Network.Node("block2.conv2", down2, new int[] {y}));
+        int main = nodes.size() - 1;
+        Conv2d skip = new Conv2d(shape, tensor(random, Shape.of(wide, channels, 1, 1), 0.5), tensor(random, Shape.of(wide), 0.1),
+                new int[] {2, 2}, new int[] {0, 0, 0, 0}, new int[] {1, 1});
+        nodes.add(new Network.Node("block2.downsample", skip, new int[] {x}));
+        nodes.add(new Network.Node("block2.add", new io.etalon.op.Add(half), new int[] {main, nodes.size() - 1}));
+        nodes.add(new Network.Node("block2.relu", new Relu(half), new int[] {nodes.size() - 1}));
+        shape = next(nodes, "pool", AvgPool2d.global(half));
+        shape = next(nodes, "flatten", new Flatten(shape));
+        next(nodes, "fc", new Dense(shape, tensor(random, Shape.of(10, shape.size()), 0.3), tensor(random, Shape.of(10), 0.1)));
+        return new Network(input, nodes);
+    }
+
     /** Adds {@code conv} reading node {@code source} and a ReLU after it; returns the ReLU's node. */
     private static int rectified(java.util.List<Network.Node> nodes, String name, Conv2d conv, int source) {
         nodes.add(new Network.Node(name, conv, new int[] {source}));
