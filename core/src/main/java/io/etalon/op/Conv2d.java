@@ -466,6 +466,9 @@ public final class Conv2d implements Op {
                     }
                 }
             };
+            // results whose rows have no columns past the output width (a 1x1 layer's) go as one row per channel
+            int rows = plan.rowStride() == outW ? 1 : outH;
+            int columns = rows == 1 ? outH * outW : outW;
             plan.correlate(in, r, buffers[0], result, positions, (first, end) -> {
                 int blockEnd = start + end * plane;
                 for (int o = first; o < end; o++) {
@@ -475,9 +478,9 @@ public final class Conv2d implements Op {
                         KERNELS.biasReluPool(result, from, plan.rowStride(), outH / 2, outW / 2, bias[o], out, at,
                                 blockEnd);
                     } else if (residual == null) {
-                        KERNELS.biasRelu(result, from, plan.rowStride(), outH, outW, bias[o], out, at, blockEnd);
+                        KERNELS.biasRelu(result, from, plan.rowStride(), rows, columns, bias[o], out, at, blockEnd);
                     } else {
-                        KERNELS.biasAddRelu(result, from, plan.rowStride(), outH, outW, bias[o], residual,
+                        KERNELS.biasAddRelu(result, from, plan.rowStride(), rows, columns, bias[o], residual,
                                 skip + o * plane, out, at, blockEnd);
                     }
                 }
