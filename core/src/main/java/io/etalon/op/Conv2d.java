@@ -456,14 +456,8 @@ public final class Conv2d implements Op {
                 int last = Math.min(end, plane);
                 for (int o = 0; o < outChannels && first < last; o++) {
                     int at = start + o * plane;
-                    int from = o * plan.width() + first;
-                    if (residual == null) {
-                        KERNELS.biasRelu(result, from, last - first, 1, last - first, bias[o], out, at + first,
-                                at + last);
-                    } else {
-                        KERNELS.biasAddRelu(result, from, last - first, 1, last - first, bias[o], residual,
-                                skip + o * plane + first, out, at + first, at + last);
-                    }
+                    rectify(result, o * plan.width() + first, last - first, 1, last - first, o, residual,
+                            skip + o * plane + first, out, at + first, at + last);
                 }
             };
             // results whose rows have no columns past the output width (a 1x1 layer's) go as one row per channel
@@ -477,14 +471,25 @@ public final class Conv2d implements Op {
                     if (pool) {
                         KERNELS.biasReluPool(result, from, plan.rowStride(), outH / 2, outW / 2, bias[o], out, at,
                                 blockEnd);
-                    } else if (residual == null) {
-                        KERNELS.biasRelu(result, from, plan.rowStride(), rows, columns, bias[o], out, at, blockEnd);
                     } else {
-                        KERNELS.biasAddRelu(result, from, plan.rowStride(), rows, columns, bias[o], residual,
-                                skip + o * plane, out, at, blockEnd);
+                        rectify(result, from, plan.rowStride(), rows, columns, o, residual, skip + o * plane, out, at,
+                                blockEnd);
                     }
                 }
             });
+        }
+    }
+
+    /**
+     * Channel o's bias and ReLU over its correlation results ({@link Kernels#biasRelu}), with the skip connection at
+     * {@code residual[resOff]} added before the ReLU when there is one ({@link Kernels#biasAddRelu}).
+     */
+    private void rectify(float[] result, int from, int stride, int rows, int columns, int o, float[] residual,
+                         int resOff, float[] out, int at, int end) {
+        if (residual == null) {
+            KERNELS.biasRelu(result, from, stride, rows, columns, bias[o], out, at, end);
+        } else {
+            KERNELS.biasAddRelu(result, from, stride, rows, columns, bias[o], residual, resOff, out, at, end);
         }
     }
 
@@ -612,14 +617,23 @@ public final class Conv2d implements Op {
             int end = Math.min(width, endGroup * group);
             for (int from = firstGroup * group; from < end; from += chunk) {
                 int to = Math.min(end, from + chunk);
-                int[] moved = new int[taps];
-                for (int t = 0; t < taps; t++) {
-                    moved[t] = offsets[t] + from;
-                }
-                KERNELS.correlate(outChannels, taps, w, 0, moved, signal, result, from, to - from, width);
+                KERNELS.correlate(outChannels, taps, w, 0, moved(offsets, from), signal, result, from, to - from,
+                        width);
                 done.run(from, to);
             }
         });
+    }
+
+    /** The tap offsets moved on by {@code by} (themselves when 0): into a later sample, or to a later position. */
+    private static int[] moved(int[] offsets, int by) {
+        if (by == 0) {
+            return offsets;
+        }
+        int[] at = new int[offsets.length];
+        for (int t = 0; t < at.length; t++) {
+            at[t] = offsets[t] + by;
+        }
+        return at;
     }
 
     /**
@@ -702,39 +716,30 @@ public final class Conv2d implements Op {
             int inH = inputShape.dim(1);
             int inW = inputShape.dim(2);
             int base = r * inputShape.size();
+            float[] signal;
+            int[] at;
             if (unpadded && in.length >= base + reach) {
                 // no padding at stride 1: the padded planes are the input's own, so read it where it lies (the columns
                 // past the output width read on into the next rows, as in the copy, and are dropped)
-                int[] at = base == 0 ? offsets : shifted(base);
-                if (positions != null && byPositions) {
-                    correlatePositions(weight, at, in, result, width, positions);
-                } else {
-                    correlateChannels(weight, at, in, result, width, done);
-                }
-                return;
-            }
-            // the input channels copied into their padded planes (split into phases) by blocks, for one photo's large
-            // layer shared among idle threads
-            int blocks = Parallel.blocksOfValues((long) inChannels * inH * inW, inChannels);
-            Parallel.forRanges(inChannels, blocks, 1, (block, firstChannel, endChannel) -> {
-                for (int c = firstChannel; c < endChannel; c++) {
-                    pad(in, ((r * inChannels + c) * inH) * inW, padded, c * channelPlane);
-                }
-            });
-            if (positions != null && byPositions) {
-                correlatePositions(weight, offsets, padded, result, width, positions);
+                signal = in;
+                at = moved(offsets, base);
             } else {
-                correlateChannels(weight, offsets, padded, result, width, done);
+                // the input channels copied into their padded planes (split into phases) by blocks, for one photo's
+                // large layer shared among idle threads
+                int blocks = Parallel.blocksOfValues((long) inChannels * inH * inW, inChannels);
+                Parallel.forRanges(inChannels, blocks, 1, (block, firstChannel, endChannel) -> {
+                    for (int c = firstChannel; c < endChannel; c++) {
+                        pad(in, ((r * inChannels + c) * inH) * inW, padded, c * channelPlane);
+                    }
+                });
+                signal = padded;
+                at = offsets;
             }
-        }
-
-        /** The tap offsets into sample {@code base}'s place in the input. */
-        private int[] shifted(int base) {
-            int[] at = new int[offsets.length];
-            for (int t = 0; t < at.length; t++) {
-                at[t] = offsets[t] + base;
+            if (positions != null && byPositions) {
+                correlatePositions(weight, at, signal, result, width, positions);
+            } else {
+                correlateChannels(weight, at, signal, result, width, done);
             }
-            return at;
         }
 
         /** One input channel's plane, from {@code in[from]}, into its padded phase planes at {@code padded[to]}. */
