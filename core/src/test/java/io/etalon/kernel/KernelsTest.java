@@ -289,12 +289,13 @@ class KernelsTest {
         }
     }
 
-    @Property(tries = 40)
+    @Property(tries = 80)
     void correlationMatchesTheDefinitionAndTheProduct(@ForAll @IntRange(min = 1, max = 9) int outputs,
                                                       @ForAll @IntRange(min = 1, max = 30) int taps,
                                                       // from 6 vectors the widest block (four outputs by six
-                                                      // vectors) runs, with the narrower ones after it
-                                                      @ForAll @IntRange(min = 1, max = 15) int vectors,
+                                                      // vectors) runs, with a block of one to five after it, or
+                                                      // of four and three after the last six of 6k + 1
+                                                      @ForAll @IntRange(min = 1, max = 19) int vectors,
                                                       @ForAll long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         int width = vectors * best.lanes();
