@@ -193,10 +193,12 @@ public interface Kernels {
                      int winnerOff, float[] margin);
 
     /**
-     * {@code acc[accOff + i] = v[vOff + i] > acc[accOff + i] ? v[vOff + i] : acc[accOff + i]} for {@code i < count};
-     * the two ranges do not overlap.
+     * The first maximum of {@code rows} rows of {@code in}, {@code stride} apart, column by column:
+     * {@code out[outOff + i]} is the first of {@code in[inOff + r * stride + i]}, {@code r < rows}, that no later row
+     * exceeds ({@code >}, so of equal values the earlier row's, {@code -0} before {@code 0}), for {@code i < count}.
+     * The maximum is kept in registers from row to row and written once.
      */
-    void maxInto(float[] acc, int accOff, float[] v, int vOff, int count);
+    void rowsMax(float[] in, int inOff, int stride, int rows, int count, float[] out, int outOff);
 
     /**
      * {@code out[outOff + i] = in[inOff + i * stride]} for {@code i < count}: every stride-th value, as a max-pool

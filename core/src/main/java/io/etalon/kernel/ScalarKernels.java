@@ -248,10 +248,14 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void maxInto(float[] acc, int accOff, float[] v, int vOff, int count) {
+    public void rowsMax(float[] in, int inOff, int stride, int rows, int count, float[] out, int outOff) {
         for (int i = 0; i < count; i++) {
-            float x = v[vOff + i];
-            acc[accOff + i] = x > acc[accOff + i] ? x : acc[accOff + i];
+            float m = in[inOff + i];
+            for (int r = 1; r < rows; r++) {
+                float x = in[inOff + r * stride + i];
+                m = x > m ? x : m;
+            }
+            out[outOff + i] = m;
         }
     }
 

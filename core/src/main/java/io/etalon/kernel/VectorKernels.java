@@ -1141,18 +1141,22 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
-    public void maxInto(float[] acc, int accOff, float[] v, int vOff, int count) {
+    public void rowsMax(float[] in, int inOff, int stride, int rows, int count, float[] out, int outOff) {
         if (count < L) {
-            ScalarKernels.INSTANCE.maxInto(acc, accOff, v, vOff, count);
+            ScalarKernels.INSTANCE.rowsMax(in, inOff, stride, rows, count, out, outOff);
             return;
         }
-        // the last vector overlaps the one before it: taking the maximum twice gives the same float, bit for bit
+        // the last vector overlaps the one before it, writing the same maxima again; nothing written is read back
         for (int i = 0; i < count; i = nextOverlapping(i, count)) {
-            FloatVector a = FloatVector.fromArray(SPECIES, acc, accOff + i);
-            FloatVector x = FloatVector.fromArray(SPECIES, v, vOff + i);
-            a.blend(x, x.compare(VectorOperators.GT, a)).intoArray(acc, accOff + i);
+            FloatVector m = FloatVector.fromArray(SPECIES, in, inOff + i);
+            for (int r = 1; r < rows; r++) {
+                FloatVector x = FloatVector.fromArray(SPECIES, in, inOff + r * stride + i);
+                m = m.blend(x, x.compare(VectorOperators.GT, m));
+            }
+            m.intoArray(out, outOff + i);
         }
     }
+
 
     /**
      * The vector after the one at {@code i} in a pass over {@code count >= L} values whose last vector ends exactly at

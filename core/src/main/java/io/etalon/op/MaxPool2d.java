@@ -272,13 +272,10 @@ public final class MaxPool2d implements Op, Selection {
                 for (int y = 0; y < outH; y++) {
                     int hLo = firstTap(y * strideH - padTop, 1);
                     int hHi = lastTap(y * strideH - padTop, kernelH, 1, inH);
-                    System.arraycopy(rowMax, hLo * outW, out, at + y * outW, outW);
                     // a row shorter than a vector goes as a whole one where the block's outputs go on that far: the
                     // values past the row are the next rows', which are overwritten after
                     int span = outW < lanes && at + y * outW + lanes <= blockEnd ? lanes : outW;
-                    for (int h = hLo + 1; h < hHi; h++) {
-                        KERNELS.maxInto(out, at + y * outW, rowMax, h * outW, span);
-                    }
+                    KERNELS.rowsMax(rowMax, hLo * outW, outW, hHi - hLo, span, out, at + y * outW);
                 }
             }
         });

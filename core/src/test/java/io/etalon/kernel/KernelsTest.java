@@ -128,14 +128,38 @@ class KernelsTest {
                 assertThat(rests[k][2 + i] == runnerUp).as("runner-up %d of %d", i, k).isTrue();
             }
         }
-        float[] accScalar = java.util.Arrays.copyOf(in, count + 1);
-        float[] accBest = accScalar.clone();
-        scalar.maxInto(accScalar, 1, in, 2, count);
-        best.maxInto(accBest, 1, in, 2, count);
+    }
+
+    @Property(tries = 60)
+    void rowsMaxKeepsEachColumnsFirstMaximum(@ForAll @IntRange(min = 0, max = 70) int count,
+                                             @ForAll @IntRange(min = 1, max = 4) int rows, @ForAll long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int stride = count + random.nextInt(3);
+        // few distinct values, signed zeros among them, so that equal maxima in different rows are common
+        float[] in = new float[2 + (rows - 1) * stride + count];
+        for (int i = 0; i < in.length; i++) {
+            int pick = random.nextInt(4);
+            in[i] = pick == 0 ? -0f : pick == 1 ? 0f : random.nextInt(3) - 1;
+        }
+        float[][] out = {new float[count + 2], new float[count + 2]};
+        scalar.rowsMax(in, 2, stride, rows, count, out[0], 1);
+        best.rowsMax(in, 2, stride, rows, count, out[1], 1);
         for (int i = 0; i < count; i++) {
-            float expected = in[2 + i] > in[1 + i] ? in[2 + i] : in[1 + i];
-            assertThat(Float.floatToRawIntBits(accScalar[1 + i])).as("scalar maxInto %d", i).isEqualTo(Float.floatToRawIntBits(expected));
-            assertThat(Float.floatToRawIntBits(accBest[1 + i])).as("best maxInto %d", i).isEqualTo(Float.floatToRawIntBits(expected));
+            float expected = in[2 + i];
+            for (int r = 1; r < rows; r++) {
+                float x = in[2 + r * stride + i];
+                if (x > expected) {
+                    expected = x;
+                }
+            }
+            for (int k = 0; k < 2; k++) {
+                assertThat(Float.floatToRawIntBits(out[k][1 + i])).as("column %d of kernel %d", i, k)
+                        .isEqualTo(Float.floatToRawIntBits(expected));
+            }
+        }
+        for (int k = 0; k < 2; k++) {
+            assertThat(out[k][0]).isZero();
+            assertThat(out[k][count + 1]).as("past the columns").isZero();
         }
     }
 
