@@ -764,8 +764,14 @@ public final class Conv2d implements Op {
                     // columns w with (w + padLeft) % strideW == b go to phase b, column (w + padLeft) / strideW
                     int phase = row + b * phasePlane;
                     int first = Math.floorMod(b - padLeft, strideW);
-                    for (int w = first, at = phase + (first + padLeft) / strideW; w < inW; w += strideW, at++) {
-                        padded[at] = in[source + w];
+                    int count = (inW - first + strideW - 1) / strideW;
+                    if (count > 0 && source + first + (count - 1) * strideW + 1 < in.length) {
+                        // the vector kernel may read one value past the last it picks
+                        KERNELS.pick(in, source + first, strideW, count, padded, phase + (first + padLeft) / strideW);
+                    } else {
+                        for (int w = first, at = phase + (first + padLeft) / strideW; w < inW; w += strideW, at++) {
+                            padded[at] = in[source + w];
+                        }
                     }
                 }
             }
