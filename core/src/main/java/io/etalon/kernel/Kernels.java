@@ -72,10 +72,11 @@ public interface Kernels {
     void scatterScaled(int count, float v, float[] w, int wOff, int width, int[] offsets, float[] dst, int dstBase);
 
     /**
-     * A correlation over a flat, padded signal: {@code y[o*width + p] = sum over t of w[o*taps + t] * x[p + offsets[t]]}
+     * A correlation over a flat, padded signal: {@code y[o*width + p] = sum over t of W[o][t] * x[p + offsets[t]]}
      * for {@code o < outputs}, {@code p < width}, each sum from 0 by fused multiply-adds in order of t (the order and
-     * rounding of {@link #gemm} over an im2col matrix). Overwrites y. The vector kernels need {@code width} to be a
-     * multiple of {@link #lanes}, and x long enough for every {@code p + offsets[t]}.
+     * rounding of {@link #gemm} over an im2col matrix). The weights W come in the layout {@link #inFours} makes of
+     * the rows {@code W[o][t]}. Overwrites y. The vector kernels need {@code width} to be a multiple of
+     * {@link #lanes}, and x long enough for every {@code p + offsets[t]}.
      */
     default void correlate(int outputs, int taps, float[] w, int[] offsets, float[] x, float[] y, int width) {
         correlate(outputs, taps, w, 0, offsets, x, y, 0, width);
@@ -83,8 +84,9 @@ public interface Kernels {
 
     /**
      * {@link #correlate(int, int, float[], int[], float[], float[], int)} for the outputs whose weights start at
-     * {@code w[wOff]} and whose results go to {@code y[yOff]}: {@code y[yOff + o*width + p] = sum over t of
-     * w[wOff + o*taps + t] * x[p + offsets[t]]}, so that threads can share one correlation out by blocks of outputs.
+     * {@code w[wOff]} and whose results go to {@code y[yOff]}, so that threads can share one correlation out by
+     * blocks of outputs: wOff is the start of a block of four in the {@link #inFours} layout (output {@code 4b} at
+     * {@code 4b*taps}), and the outputs end at the end of a block or at the layout's last output.
      */
     default void correlate(int outputs, int taps, float[] w, int wOff, int[] offsets, float[] x, float[] y, int yOff,
                            int width) {
@@ -99,6 +101,25 @@ public interface Kernels {
      */
     void correlate(int outputs, int taps, float[] w, int wOff, int[] offsets, float[] x, float[] y, int yOff, int positions,
                    int width);
+
+    /**
+     * The weights {@code w[o*taps + t]} of a correlation's outputs as {@link #correlate} reads them: each block of four
+     * outputs {@code 4b..4b+3} keeps its place ({@code 4b*taps} on) with its four rows interleaved by tap, at
+     * {@code 4b*taps + 4t + f}; the last {@code outputs % 4} rows stay as they are. The kernels keep four outputs in
+     * registers, and so read one tap's four weights side by side: one address for the four, where separate rows made
+     * the loop compute four (measured: SqueezeNet's and ResNet-18's inference 1.07x on one thread).
+     */
+    static float[] inFours(float[] w, int outputs, int taps) {
+        float[] fours = w.clone();
+        for (int b = 0; b + 4 <= outputs; b += 4) {
+            for (int t = 0; t < taps; t++) {
+                for (int f = 0; f < 4; f++) {
+                    fours[b * taps + 4 * t + f] = w[(b + f) * taps + t];
+                }
+            }
+        }
+        return fours;
+    }
 
     /**
      * The end of one convolution channel in plain inference when a ReLU and a 2x2 max-pool of stride 2 follow:

@@ -141,11 +141,14 @@ final class ScalarKernels implements Kernels {
     @Override
     public void correlate(int outputs, int taps, float[] w, int wOff, int[] offsets, float[] x, float[] y, int yOff,
                           int positions, int width) {
+        int blocked = outputs / 4 * 4; // the outputs in blocks of four (Kernels.inFours), the rest row by row
         for (int o = 0; o < outputs; o++) {
+            int first = wOff + (o < blocked ? o / 4 * 4 * taps + o % 4 : o * taps);
+            int step = o < blocked ? 4 : 1;
             for (int p = 0; p < positions; p++) {
                 float acc = 0f;
                 for (int t = 0; t < taps; t++) {
-                    acc = Math.fma(w[wOff + o * taps + t], x[p + offsets[t]], acc);
+                    acc = Math.fma(w[first + step * t], x[p + offsets[t]], acc);
                 }
                 y[yOff + o * width + p] = acc;
             }

@@ -501,9 +501,10 @@ final class VectorKernels implements Kernels {
      * positions left over after the blocks of six go as one block of five, four, three, two or one vector, and a lone
      * vector after a block of six goes with it as four and three: a block of one vector feeds each broadcast weight to
      * one multiply-add only, and it took 6% of SqueezeNet's time, whose 13x13 and 27x27 planes are 11, 13 and 49
-     * vectors. The outputs left over go by two and one. Each output is still summed from 0 in order of t. Measured
-     * in one JVM on one thread: four by six against four by four, ResNet-18's inference 1.12x, SqueezeNet's 1.03x; the
-     * blocks of five and three and the split of seven, 1.07x and 1.065x.
+     * vectors. A block's four weights of a tap lie side by side ({@link Kernels#inFours}); the outputs left over, whose
+     * rows that layout leaves as they are, go by two and one. Each output is still summed from 0 in order of t.
+     * Measured in one JVM on one thread: four by six against four by four, ResNet-18's inference 1.12x, SqueezeNet's
+     * 1.03x; the blocks of five and three and the split of seven, 1.07x and 1.065x.
      */
     @Override
     public void correlate(int outputs, int taps, float[] w, int wOff, int[] offsets, float[] x, float[] y, int yOff,
@@ -625,28 +626,28 @@ final class VectorKernels implements Kernels {
             FloatVector v3 = FloatVector.fromArray(SPECIES, x, at + 3 * L);
             FloatVector v4 = FloatVector.fromArray(SPECIES, x, at + 4 * L);
             FloatVector v5 = FloatVector.fromArray(SPECIES, x, at + 5 * L);
-            FloatVector s0 = FloatVector.broadcast(SPECIES, w[w0 + t]);
+            FloatVector s0 = FloatVector.broadcast(SPECIES, w[w0 + 4 * t]);
             a00 = s0.fma(v0, a00);
             a01 = s0.fma(v1, a01);
             a02 = s0.fma(v2, a02);
             a03 = s0.fma(v3, a03);
             a04 = s0.fma(v4, a04);
             a05 = s0.fma(v5, a05);
-            FloatVector s1 = FloatVector.broadcast(SPECIES, w[w0 + taps + t]);
+            FloatVector s1 = FloatVector.broadcast(SPECIES, w[w0 + 4 * t + 1]);
             a10 = s1.fma(v0, a10);
             a11 = s1.fma(v1, a11);
             a12 = s1.fma(v2, a12);
             a13 = s1.fma(v3, a13);
             a14 = s1.fma(v4, a14);
             a15 = s1.fma(v5, a15);
-            FloatVector s2 = FloatVector.broadcast(SPECIES, w[w0 + 2 * taps + t]);
+            FloatVector s2 = FloatVector.broadcast(SPECIES, w[w0 + 4 * t + 2]);
             a20 = s2.fma(v0, a20);
             a21 = s2.fma(v1, a21);
             a22 = s2.fma(v2, a22);
             a23 = s2.fma(v3, a23);
             a24 = s2.fma(v4, a24);
             a25 = s2.fma(v5, a25);
-            FloatVector s3 = FloatVector.broadcast(SPECIES, w[w0 + 3 * taps + t]);
+            FloatVector s3 = FloatVector.broadcast(SPECIES, w[w0 + 4 * t + 3]);
             a30 = s3.fma(v0, a30);
             a31 = s3.fma(v1, a31);
             a32 = s3.fma(v2, a32);
@@ -709,25 +710,25 @@ final class VectorKernels implements Kernels {
             FloatVector v2 = FloatVector.fromArray(SPECIES, x, at + 2 * L);
             FloatVector v3 = FloatVector.fromArray(SPECIES, x, at + 3 * L);
             FloatVector v4 = FloatVector.fromArray(SPECIES, x, at + 4 * L);
-            FloatVector s = FloatVector.broadcast(SPECIES, w[w0 + t]);
+            FloatVector s = FloatVector.broadcast(SPECIES, w[w0 + 4 * t]);
             a00 = s.fma(v0, a00);
             a01 = s.fma(v1, a01);
             a02 = s.fma(v2, a02);
             a03 = s.fma(v3, a03);
             a04 = s.fma(v4, a04);
-            s = FloatVector.broadcast(SPECIES, w[w0 + taps + t]);
+            s = FloatVector.broadcast(SPECIES, w[w0 + 4 * t + 1]);
             a10 = s.fma(v0, a10);
             a11 = s.fma(v1, a11);
             a12 = s.fma(v2, a12);
             a13 = s.fma(v3, a13);
             a14 = s.fma(v4, a14);
-            s = FloatVector.broadcast(SPECIES, w[w0 + 2 * taps + t]);
+            s = FloatVector.broadcast(SPECIES, w[w0 + 4 * t + 2]);
             a20 = s.fma(v0, a20);
             a21 = s.fma(v1, a21);
             a22 = s.fma(v2, a22);
             a23 = s.fma(v3, a23);
             a24 = s.fma(v4, a24);
-            s = FloatVector.broadcast(SPECIES, w[w0 + 3 * taps + t]);
+            s = FloatVector.broadcast(SPECIES, w[w0 + 4 * t + 3]);
             a30 = s.fma(v0, a30);
             a31 = s.fma(v1, a31);
             a32 = s.fma(v2, a32);
@@ -775,19 +776,19 @@ final class VectorKernels implements Kernels {
             FloatVector v0 = FloatVector.fromArray(SPECIES, x, at);
             FloatVector v1 = FloatVector.fromArray(SPECIES, x, at + L);
             FloatVector v2 = FloatVector.fromArray(SPECIES, x, at + 2 * L);
-            FloatVector s = FloatVector.broadcast(SPECIES, w[w0 + t]);
+            FloatVector s = FloatVector.broadcast(SPECIES, w[w0 + 4 * t]);
             a00 = s.fma(v0, a00);
             a01 = s.fma(v1, a01);
             a02 = s.fma(v2, a02);
-            s = FloatVector.broadcast(SPECIES, w[w0 + taps + t]);
+            s = FloatVector.broadcast(SPECIES, w[w0 + 4 * t + 1]);
             a10 = s.fma(v0, a10);
             a11 = s.fma(v1, a11);
             a12 = s.fma(v2, a12);
-            s = FloatVector.broadcast(SPECIES, w[w0 + 2 * taps + t]);
+            s = FloatVector.broadcast(SPECIES, w[w0 + 4 * t + 2]);
             a20 = s.fma(v0, a20);
             a21 = s.fma(v1, a21);
             a22 = s.fma(v2, a22);
-            s = FloatVector.broadcast(SPECIES, w[w0 + 3 * taps + t]);
+            s = FloatVector.broadcast(SPECIES, w[w0 + 4 * t + 3]);
             a30 = s.fma(v0, a30);
             a31 = s.fma(v1, a31);
             a32 = s.fma(v2, a32);
@@ -830,22 +831,22 @@ final class VectorKernels implements Kernels {
             FloatVector v1 = FloatVector.fromArray(SPECIES, x, at + L);
             FloatVector v2 = FloatVector.fromArray(SPECIES, x, at + 2 * L);
             FloatVector v3 = FloatVector.fromArray(SPECIES, x, at + 3 * L);
-            FloatVector s = FloatVector.broadcast(SPECIES, w[w0 + t]);
+            FloatVector s = FloatVector.broadcast(SPECIES, w[w0 + 4 * t]);
             a00 = s.fma(v0, a00);
             a01 = s.fma(v1, a01);
             a02 = s.fma(v2, a02);
             a03 = s.fma(v3, a03);
-            s = FloatVector.broadcast(SPECIES, w[w0 + taps + t]);
+            s = FloatVector.broadcast(SPECIES, w[w0 + 4 * t + 1]);
             a10 = s.fma(v0, a10);
             a11 = s.fma(v1, a11);
             a12 = s.fma(v2, a12);
             a13 = s.fma(v3, a13);
-            s = FloatVector.broadcast(SPECIES, w[w0 + 2 * taps + t]);
+            s = FloatVector.broadcast(SPECIES, w[w0 + 4 * t + 2]);
             a20 = s.fma(v0, a20);
             a21 = s.fma(v1, a21);
             a22 = s.fma(v2, a22);
             a23 = s.fma(v3, a23);
-            s = FloatVector.broadcast(SPECIES, w[w0 + 3 * taps + t]);
+            s = FloatVector.broadcast(SPECIES, w[w0 + 4 * t + 3]);
             a30 = s.fma(v0, a30);
             a31 = s.fma(v1, a31);
             a32 = s.fma(v2, a32);
@@ -883,10 +884,10 @@ final class VectorKernels implements Kernels {
             int at = p + offsets[t];
             FloatVector v0 = FloatVector.fromArray(SPECIES, x, at);
             FloatVector v1 = FloatVector.fromArray(SPECIES, x, at + L);
-            FloatVector s0 = FloatVector.broadcast(SPECIES, w[w0 + t]);
-            FloatVector s1 = FloatVector.broadcast(SPECIES, w[w0 + taps + t]);
-            FloatVector s2 = FloatVector.broadcast(SPECIES, w[w0 + 2 * taps + t]);
-            FloatVector s3 = FloatVector.broadcast(SPECIES, w[w0 + 3 * taps + t]);
+            FloatVector s0 = FloatVector.broadcast(SPECIES, w[w0 + 4 * t]);
+            FloatVector s1 = FloatVector.broadcast(SPECIES, w[w0 + 4 * t + 1]);
+            FloatVector s2 = FloatVector.broadcast(SPECIES, w[w0 + 4 * t + 2]);
+            FloatVector s3 = FloatVector.broadcast(SPECIES, w[w0 + 4 * t + 3]);
             a00 = s0.fma(v0, a00);
             a01 = s0.fma(v1, a01);
             a10 = s1.fma(v0, a10);
@@ -914,10 +915,10 @@ final class VectorKernels implements Kernels {
         FloatVector a3 = FloatVector.zero(SPECIES);
         for (int t = 0; t < taps; t++) {
             FloatVector v = FloatVector.fromArray(SPECIES, x, p + offsets[t]);
-            a0 = FloatVector.broadcast(SPECIES, w[w0 + t]).fma(v, a0);
-            a1 = FloatVector.broadcast(SPECIES, w[w0 + taps + t]).fma(v, a1);
-            a2 = FloatVector.broadcast(SPECIES, w[w0 + 2 * taps + t]).fma(v, a2);
-            a3 = FloatVector.broadcast(SPECIES, w[w0 + 3 * taps + t]).fma(v, a3);
+            a0 = FloatVector.broadcast(SPECIES, w[w0 + 4 * t]).fma(v, a0);
+            a1 = FloatVector.broadcast(SPECIES, w[w0 + 4 * t + 1]).fma(v, a1);
+            a2 = FloatVector.broadcast(SPECIES, w[w0 + 4 * t + 2]).fma(v, a2);
+            a3 = FloatVector.broadcast(SPECIES, w[w0 + 4 * t + 3]).fma(v, a3);
         }
         a0.intoArray(y, y0);
         a1.intoArray(y, y0 + width);

@@ -582,9 +582,10 @@ public final class Conv2d implements Op {
 
     /**
      * {@link Kernels#correlate} of all output channels, shared out by blocks of channels among threads when the work
-     * is large ({@link Parallel}): each block multiple of 4, as the kernels keep four channels in registers. Each block
-     * goes in chunks of channels whose results fit a core's cache, handing each chunk to {@code done} as it is made.
-     * The chunks change no sum: each output is its taps' sum in order, whatever the channels around it.
+     * is large ({@link Parallel}): each block but the last a multiple of 4 long, as the kernels keep four channels in
+     * registers and take the weights {@code w} in fours ({@link Kernels#inFours}). Each block goes in chunks of
+     * channels whose results fit a core's cache, handing each chunk to {@code done} as it is made. The chunks change
+     * no sum: each output is its taps' sum in order, whatever the channels around it.
      */
     private void correlateChannels(float[] w, int[] offsets, float[] padded, float[] result, int width, ChannelsDone done) {
         int taps = offsets.length;
@@ -666,6 +667,8 @@ public final class Conv2d implements Op {
         private final boolean byPositions;
         /** How far past a sample's start the kernels read: the last tap's offset and a result row's width. */
         private final int reach;
+        /** The weights in the layout the correlation kernels read ({@link Kernels#inFours}). */
+        private final float[] fours;
 
         Correlation(int[] offsets, int rowStride, int phasePlane, int channelPlane, int width, boolean[] readRows,
                     boolean[] readColumns) {
@@ -680,6 +683,7 @@ public final class Conv2d implements Op {
             this.phasePlane = phasePlane;
             this.channelPlane = channelPlane;
             this.width = width;
+            this.fours = Kernels.inFours(weight, outChannels, offsets.length);
         }
 
         /** This thread's {signal, result}: the signal's padding is zero and stays so, as each sample overwrites the inside. */
@@ -736,9 +740,9 @@ public final class Conv2d implements Op {
                 at = offsets;
             }
             if (positions != null && byPositions) {
-                correlatePositions(weight, at, signal, result, width, positions);
+                correlatePositions(fours, at, signal, result, width, positions);
             } else {
-                correlateChannels(weight, at, signal, result, width, done);
+                correlateChannels(fours, at, signal, result, width, done);
             }
         }
 

@@ -328,11 +328,12 @@ class KernelsTest {
             offsets[t] = offsets[t - 1] + 1 + random.nextInt(9);
         }
         float[] w = sparse(random, outputs * taps);
+        float[] fours = Kernels.inFours(w, outputs, taps);
         float[] x = sparse(random, width + offsets[taps - 1]);
         float[] viaScalar = new float[outputs * width];
         float[] viaBest = new float[outputs * width];
-        scalar.correlate(outputs, taps, w, offsets, x, viaScalar, width);
-        best.correlate(outputs, taps, w, offsets, x, viaBest, width);
+        scalar.correlate(outputs, taps, fours, offsets, x, viaScalar, width);
+        best.correlate(outputs, taps, fours, offsets, x, viaBest, width);
         // the same sums as the product of the weights with the matrix of shifted copies (im2col), in the same order
         float[] shifted = new float[taps * width];
         for (int t = 0; t < taps; t++) {
@@ -365,7 +366,7 @@ class KernelsTest {
         for (int t = 0; t < taps; t++) {
             moved[t] = offsets[t] + from;
         }
-        float[] w = sparse(random, outputs * taps);
+        float[] w = Kernels.inFours(sparse(random, outputs * taps), outputs, taps);
         float[] x = sparse(random, width + offsets[taps - 1]);
         float[] whole = new float[outputs * width];
         scalar.correlate(outputs, taps, w, offsets, x, whole, width);
@@ -381,6 +382,41 @@ class KernelsTest {
                     } else {
                         assertThat(part[at]).as("%s, output %d, position %d", kernels, o, p).isNaN();
                     }
+                }
+            }
+        }
+    }
+
+    @Property(tries = 40)
+    void aBlockOfOutputsInFoursIsThoseOfTheWholeCorrelation(@ForAll @IntRange(min = 1, max = 13) int outputs,
+                                                             @ForAll @IntRange(min = 1, max = 20) int taps,
+                                                             @ForAll @IntRange(min = 1, max = 8) int vectors,
+                                                             @ForAll long seed) {
+        // threads share a correlation out by blocks of outputs, each starting at a block of four of the layout and
+        // ending at another or at the last output: its weights from w[first*taps], its results from y[first*width]
+        SplittableRandom random = new SplittableRandom(seed);
+        int width = vectors * best.lanes();
+        int first = 4 * random.nextInt(outputs / 4 + 1);
+        int end = first == outputs || random.nextBoolean()
+                ? outputs : Math.min(outputs, first + 4 * (1 + random.nextInt(3)));
+        int[] offsets = new int[taps];
+        for (int t = 1; t < taps; t++) {
+            offsets[t] = offsets[t - 1] + 1 + random.nextInt(9);
+        }
+        float[] w = Kernels.inFours(sparse(random, outputs * taps), outputs, taps);
+        float[] x = sparse(random, width + offsets[taps - 1]);
+        float[] whole = new float[outputs * width];
+        scalar.correlate(outputs, taps, w, offsets, x, whole, width);
+        for (Kernels kernels : new Kernels[] {scalar, best}) {
+            float[] part = new float[outputs * width];
+            java.util.Arrays.fill(part, Float.NaN);
+            kernels.correlate(end - first, taps, w, first * taps, offsets, x, part, first * width, width);
+            for (int at = 0; at < part.length; at++) {
+                if (at >= first * width && at < end * width) {
+                    assertThat(part[at]).as("%s, output %d, position %d", kernels, at / width, at % width)
+                            .isEqualTo(whole[at]);
+                } else {
+                    assertThat(part[at]).as("%s, output %d, position %d", kernels, at / width, at % width).isNaN();
                 }
             }
         }
