@@ -167,15 +167,17 @@ public interface Kernels {
                    float[] margin);
 
     /**
-     * Sliding maxima: {@code out[outOff + i]} is the first maximum of {@code in[inOff + i + t]} over {@code t < taps},
-     * for {@code i < count}: a later value replaces the running one only if greater ({@code >}), so of equal values,
-     * {@code -0} and {@code 0} included, the earlier is kept. The row pass of a max-pool's plain inference; out does
-     * not overlap the values read.
+     * A max-pool's plain inference over one row of whole windows: {@code out[outOff + x]}, for {@code x < count}, is
+     * the first maximum over the rows {@code r < rows} of each row's first maximum over {@code in[inOff + r*inW +
+     * x*stride + j]}, {@code j < taps}. A later value replaces the running one only if greater ({@code >}), so of equal
+     * values, {@code -0} and {@code 0} included, the earlier is kept: the window's first maximum in row-major order,
+     * the very float a pool's recording picks. out does not overlap the values read.
      */
-    void windowMax(float[] in, int inOff, int count, int taps, float[] out, int outOff);
+    void poolMax(float[] in, int inOff, int inW, int rows, int taps, int stride, int count, float[] out, int outOff);
 
     /**
-     * {@link #windowMax} that also keeps the winner and the runner-up: for {@code i < count}, over
+     * The sliding first maxima of a row, {@code in[inOff + i + t]} over {@code t < taps} for {@code i < count}, that
+     * also keep the winner and the runner-up: for {@code i < count}, over
      * {@code in[inOff + i + t]}, {@code t < taps}, in order, {@code max[outOff + i]} is the first maximum,
      * {@code arg[outOff + i] = argBase + i + t} its position, and {@code rest[outOff + i]} the largest of the others
      * ({@code -infinity} for one tap): the row pass of a max-pool's recording.
@@ -214,16 +216,8 @@ public interface Kernels {
                      int winnerOff, float[] margin);
 
     /**
-     * The first maximum of {@code rows} rows of {@code in}, {@code stride} apart, column by column:
-     * {@code out[outOff + i]} is the first of {@code in[inOff + r * stride + i]}, {@code r < rows}, that no later row
-     * exceeds ({@code >}, so of equal values the earlier row's, {@code -0} before {@code 0}), for {@code i < count}.
-     * The maximum is kept in registers from row to row and written once.
-     */
-    void rowsMax(float[] in, int inOff, int stride, int rows, int count, float[] out, int outOff);
-
-    /**
-     * {@code out[outOff + i] = in[inOff + i * stride]} for {@code i < count}: every stride-th value, as a max-pool
-     * of stride s picks its windows' maxima from those at stride 1. The vector kernels may read one value past the last
+     * {@code out[outOff + i] = in[inOff + i * stride]} for {@code i < count}: every stride-th value, as a strided
+     * convolution splits its input into phases. The vector kernels may read one value past the last
      * one picked, {@code in[inOff + (count - 1) * stride + 1]}.
      */
     void pick(float[] in, int inOff, int stride, int count, float[] out, int outOff);

@@ -239,26 +239,20 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void windowMax(float[] in, int inOff, int count, int taps, float[] out, int outOff) {
-        for (int i = 0; i < count; i++) {
-            float m = in[inOff + i];
-            for (int t = 1; t < taps; t++) {
-                float v = in[inOff + i + t];
-                m = v > m ? v : m;
+    public void poolMax(float[] in, int inOff, int inW, int rows, int taps, int stride, int count, float[] out,
+                        int outOff) {
+        for (int x = 0; x < count; x++) {
+            float m = 0f;
+            for (int r = 0; r < rows; r++) {
+                int at = inOff + r * inW + x * stride;
+                float rowMax = in[at];
+                for (int j = 1; j < taps; j++) {
+                    float v = in[at + j];
+                    rowMax = v > rowMax ? v : rowMax;
+                }
+                m = r == 0 || rowMax > m ? rowMax : m;
             }
-            out[outOff + i] = m;
-        }
-    }
-
-    @Override
-    public void rowsMax(float[] in, int inOff, int stride, int rows, int count, float[] out, int outOff) {
-        for (int i = 0; i < count; i++) {
-            float m = in[inOff + i];
-            for (int r = 1; r < rows; r++) {
-                float x = in[inOff + r * stride + i];
-                m = x > m ? x : m;
-            }
-            out[outOff + i] = m;
+            out[outOff + x] = m;
         }
     }
 

@@ -218,10 +218,12 @@ public final class MaxPool2d implements Op, Selection {
     }
 
     /**
-     * Plain inference of dense windows in two passes: the maximum of each window's stretch of every input row, then of
-     * those over the window's rows. The first maximum in row-major order lies in the first row holding the window's
-     * maximum, at that row's first maximum, so keeping the earlier of equal values ({@code >}, which also keeps
-     * {@code -0} before {@code 0}) gives the very float {@code record} and {@code linear} give.
+     * Plain inference of dense windows, output row by output row: the windows the padding and the ceil mode leave
+     * whole by the {@link io.etalon.kernel.Kernels#poolMax} kernel, the cut ones at either end here. Each row's first
+     * maximum, then the first of those over the window's rows: the first maximum in row-major order lies in the first
+     * row holding the window's maximum, at that row's first maximum, so keeping the earlier of equal values
+     * ({@code >}, which also keeps {@code -0} before {@code 0}) gives the very float {@code record} and {@code linear}
+     * give.
      */
     private void inferSeparable(float[] in, float[] out, int n) {
         // in (n,C,H,W) -> out (n,C,OH,OW)
@@ -233,52 +235,42 @@ public final class MaxPool2d implements Op, Selection {
         int[] wLo = new int[outW];
         int[] wHi = new int[outW];
         columnRanges(wLo, wHi);
-        // the maxima of every stretch of kernelW values of a plane, read as one flat row (whole vectors; the stride
-        // picks each row's full windows from them, and the stretches across two rows are never picked)
-        int planeSize = inH * inW;
-        int stretches = Math.max(0, planeSize - kernelW + 1);
         int[] wholeRun = wholeWindows(wLo, wHi);
         int fullLo = wholeRun[0];
         int fullHi = wholeRun[1];
-        int whole = fullHi - fullLo;
-        int lanes = KERNELS.lanes();
-        // a row picks whole vectors of windows where it has fewer: the windows past it land in the next row's maxima,
-        // written after, or past the last row
-        int picks = whole < lanes ? lanes : whole;
-        // one photo's planes shared out by blocks among idle threads, each block with its own row maxima
-        int blocks = Parallel.blocksOfValues((long) n * channels * inH * inW * kernelW, n * channels);
+        int planeSize = inH * inW;
+        // one photo's planes shared out by blocks among idle threads
+        int blocks = Parallel.blocksOfValues((long) n * channels * planeSize * kernelW, n * channels);
         Parallel.forRanges(n * channels, blocks, 1, (block, firstPlane, endPlane) -> {
-            // a pick may read two vectors past the first window it picks
-            float[] sliding = new float[planeSize + strideW * picks + lanes];
-            float[] rowMax = new float[inH * outW + lanes]; // a short row may be written and read as a whole vector
-            int blockEnd = endPlane * outH * outW;
             for (int plane = firstPlane; plane < endPlane; plane++) {
-                int base = plane * planeSize;
-                KERNELS.windowMax(in, base, stretches, kernelW, sliding, 0);
-                for (int h = 0; h < inH; h++) {
-                    int row = base + h * inW;
-                    if (whole > 0) {
-                        KERNELS.pick(sliding, h * inW + wLo[fullLo], strideW, picks, rowMax, h * outW + fullLo);
-                    }
-                    // the windows the padding or the ceil mode cuts, at either end
-                    for (int x = 0; x < fullLo; x++) {
-                        rowMax[h * outW + x] = firstMax(in, row, wLo[x], wHi[x]);
-                    }
-                    for (int x = fullHi; x < outW; x++) {
-                        rowMax[h * outW + x] = firstMax(in, row, wLo[x], wHi[x]);
-                    }
-                }
-                int at = plane * outH * outW;
                 for (int y = 0; y < outH; y++) {
                     int hLo = firstTap(y * strideH - padTop, 1);
                     int hHi = lastTap(y * strideH - padTop, kernelH, 1, inH);
-                    // a row shorter than a vector goes as a whole one where the block's outputs go on that far: the
-                    // values past the row are the next rows', which are overwritten after
-                    int span = outW < lanes && at + y * outW + lanes <= blockEnd ? lanes : outW;
-                    KERNELS.rowsMax(rowMax, hLo * outW, outW, hHi - hLo, span, out, at + y * outW);
+                    int top = plane * planeSize + hLo * inW;
+                    int at = (plane * outH + y) * outW;
+                    if (fullHi > fullLo) {
+                        KERNELS.poolMax(in, top + wLo[fullLo], inW, hHi - hLo, kernelW, strideW, fullHi - fullLo, out,
+                                at + fullLo);
+                    }
+                    for (int x = 0; x < fullLo; x++) {
+                        out[at + x] = cutWindowMax(in, top, inW, hHi - hLo, wLo[x], wHi[x]);
+                    }
+                    for (int x = fullHi; x < outW; x++) {
+                        out[at + x] = cutWindowMax(in, top, inW, hHi - hLo, wLo[x], wHi[x]);
+                    }
                 }
             }
         });
+    }
+
+    /** The first maximum of a window the padding or the ceil mode cuts: columns {@code [lo, hi)} of rows from top. */
+    private static float cutWindowMax(float[] in, int top, int inW, int rows, int lo, int hi) {
+        float m = firstMax(in, top, lo, hi);
+        for (int r = 1; r < rows; r++) {
+            float v = firstMax(in, top + r * inW, lo, hi);
+            m = v > m ? v : m;
+        }
+        return m;
     }
 
     /**
