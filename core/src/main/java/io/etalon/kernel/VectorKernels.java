@@ -984,18 +984,19 @@ final class VectorKernels implements Kernels {
         for (int py = 0; py < pooledH; py++) {
             int top = yOff + 2 * py * stride;
             int row = outOff + py * pooledW;
-            for (int px = 0; px < pooledW; px += half) {
+            int px = 0;
+            for (; px < pooledW && row + px + L <= outEnd; px += half) {
                 int at = row + px;
-                if (at + L > outEnd) { // no room for a whole vector: the last values the caller lets us write
-                    int count = Math.min(half, pooledW - px);
-                    ScalarKernels.INSTANCE.biasReluPool(y, top + 2 * px, stride, 1, count, bias, out, at, at + count);
-                    continue;
-                }
                 FloatVector m = FloatVector.fromArray(SPECIES, y, top + 2 * px)
                         .max(FloatVector.fromArray(SPECIES, y, top + stride + 2 * px));
                 FloatVector v = m.rearrange(EVEN).max(m.rearrange(ODD)).add(bias);
                 // the upper half and lanes past the row land where later values of this channel are written
                 zero.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(out, at);
+            }
+            if (px < pooledW) { // no room for a whole vector: the last values the caller lets us write
+                int count = pooledW - px;
+                ScalarKernels.INSTANCE.biasReluPool(y, top + 2 * px, stride, 1, count, bias, out, row + px,
+                        row + px + count);
             }
         }
     }
@@ -1005,15 +1006,14 @@ final class VectorKernels implements Kernels {
         FloatVector zero = FloatVector.zero(SPECIES);
         for (int r = 0; r < h; r++) {
             int row = outOff + r * w;
-            for (int c = 0; c < w; c += L) {
-                int at = row + c;
-                if (at + L > outEnd) {
-                    int count = Math.min(L, w - c);
-                    ScalarKernels.INSTANCE.biasRelu(y, yOff + r * stride + c, stride, 1, count, bias, out, at, at + count);
-                    continue;
-                }
-                FloatVector v = FloatVector.fromArray(SPECIES, y, yOff + r * stride + c).add(bias);
-                zero.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(out, at);
+            int from = yOff + r * stride;
+            int c = 0;
+            for (; c < w && row + c + L <= outEnd; c += L) {
+                FloatVector v = FloatVector.fromArray(SPECIES, y, from + c).add(bias);
+                zero.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(out, row + c);
+            }
+            if (c < w) { // no room for a whole vector
+                ScalarKernels.INSTANCE.biasRelu(y, from + c, stride, 1, w - c, bias, out, row + c, row + w);
             }
         }
     }
@@ -1024,17 +1024,16 @@ final class VectorKernels implements Kernels {
         FloatVector zero = FloatVector.zero(SPECIES);
         for (int r = 0; r < h; r++) {
             int row = r * w;
-            for (int c = 0; c < w; c += L) {
-                int at = outOff + row + c;
-                if (at + L > outEnd || resOff + row + c + L > res.length) {
-                    int count = Math.min(L, w - c);
-                    ScalarKernels.INSTANCE.biasAddRelu(y, yOff + r * stride + c, stride, 1, count, bias, res,
-                            resOff + row + c, out, at, at + count);
-                    continue;
-                }
-                FloatVector v = FloatVector.fromArray(SPECIES, y, yOff + r * stride + c).add(bias)
+            int from = yOff + r * stride;
+            int c = 0;
+            for (; c < w && outOff + row + c + L <= outEnd && resOff + row + c + L <= res.length; c += L) {
+                FloatVector v = FloatVector.fromArray(SPECIES, y, from + c).add(bias)
                         .add(FloatVector.fromArray(SPECIES, res, resOff + row + c));
-                zero.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(out, at);
+                zero.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(out, outOff + row + c);
+            }
+            if (c < w) { // no room for a whole vector, or the skip connection ends
+                ScalarKernels.INSTANCE.biasAddRelu(y, from + c, stride, 1, w - c, bias, res, resOff + row + c, out,
+                        outOff + row + c, outOff + row + w);
             }
         }
     }
