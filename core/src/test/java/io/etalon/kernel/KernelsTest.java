@@ -315,10 +315,7 @@ class KernelsTest {
                                                       @ForAll long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         int width = vectors * best.lanes();
-        int[] offsets = new int[taps];
-        for (int t = 1; t < taps; t++) {
-            offsets[t] = offsets[t - 1] + 1 + random.nextInt(9);
-        }
+        int[] offsets = increasingOffsets(random, taps);
         float[] w = sparse(random, outputs * taps);
         float[] fours = Kernels.inFours(w, outputs, taps);
         float[] x = sparse(random, width + offsets[taps - 1]);
@@ -350,10 +347,7 @@ class KernelsTest {
         int width = vectors * lanes;
         int from = random.nextInt(vectors) * lanes;
         int positions = (1 + random.nextInt(vectors - from / lanes)) * lanes;
-        int[] offsets = new int[taps];
-        for (int t = 1; t < taps; t++) {
-            offsets[t] = offsets[t - 1] + 1 + random.nextInt(9);
-        }
+        int[] offsets = increasingOffsets(random, taps);
         int[] moved = new int[taps];
         for (int t = 0; t < taps; t++) {
             moved[t] = offsets[t] + from;
@@ -363,19 +357,9 @@ class KernelsTest {
         float[] whole = new float[outputs * width];
         scalar.correlate(outputs, taps, w, offsets, x, whole, width);
         for (Kernels kernels : new Kernels[] {scalar, best}) {
-            float[] part = new float[outputs * width];
-            java.util.Arrays.fill(part, Float.NaN);
+            float[] part = untouched(outputs * width);
             kernels.correlate(outputs, taps, w, 0, moved, x, part, from, positions, width);
-            for (int o = 0; o < outputs; o++) {
-                for (int p = 0; p < width; p++) {
-                    int at = o * width + p;
-                    if (p >= from && p < from + positions) {
-                        assertThat(part[at]).as("%s, output %d, position %d", kernels, o, p).isEqualTo(whole[at]);
-                    } else {
-                        assertThat(part[at]).as("%s, output %d, position %d", kernels, o, p).isNaN();
-                    }
-                }
-            }
+            assertPartOfWhole(kernels, part, whole, width, at -> at % width >= from && at % width < from + positions);
         }
     }
 
@@ -391,27 +375,45 @@ class KernelsTest {
         int first = 4 * random.nextInt(outputs / 4 + 1);
         int end = first == outputs || random.nextBoolean()
                 ? outputs : Math.min(outputs, first + 4 * (1 + random.nextInt(3)));
-        int[] offsets = new int[taps];
-        for (int t = 1; t < taps; t++) {
-            offsets[t] = offsets[t - 1] + 1 + random.nextInt(9);
-        }
+        int[] offsets = increasingOffsets(random, taps);
         float[] w = Kernels.inFours(sparse(random, outputs * taps), outputs, taps);
         float[] x = sparse(random, width + offsets[taps - 1]);
         float[] whole = new float[outputs * width];
         scalar.correlate(outputs, taps, w, offsets, x, whole, width);
         for (Kernels kernels : new Kernels[] {scalar, best}) {
-            float[] part = new float[outputs * width];
-            java.util.Arrays.fill(part, Float.NaN);
+            float[] part = untouched(outputs * width);
             kernels.correlate(end - first, taps, w, first * taps, offsets, x, part, first * width, width);
-            for (int at = 0; at < part.length; at++) {
-                if (at >= first * width && at < end * width) {
-                    assertThat(part[at]).as("%s, output %d, position %d", kernels, at / width, at % width)
-                            .isEqualTo(whole[at]);
-                } else {
-                    assertThat(part[at]).as("%s, output %d, position %d", kernels, at / width, at % width).isNaN();
-                }
+            assertPartOfWhole(kernels, part, whole, width, at -> at >= first * width && at < end * width);
+        }
+    }
+
+    /** An output array whose every value a kernel has not written stays NaN. */
+    private static float[] untouched(int size) {
+        float[] part = new float[size];
+        java.util.Arrays.fill(part, Float.NaN);
+        return part;
+    }
+
+    /** {@code part}, rows of {@code width}, holds the whole correlation's value where {@code inside}, NaN elsewhere. */
+    private static void assertPartOfWhole(Kernels kernels, float[] part, float[] whole, int width,
+                                          java.util.function.IntPredicate inside) {
+        for (int at = 0; at < part.length; at++) {
+            var value = assertThat(part[at]).as("%s, output %d, position %d", kernels, at / width, at % width);
+            if (inside.test(at)) {
+                value.isEqualTo(whole[at]);
+            } else {
+                value.isNaN();
             }
         }
+    }
+
+    /** A correlation's tap offsets: from 0, each 1 to 9 past the one before. */
+    private static int[] increasingOffsets(SplittableRandom random, int taps) {
+        int[] offsets = new int[taps];
+        for (int t = 1; t < taps; t++) {
+            offsets[t] = offsets[t - 1] + 1 + random.nextInt(9);
+        }
+        return offsets;
     }
 
     @Property(tries = 60)
