@@ -1109,10 +1109,10 @@ final class VectorKernels implements Kernels {
      * vectors of columns, whose even lanes are the row's window maxima; then the first maximum over the rows, kept in
      * registers. Against a pass of sliding maxima over the whole plane, a pass picking every second one and a pass over
      * the rows, each writing what the next reads back: SqueezeNet's first pool (64 channels of 111x111) 1.3x alone,
-     * its second 1.3x, ResNet-18's (with padding) and SqueezeNet's last (13 windows a row) the same, SqueezeNet's
-     * inference 1.02x. What is left is the JIT's: on JDK 17 each comparison's mask goes through a vector register
-     * and back (four instructions for one maximum), and the lane-wise MAX, whose signed zeros differ anyway, is
-     * slower still.
+     * its second 1.2x to 1.3x, ResNet-18's (with padding) 0.98x to 1.0x and SqueezeNet's last (13 windows a row, one
+     * vector whose extra lanes are dropped) 0.8x to 1.0x over two runs; SqueezeNet's inference 1.02x. What is left is
+     * the JIT's: on JDK 17 each comparison's mask goes through a vector register and back (four instructions for one
+     * maximum), and the lane-wise MAX, whose signed zeros differ anyway, is slower still.
      */
     @Override
     public void poolMax(float[] in, int inOff, int inW, int rows, int taps, int stride, int count, float[] out,
