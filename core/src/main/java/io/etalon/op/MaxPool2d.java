@@ -21,6 +21,8 @@ import java.util.List;
 public final class MaxPool2d implements Op, Selection {
 
     private static final io.etalon.kernel.Kernels KERNELS = io.etalon.kernel.Kernels.best();
+    /** The windows the padding or the ceil mode cuts, one at a time: {@code poolMax} of one window. */
+    private static final io.etalon.kernel.Kernels CUT = io.etalon.kernel.Kernels.scalar();
 
     private final Shape inputShape;
     private final Shape outputShape;
@@ -218,12 +220,12 @@ public final class MaxPool2d implements Op, Selection {
     }
 
     /**
-     * Plain inference of dense windows, output row by output row: the windows the padding and the ceil mode leave
-     * whole by the {@link io.etalon.kernel.Kernels#poolMax} kernel, the cut ones at either end here. Each row's first
-     * maximum, then the first of those over the window's rows: the first maximum in row-major order lies in the first
-     * row holding the window's maximum, at that row's first maximum, so keeping the earlier of equal values
-     * ({@code >}, which also keeps {@code -0} before {@code 0}) gives the very float {@code record} and {@code linear}
-     * give.
+     * Plain inference of dense windows, output row by output row: the windows the padding and the ceil mode leave whole
+     * by the {@link io.etalon.kernel.Kernels#poolMax} kernel, the cut ones at either end by its plain-Java twin, one
+     * window at a time. Each row's first maximum, then the first of those over the window's rows: the first maximum in
+     * row-major order lies in the first row holding the window's maximum, at that row's first maximum, so keeping the
+     * earlier of equal values ({@code >}, which also keeps {@code -0} before {@code 0}) gives the very float {@code
+     * record} and {@code linear} give.
      */
     private void inferSeparable(float[] in, float[] out, int n) {
         // in (n,C,H,W) -> out (n,C,OH,OW)
@@ -253,24 +255,14 @@ public final class MaxPool2d implements Op, Selection {
                                 at + fullLo);
                     }
                     for (int x = 0; x < fullLo; x++) {
-                        out[at + x] = cutWindowMax(in, top, inW, hHi - hLo, wLo[x], wHi[x]);
+                        CUT.poolMax(in, top + wLo[x], inW, hHi - hLo, wHi[x] - wLo[x], 1, 1, out, at + x);
                     }
                     for (int x = fullHi; x < outW; x++) {
-                        out[at + x] = cutWindowMax(in, top, inW, hHi - hLo, wLo[x], wHi[x]);
+                        CUT.poolMax(in, top + wLo[x], inW, hHi - hLo, wHi[x] - wLo[x], 1, 1, out, at + x);
                     }
                 }
             }
         });
-    }
-
-    /** The first maximum of a window the padding or the ceil mode cuts: columns {@code [lo, hi)} of rows from top. */
-    private static float cutWindowMax(float[] in, int top, int inW, int rows, int lo, int hi) {
-        float m = firstMax(in, top, lo, hi);
-        for (int r = 1; r < rows; r++) {
-            float v = firstMax(in, top + r * inW, lo, hi);
-            m = v > m ? v : m;
-        }
-        return m;
     }
 
     /**
@@ -287,16 +279,6 @@ public final class MaxPool2d implements Op, Selection {
             end++;
         }
         return new int[] {first, end};
-    }
-
-    /** The first maximum of {@code in[row + lo .. row + hi)}: a later value wins only if greater. */
-    private static float firstMax(float[] in, int row, int lo, int hi) {
-        float m = in[row + lo];
-        for (int w = lo + 1; w < hi; w++) {
-            float v = in[row + w];
-            m = v > m ? v : m;
-        }
-        return m;
     }
 
     /** The input columns {@code [lo[x], hi[x])} of each output column's window, padding left out (dilation 1). */
