@@ -11,9 +11,9 @@ import java.util.List;
 /**
  * Plain inference as a plan of steps over a network: the same floats as {@link Network#forward}, faster.
  *
- * <p>Two things make it fast. A convolution whose only reader is a ReLU, itself read only by a 2x2 max-pool that
- * tiles it (LeNet's conv - relu - pool), runs as one step that pools and rectifies straight from the correlation
- * ({@link Conv2d#inferRectified}); a convolution followed by a ReLU alone fuses the same way, and so does a
+ * <p>Two things make it fast. A convolution whose only reader is a ReLU, itself read only by a max-pool (LeNet's
+ * conv - relu - pool, or SqueezeNet's stem and its 3x3 pool of stride 2), runs as one step that pools and rectifies
+ * straight from the correlation ({@link Conv2d#inferRectified}); a convolution followed by a ReLU alone fuses the same way, and so does a
  * convolution followed by an Add of a skip connection and a ReLU ({@link Conv2d#inferResidual}, a residual block's
  * end). Fused convolutions read only by a concatenation write their channels into it where they lie. And the samples go
  * through the plan in tiles small enough that every intermediate of a tile stays in a core's L2 cache, in buffers
@@ -52,6 +52,11 @@ final class Inference {
             all[inputs.length] = residual;
             return all;
         }
+
+        /** The max-pool the step ends with: its third node in a chain of convolution, ReLU and pool; else null. */
+        MaxPool2d pool(Network network) {
+            return residual == NONE && last == node + 2 ? (MaxPool2d) network.node(last).op() : null;
+        }
     }
 
     /** No residual: not a node, nor {@link Network#INPUT}. */
@@ -64,6 +69,11 @@ final class Inference {
     /** Each buffer's floats per sample: the largest output it holds. */
     private final int[] slotFloats;
     private final int floatsPerSample;
+    /**
+     * The nodes whose outputs are +0 or positive: a ReLU's (fused or not), and a concatenation's or max-pool's of such
+     * outputs only. A max-pool of them compares its floats as ints ({@link MaxPool2d#inferRectified}).
+     */
+    private final boolean[] rectified;
 
     Inference(Network network, int[] consumers) {
         this.network = network;
@@ -125,6 +135,17 @@ final class Inference {
         }
         this.slotFloats = floats.stream().mapToInt(Integer::intValue).toArray();
         this.floatsPerSample = network.inputShape().size() + java.util.Arrays.stream(slotFloats).sum();
+        this.rectified = new boolean[size];
+        for (int k = 0; k < size; k++) {
+            Node node = network.node(k);
+            boolean passesOn = node.op() instanceof Concat || node.op() instanceof MaxPool2d;
+            rectified[k] = node.op() instanceof Relu || passesOn && readsRectified(node);
+        }
+    }
+
+    /** Whether every input of the node is a node's output that is +0 or positive ({@link #rectified}). */
+    private boolean readsRectified(Node node) {
+        return java.util.Arrays.stream(node.inputs()).allMatch(i -> i != Network.INPUT && rectified[i]);
     }
 
     /**
@@ -199,8 +220,8 @@ final class Inference {
                 || !readsOnly(k + 1, k, Relu.class)) {
             return k;
         }
-        if (conv.correlates() && k + 1 != output && consumers[k + 1] == 1 && readsOnly(k + 2, k + 1, MaxPool2d.class)
-                && ((MaxPool2d) network.node(k + 2).op()).tilesTwoByTwo()) {
+        if (k + 1 != output && consumers[k + 1] == 1 && readsOnly(k + 2, k + 1, MaxPool2d.class)
+                && ((MaxPool2d) network.node(k + 2).op()).poolsByPlanes()) {
             return k + 2;
         }
         return k + 1;
@@ -264,15 +285,16 @@ final class Inference {
                 Node node = network.node(step.node());
                 float[] out = buffers[step.last()];
                 float[][] in = Network.gather(node, tileInput, buffers);
-                boolean pool = step.last() == step.node() + 2;
                 if (step.residual() != NONE) {
                     float[] skip = step.residual() == Network.INPUT ? tileInput : buffers[step.residual()];
                     ((Conv2d) node.op()).inferResidual(in[0], skip, out, count);
                 } else if (step.into() >= 0) {
-                    ((Conv2d) node.op()).inferRectified(in[0], out, count, pool, step.offset(),
+                    ((Conv2d) node.op()).inferRectified(in[0], out, count, step.pool(network), step.offset(),
                             network.shapeOf(step.into()).size());
                 } else if (step.fused()) {
-                    ((Conv2d) node.op()).inferRectified(in[0], out, count, pool);
+                    ((Conv2d) node.op()).inferRectified(in[0], out, count, step.pool(network));
+                } else if (node.op() instanceof MaxPool2d pool && readsRectified(node)) {
+                    pool.inferRectified(in[0], out, count);
                 } else {
                     node.op().infer(in, out, count);
                 }

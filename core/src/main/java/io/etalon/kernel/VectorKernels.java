@@ -1117,6 +1117,18 @@ final class VectorKernels implements Kernels {
     @Override
     public void poolMax(float[] in, int inOff, int inW, int rows, int taps, int stride, int count, float[] out,
                         int outOff) {
+        poolMax(in, inOff, inW, rows, taps, stride, count, out, outOff, false);
+    }
+
+    @Override
+    public void poolMaxRectified(float[] in, int inOff, int inW, int rows, int taps, int stride, int count, float[] out,
+                                 int outOff) {
+        poolMax(in, inOff, inW, rows, taps, stride, count, out, outOff, true);
+    }
+
+    /** {@link #poolMax}, comparing the values as ints where they are {@code rectified} ({@link #poolMaxRectified}). */
+    private static void poolMax(float[] in, int inOff, int inW, int rows, int taps, int stride, int count, float[] out,
+                                int outOff, boolean rectified) {
         int reach = (rows - 1) * inW + 2 * L + taps - 1; // how far a vector of windows reads from its first
         if (stride != 2 || count == 0) {
             ScalarKernels.INSTANCE.poolMax(in, inOff, inW, rows, taps, stride, count, out, outOff);
@@ -1124,7 +1136,11 @@ final class VectorKernels implements Kernels {
             // fewer windows than a vector: one vector whose extra windows are dropped, where the input goes on so far
             if (inOff + reach <= in.length) {
                 float[] maxima = new float[L];
-                windowsMax(in, inOff, inW, rows, taps, maxima, 0);
+                if (rectified) {
+                    windowsMaxOfBits(in, inOff, inW, rows, taps, maxima, 0);
+                } else {
+                    windowsMax(in, inOff, inW, rows, taps, maxima, 0);
+                }
                 System.arraycopy(maxima, 0, out, outOff, count);
             } else {
                 ScalarKernels.INSTANCE.poolMax(in, inOff, inW, rows, taps, stride, count, out, outOff);
@@ -1138,7 +1154,11 @@ final class VectorKernels implements Kernels {
                             outOff + i);
                     return;
                 }
-                windowsMax(in, inOff + 2 * i, inW, rows, taps, out, outOff + i);
+                if (rectified) {
+                    windowsMaxOfBits(in, inOff + 2 * i, inW, rows, taps, out, outOff + i);
+                } else {
+                    windowsMax(in, inOff + 2 * i, inW, rows, taps, out, outOff + i);
+                }
             }
         }
     }
@@ -1167,6 +1187,26 @@ final class VectorKernels implements Kernels {
     }
 
     /**
+     * {@link #windowsMax} of rectified values, each compared as the int of its bits: a ReLU's outputs, +0 or
+     * positive, order as those ints do, and each maximum is then one instruction. Equal ints are equal floats, so
+     * which of them is kept changes nothing.
+     */
+    private static void windowsMaxOfBits(float[] in, int from, int inW, int rows, int taps, float[] out, int outOff) {
+        IntVector m = IntVector.zero(INTS);
+        for (int r = 0; r < rows; r++) {
+            int at = from + r * inW;
+            IntVector low = FloatVector.fromArray(SPECIES, in, at).reinterpretAsInts();
+            IntVector high = FloatVector.fromArray(SPECIES, in, at + L).reinterpretAsInts();
+            for (int t = 1; t < taps; t++) {
+                low = low.max(FloatVector.fromArray(SPECIES, in, at + t).reinterpretAsInts());
+                high = high.max(FloatVector.fromArray(SPECIES, in, at + L + t).reinterpretAsInts());
+            }
+            m = m.max(low.rearrange(EVEN_INTS).blend(high.rearrange(EVEN_INTS), HIGH_HALF_INTS));
+        }
+        m.reinterpretAsFloats().intoArray(out, outOff);
+    }
+
+    /**
      * The values of the last {@code tail < L} windows of {@code taps}, from {@code in[from]}, at the start of an array
      * with room for L windows; the rest is -infinity.
      */
@@ -1188,6 +1228,8 @@ final class VectorKernels implements Kernels {
 
     /** The high half of the lanes: with {@link #EVEN} it takes a second vector's even lanes into the upper half. */
     private static final VectorMask<Float> HIGH_HALF = VectorMask.fromLong(SPECIES, ((1L << L) - 1) & ~((1L << (L / 2)) - 1));
+    private static final VectorMask<Integer> HIGH_HALF_INTS = HIGH_HALF.cast(INTS);
+    private static final VectorShuffle<Integer> EVEN_INTS = EVEN.cast(INTS);
 
     @Override
     public void pick(float[] in, int inOff, int stride, int count, float[] out, int outOff) {

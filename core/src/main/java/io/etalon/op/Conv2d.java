@@ -366,39 +366,38 @@ public final class Conv2d implements Op {
         return grouped == null;
     }
 
-    /** Whether {@link #inferRectified} may also fuse a 2x2 max-pool: an ungrouped convolution of stride 1. */
-    public boolean correlates() {
-        return grouped == null && strideH == 1 && strideW == 1;
-    }
-
     /**
-     * Plain inference of this convolution followed by a ReLU and, with {@code pool}, a 2x2 max-pool of stride 2 that
-     * tiles the output: the same floats as {@link #infer}, {@link Relu#infer} and {@link MaxPool2d#infer} in turn
-     * ({@link Kernels#biasReluPool}), read straight from the correlation without the two full-size intermediates.
+     * Plain inference of this convolution followed by a ReLU and, unless {@code pool} is null, that max-pool: the same
+     * floats as {@link #infer}, {@link Relu#infer} and {@link MaxPool2d#infer} in turn, read straight from the
+     * correlation without the two full-size intermediates. Each channel is pooled while its results are still in its
+     * core's cache, then its bias added and its ReLU applied on the pooled plane alone: adding the bias rounds
+     * monotonically and the ReLU is monotone, so the window's maximum gives the same float as pooling after them, with a
+     * fraction of the additions ({@link Kernels#biasReluPool} for LeNet's 2x2 windows, else {@link MaxPool2d#inferPlane}
+     * then {@link Kernels#biasRelu}).
      *
-     * @param out {@code (n, O, OH/2, OW/2)} with {@code pool}, else {@code (n, O, OH, OW)}; overwritten
-     * @throws IllegalStateException for a grouped convolution, or with {@code pool} unless {@link #correlates()}
+     * @param pool a max-pool of this convolution's output shape whose windows have no dilation
+     *             ({@link MaxPool2d#poolsByPlanes}), or null
+     * @param out  {@code (n, O, PH, PW)} with a pool, else {@code (n, O, OH, OW)}; overwritten
+     * @throws IllegalStateException for a grouped convolution, or a pool this convolution cannot fuse
      */
-    public void inferRectified(float[] in, float[] out, int n, boolean pool) {
+    public void inferRectified(float[] in, float[] out, int n, MaxPool2d pool) {
         inferRectified(in, out, n, pool, 0, rectifiedSize(pool));
     }
 
-    /** The floats of one sample's {@link #inferRectified} output: pooled or not. */
-    public int rectifiedSize(boolean pool) {
-        int outH = outputShape.dim(1);
-        int outW = outputShape.dim(2);
-        return outChannels * (pool ? (outH / 2) * (outW / 2) : outH * outW);
+    /** The floats of one sample's {@link #inferRectified} output: pooled by {@code pool} or not (null). */
+    public int rectifiedSize(MaxPool2d pool) {
+        return pool == null ? outputShape.size() : pool.outputShape().size();
     }
 
     /**
-     * {@link #inferRectified(float[], float[], int, boolean)} into part of a larger output: sample r's results start
+     * {@link #inferRectified(float[], float[], int, MaxPool2d)} into part of a larger output: sample r's results start
      * at {@code out[offset + r * sampleStride]}, as this convolution's channels lie in a concatenation of several along
      * the channel axis (a fire module's two branches), which is thus assembled in place, without a copy. Nothing outside
      * those {@code n} stretches of {@link #rectifiedSize} floats is written.
      */
-    public void inferRectified(float[] in, float[] out, int n, boolean pool, int offset, int sampleStride) {
+    public void inferRectified(float[] in, float[] out, int n, MaxPool2d pool, int offset, int sampleStride) {
         boolean own = offset == 0 && sampleStride == rectifiedSize(pool);
-        if (grouped == null && !pool && !correlates() && blockRows(n) > 1 && own) {
+        if (grouped == null && pool == null && !(strideH == 1 && strideW == 1) && blockRows(n) > 1 && own) {
             // a batch's strided convolution as one matrix product, then bias and ReLU in one pass, not two
             linear(new float[][] {in}, out, n, null, 1);
             int plane = outputShape.dim(1) * outputShape.dim(2);
@@ -411,8 +410,9 @@ public final class Conv2d implements Op {
             }
             return;
         }
-        if (grouped != null || pool && !correlates()) {
-            throw new IllegalStateException("inferRectified needs an ungrouped convolution, and stride 1 to pool");
+        if (grouped != null || pool != null && !(pool.inputShapes().get(0).equals(outputShape) && pool.poolsByPlanes())) {
+            throw new IllegalStateException("inferRectified needs an ungrouped convolution, and a pool of its output "
+                    + "without dilation");
         }
         inferCorrelated(in, null, out, n, pool, offset, sampleStride);
     }
@@ -429,19 +429,19 @@ public final class Conv2d implements Op {
         if (grouped != null) {
             throw new IllegalStateException("inferResidual needs an ungrouped convolution");
         }
-        inferCorrelated(in, residual, out, n, false, 0, outputShape.size());
+        inferCorrelated(in, residual, out, n, null, 0, outputShape.size());
     }
 
     /**
-     * The correlation of each sample, then bias and ReLU (with {@code residual} added before it, or a 2x2 max-pool
-     * after it with {@code pool}), into {@code out} from {@code offset}, samples {@code sampleStride} apart.
+     * The correlation of each sample, then bias and ReLU (with {@code residual} added before it, or after {@code pool}
+     * unless null), into {@code out} from {@code offset}, samples {@code sampleStride} apart.
      */
-    private void inferCorrelated(float[] in, float[] residual, float[] out, int n, boolean pool, int offset,
+    private void inferCorrelated(float[] in, float[] residual, float[] out, int n, MaxPool2d pool, int offset,
                                  int sampleStride) {
         Correlation plan = correlation();
         int outH = outputShape.dim(1);
         int outW = outputShape.dim(2);
-        int plane = pool ? (outH / 2) * (outW / 2) : outH * outW;
+        int plane = rectifiedSize(pool) / outChannels;
         int ownSize = outChannels * outH * outW;
         float[][] buffers = plan.buffers();
         float[] result = buffers[1];
@@ -452,7 +452,7 @@ public final class Conv2d implements Op {
             // scratch values past a channel into the block's next ones, which it writes later, never into another's);
             // or, for a layer of few channels over many positions (a 1x1 squeeze), each block of positions of every
             // channel, whose results are the output's own positions
-            PositionsDone positions = pool ? null : (first, end) -> {
+            PositionsDone positions = pool != null ? null : (first, end) -> {
                 int last = Math.min(end, plane);
                 for (int o = 0; o < outChannels && first < last; o++) {
                     int at = start + o * plane;
@@ -468,9 +468,14 @@ public final class Conv2d implements Op {
                 for (int o = first; o < end; o++) {
                     int at = start + o * plane;
                     int from = resultsOff + (o - first) * plan.width();
-                    if (pool) {
+                    if (pool != null && pool.tilesTwoByTwo()) {
                         KERNELS.biasReluPool(results, from, plan.rowStride(), outH / 2, outW / 2, bias[o], out, at,
                                 blockEnd);
+                    } else if (pool != null) {
+                        // bias and ReLU in place, the rows as one, then the pool compares their floats as ints
+                        int length = outH * plan.rowStride();
+                        KERNELS.biasRelu(results, from, length, 1, length, bias[o], results, from, from + length);
+                        pool.inferPlane(results, from, plan.rowStride(), out, at, true);
                     } else {
                         rectify(results, from, plan.rowStride(), rows, columns, o, residual, skip + o * plane, out, at,
                                 blockEnd);

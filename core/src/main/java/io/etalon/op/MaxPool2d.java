@@ -213,10 +213,23 @@ public final class MaxPool2d implements Op, Selection {
             return;
         }
         if (dilationH == 1 && dilationW == 1) {
-            inferSeparable(inputs[0], out, n);
+            inferSeparable(inputs[0], out, n, false);
             return;
         }
         Op.super.infer(inputs, out, n);
+    }
+
+    /**
+     * {@link #infer} of one input a ReLU made, each value +0 or positive (a ReLU's output, or a concatenation or pool of
+     * such): the same floats, the windows without dilation compared as ints ({@link
+     * io.etalon.kernel.Kernels#poolMaxRectified}), twice as fast on SqueezeNet's 3x3 pools.
+     */
+    public void inferRectified(float[] in, float[] out, int n) {
+        if (poolsByPlanes() && !tilesTwoByTwo) {
+            inferSeparable(in, out, n, true);
+        } else {
+            infer(new float[][] {in}, out, n);
+        }
     }
 
     /**
@@ -227,42 +240,91 @@ public final class MaxPool2d implements Op, Selection {
      * earlier of equal values ({@code >}, which also keeps {@code -0} before {@code 0}) gives the very float {@code
      * record} and {@code linear} give.
      */
-    private void inferSeparable(float[] in, float[] out, int n) {
+    private void inferSeparable(float[] in, float[] out, int n, boolean rectified) {
         // in (n,C,H,W) -> out (n,C,OH,OW)
         int channels = inputShape.dim(0);
-        int inH = inputShape.dim(1);
         int inW = inputShape.dim(2);
-        int outH = outputShape.dim(1);
-        int outW = outputShape.dim(2);
-        int[] wLo = new int[outW];
-        int[] wHi = new int[outW];
-        columnRanges(wLo, wHi);
-        int[] wholeRun = wholeWindows(wLo, wHi);
-        int fullLo = wholeRun[0];
-        int fullHi = wholeRun[1];
-        int planeSize = inH * inW;
+        int planeSize = inputShape.dim(1) * inW;
+        int outPlane = outputShape.dim(1) * outputShape.dim(2);
         // one photo's planes shared out by blocks among idle threads
         int blocks = Parallel.blocksOfValues((long) n * channels * planeSize * kernelW, n * channels);
         Parallel.forRanges(n * channels, blocks, 1, (block, firstPlane, endPlane) -> {
             for (int plane = firstPlane; plane < endPlane; plane++) {
-                for (int y = 0; y < outH; y++) {
-                    int hLo = firstTap(y * strideH - padTop, 1);
-                    int hHi = lastTap(y * strideH - padTop, kernelH, 1, inH);
-                    int top = plane * planeSize + hLo * inW;
-                    int at = (plane * outH + y) * outW;
-                    if (fullHi > fullLo) {
-                        KERNELS.poolMax(in, top + wLo[fullLo], inW, hHi - hLo, kernelW, strideW, fullHi - fullLo, out,
-                                at + fullLo);
-                    }
-                    for (int x = 0; x < fullLo; x++) {
-                        CUT.poolMax(in, top + wLo[x], inW, hHi - hLo, wHi[x] - wLo[x], 1, 1, out, at + x);
-                    }
-                    for (int x = fullHi; x < outW; x++) {
-                        CUT.poolMax(in, top + wLo[x], inW, hHi - hLo, wHi[x] - wLo[x], 1, 1, out, at + x);
-                    }
-                }
+                inferPlane(in, plane * planeSize, inW, out, plane * outPlane, rectified);
             }
         });
+    }
+
+    /** Whether {@link #inferPlane} can pool: windows without dilation. */
+    public boolean poolsByPlanes() {
+        return dilationH == 1 && dilationW == 1;
+    }
+
+    /**
+     * Plain inference of one channel: the input plane's rows start at {@code in[inOff + y*inRowStride]} (a stride of
+     * at least the input's width, as in a convolution's results, whose rows may run on past the plane's width), the
+     * output plane, {@code OH x OW}, at {@code out[outOff]}. The floats {@link #infer} gives; windows without dilation
+     * only ({@link #poolsByPlanes}). The vector kernel may read a vector past each row's last window.
+     *
+     * @param rectified whether the input is a ReLU's output, +0 or positive, which the kernel may then compare as ints
+     *                  ({@link io.etalon.kernel.Kernels#poolMaxRectified})
+     */
+    public void inferPlane(float[] in, int inOff, int inRowStride, float[] out, int outOff, boolean rectified) {
+        if (!poolsByPlanes()) {
+            throw new IllegalStateException("inferPlane needs windows without dilation");
+        }
+        Columns columns = columns();
+        int inH = inputShape.dim(1);
+        int outH = outputShape.dim(1);
+        int outW = outputShape.dim(2);
+        int[] wLo = columns.lo();
+        int[] wHi = columns.hi();
+        for (int y = 0; y < outH; y++) {
+            int hLo = firstTap(y * strideH - padTop, 1);
+            int hHi = lastTap(y * strideH - padTop, kernelH, 1, inH);
+            int top = inOff + hLo * inRowStride;
+            int at = outOff + y * outW;
+            if (columns.wholeEnd() > columns.wholeFirst()) {
+                int from = top + wLo[columns.wholeFirst()];
+                int count = columns.wholeEnd() - columns.wholeFirst();
+                if (rectified) {
+                    KERNELS.poolMaxRectified(in, from, inRowStride, hHi - hLo, kernelW, strideW, count, out,
+                            at + columns.wholeFirst());
+                } else {
+                    KERNELS.poolMax(in, from, inRowStride, hHi - hLo, kernelW, strideW, count, out,
+                            at + columns.wholeFirst());
+                }
+            }
+            for (int x = 0; x < columns.wholeFirst(); x++) {
+                CUT.poolMax(in, top + wLo[x], inRowStride, hHi - hLo, wHi[x] - wLo[x], 1, 1, out, at + x);
+            }
+            for (int x = columns.wholeEnd(); x < outW; x++) {
+                CUT.poolMax(in, top + wLo[x], inRowStride, hHi - hLo, wHi[x] - wLo[x], 1, 1, out, at + x);
+            }
+        }
+    }
+
+    /**
+     * The input columns {@code [lo[x], hi[x])} of each output column's window, padding left out (dilation 1), and the
+     * run of output columns {@code [wholeFirst, wholeEnd)} whose windows the padding and the ceil mode leave whole.
+     */
+    private record Columns(int[] lo, int[] hi, int wholeFirst, int wholeEnd) {
+    }
+
+    /** Fixed by the shapes: made once, shared by every call and thread. */
+    private final Lazy<Columns> columns = new Lazy<>(this::newColumns);
+
+    private Columns columns() {
+        return columns.get();
+    }
+
+    private Columns newColumns() {
+        int outW = outputShape.dim(2);
+        int[] lo = new int[outW];
+        int[] hi = new int[outW];
+        columnRanges(lo, hi);
+        int[] whole = wholeWindows(lo, hi);
+        return new Columns(lo, hi, whole[0], whole[1]);
     }
 
     /**
@@ -297,13 +359,11 @@ public final class MaxPool2d implements Op, Selection {
      */
     private void recordSeparable(float[] in, int n, Switches switches) {
         int channels = inputShape.dim(0);
-        int outW = outputShape.dim(2);
-        int[] wLo = new int[outW];
-        int[] wHi = new int[outW];
-        columnRanges(wLo, wHi);
-        int[] wholeRun = wholeWindows(wLo, wHi);
-        int fullLo = wholeRun[0];
-        int fullHi = wholeRun[1];
+        Columns columns = columns();
+        int[] wLo = columns.lo();
+        int[] wHi = columns.hi();
+        int fullLo = columns.wholeFirst();
+        int fullHi = columns.wholeEnd();
         // one photo's pool is shared out by blocks of channels among idle threads; ties add up and margins take the
         // least, so the blocks give what one pass gives
         int blocks = Parallel.blocks((long) inputShape.size() * kernelH * kernelW, channels);

@@ -45,7 +45,7 @@ class NetworkTest {
         // in a pool of two with one image the convolutions (by phases, 1x1 and 3x3, ReLUs fused), the 3x3 max-pool and
         // the padded copies run in blocks on both threads; a pool of one runs them whole
         for (Network network : new Network[] {RandomNetworks.photoSizedFire(21), RandomNetworks.photoSizedNetwork(21),
-                RandomNetworks.residualNetwork(21, 64, 32)}) {
+                RandomNetworks.residualNetwork(21, 128, 32)}) {
             float[] image = RandomNetworks.values(new SplittableRandom(21), network.inputShape().size(), 1.0);
             float[] alone = inPool(1, () -> network.infer(image, 1));
             float[] shared = inPool(2, () -> network.infer(image, 1));

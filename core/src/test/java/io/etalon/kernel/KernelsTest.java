@@ -118,23 +118,30 @@ class KernelsTest {
         }
     }
 
-    @Property(tries = 80)
+    @Property(tries = 120)
     void aPoolWindowKeepsItsFirstMaximumInRowMajorOrder(@ForAll @IntRange(min = 0, max = 70) int count,
                                                         @ForAll @IntRange(min = 1, max = 3) int rows,
                                                         @ForAll @IntRange(min = 1, max = 3) int taps,
                                                         @ForAll @IntRange(min = 1, max = 3) int stride,
-                                                        @ForAll boolean more, @ForAll long seed) {
+                                                        @ForAll boolean more, @ForAll boolean rectified,
+                                                        @ForAll long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         int inW = Math.max(1, (count - 1) * stride + taps) + random.nextInt(3);
         // with more values after the last window, the vector kernels read it in place, else as scalars
         float[] in = new float[3 + (rows - 1) * inW + Math.max(0, (count - 1) * stride) + taps + (more ? 80 : 0)];
         for (int i = 0; i < in.length; i++) {
-            int level = random.nextInt(5); // few levels and both zeros: ties, and -0 against 0
-            in[i] = level == 4 ? -0f : level * 0.5f - 0.5f;
+            int level = random.nextInt(5);
+            // few levels: ties, and -0 against 0; or a ReLU's outputs, from 0 and the least subnormal to infinity
+            in[i] = rectified ? RECTIFIED_LEVELS[level] : level == 4 ? -0f : level * 0.5f - 0.5f;
         }
         float[][] out = {new float[count + 2], new float[count + 2]};
-        scalar.poolMax(in, 3, inW, rows, taps, stride, count, out[0], 1);
-        best.poolMax(in, 3, inW, rows, taps, stride, count, out[1], 1);
+        if (rectified) {
+            scalar.poolMaxRectified(in, 3, inW, rows, taps, stride, count, out[0], 1);
+            best.poolMaxRectified(in, 3, inW, rows, taps, stride, count, out[1], 1);
+        } else {
+            scalar.poolMax(in, 3, inW, rows, taps, stride, count, out[0], 1);
+            best.poolMax(in, 3, inW, rows, taps, stride, count, out[1], 1);
+        }
         for (int x = 0; x < count; x++) {
             // the window's values in row-major order, a later one kept only if greater
             float expected = in[3 + x * stride];
@@ -154,6 +161,8 @@ class KernelsTest {
             assertThat(out[k][count + 1]).as("past the windows").isZero();
         }
     }
+
+    private static final float[] RECTIFIED_LEVELS = {0f, Float.MIN_VALUE, 0.5f, 3e38f, Float.POSITIVE_INFINITY};
 
     @Property(tries = 60)
     void pickTakesEveryStrideThValue(@ForAll @IntRange(min = 0, max = 70) int count, @ForAll @IntRange(min = 1, max = 3) int stride,

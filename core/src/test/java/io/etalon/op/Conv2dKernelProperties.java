@@ -85,7 +85,7 @@ class Conv2dKernelProperties {
         float[] fast = valueOfTheKernels(conv, x, rows);
         // plain inference with the ReLU fused: exactly the value, its bias added and rectified
         float[] rectified = new float[rows * out];
-        conv.inferRectified(x, rectified, rows, false);
+        conv.inferRectified(x, rectified, rows, null);
         conv.addBias(fast, rows, Switches.none(rows), 1);
         for (int k = 0; k < fast.length; k++) {
             assertThat(rectified[k]).as("%s rectified at %d", conv.describe(), k).isEqualTo(fast[k] > 0f ? fast[k] : 0f);

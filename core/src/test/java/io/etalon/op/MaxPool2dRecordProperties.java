@@ -83,6 +83,16 @@ class MaxPool2dRecordProperties {
         for (int i = 0; i < inferred.length; i++) {
             assertThat(Float.floatToRawIntBits(inferred[i])).as("value %d", i).isEqualTo(Float.floatToRawIntBits(recorded[i]));
         }
+        // a ReLU's outputs, compared as the ints of their bits, give the floats the float comparisons give
+        float[] rectified = new float[in.length];
+        for (int i = 0; i < in.length; i++) {
+            rectified[i] = in[i] > 0f ? in[i] : 0f;
+        }
+        float[] byFloats = new float[inferred.length];
+        float[] byInts = new float[inferred.length];
+        pool.infer(new float[][] {rectified}, byFloats, samples);
+        pool.inferRectified(rectified, byInts, samples);
+        assertThat(byInts).isEqualTo(byFloats);
     }
 
     @Property(tries = 200)

@@ -266,19 +266,22 @@ public final class RandomNetworks {
     }
 
     /**
-     * A network shaped like ResNet's blocks, in the order torch exports them: a 3x3 convolution with a ReLU, a basic
-     * block (two 3x3 convolutions, the second added to the block's input before a ReLU), a downsampling block (a 3x3
-     * convolution of stride 2 with a ReLU and a second 3x3 convolution, then a 1x1 convolution of stride 2 on the skip
-     * path, their Add and a ReLU), a global average pool and a dense layer of 10. {@code channels} in the first
-     * blocks, twice as many after the downsampling.
+     * A network shaped like ResNet's blocks, in the order torch exports them: a 3x3 convolution with a ReLU and a 3x3
+     * max-pool of stride 2 padded by 1, a basic block (two 3x3 convolutions, the second added to the block's input
+     * before a ReLU), a downsampling block (a 3x3 convolution of stride 2 with a ReLU and a second 3x3 convolution,
+     * then a 1x1 convolution of stride 2 on the skip path, their Add and a ReLU), a global average pool and a dense
+     * layer of 10. {@code channels} in the first blocks, twice as many after the downsampling.
      */
     public static Network residualNetwork(long seed, int side, int channels) {
         SplittableRandom random = new SplittableRandom(seed);
         java.util.List<Network.Node> nodes = new java.util.ArrayList<>();
         Shape input = Shape.of(3, side, side);
         Conv2d stem = Conv2d.of(input, tensor(random, Shape.of(channels, 3, 3, 3), 0.5), tensor(random, Shape.of(channels), 0.1), 1);
-        int x = rectified(nodes, "stem", stem, Network.INPUT);
-        Shape shape = stem.outputShape();
+        rectified(nodes, "stem", stem, Network.INPUT);
+        // ResNet's 3x3 max-pool of stride 2, padded: its first and last windows are cut short
+        MaxPool2d stemPool = new MaxPool2d(stem.outputShape(), new int[] {3, 3}, new int[] {2, 2}, new int[] {1, 1, 1, 1});
+        Shape shape = next(nodes, "stem-pool", stemPool);
+        int x = nodes.size() - 1;
         Conv2d conv1 = Conv2d.of(shape, tensor(random, Shape.of(channels, channels, 3, 3), 0.3), tensor(random, Shape.of(channels), 0.1), 1);
         int y = rectified(nodes, "block1.conv1", conv1, x);
         Conv2d conv2 = Conv2d.of(shape, tensor(random, Shape.of(channels, channels, 3, 3), 0.3), tensor(random, Shape.of(channels), 0.1), 1);
