@@ -328,6 +328,9 @@ final class VectorKernels implements Kernels {
         int i = 0;
         for (; i + 4 <= m; i += 4) {
             int j = from;
+            for (; j + 4 * L <= to; j += 4 * L) {
+                block4x4Strided(ks, k, a, aOff + i * lda, lda, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc);
+            }
             for (; j + 2 * L <= to; j += 2 * L) {
                 block4x2(ks, k, a, aOff + i * lda, lda, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc);
             }
@@ -351,6 +354,76 @@ final class VectorKernels implements Kernels {
                 block1x1(ks, k, a, aOff + i * lda, b, bOff + j, ldb, c, cOff + i * ldc + j);
             }
         }
+    }
+
+    /**
+     * Four rows of C by four vectors of columns, B read where it lies (rows {@code ldb} apart): sixteen sums in
+     * registers, each term in order, so that each broadcast of A feeds four multiply-adds, not the two of
+     * {@link #block4x2}. The products of few rows that are not packed (a 1x1 layer's transpose onto 16 channels, a
+     * stem's onto its 27 taps) run here.
+     */
+    private static void block4x4Strided(int[] ks, int k, float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] c,
+                                        int c0, int ldc) {
+        FloatVector c00 = FloatVector.fromArray(SPECIES, c, c0);
+        FloatVector c01 = FloatVector.fromArray(SPECIES, c, c0 + L);
+        FloatVector c02 = FloatVector.fromArray(SPECIES, c, c0 + 2 * L);
+        FloatVector c03 = FloatVector.fromArray(SPECIES, c, c0 + 3 * L);
+        FloatVector c10 = FloatVector.fromArray(SPECIES, c, c0 + ldc);
+        FloatVector c11 = FloatVector.fromArray(SPECIES, c, c0 + ldc + L);
+        FloatVector c12 = FloatVector.fromArray(SPECIES, c, c0 + ldc + 2 * L);
+        FloatVector c13 = FloatVector.fromArray(SPECIES, c, c0 + ldc + 3 * L);
+        FloatVector c20 = FloatVector.fromArray(SPECIES, c, c0 + 2 * ldc);
+        FloatVector c21 = FloatVector.fromArray(SPECIES, c, c0 + 2 * ldc + L);
+        FloatVector c22 = FloatVector.fromArray(SPECIES, c, c0 + 2 * ldc + 2 * L);
+        FloatVector c23 = FloatVector.fromArray(SPECIES, c, c0 + 2 * ldc + 3 * L);
+        FloatVector c30 = FloatVector.fromArray(SPECIES, c, c0 + 3 * ldc);
+        FloatVector c31 = FloatVector.fromArray(SPECIES, c, c0 + 3 * ldc + L);
+        FloatVector c32 = FloatVector.fromArray(SPECIES, c, c0 + 3 * ldc + 2 * L);
+        FloatVector c33 = FloatVector.fromArray(SPECIES, c, c0 + 3 * ldc + 3 * L);
+        for (int t = 0; t < k; t++) {
+            int p = ks[t];
+            int row = b0 + p * ldb;
+            FloatVector v0 = FloatVector.fromArray(SPECIES, b, row);
+            FloatVector v1 = FloatVector.fromArray(SPECIES, b, row + L);
+            FloatVector v2 = FloatVector.fromArray(SPECIES, b, row + 2 * L);
+            FloatVector v3 = FloatVector.fromArray(SPECIES, b, row + 3 * L);
+            FloatVector s = FloatVector.broadcast(SPECIES, a[a0 + p]);
+            c00 = s.fma(v0, c00);
+            c01 = s.fma(v1, c01);
+            c02 = s.fma(v2, c02);
+            c03 = s.fma(v3, c03);
+            s = FloatVector.broadcast(SPECIES, a[a0 + lda + p]);
+            c10 = s.fma(v0, c10);
+            c11 = s.fma(v1, c11);
+            c12 = s.fma(v2, c12);
+            c13 = s.fma(v3, c13);
+            s = FloatVector.broadcast(SPECIES, a[a0 + 2 * lda + p]);
+            c20 = s.fma(v0, c20);
+            c21 = s.fma(v1, c21);
+            c22 = s.fma(v2, c22);
+            c23 = s.fma(v3, c23);
+            s = FloatVector.broadcast(SPECIES, a[a0 + 3 * lda + p]);
+            c30 = s.fma(v0, c30);
+            c31 = s.fma(v1, c31);
+            c32 = s.fma(v2, c32);
+            c33 = s.fma(v3, c33);
+        }
+        c00.intoArray(c, c0);
+        c01.intoArray(c, c0 + L);
+        c02.intoArray(c, c0 + 2 * L);
+        c03.intoArray(c, c0 + 3 * L);
+        c10.intoArray(c, c0 + ldc);
+        c11.intoArray(c, c0 + ldc + L);
+        c12.intoArray(c, c0 + ldc + 2 * L);
+        c13.intoArray(c, c0 + ldc + 3 * L);
+        c20.intoArray(c, c0 + 2 * ldc);
+        c21.intoArray(c, c0 + 2 * ldc + L);
+        c22.intoArray(c, c0 + 2 * ldc + 2 * L);
+        c23.intoArray(c, c0 + 2 * ldc + 3 * L);
+        c30.intoArray(c, c0 + 3 * ldc);
+        c31.intoArray(c, c0 + 3 * ldc + L);
+        c32.intoArray(c, c0 + 3 * ldc + 2 * L);
+        c33.intoArray(c, c0 + 3 * ldc + 3 * L);
     }
 
     private static void block4x2(int[] ks, int k, float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] c, int c0, int ldc) {
