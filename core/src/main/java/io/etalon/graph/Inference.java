@@ -13,9 +13,10 @@ import java.util.List;
  *
  * <p>Two things make it fast. A convolution whose only reader is a ReLU, itself read only by a max-pool (LeNet's
  * conv - relu - pool, or SqueezeNet's stem and its 3x3 pool of stride 2), runs as one step that pools and rectifies
- * straight from the correlation ({@link Conv2d#inferRectified}); a convolution followed by a ReLU alone fuses the same way, and so does a
- * convolution followed by an Add of a skip connection and a ReLU ({@link Conv2d#inferResidual}, a residual block's
- * end). Fused convolutions read only by a concatenation write their channels into it where they lie. And the samples go
+ * straight from the correlation ({@link Conv2d#inferRectified}); a convolution followed by a ReLU alone fuses the same
+ * way, and so does a convolution followed by an Add of a skip connection and a ReLU ({@link Conv2d#inferResidual}, a
+ * residual block's end). Fused convolutions read only by a concatenation write their channels into it where they lie,
+ * and a max-pool of a ReLU's outputs compares them as ints ({@link MaxPool2d#inferRectified}). And the samples go
  * through the plan in tiles small enough that every intermediate of a tile stays in a core's L2 cache, in buffers
  * reused from tile to tile, instead of each layer streaming the whole batch through memory. Outputs whose lives do
  * not overlap share a buffer (an output lives from its step to the last step that reads it), so a 224x224 network's

@@ -369,11 +369,11 @@ public final class Conv2d implements Op {
     /**
      * Plain inference of this convolution followed by a ReLU and, unless {@code pool} is null, that max-pool: the same
      * floats as {@link #infer}, {@link Relu#infer} and {@link MaxPool2d#infer} in turn, read straight from the
-     * correlation without the two full-size intermediates. Each channel is pooled while its results are still in its
-     * core's cache, then its bias added and its ReLU applied on the pooled plane alone: adding the bias rounds
-     * monotonically and the ReLU is monotone, so the window's maximum gives the same float as pooling after them, with a
-     * fraction of the additions ({@link Kernels#biasReluPool} for LeNet's 2x2 windows, else {@link MaxPool2d#inferPlane}
-     * then {@link Kernels#biasRelu}).
+     * correlation without the two full-size intermediates, each channel pooled while its results are still in its
+     * core's cache. LeNet's 2x2 windows are pooled first and then biased and rectified, a quarter of the additions
+     * ({@link Kernels#biasReluPool}: adding the bias rounds monotonically and the ReLU is monotone, so the window's
+     * maximum gives the same float); any other window after {@link Kernels#biasRelu}, in place in the chunk of results,
+     * whose outputs, none negative, {@link MaxPool2d#inferPlane} then compares as ints.
      *
      * @param pool a max-pool of this convolution's output shape whose windows have no dilation
      *             ({@link MaxPool2d#poolsByPlanes}), or null
