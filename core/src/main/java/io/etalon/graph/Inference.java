@@ -144,9 +144,17 @@ final class Inference {
         }
     }
 
-    /** Whether every input of the node is a node's output that is +0 or positive ({@link #rectified}). */
+    /**
+     * Whether every input of the node is a node's output that is +0 or positive ({@link #rectified}): asked once per
+     * pool step and tile, so a plain loop, nothing allocated.
+     */
     private boolean readsRectified(Node node) {
-        return java.util.Arrays.stream(node.inputs()).allMatch(i -> i != Network.INPUT && rectified[i]);
+        for (int input : node.inputs()) {
+            if (input == Network.INPUT || !rectified[input]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
