@@ -248,6 +248,13 @@ public interface Kernels {
      */
     void winogradOutput(float[] products, int at, int step, int outputs, float[] tile);
 
+    /**
+     * A global average pool's means: {@code out[outBase + c]} for {@code c < channels} is the float sum, from 0 and
+     * value by value in plane order, of {@code weight * in[inBase + c*plane + i]} for {@code i < plane}, each product
+     * rounded before it is added, so every implementation gives the same floats.
+     */
+    void planeMeans(float[] in, int inBase, int channels, int plane, float weight, float[] out, int outBase);
+
     /** Widths that are a multiple of this run without a scalar tail in {@link #scatter}; 1 for the scalar kernels. */
     int lanes();
 

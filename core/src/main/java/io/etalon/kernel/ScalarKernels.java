@@ -100,6 +100,49 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void planeMeans(float[] in, int inBase, int channels, int plane, float weight, float[] out, int outBase) {
+        planeMeansFrom(in, inBase, 0, channels, plane, weight, out, outBase);
+    }
+
+    /**
+     * {@link #planeMeans} of channels {@code [from, channels)}, the vector kernels' tail: eight channels at a time, so
+     * that their sums do not wait on one another.
+     */
+    static void planeMeansFrom(float[] in, int inBase, int from, int channels, int plane, float weight, float[] out,
+                               int outBase) {
+        int c = from;
+        for (; c + 8 <= channels; c += 8) {
+            int at = inBase + c * plane;
+            float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
+            for (int i = 0; i < plane; i++) {
+                s0 += weight * in[at + i];
+                s1 += weight * in[at + plane + i];
+                s2 += weight * in[at + 2 * plane + i];
+                s3 += weight * in[at + 3 * plane + i];
+                s4 += weight * in[at + 4 * plane + i];
+                s5 += weight * in[at + 5 * plane + i];
+                s6 += weight * in[at + 6 * plane + i];
+                s7 += weight * in[at + 7 * plane + i];
+            }
+            out[outBase + c] = s0;
+            out[outBase + c + 1] = s1;
+            out[outBase + c + 2] = s2;
+            out[outBase + c + 3] = s3;
+            out[outBase + c + 4] = s4;
+            out[outBase + c + 5] = s5;
+            out[outBase + c + 6] = s6;
+            out[outBase + c + 7] = s7;
+        }
+        for (; c < channels; c++) {
+            float sum = 0f;
+            for (int i = 0; i < plane; i++) {
+                sum += weight * in[inBase + c * plane + i];
+            }
+            out[outBase + c] = sum;
+        }
+    }
+
+    @Override
     public void gemm(int m, int n, int[] ks, int count, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                      float[] c, int cOff, int ldc) {
         for (int i = 0; i < m; i++) {

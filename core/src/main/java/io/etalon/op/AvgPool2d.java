@@ -1,5 +1,6 @@
 package io.etalon.op;
 
+import io.etalon.kernel.Kernels;
 import io.etalon.tensor.Shape;
 import java.util.List;
 
@@ -14,6 +15,8 @@ import java.util.List;
  * reference and PyTorch do).
  */
 public final class AvgPool2d implements Op {
+
+    private static final Kernels KERNELS = Kernels.best();
 
     private final Shape inputShape;
     private final Shape outputShape;
@@ -141,42 +144,11 @@ public final class AvgPool2d implements Op {
 
     /**
      * A global pool's means of every channel of one sample: the same float sums, value by value in plane order, as
-     * {@link #forEachTap}'s, eight channels at a time so that their sums do not wait on one another.
+     * {@link #forEachTap}'s ({@link Kernels#planeMeans}).
      */
     private void globalMeans(float[] in, int inBase, float[] out, int outBase) {
-        int channels = inputShape.dim(0);
         int plane = inputShape.dim(1) * inputShape.dim(2);
-        float weight = 1f / plane;
-        int c = 0;
-        for (; c + 8 <= channels; c += 8) {
-            int at = inBase + c * plane;
-            float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
-            for (int i = 0; i < plane; i++) {
-                s0 += weight * in[at + i];
-                s1 += weight * in[at + plane + i];
-                s2 += weight * in[at + 2 * plane + i];
-                s3 += weight * in[at + 3 * plane + i];
-                s4 += weight * in[at + 4 * plane + i];
-                s5 += weight * in[at + 5 * plane + i];
-                s6 += weight * in[at + 6 * plane + i];
-                s7 += weight * in[at + 7 * plane + i];
-            }
-            out[outBase + c] = s0;
-            out[outBase + c + 1] = s1;
-            out[outBase + c + 2] = s2;
-            out[outBase + c + 3] = s3;
-            out[outBase + c + 4] = s4;
-            out[outBase + c + 5] = s5;
-            out[outBase + c + 6] = s6;
-            out[outBase + c + 7] = s7;
-        }
-        for (; c < channels; c++) {
-            float sum = 0f;
-            for (int i = 0; i < plane; i++) {
-                sum += weight * in[inBase + c * plane + i];
-            }
-            out[outBase + c] = sum;
-        }
+        KERNELS.planeMeans(in, inBase, inputShape.dim(0), plane, 1f / plane, out, outBase);
     }
 
     @Override

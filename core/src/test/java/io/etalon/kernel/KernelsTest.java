@@ -578,6 +578,30 @@ class KernelsTest {
     }
 
     /** Equal as numbers: a skipped zero term may leave a zero with the other sign. */
+    @Property(tries = 40)
+    void planeMeansSumEachPlaneInOrderInBothKernels(@ForAll @IntRange(min = 1, max = 60) int channels,
+                                                    @ForAll @IntRange(min = 1, max = 50) int plane, @ForAll long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] in = new float[2 + channels * plane];
+        for (int i = 0; i < in.length; i++) {
+            in[i] = (float) (random.nextDouble() * 2 - 1) * (1 << random.nextInt(12));
+        }
+        float weight = 1f / plane;
+        float[] expected = new float[channels + 1];
+        for (int c = 0; c < channels; c++) {
+            float sum = 0f;
+            for (int i = 0; i < plane; i++) {
+                sum += weight * in[2 + c * plane + i];
+            }
+            expected[1 + c] = sum;
+        }
+        for (Kernels kernels : new Kernels[] {scalar, best}) {
+            float[] out = new float[channels + 1];
+            kernels.planeMeans(in, 2, channels, plane, weight, out, 1);
+            assertSameValues(out, expected);
+        }
+    }
+
     private static void assertSameValues(float[] actual, float[] expected) {
         assertThat(actual).hasSameSizeAs(expected);
         for (int i = 0; i < actual.length; i++) {
