@@ -77,28 +77,89 @@ public final class PeerComparison {
     }
 
     public static void main(String[] args) throws Exception {
-        int threads = Runtime.getRuntime().availableProcessors();
-        double seconds = 5;
-        Path json = null;
-        List<String> models = List.of(MODELS);
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--threads" -> threads = Integer.parseInt(args[++i]);
-                case "--seconds" -> seconds = Double.parseDouble(args[++i]);
-                case "--json" -> json = Path.of(args[++i]);
-                case "--models" -> models = List.of(args[++i].split(","));
-                case "--peers" -> { }
-                default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; use --threads N, --seconds S, --json FILE, --models " + String.join(",", MODELS));
-            }
+        Options options;
+        try {
+            options = Options.parse(args, Runtime.getRuntime().availableProcessors());
+        } catch (IllegalArgumentException e) {
+            System.err.println("etalon bench --peers: " + e.getMessage());
+            System.exit(2);
+            return;
         }
-        for (String model : models) {
-            if (!List.of(MODELS).contains(model)) {
-                throw new IllegalArgumentException("unknown model " + model + "; use --models with some of "
-                        + String.join(",", MODELS));
-            }
+        if (options.help()) {
+            System.out.println(Options.USAGE);
+            return;
         }
-        new PeerComparison(threads, seconds, System.out).run(json, models);
+        new PeerComparison(options.threads(), options.seconds(), System.out).run(options.json(), options.models());
+    }
+
+    /** What {@code ./etalon bench --peers} was asked to run. */
+    record Options(int threads, double seconds, Path json, List<String> models, boolean help) {
+
+        static final String USAGE = "usage: ./etalon bench --peers [--threads N] [--seconds S] [--json FILE] "
+                + "[--models " + String.join(",", MODELS) + "]";
+
+        /**
+         * Reads the command line, {@code threads} cores unless told.
+         *
+         * @throws IllegalArgumentException naming the option at fault and what it takes
+         */
+        static Options parse(String[] args, int threads) {
+            double seconds = 5;
+            Path json = null;
+            List<String> models = List.of(MODELS);
+            boolean help = false;
+            for (int i = 0; i < args.length; i++) {
+                String option = args[i];
+                switch (option) {
+                    case "--threads" -> {
+                        threads = positiveInt(option, value(args, ++i, option));
+                    }
+                    case "--seconds" -> {
+                        String value = value(args, ++i, option);
+                        try {
+                            seconds = Double.parseDouble(value);
+                        } catch (NumberFormatException e) {
+                            seconds = Double.NaN;
+                        }
+                        if (!(seconds > 0 && seconds < Double.POSITIVE_INFINITY)) {
+                            throw new IllegalArgumentException("--seconds takes a positive number of seconds per round, "
+                                    + "not " + value);
+                        }
+                    }
+                    case "--json" -> json = Path.of(value(args, ++i, option));
+                    case "--models" -> models = List.of(value(args, ++i, option).split(","));
+                    case "--peers" -> { }
+                    case "--help", "-h" -> help = true;
+                    default -> throw new IllegalArgumentException("unknown option " + option + "; " + USAGE);
+                }
+            }
+            for (String model : models) {
+                if (!List.of(MODELS).contains(model)) {
+                    throw new IllegalArgumentException("unknown model " + model + "; use --models with some of "
+                            + String.join(",", MODELS));
+                }
+            }
+            return new Options(threads, seconds, json, models, help);
+        }
+
+        private static String value(String[] args, int i, String option) {
+            if (i >= args.length || args[i].startsWith("--")) {
+                throw new IllegalArgumentException(option + " needs a value; " + USAGE);
+            }
+            return args[i];
+        }
+
+        private static int positiveInt(String option, String value) {
+            try {
+                int n = Integer.parseInt(value);
+                if (n > 0) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // said below
+            }
+            throw new IllegalArgumentException(option + " takes a whole number of threads, 1 or more, not " + value);
+        }
     }
 
     /** The models {@code --models} may name: the shipped LeNet and the ImageNet-size workloads. */
