@@ -315,7 +315,8 @@ class KernelsTest {
     }
 
     @Property(tries = 80)
-    void correlationMatchesTheDefinitionAndTheProduct(@ForAll @IntRange(min = 1, max = 9) int outputs,
+    void correlationMatchesTheDefinitionAndTheProduct(// several blocks of four outputs, and the two and one after
+                                                      @ForAll @IntRange(min = 1, max = 30) int outputs,
                                                       @ForAll @IntRange(min = 1, max = 30) int taps,
                                                       // from 6 vectors the widest block (four outputs by six
                                                       // vectors) runs, with a block of one to five after it, or
