@@ -137,7 +137,7 @@ final class VectorKernels implements Kernels {
 
     /**
      * Lanes over channels, each lane's values gathered a plane apart, so that every channel's sum runs in plane order
-     * as the scalar loop's does: JDK 17 gathers with one instruction where a scalar sum waits on each addition.
+     * as the scalar loop's does: sixteen sums a vector addition, where the scalar loop keeps eight in flight.
      */
     @Override
     public void planeMeans(float[] in, int inBase, int channels, int plane, float weight, float[] out, int outBase) {
