@@ -1,0 +1,320 @@
+package io.etalon.op;
+
+import io.etalon.kernel.Kernels;
+import io.etalon.kernel.Parallel;
+import io.etalon.tensor.Shape;
+
+/**
+ * The flat layout in which {@link Conv2d} runs at stride 1, or by phases at a stride, on the correlation kernels
+ * ({@link Kernels#correlate}): each input channel's padded plane as {@code strideH x strideW} phase planes of
+ * {@code rowStride}-wide rows (one phase, the plane itself, at stride 1), the tap offsets into them, and the width of
+ * one output channel's row of results (whole vectors). Output (y, x) reads tap (c, i, j) at padded
+ * (y*sy + i, x*sx + j), which is row {@code y + i/sy}, column {@code x + j/sx} of phase {@code (i%sy, j%sx)}: a fixed
+ * offset from {@code y*rowStride + x}, so no patch matrix is built. The few columns past the output width are computed
+ * and dropped by the caller.
+ *
+ * <p>Also how one sample's correlation is shared out among threads, by blocks of output channels or of positions, and
+ * handed back in chunks that are still in a core's cache. Every output is its taps' sum in order (c, i, j) from 0,
+ * whatever the block or chunk it falls in: the same floats as the im2col product. Fixed by the shapes, so a
+ * {@link Conv2d} builds one on first use and every call and thread shares it.
+ */
+final class Correlation {
+
+    private static final Kernels KERNELS = Kernels.best();
+
+    private final Shape inputShape;
+    private final Shape outputShape;
+    private final int inChannels;
+    private final int outChannels;
+    private final int strideH;
+    private final int strideW;
+    private final int padTop;
+    private final int padLeft;
+    private final int padBottom;
+    private final int padRight;
+
+    /**
+     * What a block of output channels {@code [first, end)} does with its correlation results, in the task that made
+     * them: channel o's at {@code results[offset + (o - first) * width]}, its rows a row stride apart as in the whole
+     * sample's result.
+     */
+    @FunctionalInterface
+    interface ChannelsDone {
+        void run(int first, int end, float[] results, int offset);
+    }
+
+    /**
+     * What a block of result positions {@code [first, end)} of every output channel does with them, in the task that
+     * made them: for a correlation whose rows have no columns past the output width, positions of the output itself.
+     */
+    @FunctionalInterface
+    interface PositionsDone {
+        void run(int first, int end);
+    }
+
+    /** A block correlates at most this many result floats before handing them on, so that they are still in L2. */
+    private static final int CHUNK_FLOATS = 1 << 16;
+
+    /**
+     * A correlation is shared out by positions only if its input has at least this many floats: a quarter of a core's
+     * L2 cache (2 MB here), which blocks of channels would each read again. Below it, blocks of channels measured as
+     * fast or faster (a 1x1 expand of 16 channels to 64 at 55x55).
+     */
+    private static final long POSITIONS_MIN_SIGNAL = 1L << 17;
+
+    private final int[] offsets;
+    private final int rowStride;
+    private final int phasePlane;
+    private final int channelPlane;
+    private final int width;
+    /** Which row and column remainders mod the stride some tap reads: the input copied into the others is unused. */
+    private final boolean[] readRows;
+    private final boolean[] readColumns;
+
+    /** Each thread's signal and result buffers, reused from call to call (small calls would spend more on zeroing). */
+    private final ThreadLocal<float[][]> buffers = ThreadLocal.withInitial(() -> new float[][] {signal(), result()});
+    /** Each thread's buffer for one chunk of channels' results ({@link #correlateChannels}). */
+    private final ThreadLocal<float[]> chunks =
+            ThreadLocal.withInitial(() -> new float[chunkChannels(width()) * width() + 2 * KERNELS.lanes()]);
+
+    /** Whether the padded planes lay out as the input itself does: no padding, stride 1. */
+    private final boolean unpadded;
+    /**
+     * Whether plain inference shares the correlation out by positions ({@link #correlatePositions}): its rows have
+     * no columns past the output width, as a 1x1 layer's do, it has fewer output channels than positions, and its
+     * input is large.
+     */
+    private final boolean byPositions;
+    /** How far past a sample's start the kernels read: the last tap's offset and a result row's width. */
+    private final int reach;
+    /** The weights in the layout the correlation kernels read ({@link Kernels#inFours}). */
+    private final float[] fours;
+
+    /**
+     * The layout of a convolution of {@code weight} {@code (O,C,KH,KW)} over inputs of {@code inputShape} {@code (C,H,W)},
+     * with outputs of {@code outputShape}: {@code kernel} {KH, KW}, {@code stride} {sy, sx}, {@code pads} {top, left,
+     * bottom, right} and {@code dilation} {dy, dx}, as {@link Conv2d} holds them.
+     */
+    Correlation(Shape inputShape, Shape outputShape, float[] weight, int[] kernel, int[] stride, int[] pads,
+                int[] dilation) {
+        this.inputShape = inputShape;
+        this.outputShape = outputShape;
+        this.inChannels = inputShape.dim(0);
+        this.outChannels = outputShape.dim(0);
+        this.strideH = stride[0];
+        this.strideW = stride[1];
+        this.padTop = pads[0];
+        this.padLeft = pads[1];
+        this.padBottom = pads[2];
+        this.padRight = pads[3];
+        int kernelH = kernel[0];
+        int kernelW = kernel[1];
+        int dilationH = dilation[0];
+        int dilationW = dilation[1];
+        int paddedHeight = inputShape.dim(1) + padTop + padBottom;
+        int paddedWidth = inputShape.dim(2) + padLeft + padRight;
+        // padded row py = strideH*Y + a lands in row Y of phase (a, b), as does column px = strideW*X + b
+        int rowStride = (paddedWidth + strideW - 1) / strideW;
+        int phasePlane = (paddedHeight + strideH - 1) / strideH * rowStride;
+        int channelPlane = strideH * strideW * phasePlane;
+        int taps = inChannels * kernelH * kernelW;
+        int[] offsets = new int[taps];
+        for (int c = 0, t = 0; c < inChannels; c++) {
+            for (int i = 0; i < kernelH; i++) {
+                for (int j = 0; j < kernelW; j++) {
+                    int py = i * dilationH;
+                    int px = j * dilationW;
+                    offsets[t++] = c * channelPlane + (py % strideH * strideW + px % strideW) * phasePlane
+                            + py / strideH * rowStride + px / strideW;
+                }
+            }
+        }
+        // the phases some tap reads (all at stride 1; one of four for a 1x1 kernel at stride 2): the others stay zero
+        boolean[] readRows = new boolean[strideH];
+        boolean[] readColumns = new boolean[strideW];
+        for (int i = 0; i < kernelH; i++) {
+            readRows[i * dilationH % strideH] = true;
+        }
+        for (int j = 0; j < kernelW; j++) {
+            readColumns[j * dilationW % strideW] = true;
+        }
+        int lanes = KERNELS.lanes();
+        int width = (outputShape.dim(1) * rowStride + lanes - 1) / lanes * lanes;
+        this.unpadded = strideH == 1 && strideW == 1 && padTop == 0 && padLeft == 0 && padBottom == 0 && padRight == 0;
+        this.reach = width + java.util.Arrays.stream(offsets).max().orElse(0);
+        this.byPositions = rowStride == outputShape.dim(2) && outChannels < width
+                && (long) inChannels * width >= POSITIONS_MIN_SIGNAL;
+        this.readRows = readRows;
+        this.readColumns = readColumns;
+        this.offsets = offsets;
+        this.rowStride = rowStride;
+        this.phasePlane = phasePlane;
+        this.channelPlane = channelPlane;
+        this.width = width;
+        this.fours = Kernels.inFours(weight, outChannels, offsets.length);
+    }
+
+    /** This thread's {signal, result}: the signal's padding is zero and stays so, as each sample overwrites the inside. */
+    float[][] buffers() {
+        return buffers.get();
+    }
+
+    /** The distance between two rows of results: an output row, then the columns past the output width. */
+    int rowStride() {
+        return rowStride;
+    }
+
+    int width() {
+        return width;
+    }
+
+    /** A zeroed signal buffer: its padding stays zero, each sample overwrites the inside. */
+    float[] signal() {
+        // at a stride the taps' offsets are not in order: the last tap need not be in the last phase
+        return new float[Math.max(inChannels * channelPlane, width + java.util.Arrays.stream(offsets).max().orElse(0))];
+    }
+
+    /** The results of one sample, with room for the epilogue kernels to read a vector past any row. */
+    float[] result() {
+        return new float[outChannels * width + 2 * KERNELS.lanes()];
+    }
+
+    /**
+     * Correlates sample {@code r} of {@code in}, handing each block of channels to {@code done} as it is made, or,
+     * where the plan shares it out by positions and the caller can take them ({@code positions} not null), each
+     * block of positions to {@code positions}, their results in {@code result}, {@code (O, width)}. With both null,
+     * all results stay in {@code result}.
+     */
+    void correlate(float[] in, int r, float[] padded, float[] result, PositionsDone positions, ChannelsDone done) {
+        int inH = inputShape.dim(1);
+        int inW = inputShape.dim(2);
+        int base = r * inputShape.size();
+        float[] signal;
+        int[] at;
+        if (unpadded && in.length >= base + reach) {
+            // no padding at stride 1: the padded planes are the input's own, so read it where it lies (the columns
+            // past the output width read on into the next rows, as in the copy, and are dropped)
+            signal = in;
+            at = moved(offsets, base);
+        } else {
+            // the input channels copied into their padded planes (split into phases) by blocks, for one photo's
+            // large layer shared among idle threads
+            int blocks = Parallel.blocksOfValues((long) inChannels * inH * inW, inChannels);
+            Parallel.forRanges(inChannels, blocks, 1, (block, firstChannel, endChannel) -> {
+                for (int c = firstChannel; c < endChannel; c++) {
+                    pad(in, ((r * inChannels + c) * inH) * inW, padded, c * channelPlane);
+                }
+            });
+            signal = padded;
+            at = offsets;
+        }
+        if (positions != null && byPositions) {
+            correlatePositions(at, signal, result, positions);
+        } else {
+            correlateChannels(at, signal, result, done);
+        }
+    }
+
+    /** One input channel's plane, from {@code in[from]}, into its padded phase planes at {@code padded[to]}. */
+    private void pad(float[] in, int from, float[] padded, int to) {
+        int inH = inputShape.dim(1);
+        int inW = inputShape.dim(2);
+        for (int h = 0; h < inH; h++) {
+            int py = h + padTop;
+            if (!readRows[py % strideH]) {
+                continue;
+            }
+            int row = to + py % strideH * strideW * phasePlane + py / strideH * rowStride;
+            int source = from + h * inW;
+            if (strideW == 1) {
+                System.arraycopy(in, source, padded, row + padLeft, inW);
+                continue;
+            }
+            for (int b = 0; b < strideW; b++) {
+                if (!readColumns[b]) {
+                    continue;
+                }
+                // columns w with (w + padLeft) % strideW == b go to phase b, column (w + padLeft) / strideW
+                int phase = row + b * phasePlane;
+                int first = Math.floorMod(b - padLeft, strideW);
+                int count = (inW - first + strideW - 1) / strideW;
+                if (count > 0 && source + first + (count - 1) * strideW + 1 < in.length) {
+                    // the vector kernel may read one value past the last it picks
+                    KERNELS.pick(in, source + first, strideW, count, padded, phase + (first + padLeft) / strideW);
+                } else {
+                    for (int w = first, at = phase + (first + padLeft) / strideW; w < inW; w += strideW, at++) {
+                        padded[at] = in[source + w];
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link Kernels#correlate} of all output channels, shared out by blocks of channels among threads when the work
+     * is large ({@link Parallel}): each block but the last a multiple of 4 long, as the kernels keep four channels in
+     * registers and take the weights in fours ({@link Kernels#inFours}). Each block goes in chunks of
+     * channels whose results fit a core's cache, handing each chunk to {@code done} as it is made. The chunks change
+     * no sum: each output is its taps' sum in order, whatever the channels around it.
+     */
+    private void correlateChannels(int[] offsets, float[] signal, float[] result, ChannelsDone done) {
+        int taps = offsets.length;
+        int chunk = chunkChannels(width);
+        int blocks = Parallel.blocks((long) outChannels * taps * width, (outChannels + 3) / 4);
+        Parallel.forRanges(outChannels, blocks, 4, (block, first, end) -> {
+            // each chunk's results in this thread's chunk buffer, which so stays in its core's cache from chunk to
+            // chunk, where a stem's whole result (64 channels of 111 rows of 112, 3.2 MB) would not: SqueezeNet's
+            // inference 1.02x on one thread. With done null, all stay in result.
+            float[] target = done == null ? result : chunks.get();
+            for (int from = first; from < end; from += chunk) {
+                int to = Math.min(end, from + chunk);
+                int offset = done == null ? from * width : 0;
+                KERNELS.correlate(to - from, taps, fours, from * taps, offsets, signal, target, offset, width);
+                if (done != null) {
+                    done.run(from, to, target, offset);
+                }
+            }
+        });
+    }
+
+    /** How many channels {@link #correlateChannels} correlates before handing them on: at least 4, a multiple of 4. */
+    private static int chunkChannels(int width) {
+        return Math.max(4, CHUNK_FLOATS / width / 4 * 4);
+    }
+
+    /**
+     * {@link #correlateChannels} shared out by blocks of positions instead, each block every channel's results at its
+     * positions (whole groups of four vectors, the kernels' widest), handed to {@code done} in chunks that fit a core's
+     * cache. Each thread then reads its own stretch of the input once, where blocks of channels would each read all
+     * of it: the better split for a layer of few channels over many positions. Each output is still its taps' sum in
+     * order.
+     */
+    private void correlatePositions(int[] offsets, float[] signal, float[] result, PositionsDone done) {
+        int taps = offsets.length;
+        int group = 4 * KERNELS.lanes();
+        int chunk = Math.max(group, CHUNK_FLOATS / outChannels / group * group);
+        int groups = (width + group - 1) / group;
+        int blocks = Parallel.blocks((long) outChannels * taps * width, groups);
+        Parallel.forRanges(groups, blocks, 1, (block, firstGroup, endGroup) -> {
+            int end = Math.min(width, endGroup * group);
+            for (int from = firstGroup * group; from < end; from += chunk) {
+                int to = Math.min(end, from + chunk);
+                KERNELS.correlate(outChannels, taps, fours, 0, moved(offsets, from), signal, result, from, to - from,
+                        width);
+                done.run(from, to);
+            }
+        });
+    }
+
+    /** The tap offsets moved on by {@code by} (themselves when 0): into a later sample, or to a later position. */
+    private static int[] moved(int[] offsets, int by) {
+        if (by == 0) {
+            return offsets;
+        }
+        int[] at = new int[offsets.length];
+        for (int t = 0; t < at.length; t++) {
+            at[t] = offsets[t] + by;
+        }
+        return at;
+    }
+}
