@@ -7,11 +7,11 @@ import io.etalon.tensor.Shape;
 /**
  * The flat layout in which {@link Conv2d} runs at stride 1, or by phases at a stride, on the correlation kernels
  * ({@link Kernels#correlate}): each input channel's padded plane as {@code strideH x strideW} phase planes of
- * {@code rowStride}-wide rows (one phase, the plane itself, at stride 1), the tap offsets into them, and the width of
- * one output channel's row of results (whole vectors). Output (y, x) reads tap (c, i, j) at padded
- * (y*sy + i, x*sx + j), which is row {@code y + i/sy}, column {@code x + j/sx} of phase {@code (i%sy, j%sx)}: a fixed
- * offset from {@code y*rowStride + x}, so no patch matrix is built. The few columns past the output width are computed
- * and dropped by the caller.
+ * {@code rowStride}-wide rows (one phase, the plane itself, at stride 1, where neighbouring rows share their padding),
+ * the tap offsets into them, and the width of one output channel's row of results (whole vectors). Output (y, x) reads
+ * tap (c, i, j) at padded (y*sy + i, x*sx + j), which is row {@code y + i/sy} of phase {@code (i%sy, j%sx)}, its
+ * column {@code x + j/sx} on from the row's first: a fixed offset from {@code y*rowStride + x}, so no patch matrix is
+ * built. The few columns past the output width are computed and dropped by the caller.
  *
  * <p>Also how one sample's correlation is shared out among threads, by blocks of output channels or of positions, and
  * handed back in chunks that are still in a core's cache. Every output is its taps' sum in order (c, i, j) from 0,
@@ -67,6 +67,11 @@ final class Correlation {
     private final int phasePlane;
     private final int channelPlane;
     private final int width;
+    /**
+     * Where an input row's first value lies in its row of the layout: after its left padding, or at stride 1 after the
+     * zeros it shares with the row before (see the constructor). At a stride the phases place each column themselves.
+     */
+    private final int lead;
     /** Which row and column remainders mod the stride some tap reads: the input copied into the others is unused. */
     private final boolean[] readRows;
     private final boolean[] readColumns;
@@ -113,8 +118,15 @@ final class Correlation {
         int dilationW = dilation[1];
         int paddedHeight = inputShape.dim(1) + padTop + padBottom;
         int paddedWidth = inputShape.dim(2) + padLeft + padRight;
+        // At stride 1 neighbouring rows share their padding: each row starts with max(padLeft, padRight) zeros, which
+        // are its left padding and the row before's right padding (the last row's are the next plane's first zeros,
+        // or past the last plane). Fewer columns past the output width are computed: a 3x3 layer's rows are one
+        // column shorter, and SqueezeNet's 13x13 results 12 vectors a channel instead of 13. The output must still be
+        // as wide as a row, which holds unless a pad is wider than the kernel.
+        boolean shared = strideH == 1 && strideW == 1 && Math.min(padLeft, padRight) <= (kernelW - 1) * dilationW;
+        this.lead = shared ? Math.max(padLeft, padRight) : padLeft;
         // padded row py = strideH*Y + a lands in row Y of phase (a, b), as does column px = strideW*X + b
-        int rowStride = (paddedWidth + strideW - 1) / strideW;
+        int rowStride = shared ? inputShape.dim(2) + lead : (paddedWidth + strideW - 1) / strideW;
         int phasePlane = (paddedHeight + strideH - 1) / strideH * rowStride;
         int channelPlane = strideH * strideW * phasePlane;
         int taps = inChannels * kernelH * kernelW;
@@ -125,7 +137,7 @@ final class Correlation {
                     int py = i * dilationH;
                     int px = j * dilationW;
                     offsets[t++] = c * channelPlane + (py % strideH * strideW + px % strideW) * phasePlane
-                            + py / strideH * rowStride + px / strideW;
+                            + py / strideH * rowStride + lead - padLeft + px / strideW;
                 }
             }
         }
@@ -227,7 +239,7 @@ final class Correlation {
             int row = to + py % strideH * strideW * phasePlane + py / strideH * rowStride;
             int source = from + h * inW;
             if (strideW == 1) {
-                System.arraycopy(in, source, padded, row + padLeft, inW);
+                System.arraycopy(in, source, padded, row + lead, inW);
                 continue;
             }
             for (int b = 0; b < strideW; b++) {
