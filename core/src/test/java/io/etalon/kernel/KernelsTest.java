@@ -125,6 +125,19 @@ class KernelsTest {
                                                         @ForAll @IntRange(min = 1, max = 3) int stride,
                                                         @ForAll boolean more, @ForAll boolean rectified,
                                                         @ForAll long seed) {
+        assertPoolKeepsFirstMaxima(count, rows, taps, stride, more, rectified, seed);
+    }
+
+    /** The windows of SqueezeNet's and ResNet's pools, 3x3 at stride 2, which the vector kernels take without a loop. */
+    @Property(tries = 60)
+    void aThreeByThreePoolAtStrideTwoKeepsEachWindowsMaximum(@ForAll @IntRange(min = 0, max = 70) int count,
+                                                             @ForAll boolean more, @ForAll boolean rectified,
+                                                             @ForAll long seed) {
+        assertPoolKeepsFirstMaxima(count, 3, 3, 2, more, rectified, seed);
+    }
+
+    private void assertPoolKeepsFirstMaxima(int count, int rows, int taps, int stride, boolean more, boolean rectified,
+                                            long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         int inW = Math.max(1, (count - 1) * stride + taps) + random.nextInt(3);
         // with more values after the last window, the vector kernels read it in place, else as scalars
