@@ -20,9 +20,10 @@ final class VectorCorrelation {
      * each signal vector four, and the chains of different outputs overlap instead of waiting on one another. The
      * positions left over after the blocks of six go as one block of five, four, three, two or one vector, and a lone
      * vector after a block of six goes with it as four and three: a block of one vector feeds each broadcast weight to
-     * one multiply-add only, and it took 6% of SqueezeNet's time, whose 13x13 and 27x27 planes are 11, 13 and 49
-     * vectors. A block's four weights of a tap lie side by side ({@link Kernels#inFours}); the outputs left over, whose
-     * rows that layout leaves as they are, go by two and one. Each output is still summed from 0 in order of t.
+     * one multiply-add only, and it took 6% of SqueezeNet's time, whose 13x13 and 27x27 planes were 11, 13 and 49
+     * vectors (the 3x3 layers' 12 and 48 since their rows share their padding). A block's four weights of a tap lie
+     * side by side ({@link Kernels#inFours}); the outputs left over, whose rows that layout leaves as they are, go by
+     * two and one. Each output is still summed from 0 in order of t.
      * Measured in one JVM on one thread: four by six against four by four, ResNet-18's inference 1.12x, SqueezeNet's
      * 1.03x; the blocks of five and three and the split of seven, 1.07x and 1.065x.
      */
