@@ -512,10 +512,24 @@ final class VectorKernels implements Kernels {
     private static final VectorMask<Integer> HIGH_HALF_INTS = HIGH_HALF.cast(INTS);
     private static final VectorShuffle<Integer> EVEN_INTS = EVEN.cast(INTS);
 
+    /** Each thread's vector of picks for {@link #pick} of fewer values than a vector. */
+    private static final ThreadLocal<float[]> PICKED = ThreadLocal.withInitial(() -> new float[L]);
+
     @Override
     public void pick(float[] in, int inOff, int stride, int count, float[] out, int outOff) {
-        if (stride != 2 || count < L) {
+        if (stride != 2 || count == 0 || count < L && inOff + 2 * L > in.length) {
             ScalarKernels.INSTANCE.pick(in, inOff, stride, count, out, outOff);
+            return;
+        }
+        if (count < L) {
+            // fewer than a vector (the rows of ResNet's 28x28 and 14x14 planes at stride 2): one vector of picks, where
+            // the input goes on so far, of which the first count are copied (from a buffer of the thread's: a new one
+            // each call took as long as the picks)
+            float[] picked = PICKED.get();
+            FloatVector low = FloatVector.fromArray(SPECIES, in, inOff);
+            FloatVector high = FloatVector.fromArray(SPECIES, in, inOff + L);
+            low.rearrange(EVEN).blend(high.rearrange(EVEN), HIGH_HALF).intoArray(picked, 0);
+            System.arraycopy(picked, 0, out, outOff, count);
             return;
         }
         // the even lanes of two neighbouring vectors; the last vector overlaps the one before it, writing the same

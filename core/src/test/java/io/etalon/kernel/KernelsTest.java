@@ -179,10 +179,22 @@ class KernelsTest {
 
     @Property(tries = 60)
     void pickTakesEveryStrideThValue(@ForAll @IntRange(min = 0, max = 70) int count, @ForAll @IntRange(min = 1, max = 3) int stride,
-                                     @ForAll long seed) {
+                                     @ForAll boolean more, @ForAll long seed) {
+        assertPicks(count, stride, more, seed);
+    }
+
+    /** Stride 2, a strided convolution's phases, with rows as short as ResNet's at 14x14 and 7x7. */
+    @Property(tries = 40)
+    void fewPicksAtStrideTwoTakeEveryOtherValue(@ForAll @IntRange(min = 1, max = 40) int count, @ForAll boolean more,
+                                               @ForAll long seed) {
+        assertPicks(count, 2, more, seed);
+    }
+
+    private void assertPicks(int count, int stride, boolean more, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
-        // room for the one value past the last pick that the vector kernel may read, and no more
-        float[] in = new float[3 + Math.max(0, (count - 1) * stride + 2)];
+        // room for the one value past the last pick that the vector kernel may read, and no more; or, with more, for
+        // two whole vectors from the first pick, which fewer picks than a vector then take
+        float[] in = new float[3 + Math.max(0, (count - 1) * stride + 2) + (more ? 2 * best.lanes() : 0)];
         for (int i = 0; i < in.length; i++) {
             in[i] = random.nextInt(5) == 0 ? -0f : (float) random.nextGaussian();
         }
