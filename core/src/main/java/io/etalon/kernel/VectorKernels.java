@@ -512,8 +512,11 @@ final class VectorKernels implements Kernels {
     private static final VectorMask<Integer> HIGH_HALF_INTS = HIGH_HALF.cast(INTS);
     private static final VectorShuffle<Integer> EVEN_INTS = EVEN.cast(INTS);
 
-    /** Each thread's vector of picks for {@link #pick} of fewer values than a vector. */
-    private static final ThreadLocal<float[]> PICKED = ThreadLocal.withInitial(() -> new float[L]);
+    /**
+     * Each thread's vector of picks for {@link #pick} of fewer values than a vector, of which it copies the first few:
+     * a new array each call took as long as the picks (1.3% of ResNet-18's inference).
+     */
+    private static final ThreadLocal<float[]> FEW_PICKS = ThreadLocal.withInitial(() -> new float[L]);
 
     @Override
     public void pick(float[] in, int inOff, int stride, int count, float[] out, int outOff) {
@@ -523,9 +526,8 @@ final class VectorKernels implements Kernels {
         }
         if (count < L) {
             // fewer than a vector (the rows of ResNet's 28x28 and 14x14 planes at stride 2): one vector of picks, where
-            // the input goes on so far, of which the first count are copied (from a buffer of the thread's: a new one
-            // each call took as long as the picks)
-            float[] picked = PICKED.get();
+            // the input goes on so far, of which the first count are copied
+            float[] picked = FEW_PICKS.get();
             FloatVector low = FloatVector.fromArray(SPECIES, in, inOff);
             FloatVector high = FloatVector.fromArray(SPECIES, in, inOff + L);
             low.rearrange(EVEN).blend(high.rearrange(EVEN), HIGH_HALF).intoArray(picked, 0);
