@@ -111,21 +111,8 @@ public final class PeerComparison {
             for (int i = 0; i < args.length; i++) {
                 String option = args[i];
                 switch (option) {
-                    case "--threads" -> {
-                        threads = positiveInt(option, value(args, ++i, option));
-                    }
-                    case "--seconds" -> {
-                        String value = value(args, ++i, option);
-                        try {
-                            seconds = Double.parseDouble(value);
-                        } catch (NumberFormatException e) {
-                            seconds = Double.NaN;
-                        }
-                        if (!(seconds > 0 && seconds < Double.POSITIVE_INFINITY)) {
-                            throw new IllegalArgumentException("--seconds takes a positive number of seconds per round, "
-                                    + "not " + value);
-                        }
-                    }
+                    case "--threads" -> threads = positiveInt(option, value(args, ++i, option));
+                    case "--seconds" -> seconds = positiveSeconds(option, value(args, ++i, option));
                     case "--json" -> json = Path.of(value(args, ++i, option));
                     case "--models" -> models = List.of(value(args, ++i, option).split(","));
                     case "--peers" -> { }
@@ -147,6 +134,18 @@ public final class PeerComparison {
                 throw new IllegalArgumentException(option + " needs a value; " + USAGE);
             }
             return args[i];
+        }
+
+        private static double positiveSeconds(String option, String value) {
+            try {
+                double seconds = Double.parseDouble(value);
+                if (seconds > 0 && seconds < Double.POSITIVE_INFINITY) {
+                    return seconds;
+                }
+            } catch (NumberFormatException e) {
+                // said below
+            }
+            throw new IllegalArgumentException(option + " takes a positive number of seconds per round, not " + value);
         }
 
         private static int positiveInt(String option, String value) {

@@ -528,8 +528,7 @@ public final class Conv2d implements Op {
     }
 
     private Correlation newCorrelation() {
-        return new Correlation(inputShape, outputShape, weight, new int[] {kernelH, kernelW}, new int[] {strideH, strideW},
-                new int[] {padTop, padLeft, padBottom, padRight}, new int[] {dilationH, dilationW});
+        return new Correlation(inputShape, outputShape, weight, kernel(), stride(), pads(), dilation());
     }
 
     @Override

@@ -159,9 +159,9 @@ class OpForwardTest {
     @Test
     void globalAveragePoolSumsEachPlaneAsAnyOtherWindowDoes() {
         // the global pool's sums (the vector kernels' sixteen channels at a time, the rest eight at a time, then one)
-        // against the general loop: a window of the whole plane whose
-        // output row goes on into an uncounted column of padding, so that it is not global; the first output of each
-        // channel is then the same window, summed in the same order
+        // against the general loop: a window of the whole plane whose output row goes on into an uncounted column of
+        // padding, so that it is not global; the first output of each channel is then the same window, summed in the
+        // same order
         java.util.SplittableRandom random = new java.util.SplittableRandom(7);
         for (int channels : new int[] {3, 8, 19, 16, 37}) {
             Shape shape = Shape.of(channels, 13, 11);
