@@ -81,9 +81,11 @@ final class Correlation {
 
     /** Each thread's signal and result buffers, reused from call to call (small calls would spend more on zeroing). */
     private final ThreadLocal<float[][]> buffers = ThreadLocal.withInitial(() -> new float[][] {signal(), result()});
-    /** Each thread's buffer for one chunk of channels' results ({@link #correlateChannels}). */
-    private final ThreadLocal<float[]> chunks =
-            ThreadLocal.withInitial(() -> new float[chunkChannels(width()) * width() + 2 * KERNELS.lanes()]);
+    /**
+     * Each thread's buffer for one chunk of channels' results ({@link #correlateChannels}): no more channels than the
+     * layer has, as a depthwise layer's groups are a correlation of one channel each (MobileNet-V2 has 7,000 of them).
+     */
+    private final ThreadLocal<float[]> chunks = ThreadLocal.withInitial(() -> new float[chunkFloats()]);
 
     /** Whether the padded planes lay out as the input itself does: no padding, stride 1. */
     private final boolean unpadded;
@@ -290,6 +292,11 @@ final class Correlation {
                 }
             }
         });
+    }
+
+    /** The floats of a chunk buffer: a chunk's results, with room for the epilogues to read a vector past a row. */
+    private int chunkFloats() {
+        return Math.min(chunkChannels(width), outChannels) * width + 2 * KERNELS.lanes();
     }
 
     /** How many channels {@link #correlateChannels} correlates before handing them on: at least 4, a multiple of 4. */
