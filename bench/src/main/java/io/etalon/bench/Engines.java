@@ -9,8 +9,8 @@ import io.etalon.etalon.Explanation;
 import io.etalon.etalon.Method;
 import io.etalon.etalon.Neuron;
 import io.etalon.graph.Network;
+import io.etalon.kernel.Parallel;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
 
@@ -46,7 +46,7 @@ final class Engines {
         String layer = network.node(output).name();
         EtalonSolver reverse = new ReverseMode();
         float[] result = new float[batch * k * pixels];
-        run(pool, () -> IntStream.range(0, batch).parallel().forEach(b -> {
+        Parallel.runIn(pool, () -> IntStream.range(0, batch).parallel().forEach(b -> {
             Trace trace = network.forward(java.util.Arrays.copyOfRange(images, b * pixels, (b + 1) * pixels), 1);
             int[] top = TopClasses.of(trace.output(0), 0, classes, k);
             List<Neuron> neurons = new java.util.ArrayList<>(k);
@@ -61,20 +61,6 @@ final class Engines {
         return result;
     }
 
-    private static void run(ForkJoinPool pool, Runnable work) {
-        try {
-            pool.submit(work).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
-    }
-
     static Explainer explainer(Network network, Method method, int threads) {
         return new Explainer(network, method.solver(), threads);
     }
@@ -86,7 +72,7 @@ final class Engines {
         int classes = network.outputShape().size();
         float[] scores = new float[batch * classes];
         int chunk = (batch + threads - 1) / threads;
-        run(pool, () -> IntStream.range(0, (batch + chunk - 1) / chunk).parallel().forEach(c -> {
+        Parallel.runIn(pool, () -> IntStream.range(0, (batch + chunk - 1) / chunk).parallel().forEach(c -> {
             int from = c * chunk;
             int n = Math.min(chunk, batch - from);
             float[] chunkScores = network.infer(java.util.Arrays.copyOfRange(images, from * size, (from + n) * size), n);

@@ -38,11 +38,17 @@ public final class EtalonCommand {
                     || parseResult.subcommands().stream().anyMatch(sub -> sub.hasMatchedOption("--verbose"));
             return report(exception, line.getErr(), verbose);
         });
-        return commandLine.execute(args);
+        try {
+            return commandLine.execute(args);
+        } catch (OutOfMemoryError error) {
+            // picocli hands only exceptions to the handler above; a heap too small for the model still gets one line
+            boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
+            return report(error, err, verbose);
+        }
     }
 
     /** Prints one line for an error and returns its exit code. */
-    static int report(Exception exception, PrintWriter err, boolean verbose) {
+    static int report(Throwable exception, PrintWriter err, boolean verbose) {
         if (verbose) {
             exception.printStackTrace(err);
         }

@@ -179,4 +179,24 @@ class CliBadInputTest {
                 "--method", "magic", "--out", out().toString()), 1, "unknown method 'magic'", "coordinate");
         assertNoOutput();
     }
+
+    @Test
+    void aHeapTooSmallForTheModelGetsOneLineNotAStackTrace() throws Exception {
+        // a real JVM whose heap cannot hold SqueezeNet's weights (5 MB): the error is an OutOfMemoryError, which
+        // picocli does not hand to the exception handler and a worker pool would wrap
+        String launcher = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path photos = CliRun.home().resolve("data/photos");
+        Process process = new ProcessBuilder(launcher, "-Xmx12m", "--add-modules", "jdk.incubator.vector",
+                "-cp", System.getProperty("java.class.path"), EtalonCommand.class.getName(), "explain",
+                "--model", CliRun.home().resolve("models/squeezenet1_1.onnx").toString(),
+                "--image", photos.resolve("rocket.jpg").toString(), "--preprocess", "imagenet",
+                "--neuron", "top:1", "--out", out().toString()).redirectErrorStream(true).start();
+        String printed = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as(printed).isEqualTo(1);
+        String err = printed.lines().filter(line -> !line.startsWith("WARNING: Using incubator modules"))
+                .collect(java.util.stream.Collectors.joining("\n"));
+        assertThat(err.lines().count()).as(err).isEqualTo(1);
+        assertThat(err).startsWith("etalon: out of memory").contains("JAVA_OPTS=-Xmx").doesNotContain("\tat ");
+        assertNoOutput();
+    }
 }

@@ -2,10 +2,10 @@ package io.etalon.etalon;
 
 import io.etalon.graph.Network;
 import io.etalon.graph.Trace;
+import io.etalon.kernel.Parallel;
 import io.etalon.pattern.NearTie;
 import io.etalon.tensor.Floats;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
@@ -140,15 +140,7 @@ public final class Explainer {
         });
         ForkJoinPool pool = new ForkJoinPool(threads);
         try {
-            pool.submit(work).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while explaining images", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new IllegalStateException(e.getCause());
+            Parallel.runIn(pool, work);
         } finally {
             pool.shutdown();
         }

@@ -1,5 +1,6 @@
 package io.etalon.kernel;
 
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.function.IntConsumer;
@@ -58,6 +59,32 @@ public final class Parallel {
             threads = ForkJoinPool.commonPool().getParallelism() + 1; // the caller joins in
         }
         return Math.min(threads, LIMIT);
+    }
+
+    /**
+     * Runs {@code work} in {@code pool} (so that its parallel streams use that pool's threads) and waits for it. What
+     * the work throws comes out as itself: an unchecked exception, or an error such as running out of memory, which
+     * the command line turns into one line; only a checked cause is wrapped.
+     */
+    public static void runIn(ForkJoinPool pool, Runnable work) {
+        try {
+            pool.submit(work).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause.getCause() != null && cause.getCause().getClass() == cause.getClass()) {
+                cause = cause.getCause(); // the pool's copy, made on the waiting thread, of what the work threw
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(cause);
+        }
     }
 
     /** Below this many values a block of a pass over memory (a copy, a mask) is not worth a task. */

@@ -2,6 +2,7 @@ package io.etalon.train;
 
 import io.etalon.graph.Network;
 import io.etalon.graph.Trace;
+import io.etalon.kernel.Parallel;
 import io.etalon.op.Op;
 import io.etalon.tensor.Floats;
 import io.etalon.tensor.Shape;
@@ -9,7 +10,6 @@ import io.etalon.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
 
@@ -135,7 +135,7 @@ public final class Trainer {
             network.backward(trace, outputGrad, grads);
             chunkGradients[c] = grads;
         });
-        invoke(pool, work);
+        Parallel.runIn(pool, work);
         double loss = 0;
         for (int c = 0; c < chunks; c++) {
             loss += chunkLoss[c];
@@ -177,7 +177,7 @@ public final class Trainer {
         int[] predicted = new int[count];
         ForkJoinPool pool = new ForkJoinPool(threads);
         try {
-            invoke(pool, () -> IntStream.range(0, batches).parallel().forEach(b -> {
+            Parallel.runIn(pool, () -> IntStream.range(0, batches).parallel().forEach(b -> {
                 int from = b * batch;
                 int n = Math.min(batch, count - from);
                 float[] scores = network.infer(java.util.Arrays.copyOfRange(images, from * size, (from + n) * size), n);
@@ -189,20 +189,6 @@ public final class Trainer {
             pool.shutdown();
         }
         return predicted;
-    }
-
-    private static void invoke(ForkJoinPool pool, Runnable work) {
-        try {
-            pool.submit(work).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
     }
 
     private static float[][] parameterArrays(Network network) {

@@ -98,4 +98,24 @@ class ParallelTest {
             callers.shutdown();
         }
     }
+
+    @Test
+    void whatTheWorkThrowsComesOutAsItself() {
+        java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(2);
+        try {
+            OutOfMemoryError error = new OutOfMemoryError("made by the test");
+            assertThatThrownBy(() -> Parallel.runIn(pool, () -> {
+                throw error;
+            })).isSameAs(error);
+            IllegalArgumentException refused = new IllegalArgumentException("made by the test");
+            assertThatThrownBy(() -> Parallel.runIn(pool, () -> {
+                throw refused;
+            })).isSameAs(refused);
+            int[] ran = new int[1];
+            Parallel.runIn(pool, () -> ran[0]++);
+            assertThat(ran[0]).isEqualTo(1);
+        } finally {
+            pool.shutdown();
+        }
+    }
 }
