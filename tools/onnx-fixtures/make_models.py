@@ -17,6 +17,9 @@ and, each with its own inputs (<name>.inputs.npy) and scores:
                      and output_padding, one grouped and dilated; then nearest upsampling by 2 and a bilinear resize
                      to 17x17 (two Resizes, the second with sizes)
   global_pools.onnx  the global poolings PyTorch writes: GlobalMaxPool, ReduceMean and ReduceMax over axes [2, 3]
+  shuffle_dense.onnx the idioms of torchvision's ShuffleNet-V2 and DenseNet: x.chunk(2, dim=1) (two Slices whose bounds
+                     are computed from the shape: Shape, Gather, Add, Div, Mul), a channel shuffle (view, transpose,
+                     view) and torch.cat of a single tensor (a Concat of one input)
   nobatch_pool.onnx  a model that pools one unbatched image itself: PyTorch 1.13 writes a MaxPool on a [C, H, W]
                      tensor, which ONNX does not define (its checker refuses it) and Etalon refuses with the fix
 Usage (from the repository root):
@@ -140,6 +143,32 @@ class GlobalPools(torch.nn.Module):
         return self.fc(torch.cat([highest, mean, peak], 1))
 
 
+class ShuffleDense(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.stem = torch.nn.Conv2d(3, 8, 3, padding=1)
+        self.branch = torch.nn.Conv2d(4, 4, 3, padding=1, groups=4)
+        self.dense = torch.nn.Conv2d(8, 4, 1)
+        self.fc = torch.nn.Linear(12, 3)
+
+    def forward(self, x):  # 3x8x8
+        x = torch.relu(self.stem(x))
+        kept, changed = x.chunk(2, dim=1)  # ShuffleNet-V2's split, bounds computed from x.shape
+        x = torch.cat([kept, torch.relu(self.branch(changed))], 1)
+        n, c, h, w = x.shape
+        x = x.view(n, 2, c // 2, h, w).transpose(1, 2).contiguous().view(n, c, h, w)  # channel shuffle
+        features = torch.cat([x], 1)  # DenseNet's first layer of a block joins a list of one
+        x = torch.cat([features, torch.relu(self.dense(features))], 1)
+        return self.fc(torch.flatten(torch.nn.functional.adaptive_avg_pool2d(x, 1), 1))
+
+
+def export_shuffle_dense(out):
+    torch.manual_seed(2026)
+    images = torch.rand(3, 3, 8, 8)
+    images[:, :, :2, :] = 0
+    export_own_inputs(out, 'shuffle_dense', ShuffleDense(), images, images[:1])
+
+
 def export_own_inputs(out, name, model, inputs, example):
     """Exports a model with a fixed input shape and writes its inputs and PyTorch's scores for each."""
     model.eval()
@@ -189,6 +218,7 @@ def main(out):
     pairs = torch.rand(3, 2, 9, 9)
     pairs[:, :, :2, :] = 0
     export_own_inputs(out, 'global_pools', GlobalPools(), pairs, pairs[:1])
+    export_shuffle_dense(out)
 
 
 if __name__ == '__main__':

@@ -83,8 +83,10 @@ final class Lowering {
         if (refusal != null) {
             throw new UnsupportedOpException(file + ": " + refusal);
         }
-        if (OnnxOperators.SHAPE_OPS.contains(type)
-                && (type.equals("Shape") || node.getInputList().stream().noneMatch(producers::containsKey))) {
+        boolean onShapes = node.getInputList().stream().noneMatch(producers::containsKey);
+        if (OnnxOperators.SHAPE_OPS.contains(type) && (type.equals("Shape") || onShapes)
+                || ShapeFolding.ARITHMETIC.contains(type) && onShapes
+                && node.getInputList().stream().anyMatch(shapeValues::containsKey)) {
             ShapeFolding.foldShapeComputation(this, node, name, type);
             return;
         }

@@ -28,7 +28,7 @@ import java.util.Set;
  *   batch axis, from either side</td></tr>
  *   <tr><td>Flatten</td><td>Flatten</td><td>axis 1</td></tr>
  *   <tr><td>Reshape</td><td>Flatten</td><td>target shape known at load time that keeps the batch and flattens the rest</td></tr>
- *   <tr><td>Shape, Gather, Slice, Unsqueeze, Squeeze, Concat, Cast</td><td>(none)</td><td>folded to constants when they
+ *   <tr><td>Shape, Gather, Slice, Unsqueeze, Squeeze, Concat, Cast, and Add, Sub, Mul, Div of their values</td><td>(none)</td><td>folded to constants when they
  *   compute a shape (PyTorch's {@code x.view(x.size(0), -1)}; tf2onnx's {@code Concat(Slice(Shape(x), 0, 1), [-1])});
  *   Shape's start and end (opset 15) and Slice's clamped, negative and backward bounds as ONNX defines them</td></tr>
  *   <tr><td>BatchNormalization</td><td>ChannelAffine</td><td>inference form, folded to a per-channel scale and shift</td></tr>
@@ -67,8 +67,9 @@ import java.util.Set;
  *   (which branch wins); with constants too, {@code max(x, c)} or {@code min(x, c)} for their bound c (a scalar, one
  *   per channel, or one per value): one breakpoint at c</td></tr>
  *   <tr><td>Neg, ImageScaler</td><td>ChannelAffine</td><td>ImageScaler's scale and per-channel bias (opsets 1 to 9)</td></tr>
- *   <tr><td>Split</td><td>Conv2d, Dense</td><td>of the channels of an image (1x1 convolutions of 0 and 1) or the features of a
- *   vector</td></tr>
+ *   <tr><td>Split, Slice</td><td>Conv2d, Dense</td><td>of the channels of an image (1x1 convolutions of 0 and 1) or the features
+ *   of a vector; a Slice's bounds may come from shape arithmetic (ShuffleNet-V2's {@code x.chunk(2, dim=1)}), and a
+ *   Slice of every channel in order, like a Concat of one input (DenseNet's {@code torch.cat([x])}), is its input</td></tr>
  *   <tr><td>ReduceSum</td><td>Conv2d, Dense</td><td>over the two spatial axes or the channels of an image, or all features of
  *   a vector; over other axes of a small sample a dense layer of ones; keepdims 0 or 1</td></tr>
  *   <tr><td>QuantizeLinear, DequantizeLinear, QLinearConv, QLinearMatMul</td><td>(the float ops)</td><td>only with
@@ -127,6 +128,7 @@ final class OnnxOperators {
             Map.entry("Pad", Translator.unary((l, node, name, in) -> ShapeTranslators.pad(l, node, name, in.shape()))),
             Map.entry("Concat", ShapeTranslators::concat),
             Map.entry("Split", ShapeTranslators::split),
+            Map.entry("Slice", ShapeTranslators::slice),
             Map.entry("Identity", Translator.unary((l, node, name, in) -> null)),
             Map.entry("Dropout", Translator.unary((l, node, name, in) -> null)),
             Map.entry("Cast", Translator.unary((l, node, name, in) -> null)));

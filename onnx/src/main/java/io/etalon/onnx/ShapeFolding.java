@@ -5,6 +5,7 @@ import io.etalon.graph.Network;
 import io.etalon.tensor.Shape;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /** Shape arithmetic on activations' shapes folded at load time (PyTorch's {@code x.view(x.size(0), -1)}
  * writes Shape, Gather, Unsqueeze, Concat), with {@link Lowering#Lowering.BATCH} standing for the batch size. */
@@ -12,6 +13,12 @@ final class ShapeFolding {
 
     private ShapeFolding() {
     }
+
+    /**
+     * Arithmetic folded when it computes on a shape (ShuffleNet's {@code x.chunk(2, dim=1)} becomes the channel count
+     * plus 1, over 2, times 1 and 2: the bounds of two Slices); on constants alone it is {@link ConstantFolding}'s.
+     */
+    static final Set<String> ARITHMETIC = Set.of("Add", "Sub", "Mul", "Div");
 
     /**
      * Folds the shape arithmetic exporters write before a Reshape (PyTorch's {@code x.view(x.size(0), -1)} becomes
@@ -89,9 +96,42 @@ final class ShapeFolding {
                 }
                 result = joined.stream().mapToLong(Long::longValue).toArray();
             }
+            case "Add", "Sub", "Mul", "Div" -> result = arithmetic(l, type, l.staticValues(node.getInput(0), name),
+                    l.staticValues(node.getInput(1), name), name);
             default -> throw new IllegalStateException(type);
         }
         l.shapeValues.put(node.getOutput(0), result);
+    }
+
+    /**
+     * {@code a op b} element by element, a one-element side broadcast to the other's length; Div is integer division
+     * towards zero, as ONNX Runtime divides int64 tensors. The batch size is not known at load time, so arithmetic on
+     * it is refused.
+     */
+    private static long[] arithmetic(Lowering l, String type, long[] a, long[] b, String name) {
+        if (a.length != b.length && a.length != 1 && b.length != 1) {
+            throw new ModelFormatException(l.file + ": " + type + " node '" + name + "' combines shape values of "
+                    + a.length + " and " + b.length + " elements");
+        }
+        long[] result = new long[Math.max(a.length, b.length)];
+        for (int i = 0; i < result.length; i++) {
+            long x = a[a.length == 1 ? 0 : i];
+            long y = b[b.length == 1 ? 0 : i];
+            if (x == Lowering.BATCH || y == Lowering.BATCH) {
+                throw new UnsupportedOpException(l.file + ": " + type + " node '" + name + "' computes with the batch"
+                        + " size, which is not known when the model is loaded; export with a fixed batch size");
+            }
+            if (type.equals("Div") && y == 0) {
+                throw new ModelFormatException(l.file + ": Div node '" + name + "' divides a shape value by 0");
+            }
+            result[i] = switch (type) {
+                case "Add" -> x + y;
+                case "Sub" -> x - y;
+                case "Mul" -> x * y;
+                default -> x / y;
+            };
+        }
+        return result;
     }
 
     /** Elements start, start + step, ... before end of a shape vector; negative and too large bounds clamp as in ONNX Slice. */

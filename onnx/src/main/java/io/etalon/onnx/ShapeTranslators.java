@@ -279,6 +279,11 @@ final class ShapeTranslators {
     }
 
     static void concat(Lowering l, NodeProto node, String name) {
+        if (node.getInputCount() == 1) {
+            // a join of one (torch.cat([x]), as DenseNet's first layer of each block writes it) is its input
+            l.addUnary(node, name, l.activation(node, name), null);
+            return;
+        }
         long axis = l.intAttribute(node, "axis", 1);
         List<Shape> shapes = new ArrayList<>();
         int[] sources = new int[node.getInputCount()];
@@ -370,19 +375,75 @@ final class ShapeTranslators {
                 start += size;
                 continue;
             }
-            float[] select = new float[size * channels];
-            for (int k = 0; k < size; k++) {
-                select[k * channels + start + k] = 1f;
-            }
-            Op op = in.rank() == 1 ? new Dense(in, new Tensor(Shape.of(size, channels), select), null)
-                    : new Conv2d(in, new Tensor(Shape.of(size, channels, 1, 1), select), null, new int[] {1, 1},
-                    new int[] {0, 0, 0, 0}, new int[] {1, 1});
+            int first = start;
+            Op op = selection(in, java.util.stream.IntStream.range(0, size).map(k -> first + k).toArray());
             String layer = l.usedNames.add(output) ? output : name + "/" + part;
             l.usedNames.add(layer);
             l.producers.put(output, l.addInternal(layer, op, source));
             l.setUnbatched(output, flat);
             start += size;
         }
+    }
+
+    /**
+     * The channels of an image, or the features of a vector, that {@code picked} names, in its order: a 1x1
+     * convolution (or a dense layer) whose weights are 0 and 1, so each output is its input exactly.
+     */
+    private static Op selection(Shape in, int[] picked) {
+        int channels = in.dim(0);
+        float[] select = new float[picked.length * channels];
+        for (int k = 0; k < picked.length; k++) {
+            select[k * channels + picked[k]] = 1f;
+        }
+        return in.rank() == 1 ? new Dense(in, new Tensor(Shape.of(picked.length, channels), select), null)
+                : new Conv2d(in, new Tensor(Shape.of(picked.length, channels, 1, 1), select), null, new int[] {1, 1},
+                new int[] {0, 0, 0, 0}, new int[] {1, 1});
+    }
+
+    /**
+     * A Slice of an activation's channels (or a vector's features): ShuffleNet's {@code x.chunk(2, dim=1)}, whose
+     * bounds PyTorch computes from the shape ({@link ShapeFolding}). Other axes are refused.
+     */
+    static void slice(Lowering l, NodeProto node, String name) {
+        Lowering.Activation in = l.activation(node, name);
+        Shape shape = in.shape();
+        boolean flat = in.flat();
+        long[] starts;
+        long[] ends;
+        long[] axes;
+        long[] steps = null;
+        if (l.opset < 10) {
+            starts = l.longsAttribute(node, "starts");
+            ends = l.longsAttribute(node, "ends");
+            axes = l.longsAttribute(node, "axes");
+        } else {
+            starts = node.getInputCount() > 1 ? l.staticValues(node.getInput(1), name) : null;
+            ends = node.getInputCount() > 2 ? l.staticValues(node.getInput(2), name) : null;
+            axes = node.getInputCount() > 3 && !node.getInput(3).isEmpty() ? l.staticValues(node.getInput(3), name) : null;
+            steps = node.getInputCount() > 4 && !node.getInput(4).isEmpty() ? l.staticValues(node.getInput(4), name) : null;
+        }
+        int rank = shape.rank() + (flat ? 0 : 1);
+        if (starts == null || ends == null || starts.length != 1 || ends.length != 1 || axes == null
+                || axes.length != 1 || steps != null && steps.length != 1) {
+            throw new UnsupportedOpException(l.file + ": Slice node '" + name + "' must slice one axis, named (starts, "
+                    + "ends, axes and steps of one value each)");
+        }
+        long sampleAxis = (axes[0] < 0 ? axes[0] + rank : axes[0]) - (flat ? 0 : 1);
+        if (sampleAxis != 0 || shape.rank() != 1 && shape.rank() != 3) {
+            throw new UnsupportedOpException(l.file + ": Slice node '" + name + "' slices axis " + axes[0] + " of a "
+                    + shape + " activation; only the channels of an image or the features of a vector can be sliced");
+        }
+        long[] indices = new long[shape.dim(0)];
+        for (int c = 0; c < indices.length; c++) {
+            indices[c] = c;
+        }
+        long[] picked = ShapeFolding.slice(l, indices, starts[0], ends[0], steps == null ? 1 : steps[0], name);
+        if (picked.length == 0) {
+            throw new ModelFormatException(l.file + ": Slice node '" + name + "' keeps none of the " + shape.dim(0)
+                    + " channels");
+        }
+        l.addUnary(node, name, in, java.util.Arrays.equals(picked, indices) ? null
+                : selection(shape, java.util.Arrays.stream(picked).mapToInt(v -> (int) v).toArray()));
     }
 
     static Op pad(Lowering l, NodeProto node, String name, Shape in) {

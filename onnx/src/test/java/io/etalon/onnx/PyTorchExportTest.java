@@ -61,7 +61,7 @@ class PyTorchExportTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"grouped_ceil", "nobatch_cnn", "upsampling", "global_pools"})
+    @ValueSource(strings = {"grouped_ceil", "nobatch_cnn", "upsampling", "global_pools", "shuffle_dense"})
     void modelsWithTheirOwnInputsComputePyTorchsScoresAndHaveExactEtalons(String name) throws Exception {
         Network network = OnnxModels.load(FIXTURES.resolve(name + ".onnx")).network();
         if (name.equals("upsampling")) {
