@@ -116,4 +116,13 @@ final class ColourViews {
     static int zoom(boolean given, int zoom, int height, int width) {
         return given ? zoom : Math.max(1, 448 / Math.max(height, width));
     }
+
+    /**
+     * Pixels per input pixel for the plain etalon PNG: the user's {@code --zoom}, else the default (8, a digit's 224
+     * pixels) but no more than the views' (a photo's etalon 448 pixels a side, not 1,792, which took most of the time
+     * to write a photo's files).
+     */
+    static int plainZoom(boolean given, int zoom, int height, int width) {
+        return given ? zoom : Math.min(zoom, zoom(false, zoom, height, width));
+    }
 }

@@ -93,7 +93,7 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--palette", defaultValue = "grey", description = "grey (the paper's) or diverging (default: ${DEFAULT-VALUE}).")
     String palette;
 
-    @Option(names = "--zoom", defaultValue = "8", description = "Pixels per input pixel in the PNGs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--zoom", defaultValue = "8", description = "Pixels per input pixel in the PNGs (default: ${DEFAULT-VALUE}, or fewer, so that a photo's PNGs are about 448 pixels wide).")
     int zoom;
 
     @Option(names = "--clip-percentile", defaultValue = "99", description = "Colour models: the heat, abs, blend and colour"
@@ -154,11 +154,12 @@ final class ExplainCommand implements Callable<Integer> {
                         int done = first;
                         List<ExplainedImage> answers = etalons.explainAll(images.pixels(), images.count(), chosen,
                                 finished -> progress.stepTo(done + finished));
+                        int[] labelled = labelValues;
+                        writeAll(part.length, k -> write(staging.resolve(String.valueOf(part[k])), answers.get(k),
+                                source.images + "#" + part[k], labelled == null ? null : labelled[part[k]], solver,
+                                colours, null));
                         for (int k = 0; k < part.length; k++) {
-                            String name = String.valueOf(part[k]);
-                            write(staging.resolve(name), answers.get(k), source.images + "#" + part[k],
-                                    labelValues == null ? null : labelValues[part[k]], solver, colours, null);
-                            staging.publish(name);
+                            staging.publish(String.valueOf(part[k]));
                             worst = Math.max(worst, answers.get(k).maxRelativeResidual());
                         }
                         explained += part.length;
@@ -171,9 +172,9 @@ final class ExplainCommand implements Callable<Integer> {
             ImageSet images = photos.images();
             List<ExplainedImage> answers = etalons.explainAll(images.pixels(), images.count(), chosen, done -> { });
             try (Staging staging = new Staging(out)) {
+                writeAll(answers.size(), k -> write(staging.resolve(String.valueOf(k)), answers.get(k),
+                        photos.files().get(k).toString(), null, solver, colours, photos.records().get(k)));
                 for (int k = 0; k < answers.size(); k++) {
-                    write(staging.resolve(String.valueOf(k)), answers.get(k), photos.files().get(k).toString(), null,
-                            solver, colours, photos.records().get(k));
                     worst = Math.max(worst, answers.get(k).maxRelativeResidual());
                 }
                 for (int k = 0; k < answers.size(); k++) {
@@ -206,6 +207,30 @@ final class ExplainCommand implements Callable<Integer> {
         return all;
     }
 
+    /** Writes one image's files, numbered k. */
+    @FunctionalInterface
+    private interface ImageWriter {
+        void write(int k) throws java.io.IOException;
+    }
+
+    /**
+     * Writes {@code count} images' files, each into its own folder, on all cores: drawing and compressing the PNGs
+     * of a photo's views took longer than explaining it.
+     */
+    private static void writeAll(int count, ImageWriter writer) throws java.io.IOException {
+        try {
+            java.util.stream.IntStream.range(0, count).parallel().forEach(k -> {
+                try {
+                    writer.write(k);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
     private void write(Path folder, ExplainedImage explanation, String sourceName, Integer label, Method solver,
                        Palette colours, Map<String, Object> photo)
             throws java.io.IOException {
@@ -225,7 +250,10 @@ final class ExplainCommand implements Callable<Integer> {
                     + (className == null ? "" : "-" + fileName(className)) + ".png";
             pictureNames.add(png.substring(0, png.length() - ".png".length()));
             if (shape.rank() == 3 && !noPng) {
-                Images.writePng(Images.signed(weights, shape.dim(1), shape.dim(2), zoom, colours), folder.resolve(png));
+                Images.writePng(Images.signed(weights, shape.dim(1), shape.dim(2),
+                        ColourViews.plainZoom(spec.commandLine().getParseResult().hasMatchedOption("--zoom"), zoom,
+                                shape.dim(1), shape.dim(2)),
+                        colours), folder.resolve(png));
             }
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("neuron", etalon.neuron());

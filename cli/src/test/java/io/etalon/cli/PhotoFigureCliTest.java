@@ -105,7 +105,8 @@ class PhotoFigureCliTest {
         for (JsonNode etalon : summary.get("etalons")) {
             String grey = etalon.get("png").asText();
             String base = grey.substring(0, grey.length() - ".png".length());
-            assertThat(image.resolve(grey)).isRegularFile();
+            assertThat(ImageIO.read(image.resolve(grey).toFile()).getWidth())
+                    .as("the plain etalon as large as its views, not 8 pixels per pixel (1792 a side)").isEqualTo(448);
             for (String view : new String[] {"heat", "abs", "blend", "colour"}) {
                 String file = etalon.get("views").get(view).asText();
                 assertThat(file).isEqualTo(base + "-" + view + ".png");

@@ -1,6 +1,5 @@
 package io.etalon.render;
 
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -67,12 +66,55 @@ public record ClipScale(double percentile, double value) {
         if (magnitudes.length == 0) {
             return new ClipScale(percentile, 0);
         }
-        Arrays.sort(magnitudes);
         double position = percentile / 100 * (magnitudes.length - 1);
         int below = (int) Math.floor(position);
-        int above = Math.min(below + 1, magnitudes.length - 1);
-        double value = magnitudes[below] + (position - below) * ((double) magnitudes[above] - magnitudes[below]);
+        // the two order statistics the percentile lies between, as a sort would place them, without the sort (which
+        // took a quarter of the time to draw a photo's views): the next value up is the least of those above
+        float low = select(magnitudes, below);
+        float high = low;
+        if (below + 1 < magnitudes.length) {
+            high = magnitudes[below + 1];
+            for (int i = below + 2; i < magnitudes.length; i++) {
+                high = Math.min(high, magnitudes[i]);
+            }
+        }
+        double value = low + (position - below) * ((double) high - low);
         return new ClipScale(percentile, value > 0 ? value : largest);
+    }
+
+    /**
+     * The k-th least of {@code values} (from 0), which are finite: the array is reordered so that it stands at k, the
+     * values before it are no greater and those after it no less (Hoare's selection, the middle value as pivot).
+     */
+    static float select(float[] values, int k) {
+        int from = 0;
+        int to = values.length - 1;
+        while (from < to) {
+            float pivot = values[(from + to) >>> 1];
+            int i = from;
+            int j = to;
+            while (i <= j) {
+                while (values[i] < pivot) {
+                    i++;
+                }
+                while (values[j] > pivot) {
+                    j--;
+                }
+                if (i <= j) {
+                    float swap = values[i];
+                    values[i++] = values[j];
+                    values[j--] = swap;
+                }
+            }
+            if (k <= j) {
+                to = j;
+            } else if (k >= i) {
+                from = i;
+            } else {
+                break; // between j and i every value equals the pivot
+            }
+        }
+        return values[k];
     }
 
     /** {@code v} on this scale, clamped to {@code [-1, 1]}; 0 when the scale is 0. */

@@ -194,11 +194,16 @@ public final class Images {
         }
     }
 
+    /**
+     * A zoom x zoom square of one colour, written straight into the pixels of a {@link #blank} image: setRGB converts
+     * each pixel through the colour model and took a sixth of a photo's {@code explain} with its views.
+     */
     private static void fill(BufferedImage image, int left, int top, int zoom, int rgb) {
+        int[] pixels = ((java.awt.image.DataBufferInt) image.getRaster().getDataBuffer()).getData();
+        int stride = image.getWidth();
         for (int dy = 0; dy < zoom; dy++) {
-            for (int dx = 0; dx < zoom; dx++) {
-                image.setRGB(left + dx, top + dy, rgb);
-            }
+            int row = (top + dy) * stride + left;
+            java.util.Arrays.fill(pixels, row, row + zoom, rgb & 0xffffff);
         }
     }
 

@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 class ClipScaleTest {
@@ -72,5 +77,29 @@ class ClipScaleTest {
         assertThatThrownBy(() -> ClipScale.of(new float[] {1}, 0)).hasMessageContaining("(0, 100]");
         assertThatThrownBy(() -> ClipScale.of(new float[] {1}, 100.5)).hasMessageContaining("(0, 100]");
         assertThatThrownBy(() -> ClipScale.of(new float[] {1, Float.NaN}, 99)).hasMessageContaining("finite");
+    }
+
+    @Property(tries = 300)
+    void selectionFindsTheValueASortPutsAtK(@ForAll @IntRange(min = 1, max = 400) int length,
+                                            @ForAll @IntRange(min = 1, max = 50) int distinct, @ForAll long seed) {
+        Random random = new Random(seed);
+        float[] values = new float[length];
+        for (int i = 0; i < length; i++) {
+            values[i] = random.nextInt(distinct) * 0.25f; // many ties, as the zeros of a mostly flat map
+        }
+        float[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int k = random.nextInt(length);
+        float[] work = values.clone();
+        assertThat(ClipScale.select(work, k)).isEqualTo(sorted[k]);
+        float[] again = work.clone();
+        Arrays.sort(again);
+        assertThat(again).as("a permutation of the values").isEqualTo(sorted);
+        for (int i = 0; i < k; i++) {
+            assertThat(work[i]).isLessThanOrEqualTo(sorted[k]);
+        }
+        for (int i = k + 1; i < length; i++) {
+            assertThat(work[i]).isGreaterThanOrEqualTo(sorted[k]);
+        }
     }
 }
