@@ -202,6 +202,16 @@ public interface Kernels {
     void mask(float[] in, int inOff, int[] on, int onOff, float[] out, int outOff, int count);
 
     /**
+     * {@code count} values of one piecewise-linear function: {@code out[outOff + i]} is piece j's value at
+     * {@code v = in[inOff + i]}, where j is 0, or 1 + the last cut b ({@code b < pieces - 1}) that v passes
+     * ({@code v > cuts[cutOff + b]}, or equal to it where {@code tieAbove[b]}). Piece j's value is
+     * {@code slopes[pieceOff + j] * v}, or +0 where that slope is 0, then plus {@code constants[pieceOff + j]} unless
+     * that is 0 or {@code constants} is null; each product and sum rounded on its own. May work in place.
+     */
+    void pieces(float[] in, int inOff, int count, int pieces, float[] cuts, int cutOff, boolean[] tieAbove,
+                float[] slopes, float[] constants, int pieceOff, float[] out, int outOff);
+
+    /**
      * How many positions {@code i < count} hold a value other than zero ({@code -0} and {@code +0} both count as zero)
      * in some row {@code r < rows} of {@code x}, whose row r starts at {@code r * rowLength}.
      */

@@ -315,6 +315,25 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void pieces(float[] in, int inOff, int count, int pieces, float[] cuts, int cutOff, boolean[] tieAbove,
+                       float[] slopes, float[] constants, int pieceOff, float[] out, int outOff) {
+        for (int i = 0; i < count; i++) {
+            float v = in[inOff + i];
+            int j = 0;
+            for (int b = 0; b < pieces - 1; b++) {
+                float at = cuts[cutOff + b];
+                if (v > at || v == at && tieAbove[b]) {
+                    j = b + 1;
+                }
+            }
+            float slope = slopes[pieceOff + j];
+            float y = slope == 0f ? 0f : slope * v;
+            float constant = constants == null ? 0f : constants[pieceOff + j];
+            out[outOff + i] = constant != 0f ? y + constant : y;
+        }
+    }
+
+    @Override
     public int nonZeros(float[] x, int rows, int rowLength, int count) {
         return nonZeros(x, rows, rowLength, 0, count);
     }

@@ -18,6 +18,8 @@ import java.util.List;
  */
 public sealed class PiecewiseLinear implements Op permits LeakyRelu, Clip {
 
+    private static final io.etalon.kernel.Kernels KERNELS = io.etalon.kernel.Kernels.best();
+
     private final Shape shape;
     /** Breakpoints per unit: {@code pieces - 1} of them, for each parameter group. */
     private final float[] breakpoints;
@@ -191,26 +193,49 @@ public sealed class PiecewiseLinear implements Op permits LeakyRelu, Clip {
         int size = shape.size();
         int cuts = pieces - 1;
         for (int s = 0; s < n; s++) {
-            for (int k = 0; k < size; k++) {
-                float v = z[s * size + k];
-                int base = (k / plane) * cuts;
-                int j = 0;
-                boolean tie = false;
-                float margin = Float.POSITIVE_INFINITY;
-                for (int b = 0; b < cuts; b++) {
-                    float at = breakpoints[base + b];
-                    if (v > at || v == at && tieAbove[b]) {
-                        j = b + 1;
+            // unit by unit within each group's stretch, so no unit needs a division to find its group
+            for (int g = 0, k = s * size; g < groups; g++) {
+                int base = g * cuts;
+                for (int end = k + plane; k < end; k++) {
+                    float v = z[k];
+                    int j = 0;
+                    boolean tie = false;
+                    float margin = Float.POSITIVE_INFINITY;
+                    for (int b = 0; b < cuts; b++) {
+                        float at = breakpoints[base + b];
+                        if (v > at || v == at && tieAbove[b]) {
+                            j = b + 1;
+                        }
+                        tie |= v == at;
+                        margin = Math.min(margin, Math.abs(v - at));
                     }
-                    tie |= v == at;
-                    margin = Math.min(margin, Math.abs(v - at));
+                    piece[k] = j;
+                    if (tie) {
+                        switches.addTie(s); // a unit on a breakpoint counts as a tie, and offers no margin
+                    } else {
+                        switches.offerMargin(s, margin);
+                    }
                 }
-                piece[s * size + k] = j;
-                if (tie) {
-                    switches.addTie(s); // a unit on a breakpoint counts as a tie, and offers no margin
-                } else {
-                    switches.offerMargin(s, margin);
-                }
+            }
+        }
+    }
+
+    /**
+     * Plain inference: each unit's piece found as {@link #record} finds it and applied as {@link #linear} and
+     * {@link #addBias} apply it, so the same floats as those three (a flat piece's +0, then its constant), by a kernel
+     * and without switches to record: ReLU6 ({@link Clip}) through the default took most of MobileNet-V2's inference.
+     */
+    @Override
+    public void infer(float[][] inputs, float[] out, int n) {
+        float[] z = inputs[0];
+        int size = shape.size();
+        int cuts = pieces - 1;
+        float[] constantsOrNull = constants && hasIntercepts ? intercepts : null;
+        for (int s = 0; s < n; s++) {
+            for (int g = 0; g < groups; g++) {
+                int at = s * size + g * plane;
+                KERNELS.pieces(z, at, plane, pieces, breakpoints, g * cuts, tieAbove, slopes, constantsOrNull,
+                        g * pieces, out, at);
             }
         }
     }
@@ -301,8 +326,10 @@ public sealed class PiecewiseLinear implements Op permits LeakyRelu, Clip {
         for (int r = 0; r < rows; r++) {
             if (r / rowsPerSample != sample) {
                 sample = r / rowsPerSample;
-                for (int k = 0; k < size; k++) {
-                    coefficient[k] = perPiece[(k / plane) * pieces + piece[sample * size + k]];
+                for (int g = 0, k = 0; g < groups; g++) {
+                    for (int end = k + plane; k < end; k++) {
+                        coefficient[k] = perPiece[g * pieces + piece[sample * size + k]];
+                    }
                 }
             }
             rule.apply(r, r * size, coefficient);

@@ -745,4 +745,52 @@ class KernelsTest {
         }
         return values;
     }
+
+    @Property(tries = 200)
+    void piecesPickTheLastCutPassedWithoutABranchAndMatchTheScalarLoop(@ForAll @IntRange(min = 1, max = 4) int pieces,
+                                                                      @ForAll @IntRange(min = 0, max = 70) int count,
+                                                                      @ForAll long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] cuts = new float[1 + pieces - 1];
+        for (int b = 1, at = -2; b < cuts.length; b++) {
+            at += random.nextInt(3); // equal neighbours too: the later cut's tie rule decides
+            cuts[b] = at * 0.5f;
+        }
+        boolean[] tieAbove = new boolean[pieces - 1];
+        for (int b = 0; b < tieAbove.length; b++) {
+            tieAbove[b] = random.nextBoolean();
+        }
+        float[] slopes = new float[2 + pieces];
+        float[] constants = new float[2 + pieces];
+        for (int j = 0; j < slopes.length; j++) {
+            slopes[j] = random.nextInt(3) == 0 ? 0f : (float) random.nextGaussian();
+            constants[j] = random.nextInt(3) == 0 ? 0f : (float) random.nextGaussian();
+        }
+        float[] in = new float[3 + count];
+        for (int i = 0; i < in.length; i++) {
+            int kind = random.nextInt(4);
+            in[i] = kind == 0 ? -0f : kind == 1 && cuts.length > 1 ? cuts[1 + random.nextInt(cuts.length - 1)]
+                    : (float) random.nextGaussian() * 2;
+        }
+        for (float[] withConstants : new float[][] {constants, null}) {
+            float[] viaScalar = new float[2 + count];
+            float[] viaBest = new float[2 + count];
+            scalar.pieces(in, 3, count, pieces, cuts, 1, tieAbove, slopes, withConstants, 2, viaScalar, 2);
+            best.pieces(in, 3, count, pieces, cuts, 1, tieAbove, slopes, withConstants, 2, viaBest, 2);
+            for (int i = 0; i < count; i++) {
+                float v = in[3 + i];
+                int j = 0;
+                for (int b = 0; b < pieces - 1; b++) {
+                    if (v > cuts[1 + b] || v == cuts[1 + b] && tieAbove[b]) {
+                        j = b + 1;
+                    }
+                }
+                float y = slopes[2 + j] == 0f ? 0f : slopes[2 + j] * v;
+                float expected = withConstants != null && constants[2 + j] != 0f ? y + constants[2 + j] : y;
+                assertThat(Float.floatToRawIntBits(viaScalar[2 + i])).as("scalar, value %d: %s", i, v)
+                        .isEqualTo(Float.floatToRawIntBits(expected));
+            }
+            assertSameValues(viaBest, viaScalar);
+        }
+    }
 }

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.etalon.tensor.Shape;
 import io.etalon.tensor.Tensor;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -74,5 +77,53 @@ class PiecewiseLinearTest {
         assertThatThrownBy(() -> new Clip(Shape.of(3), 2, 1)).hasMessageContaining("min <= max");
         assertThatThrownBy(() -> PiecewiseLinear.maxWith(Shape.of(2, 3), new float[] {1, 2, 3}))
                 .hasMessageContaining("do not fit");
+    }
+
+    @Property(tries = 200)
+    void inferenceGivesTheFloatsOfTheRecordedPiecesBitForBit(@ForAll @IntRange(min = 0, max = 2) int grouping,
+                                                            @ForAll @IntRange(min = 1, max = 4) int pieces,
+                                                            @ForAll @IntRange(min = 1, max = 3) int n,
+                                                            @ForAll long seed) {
+        java.util.Random random = new java.util.Random(seed);
+        Shape shape = Shape.of(3, 2, 5);
+        int groups = grouping == 0 ? 1 : grouping == 1 ? 3 : shape.size();
+        float[] breakpoints = new float[groups * (pieces - 1)];
+        for (int g = 0; g < groups; g++) {
+            float at = -1;
+            for (int b = 0; b < pieces - 1; b++) {
+                at += random.nextInt(3) * 0.5f; // some equal neighbours: an empty middle piece
+                breakpoints[g * (pieces - 1) + b] = at;
+            }
+        }
+        boolean[] tieAbove = new boolean[pieces - 1];
+        for (int b = 0; b < tieAbove.length; b++) {
+            tieAbove[b] = random.nextBoolean();
+        }
+        float[] slopes = new float[groups * pieces];
+        float[] intercepts = new float[groups * pieces];
+        for (int i = 0; i < slopes.length; i++) {
+            slopes[i] = random.nextInt(3) == 0 ? 0f : (float) random.nextGaussian(); // flat pieces give +0
+            intercepts[i] = random.nextInt(3) == 0 ? 0f : (float) random.nextGaussian();
+        }
+        PiecewiseLinear f = new PiecewiseLinear(shape, pieces, breakpoints, tieAbove, slopes, intercepts);
+        float[] x = new float[n * shape.size()];
+        for (int i = 0; i < x.length; i++) {
+            int kind = random.nextInt(5);
+            x[i] = kind == 0 ? -0f : kind == 1 && breakpoints.length > 0
+                    ? breakpoints[random.nextInt(breakpoints.length)] : (float) random.nextGaussian() * 2;
+        }
+        for (PiecewiseLinear op : new PiecewiseLinear[] {f, (PiecewiseLinear) f.withoutBias()}) {
+            Switches switches = new Switches(n, op.switchesPerSample());
+            op.record(new float[][] {x}, n, switches);
+            float[] expected = new float[x.length];
+            op.linear(new float[][] {x}, expected, n, switches, 1);
+            op.addBias(expected, n, switches, 1);
+            float[] inferred = new float[x.length];
+            op.infer(new float[][] {x}, inferred, n);
+            for (int i = 0; i < x.length; i++) {
+                assertThat(Float.floatToRawIntBits(inferred[i])).as("unit %d of %s at %s", i, op.describe(), x[i])
+                        .isEqualTo(Float.floatToRawIntBits(expected[i]));
+            }
+        }
     }
 }
