@@ -49,20 +49,11 @@ final class ShapeFolding {
             }
             case "Slice" -> {
                 long[] data = l.staticValues(node.getInput(0), name);
-                long[] starts;
-                long[] ends;
-                long[] axes;
-                long[] steps = null;
-                if (l.opset < 10) {
-                    starts = l.longsAttribute(node, "starts");
-                    ends = l.longsAttribute(node, "ends");
-                    axes = l.longsAttribute(node, "axes");
-                } else {
-                    starts = node.getInputCount() > 1 ? l.staticValues(node.getInput(1), name) : null;
-                    ends = node.getInputCount() > 2 ? l.staticValues(node.getInput(2), name) : null;
-                    axes = node.getInputCount() > 3 && !node.getInput(3).isEmpty() ? l.staticValues(node.getInput(3), name) : null;
-                    steps = node.getInputCount() > 4 && !node.getInput(4).isEmpty() ? l.staticValues(node.getInput(4), name) : null;
-                }
+                SliceBounds bounds = SliceBounds.of(l, node, name);
+                long[] starts = bounds.starts();
+                long[] ends = bounds.ends();
+                long[] axes = bounds.axes();
+                long[] steps = bounds.steps();
                 if (starts == null || ends == null || starts.length != 1 || ends.length != 1
                         || axes != null && (axes.length != 1 || axes[0] != 0 && axes[0] != -1)
                         || steps != null && steps.length != 1) {
@@ -132,6 +123,27 @@ final class ShapeFolding {
             };
         }
         return result;
+    }
+
+    /**
+     * A Slice's starts, ends, axes and steps, each null where the node leaves it out: attributes before opset 10,
+     * inputs known at load time from then on.
+     */
+    record SliceBounds(long[] starts, long[] ends, long[] axes, long[] steps) {
+
+        static SliceBounds of(Lowering l, NodeProto node, String name) {
+            if (l.opset < 10) {
+                return new SliceBounds(l.longsAttribute(node, "starts"), l.longsAttribute(node, "ends"),
+                        l.longsAttribute(node, "axes"), null);
+            }
+            return new SliceBounds(input(l, node, 1, name), input(l, node, 2, name), input(l, node, 3, name),
+                    input(l, node, 4, name));
+        }
+
+        private static long[] input(Lowering l, NodeProto node, int index, String name) {
+            return node.getInputCount() > index && !node.getInput(index).isEmpty()
+                    ? l.staticValues(node.getInput(index), name) : null;
+        }
     }
 
     /** Elements start, start + step, ... before end of a shape vector; negative and too large bounds clamp as in ONNX Slice. */

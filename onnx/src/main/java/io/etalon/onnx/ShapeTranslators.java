@@ -408,20 +408,11 @@ final class ShapeTranslators {
         Lowering.Activation in = l.activation(node, name);
         Shape shape = in.shape();
         boolean flat = in.flat();
-        long[] starts;
-        long[] ends;
-        long[] axes;
-        long[] steps = null;
-        if (l.opset < 10) {
-            starts = l.longsAttribute(node, "starts");
-            ends = l.longsAttribute(node, "ends");
-            axes = l.longsAttribute(node, "axes");
-        } else {
-            starts = node.getInputCount() > 1 ? l.staticValues(node.getInput(1), name) : null;
-            ends = node.getInputCount() > 2 ? l.staticValues(node.getInput(2), name) : null;
-            axes = node.getInputCount() > 3 && !node.getInput(3).isEmpty() ? l.staticValues(node.getInput(3), name) : null;
-            steps = node.getInputCount() > 4 && !node.getInput(4).isEmpty() ? l.staticValues(node.getInput(4), name) : null;
-        }
+        ShapeFolding.SliceBounds bounds = ShapeFolding.SliceBounds.of(l, node, name);
+        long[] starts = bounds.starts();
+        long[] ends = bounds.ends();
+        long[] axes = bounds.axes();
+        long[] steps = bounds.steps();
         int rank = shape.rank() + (flat ? 0 : 1);
         if (starts == null || ends == null || starts.length != 1 || ends.length != 1 || axes == null
                 || axes.length != 1 || steps != null && steps.length != 1) {
