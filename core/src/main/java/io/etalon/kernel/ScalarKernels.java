@@ -315,6 +315,22 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void scaled(float[] in, int inOff, float[] c, float[] out, int outOff, int count) {
+        for (int i = 0; i < count; i++) {
+            out[outOff + i] = c[i] == 0f ? 0f : c[i] * in[inOff + i];
+        }
+    }
+
+    @Override
+    public void addScaled(float[] g, int gOff, float[] c, float[] acc, int accOff, int count) {
+        for (int i = 0; i < count; i++) {
+            if (c[i] != 0f) {
+                acc[accOff + i] += c[i] * g[gOff + i];
+            }
+        }
+    }
+
+    @Override
     public void pieces(float[] in, int inOff, int count, int pieces, float[] cuts, int cutOff, boolean[] tieAbove,
                        float[] slopes, float[] constants, int pieceOff, float[] out, int outOff) {
         for (int i = 0; i < count; i++) {

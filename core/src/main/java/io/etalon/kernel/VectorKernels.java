@@ -558,6 +558,36 @@ final class VectorKernels implements Kernels {
                 count - vectorCount);
     }
 
+    @Override
+    public void scaled(float[] in, int inOff, float[] c, float[] out, int outOff, int count) {
+        int vectorCount = count - count % L;
+        FloatVector zero = FloatVector.zero(SPECIES);
+        for (int i = 0; i < vectorCount; i += L) {
+            FloatVector coefficient = FloatVector.fromArray(SPECIES, c, i);
+            coefficient.mul(FloatVector.fromArray(SPECIES, in, inOff + i))
+                    .blend(zero, coefficient.compare(VectorOperators.EQ, 0f)).intoArray(out, outOff + i);
+        }
+        for (int i = vectorCount; i < count; i++) {
+            out[outOff + i] = c[i] == 0f ? 0f : c[i] * in[inOff + i];
+        }
+    }
+
+    @Override
+    public void addScaled(float[] g, int gOff, float[] c, float[] acc, int accOff, int count) {
+        int vectorCount = count - count % L;
+        for (int i = 0; i < vectorCount; i += L) {
+            FloatVector coefficient = FloatVector.fromArray(SPECIES, c, i);
+            FloatVector before = FloatVector.fromArray(SPECIES, acc, accOff + i);
+            FloatVector sum = before.add(coefficient.mul(FloatVector.fromArray(SPECIES, g, gOff + i)));
+            before.blend(sum, coefficient.compare(VectorOperators.NE, 0f)).intoArray(acc, accOff + i);
+        }
+        for (int i = vectorCount; i < count; i++) {
+            if (c[i] != 0f) {
+                acc[accOff + i] += c[i] * g[gOff + i];
+            }
+        }
+    }
+
     /**
      * Each piece's value for a whole vector, kept where the vector's lanes pass the piece's cut: the last cut passed
      * wins, as the scalar loop's last assignment does, and no lane takes a branch (random signs made the scalar

@@ -250,12 +250,9 @@ public sealed class PiecewiseLinear implements Op permits LeakyRelu, Clip {
     @Override
     public void linear(float[][] inputs, float[] out, int rows, Switches switches, int rowsPerSample) {
         float[] in = inputs[0];
-        eachRow(slopes, rows, switches, rowsPerSample, (r, at, slope) -> {
-            for (int k = 0; k < slope.length; k++) {
-                // a flat piece gives +0, not the -0 a product with a negative input would
-                out[at + k] = slope[k] == 0f ? 0f : slope[k] * in[at + k];
-            }
-        });
+        // a flat piece gives +0, not the -0 a product with a negative input would
+        eachRow(slopes, rows, switches, rowsPerSample, (r, at, slope) -> KERNELS.scaled(in, at, slope, out, at,
+                slope.length));
     }
 
     @Override
@@ -264,13 +261,8 @@ public sealed class PiecewiseLinear implements Op permits LeakyRelu, Clip {
         if (gradIn == null) {
             return;
         }
-        eachRow(slopes, rows, switches, rowsPerSample, (r, at, slope) -> {
-            for (int k = 0; k < slope.length; k++) {
-                if (slope[k] != 0f) {
-                    gradIn[at + k] += slope[k] * gradOut[at + k];
-                }
-            }
-        });
+        eachRow(slopes, rows, switches, rowsPerSample, (r, at, slope) -> KERNELS.addScaled(gradOut, at, slope, gradIn,
+                at, slope.length));
     }
 
     @Override
