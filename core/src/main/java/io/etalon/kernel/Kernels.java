@@ -212,6 +212,14 @@ public interface Kernels {
                 float[] slopes, float[] constants, int pieceOff, float[] out, int outOff);
 
     /**
+     * Records which piece each of {@code count} values is on, as {@link #pieces} picks it, into
+     * {@code states[statesOff + i]}; returns how many values lie exactly on a cut (ties), and lowers
+     * {@code margin[0]} to the least distance {@code |v - cut|} of the other values to any cut, where that is above 0.
+     */
+    int pieceStates(float[] in, int inOff, int count, int pieces, float[] cuts, int cutOff, boolean[] tieAbove,
+                    int[] states, int statesOff, float[] margin);
+
+    /**
      * A diagonal map, as a piecewise-linear op's frozen pieces apply it: {@code out[outOff + i] = c[i] * in[inOff + i]},
      * or +0 where {@code c[i]} is 0 (not the -0 a negative input would give). May work in place.
      */

@@ -315,6 +315,33 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public int pieceStates(float[] in, int inOff, int count, int pieces, float[] cuts, int cutOff, boolean[] tieAbove,
+                           int[] states, int statesOff, float[] margin) {
+        int ties = 0;
+        for (int i = 0; i < count; i++) {
+            float v = in[inOff + i];
+            int j = 0;
+            boolean tie = false;
+            float least = Float.POSITIVE_INFINITY;
+            for (int b = 0; b < pieces - 1; b++) {
+                float at = cuts[cutOff + b];
+                if (v > at || v == at && tieAbove[b]) {
+                    j = b + 1;
+                }
+                tie |= v == at;
+                least = Math.min(least, Math.abs(v - at));
+            }
+            states[statesOff + i] = j;
+            if (tie) {
+                ties++; // a value on a cut offers no margin
+            } else if (least > 0 && least < margin[0]) {
+                margin[0] = least;
+            }
+        }
+        return ties;
+    }
+
+    @Override
     public void scaled(float[] in, int inOff, float[] c, float[] out, int outOff, int count) {
         for (int i = 0; i < count; i++) {
             out[outOff + i] = c[i] == 0f ? 0f : c[i] * in[inOff + i];

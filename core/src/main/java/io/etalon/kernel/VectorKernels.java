@@ -559,6 +559,43 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
+    public int pieceStates(float[] in, int inOff, int count, int pieces, float[] cuts, int cutOff, boolean[] tieAbove,
+                           int[] states, int statesOff, float[] margin) {
+        int vectorCount = INTS.length() == L ? count - count % L : 0;
+        int ties = 0;
+        FloatVector least = FloatVector.broadcast(SPECIES, Float.POSITIVE_INFINITY);
+        for (int i = 0; i < vectorCount; i += L) {
+            FloatVector v = FloatVector.fromArray(SPECIES, in, inOff + i);
+            IntVector j = IntVector.zero(INTS);
+            VectorMask<Float> tie = SPECIES.maskAll(false);
+            FloatVector distance = FloatVector.broadcast(SPECIES, Float.POSITIVE_INFINITY);
+            for (int b = 0; b < pieces - 1; b++) {
+                float at = cuts[cutOff + b];
+                VectorMask<Float> on = v.compare(VectorOperators.EQ, at);
+                VectorMask<Float> passed = v.compare(VectorOperators.GT, at);
+                if (tieAbove[b]) {
+                    passed = passed.or(on);
+                }
+                j = j.blend(b + 1, passed.cast(INTS));
+                tie = tie.or(on);
+                distance = distance.min(v.sub(at).abs());
+            }
+            j.intoArray(states, statesOff + i);
+            ties += tie.trueCount();
+            // ties offer no margin, nor does NaN (the scalar loop's test drops it); a distance of 0 off a cut cannot
+            // happen, and +infinity (no cuts) is no margin
+            least = least.min(distance.blend(Float.POSITIVE_INFINITY,
+                    tie.or(distance.compare(VectorOperators.NE, distance))));
+        }
+        float vectorLeast = least.reduceLanes(VectorOperators.MIN);
+        if (vectorLeast > 0 && vectorLeast < margin[0]) {
+            margin[0] = vectorLeast;
+        }
+        return ties + ScalarKernels.INSTANCE.pieceStates(in, inOff + vectorCount, count - vectorCount, pieces, cuts,
+                cutOff, tieAbove, states, statesOff + vectorCount, margin);
+    }
+
+    @Override
     public void scaled(float[] in, int inOff, float[] c, float[] out, int outOff, int count) {
         int vectorCount = count - count % L;
         FloatVector zero = FloatVector.zero(SPECIES);

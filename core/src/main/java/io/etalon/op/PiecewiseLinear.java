@@ -192,31 +192,16 @@ public sealed class PiecewiseLinear implements Op permits LeakyRelu, Clip {
         int[] piece = switches.states();
         int size = shape.size();
         int cuts = pieces - 1;
+        float[] margin = new float[1];
         for (int s = 0; s < n; s++) {
-            // unit by unit within each group's stretch, so no unit needs a division to find its group
-            for (int g = 0, k = s * size; g < groups; g++) {
-                int base = g * cuts;
-                for (int end = k + plane; k < end; k++) {
-                    float v = z[k];
-                    int j = 0;
-                    boolean tie = false;
-                    float margin = Float.POSITIVE_INFINITY;
-                    for (int b = 0; b < cuts; b++) {
-                        float at = breakpoints[base + b];
-                        if (v > at || v == at && tieAbove[b]) {
-                            j = b + 1;
-                        }
-                        tie |= v == at;
-                        margin = Math.min(margin, Math.abs(v - at));
-                    }
-                    piece[k] = j;
-                    if (tie) {
-                        switches.addTie(s); // a unit on a breakpoint counts as a tie, and offers no margin
-                    } else {
-                        switches.offerMargin(s, margin);
-                    }
-                }
+            margin[0] = Float.POSITIVE_INFINITY;
+            int ties = 0;
+            for (int g = 0; g < groups; g++) {
+                int at = s * size + g * plane;
+                ties += KERNELS.pieceStates(z, at, plane, pieces, breakpoints, g * cuts, tieAbove, piece, at, margin);
             }
+            switches.addTies(s, ties); // a unit on a breakpoint counts as a tie, and offers no margin
+            switches.offerMargin(s, margin[0]);
         }
     }
 

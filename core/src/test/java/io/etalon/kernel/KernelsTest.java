@@ -824,4 +824,47 @@ class KernelsTest {
             assertThat(Float.floatToRawIntBits(sumBest[3 + i])).isEqualTo(Float.floatToRawIntBits(sumScalar[3 + i]));
         }
     }
+
+    @Property(tries = 200)
+    void pieceStatesCountTiesAndTheLeastMarginAsTheScalarLoopDoes(@ForAll @IntRange(min = 1, max = 4) int pieces,
+                                                                 @ForAll @IntRange(min = 0, max = 70) int count,
+                                                                 @ForAll long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] cuts = new float[2 + pieces - 1];
+        for (int b = 2, at = -2; b < cuts.length; b++) {
+            at += random.nextInt(3);
+            cuts[b] = at * 0.5f;
+        }
+        boolean[] tieAbove = new boolean[pieces - 1];
+        for (int b = 0; b < tieAbove.length; b++) {
+            tieAbove[b] = random.nextBoolean();
+        }
+        float[] in = new float[1 + count];
+        for (int i = 0; i < in.length; i++) {
+            int kind = random.nextInt(5);
+            in[i] = kind == 0 ? -0f : kind == 1 && pieces > 1 ? cuts[2 + random.nextInt(pieces - 1)]
+                    : kind == 2 ? Float.NaN : (float) random.nextGaussian() * 2;
+        }
+        int[] viaScalar = new int[3 + count];
+        int[] viaBest = new int[3 + count];
+        float[] scalarMargin = {random.nextBoolean() ? Float.POSITIVE_INFINITY : 0.05f};
+        float[] bestMargin = scalarMargin.clone();
+        int scalarTies = scalar.pieceStates(in, 1, count, pieces, cuts, 2, tieAbove, viaScalar, 3, scalarMargin);
+        int bestTies = best.pieceStates(in, 1, count, pieces, cuts, 2, tieAbove, viaBest, 3, bestMargin);
+        assertThat(viaBest).isEqualTo(viaScalar);
+        assertThat(bestTies).isEqualTo(scalarTies);
+        assertThat(Float.floatToRawIntBits(bestMargin[0])).isEqualTo(Float.floatToRawIntBits(scalarMargin[0]));
+        float[] pieceValues = new float[count];
+        float[] slopes = new float[pieces];
+        for (int j = 0; j < pieces; j++) {
+            slopes[j] = j + 1; // piece j multiplies by j + 1: the value names the piece
+        }
+        scalar.pieces(in, 1, count, pieces, cuts, 2, tieAbove, slopes, null, 0, pieceValues, 0);
+        for (int i = 0; i < count; i++) {
+            if (in[1 + i] == in[1 + i] && in[1 + i] != 0f) {
+                assertThat(Math.round(pieceValues[i] / in[1 + i])).as("the piece pieces() applies at %s", in[1 + i])
+                        .isEqualTo(viaScalar[3 + i] + 1);
+            }
+        }
+    }
 }
