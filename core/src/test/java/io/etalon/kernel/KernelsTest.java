@@ -751,15 +751,8 @@ class KernelsTest {
                                                                       @ForAll @IntRange(min = 0, max = 70) int count,
                                                                       @ForAll long seed) {
         SplittableRandom random = new SplittableRandom(seed);
-        float[] cuts = new float[1 + pieces - 1];
-        for (int b = 1, at = -2; b < cuts.length; b++) {
-            at += random.nextInt(3); // equal neighbours too: the later cut's tie rule decides
-            cuts[b] = at * 0.5f;
-        }
-        boolean[] tieAbove = new boolean[pieces - 1];
-        for (int b = 0; b < tieAbove.length; b++) {
-            tieAbove[b] = random.nextBoolean();
-        }
+        float[] cuts = cuts(random, 1, pieces);
+        boolean[] tieAbove = tiesAbove(random, pieces);
         float[] slopes = new float[2 + pieces];
         float[] constants = new float[2 + pieces];
         for (int j = 0; j < slopes.length; j++) {
@@ -830,15 +823,8 @@ class KernelsTest {
                                                                  @ForAll @IntRange(min = 0, max = 70) int count,
                                                                  @ForAll long seed) {
         SplittableRandom random = new SplittableRandom(seed);
-        float[] cuts = new float[2 + pieces - 1];
-        for (int b = 2, at = -2; b < cuts.length; b++) {
-            at += random.nextInt(3);
-            cuts[b] = at * 0.5f;
-        }
-        boolean[] tieAbove = new boolean[pieces - 1];
-        for (int b = 0; b < tieAbove.length; b++) {
-            tieAbove[b] = random.nextBoolean();
-        }
+        float[] cuts = cuts(random, 2, pieces);
+        boolean[] tieAbove = tiesAbove(random, pieces);
         float[] in = new float[1 + count];
         for (int i = 0; i < in.length; i++) {
             int kind = random.nextInt(5);
@@ -866,5 +852,23 @@ class KernelsTest {
                         .isEqualTo(viaScalar[3 + i] + 1);
             }
         }
+    }
+
+    /** The pieces - 1 ascending cuts of a piecewise-linear function from {@code offset}, equal neighbours too. */
+    private static float[] cuts(SplittableRandom random, int offset, int pieces) {
+        float[] cuts = new float[offset + pieces - 1];
+        for (int b = offset, at = -2; b < cuts.length; b++) {
+            at += random.nextInt(3); // equal neighbours too: the later cut's tie rule decides
+            cuts[b] = at * 0.5f;
+        }
+        return cuts;
+    }
+
+    private static boolean[] tiesAbove(SplittableRandom random, int pieces) {
+        boolean[] tieAbove = new boolean[pieces - 1];
+        for (int b = 0; b < tieAbove.length; b++) {
+            tieAbove[b] = random.nextBoolean();
+        }
+        return tieAbove;
     }
 }
