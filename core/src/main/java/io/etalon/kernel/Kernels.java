@@ -220,16 +220,17 @@ public interface Kernels {
                     int[] states, int statesOff, float[] margin);
 
     /**
-     * A diagonal map, as a piecewise-linear op's frozen pieces apply it: {@code out[outOff + i] = c[i] * in[inOff + i]},
-     * or +0 where {@code c[i]} is 0 (not the -0 a negative input would give). May work in place.
+     * A diagonal map, as a piecewise-linear op's frozen pieces apply it:
+     * {@code out[outOff + i] = c[cOff + i] * in[inOff + i]}, or +0 where that coefficient is 0 (not the -0 a negative
+     * input would give). May work in place.
      */
-    void scaled(float[] in, int inOff, float[] c, float[] out, int outOff, int count);
+    void scaled(float[] in, int inOff, float[] c, int cOff, float[] out, int outOff, int count);
 
     /**
-     * Its transpose, accumulated: {@code acc[accOff + i] += c[i] * g[gOff + i]} where {@code c[i]} is not 0, the
-     * product rounded before the sum; where it is 0, {@code acc} keeps its value (its sign of zero too).
+     * Its transpose, accumulated: {@code acc[accOff + i] += c[cOff + i] * g[gOff + i]} where that coefficient is not 0,
+     * the product rounded before the sum; where it is 0, {@code acc} keeps its value (its sign of zero too).
      */
-    void addScaled(float[] g, int gOff, float[] c, float[] acc, int accOff, int count);
+    void addScaled(float[] g, int gOff, float[] c, int cOff, float[] acc, int accOff, int count);
 
     /**
      * How many positions {@code i < count} hold a value other than zero ({@code -0} and {@code +0} both count as zero)

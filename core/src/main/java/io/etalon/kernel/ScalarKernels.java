@@ -342,17 +342,19 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void scaled(float[] in, int inOff, float[] c, float[] out, int outOff, int count) {
+    public void scaled(float[] in, int inOff, float[] c, int cOff, float[] out, int outOff, int count) {
         for (int i = 0; i < count; i++) {
-            out[outOff + i] = c[i] == 0f ? 0f : c[i] * in[inOff + i];
+            float coefficient = c[cOff + i];
+            out[outOff + i] = coefficient == 0f ? 0f : coefficient * in[inOff + i];
         }
     }
 
     @Override
-    public void addScaled(float[] g, int gOff, float[] c, float[] acc, int accOff, int count) {
+    public void addScaled(float[] g, int gOff, float[] c, int cOff, float[] acc, int accOff, int count) {
         for (int i = 0; i < count; i++) {
-            if (c[i] != 0f) {
-                acc[accOff + i] += c[i] * g[gOff + i];
+            float coefficient = c[cOff + i];
+            if (coefficient != 0f) {
+                acc[accOff + i] += coefficient * g[gOff + i];
             }
         }
     }

@@ -596,33 +596,29 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
-    public void scaled(float[] in, int inOff, float[] c, float[] out, int outOff, int count) {
+    public void scaled(float[] in, int inOff, float[] c, int cOff, float[] out, int outOff, int count) {
         int vectorCount = count - count % L;
         FloatVector zero = FloatVector.zero(SPECIES);
         for (int i = 0; i < vectorCount; i += L) {
-            FloatVector coefficient = FloatVector.fromArray(SPECIES, c, i);
+            FloatVector coefficient = FloatVector.fromArray(SPECIES, c, cOff + i);
             coefficient.mul(FloatVector.fromArray(SPECIES, in, inOff + i))
                     .blend(zero, coefficient.compare(VectorOperators.EQ, 0f)).intoArray(out, outOff + i);
         }
-        for (int i = vectorCount; i < count; i++) {
-            out[outOff + i] = c[i] == 0f ? 0f : c[i] * in[inOff + i];
-        }
+        ScalarKernels.INSTANCE.scaled(in, inOff + vectorCount, c, cOff + vectorCount, out, outOff + vectorCount,
+                count - vectorCount);
     }
 
     @Override
-    public void addScaled(float[] g, int gOff, float[] c, float[] acc, int accOff, int count) {
+    public void addScaled(float[] g, int gOff, float[] c, int cOff, float[] acc, int accOff, int count) {
         int vectorCount = count - count % L;
         for (int i = 0; i < vectorCount; i += L) {
-            FloatVector coefficient = FloatVector.fromArray(SPECIES, c, i);
+            FloatVector coefficient = FloatVector.fromArray(SPECIES, c, cOff + i);
             FloatVector before = FloatVector.fromArray(SPECIES, acc, accOff + i);
             FloatVector sum = before.add(coefficient.mul(FloatVector.fromArray(SPECIES, g, gOff + i)));
             before.blend(sum, coefficient.compare(VectorOperators.NE, 0f)).intoArray(acc, accOff + i);
         }
-        for (int i = vectorCount; i < count; i++) {
-            if (c[i] != 0f) {
-                acc[accOff + i] += c[i] * g[gOff + i];
-            }
-        }
+        ScalarKernels.INSTANCE.addScaled(g, gOff + vectorCount, c, cOff + vectorCount, acc, accOff + vectorCount,
+                count - vectorCount);
     }
 
     /**

@@ -236,8 +236,8 @@ public sealed class PiecewiseLinear implements Op permits LeakyRelu, Clip {
     public void linear(float[][] inputs, float[] out, int rows, Switches switches, int rowsPerSample) {
         float[] in = inputs[0];
         // a flat piece gives +0, not the -0 a product with a negative input would
-        eachRow(slopes, rows, switches, rowsPerSample, (r, at, slope) -> KERNELS.scaled(in, at, slope, out, at,
-                slope.length));
+        eachRow(slopes, rows, switches, rowsPerSample, (r, at, slope) -> KERNELS.scaled(in, at, slope, 0, out,
+                at, slope.length));
     }
 
     @Override
@@ -246,8 +246,8 @@ public sealed class PiecewiseLinear implements Op permits LeakyRelu, Clip {
         if (gradIn == null) {
             return;
         }
-        eachRow(slopes, rows, switches, rowsPerSample, (r, at, slope) -> KERNELS.addScaled(gradOut, at, slope, gradIn,
-                at, slope.length));
+        eachRow(slopes, rows, switches, rowsPerSample, (r, at, slope) -> KERNELS.addScaled(gradOut, at, slope, 0,
+                gradIn, at, slope.length));
     }
 
     @Override
