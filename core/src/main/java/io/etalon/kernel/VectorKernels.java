@@ -290,7 +290,8 @@ final class VectorKernels implements Kernels {
     public int reluStates(float[] z, int zOff, int count, int[] on, int onOff, float[] margin) {
         int vectorCount = count - count % L;
         int ties = 0;
-        FloatVector smallest = FloatVector.broadcast(SPECIES, Float.POSITIVE_INFINITY);
+        FloatVector infinity = FloatVector.broadcast(SPECIES, Float.POSITIVE_INFINITY);
+        FloatVector smallest = infinity;
         IntVector off = IntVector.zero(INTS);
         for (int i = 0; i < vectorCount; i += L) {
             FloatVector v = FloatVector.fromArray(SPECIES, z, zOff + i);
@@ -298,7 +299,7 @@ final class VectorKernels implements Kernels {
             off.blend(1, positive.cast(INTS)).intoArray(on, onOff + i);
             ties += v.compare(VectorOperators.EQ, 0f).trueCount();
             FloatVector a = v.abs();
-            smallest = smallest.min(a.blend(Float.POSITIVE_INFINITY, a.compare(VectorOperators.GT, 0f).not()));
+            smallest = smallest.min(infinity.blend(a, a.compare(VectorOperators.GT, 0f)));
         }
         margin[0] = Math.min(margin[0], smallest.reduceLanes(VectorOperators.MIN));
         return ties + ScalarKernels.INSTANCE.reluStates(z, zOff + vectorCount, count - vectorCount, on, onOff + vectorCount,
@@ -563,29 +564,25 @@ final class VectorKernels implements Kernels {
                            int[] states, int statesOff, float[] margin) {
         int vectorCount = INTS.length() == L ? count - count % L : 0;
         int ties = 0;
-        FloatVector least = FloatVector.broadcast(SPECIES, Float.POSITIVE_INFINITY);
+        FloatVector infinity = FloatVector.broadcast(SPECIES, Float.POSITIVE_INFINITY);
+        FloatVector least = infinity;
         for (int i = 0; i < vectorCount; i += L) {
             FloatVector v = FloatVector.fromArray(SPECIES, in, inOff + i);
             IntVector j = IntVector.zero(INTS);
-            VectorMask<Float> tie = SPECIES.maskAll(false);
-            FloatVector distance = FloatVector.broadcast(SPECIES, Float.POSITIVE_INFINITY);
+            IntVector tie = j;
+            FloatVector distance = infinity;
             for (int b = 0; b < pieces - 1; b++) {
                 float at = cuts[cutOff + b];
-                VectorMask<Float> on = v.compare(VectorOperators.EQ, at);
-                VectorMask<Float> passed = v.compare(VectorOperators.GT, at);
-                if (tieAbove[b]) {
-                    passed = passed.or(on);
-                }
-                j = j.blend(b + 1, passed.cast(INTS));
-                tie = tie.or(on);
+                j = j.blend(b + 1, passes(v, at, tieAbove[b]).cast(INTS));
+                tie = tie.blend(1, v.compare(VectorOperators.EQ, at).cast(INTS));
                 distance = distance.min(v.sub(at).abs());
             }
             j.intoArray(states, statesOff + i);
-            ties += tie.trueCount();
-            // ties offer no margin, nor does NaN (the scalar loop's test drops it); a distance of 0 off a cut cannot
-            // happen, and +infinity (no cuts) is no margin
-            least = least.min(distance.blend(Float.POSITIVE_INFINITY,
-                    tie.or(distance.compare(VectorOperators.NE, distance))));
+            ties += tie.reduceLanes(VectorOperators.ADD);
+            // ties offer no margin (their distance is 0, or NaN on an infinite cut), nor does NaN (the scalar loop's
+            // test drops it), and +infinity (no cuts) is no margin: only distances above 0 count. No mask logic:
+            // JDK 17 runs VectorMask.or and not() in Java, which made MobileNet-V2's ReLU6s a fifth of its inference.
+            least = least.min(infinity.blend(distance, distance.compare(VectorOperators.GT, 0f)));
         }
         float vectorLeast = least.reduceLanes(VectorOperators.MIN);
         if (vectorLeast > 0 && vectorLeast < margin[0]) {
@@ -634,17 +631,20 @@ final class VectorKernels implements Kernels {
             FloatVector v = FloatVector.fromArray(SPECIES, in, inOff + i);
             FloatVector y = piece(v, slopes, constants, pieceOff);
             for (int b = 0; b < pieces - 1; b++) {
-                float at = cuts[cutOff + b];
-                VectorMask<Float> passed = v.compare(VectorOperators.GT, at);
-                if (tieAbove[b]) {
-                    passed = passed.or(v.compare(VectorOperators.EQ, at));
-                }
-                y = y.blend(piece(v, slopes, constants, pieceOff + b + 1), passed);
+                y = y.blend(piece(v, slopes, constants, pieceOff + b + 1), passes(v, cuts[cutOff + b], tieAbove[b]));
             }
             y.intoArray(out, outOff + i);
         }
         ScalarKernels.INSTANCE.pieces(in, inOff + vectorCount, count - vectorCount, pieces, cuts, cutOff, tieAbove,
                 slopes, constants, pieceOff, out, outOff + vectorCount);
+    }
+
+    /**
+     * The lanes above the cut, or on it where ties go above: one comparison, since JDK 17 runs {@code VectorMask.or}
+     * in Java, and with the operator a constant at each call, which the JIT needs to compile the comparison.
+     */
+    private static VectorMask<Float> passes(FloatVector v, float cut, boolean tieAbove) {
+        return tieAbove ? v.compare(VectorOperators.GE, cut) : v.compare(VectorOperators.GT, cut);
     }
 
     /** One piece's value in every lane: its slope times v (+0 if flat), then plus its constant unless 0. */
@@ -660,11 +660,13 @@ final class VectorKernels implements Kernels {
         int vectorCount = count - count % L;
         int nonZero = 0;
         for (int i = 0; i < vectorCount; i += L) {
-            VectorMask<Float> any = FloatVector.fromArray(SPECIES, x, i).compare(VectorOperators.NE, 0f);
+            // a value other than +0 and -0 (NaN included) has a bit set besides its sign: or the rows' bits as ints
+            // (VectorMask.or runs in Java on JDK 17)
+            IntVector any = FloatVector.fromArray(SPECIES, x, i).reinterpretAsInts();
             for (int r = 1; r < rows; r++) {
-                any = any.or(FloatVector.fromArray(SPECIES, x, r * rowLength + i).compare(VectorOperators.NE, 0f));
+                any = any.or(FloatVector.fromArray(SPECIES, x, r * rowLength + i).reinterpretAsInts());
             }
-            nonZero += any.trueCount();
+            nonZero += any.and(Integer.MAX_VALUE).compare(VectorOperators.NE, 0).trueCount();
         }
         return nonZero + ScalarKernels.INSTANCE.nonZeros(x, rows, rowLength, vectorCount, count);
     }
