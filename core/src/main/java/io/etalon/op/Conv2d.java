@@ -510,6 +510,15 @@ public final class Conv2d implements Op {
         return buffers[1];
     }
 
+    /**
+     * One channel of a depthwise convolution whose channels all have this (one-channel, bias-free) convolution's
+     * shapes: the plane at {@code in[from]} with the taps {@code w[wOff ..]}, written to {@code out[to]}. The floats of
+     * {@link #linear} with those weights.
+     */
+    void correlatePlane(float[] in, int from, float[] w, int wOff, float[] out, int to) {
+        correlation().correlatePlane(in, from, w, wOff, out, to);
+    }
+
     /** The distance between two output channels in {@link #correlateSample}'s result. */
     int correlationWidth() {
         return correlation().width();

@@ -232,6 +232,30 @@ final class Correlation {
         }
     }
 
+    /**
+     * For a plan of one input and one output channel, a depthwise convolution's channel: the correlation of the plane
+     * at {@code in[from]} with the taps {@code w[wOff ..]}, its rows written to {@code out[to]} {@code (OH, OW)}. The
+     * same floats as {@link #correlate} of a convolution of that one channel with those weights.
+     */
+    void correlatePlane(float[] in, int from, float[] w, int wOff, float[] out, int to) {
+        float[][] own = buffers.get();
+        float[] signal = own[0];
+        int[] at = offsets;
+        if (unpadded && in.length >= from + reach) {
+            signal = in;
+            at = moved(offsets, from);
+        } else {
+            pad(in, from, signal, 0);
+        }
+        float[] result = own[1];
+        KERNELS.correlate(1, offsets.length, w, wOff, at, signal, result, 0, width);
+        int outH = outputShape.dim(1);
+        int outW = outputShape.dim(2);
+        for (int y = 0; y < outH; y++) {
+            System.arraycopy(result, y * rowStride, out, to + y * outW, outW);
+        }
+    }
+
     /** One input channel's plane, from {@code in[from]}, into its padded phase planes at {@code padded[to]}. */
     private void pad(float[] in, int from, float[] padded, int to) {
         int inH = inputShape.dim(1);

@@ -100,6 +100,46 @@ class GroupedConvTest {
         assertAllClose(grads[0], groupedPart(conv, denseGrads[0]), what + " weight gradient");
     }
 
+    @Property(tries = 60)
+    void aDepthwiseChannelGivesTheFloatsOfItsOwnConvolution(@ForAll long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int channels = 1 + random.nextInt(6);
+        int size = 5 + random.nextInt(9);
+        int kernel = 1 + random.nextInt(3);
+        int[] stride = {1 + random.nextInt(2), 1 + random.nextInt(2)};
+        int[] pads = {random.nextInt(kernel), random.nextInt(kernel), random.nextInt(kernel), random.nextInt(kernel)};
+        int[] dilation = {1 + random.nextInt(2), 1 + random.nextInt(2)};
+        Shape in = Shape.of(channels, size, size + random.nextInt(3));
+        Tensor weight = RandomNetworks.tensor(random, Shape.of(channels, 1, kernel, kernel), 1.0);
+        Conv2d conv = new Conv2d(in, weight, null, stride, pads, dilation, channels);
+        int rows = 1 + random.nextInt(3);
+        float[] x = RandomNetworks.values(random, rows * in.size(), 1.0);
+        float[] y = new float[rows * conv.outputShape().size()];
+        conv.linear(new float[][] {x}, y, rows, Switches.none(rows), 1);
+
+        // each channel as the one-channel convolution it is, all rows at once, as the groups used to run
+        Shape plane = Shape.of(1, in.dim(1), in.dim(2));
+        int inPlane = plane.size();
+        int taps = kernel * kernel;
+        for (int c = 0; c < channels; c++) {
+            float[] w = java.util.Arrays.copyOfRange(weight.data(), c * taps, (c + 1) * taps);
+            Conv2d own = new Conv2d(plane, new Tensor(Shape.of(1, 1, kernel, kernel), w), null, stride, pads, dilation);
+            int outPlane = own.outputShape().size();
+            float[] ownIn = new float[rows * inPlane];
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(x, (r * channels + c) * inPlane, ownIn, r * inPlane, inPlane);
+            }
+            float[] ownOut = new float[rows * outPlane];
+            own.linear(new float[][] {ownIn}, ownOut, rows, Switches.none(rows), 1);
+            for (int r = 0; r < rows; r++) {
+                float[] channel = java.util.Arrays.copyOfRange(y, (r * channels + c) * outPlane,
+                        (r * channels + c + 1) * outPlane);
+                float[] expected = java.util.Arrays.copyOfRange(ownOut, r * outPlane, (r + 1) * outPlane);
+                assertThat(channel).as("%s, channel %d of row %d", conv.describe(), c, r).containsExactly(expected);
+            }
+        }
+    }
+
     /** A random grouped convolution: G groups, a channel multiplier, strides, pads, dilations; often depthwise. */
     static Conv2d randomGroupedConv(SplittableRandom random) {
         int groups = 1 + random.nextInt(4);
