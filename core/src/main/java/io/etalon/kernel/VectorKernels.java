@@ -318,6 +318,7 @@ final class VectorKernels implements Kernels {
         int ties = 0;
         FloatVector smallest = FloatVector.broadcast(SPECIES, Float.POSITIVE_INFINITY);
         FloatVector infinity = FloatVector.broadcast(SPECIES, Float.POSITIVE_INFINITY);
+        FloatVector nan = FloatVector.broadcast(SPECIES, Float.NaN);
         int x = 0;
         // half a vector of windows at a time: one vector of each row holds their pairs; the winners' upper half
         // lands on later windows, written after
@@ -342,10 +343,11 @@ final class VectorKernels implements Kernels {
             IntVector a = left.add(1, right.cast(INTS));
             IntVector b = left.add(inW).add(1, rightBelow.cast(INTS));
             a.blend(b, second.cast(INTS)).intoArray(winner, winnerOff + x);
-            VectorMask<Float> tie = runnerUp.compare(VectorOperators.EQ, top1).and(LOW_HALF);
-            ties += tie.trueCount();
+            // the windows of the lower half only; blends, not mask logic (which JDK 17 runs in Java)
+            ties += nan.blend(runnerUp, LOW_HALF).compare(VectorOperators.EQ, top1).trueCount();
             FloatVector lead = top1.sub(runnerUp);
-            smallest = smallest.min(infinity.blend(lead, LOW_HALF.andNot(tie)));
+            smallest = smallest.min(infinity.blend(infinity.blend(lead, runnerUp.compare(VectorOperators.NE, top1)),
+                    LOW_HALF));
         }
         margin[0] = Math.min(margin[0], smallest.reduceLanes(VectorOperators.MIN));
         return ties + ScalarKernels.INSTANCE.poolStates(in, base, top + 2 * x, inW, count - x, winner, winnerOff + x,
@@ -758,6 +760,7 @@ final class VectorKernels implements Kernels {
         FloatVector minusInfinity = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
         FloatVector plusInfinity = FloatVector.broadcast(SPECIES, Float.POSITIVE_INFINITY);
         VectorMask<Float> countedLanes = FIRST_LANES[counted];
+        FloatVector nan = FloatVector.broadcast(SPECIES, Float.NaN);
         FloatVector smallest = plusInfinity;
         int ties = 0;
         for (int x = 0; x < count; x += L) {
@@ -775,12 +778,12 @@ final class VectorKernels implements Kernels {
                 best = best.blend(v, better);
             }
             at.intoArray(winner, winnerOff + x);
-            VectorMask<Float> tie = runnerUp.compare(VectorOperators.EQ, best);
-            ties += tie.and(countedLanes).trueCount();
+            // the counted lanes only; blends, not mask logic (which JDK 17 runs in Java). A lead above 0 is no tie.
+            ties += nan.blend(runnerUp, countedLanes).compare(VectorOperators.EQ, best).trueCount();
             FloatVector lead = best.sub(runnerUp);
-            VectorMask<Float> counts = tie.not().and(runnerUp.compare(VectorOperators.NE, minusInfinity))
-                    .and(lead.compare(VectorOperators.GT, 0f)).and(countedLanes);
-            smallest = smallest.min(plusInfinity.blend(lead, counts));
+            FloatVector counts = plusInfinity.blend(lead, lead.compare(VectorOperators.GT, 0f))
+                    .blend(plusInfinity, runnerUp.compare(VectorOperators.EQ, minusInfinity));
+            smallest = smallest.min(plusInfinity.blend(counts, countedLanes));
         }
         float least = smallest.reduceLanes(VectorOperators.MIN);
         margin[0] = least < margin[0] ? least : margin[0];
