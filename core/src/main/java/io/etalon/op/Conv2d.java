@@ -519,6 +519,20 @@ public final class Conv2d implements Op {
         correlation().correlatePlane(in, from, w, wOff, out, to);
     }
 
+    /**
+     * One channel of a depthwise convolution's transposed pass, for a convolution whose adjoint correlates
+     * ({@link #adjointTransposes}): the gradient plane at {@code gradOut[from]} correlated with the turned taps
+     * {@code turned[wOff ..]} (its filter turned by 180 degrees) and added into {@code gradIn[to]}.
+     */
+    void transposePlane(float[] gradOut, int from, float[] turned, int wOff, float[] gradIn, int to) {
+        adjoint().correlation().correlatePlane(gradOut, from, turned, wOff, gradIn, to, true);
+    }
+
+    /** Whether this convolution's transpose is a stride-1 correlation ({@link #transposeDense}'s adjoint). */
+    boolean adjointTransposes() {
+        return adjointCorrelates();
+    }
+
     /** The distance between two output channels in {@link #correlateSample}'s result. */
     int correlationWidth() {
         return correlation().width();

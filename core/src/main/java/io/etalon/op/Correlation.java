@@ -238,6 +238,11 @@ final class Correlation {
      * same floats as {@link #correlate} of a convolution of that one channel with those weights.
      */
     void correlatePlane(float[] in, int from, float[] w, int wOff, float[] out, int to) {
+        correlatePlane(in, from, w, wOff, out, to, false);
+    }
+
+    /** {@link #correlatePlane(float[], int, float[], int, float[], int)}, its results added into out if {@code add}. */
+    void correlatePlane(float[] in, int from, float[] w, int wOff, float[] out, int to, boolean add) {
         float[][] own = buffers.get();
         float[] signal = own[0];
         int[] at = offsets;
@@ -252,7 +257,13 @@ final class Correlation {
         int outH = outputShape.dim(1);
         int outW = outputShape.dim(2);
         for (int y = 0; y < outH; y++) {
-            System.arraycopy(result, y * rowStride, out, to + y * outW, outW);
+            if (add) {
+                for (int x = 0, into = to + y * outW, row = y * rowStride; x < outW; x++) {
+                    out[into + x] += result[row + x];
+                }
+            } else {
+                System.arraycopy(result, y * rowStride, out, to + y * outW, outW);
+            }
         }
     }
 

@@ -140,6 +140,31 @@ class GroupedConvTest {
         }
     }
 
+    @Property(tries = 60)
+    void aDepthwiseTransposeIsTheAdjointOfItsForward(@ForAll long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int channels = 1 + random.nextInt(6);
+        int size = 5 + random.nextInt(9);
+        int kernel = 1 + random.nextInt(3);
+        int[] pads = {random.nextInt(kernel), random.nextInt(kernel), random.nextInt(kernel), random.nextInt(kernel)};
+        Shape in = Shape.of(channels, size, size + random.nextInt(3));
+        Conv2d conv = new Conv2d(in, RandomNetworks.tensor(random, Shape.of(channels, 1, kernel, kernel), 1.0), null,
+                new int[] {1, 1}, pads, new int[] {1, 1}, channels);
+        int rows = 1 + random.nextInt(3);
+        String what = conv.describe();
+        float[] x = RandomNetworks.values(random, rows * in.size(), 1.0);
+        float[] y = new float[rows * conv.outputShape().size()];
+        conv.linear(new float[][] {x}, y, rows, Switches.none(rows), 1);
+        float[] u = RandomNetworks.values(random, y.length, 1.0);
+        float[] start = RandomNetworks.values(random, x.length, 1.0);
+        float[] grad = start.clone();
+        conv.transpose(u, new float[][] {grad}, rows, Switches.none(rows), 1);
+        float[] gradDirect = start.clone();
+        conv.transposeDirect(u, gradDirect, rows);
+        assertAllClose(grad, gradDirect, what + " transpose vs transposeDirect");
+        ConvolutionChecks.assertAdjoint(x, y, u, start, grad, what);
+    }
+
     /** A random grouped convolution: G groups, a channel multiplier, strides, pads, dilations; often depthwise. */
     static Conv2d randomGroupedConv(SplittableRandom random) {
         int groups = 1 + random.nextInt(4);
