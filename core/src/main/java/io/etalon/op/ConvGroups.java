@@ -29,10 +29,12 @@ final class ConvGroups {
     /** Weights of one group, {@code (O/G)*(C/G)*KH*KW}. */
     private final int weightSlice;
     private final int outChannelsPerGroup;
-    /** Every group's weights, {@code (O, C/G, KH, KW)}; a depthwise convolution's channels read theirs in place. */
+    /** Every group's weights, {@code (O, C/G, KH, KW)} (a copy); a depthwise convolution's channels read theirs here. */
     private final float[] weight;
     /** One input and one output channel per group: MobileNet's depthwise layers. */
     private final boolean depthwise;
+    /** {@link #weight} with each channel's filter turned by 180 degrees, for a depthwise transpose; made on first use. */
+    private volatile float[] turned;
 
     /**
      * @param weight {@code (O, C/G, KH, KW)}, not modified (each group copies its slice)
@@ -54,7 +56,7 @@ final class ConvGroups {
         this.inSize = inputShape.size();
         this.outSlice = groups[0].outputShape().size();
         this.outSize = outSlice * count;
-        this.weight = all;
+        this.weight = all.clone();
         this.depthwise = inChannelsPerGroup == 1 && outChannelsPerGroup == 1;
     }
 
@@ -147,7 +149,7 @@ final class ConvGroups {
         });
     }
 
-    /** Each channel's taps in reverse order: its filter turned by 180 degrees. Made on first use. */
+    /** Each channel's taps in reverse order: its filter turned by 180 degrees. */
     private float[] turned() {
         float[] made = turned;
         if (made == null) {
@@ -161,8 +163,6 @@ final class ConvGroups {
         }
         return made;
     }
-
-    private volatile float[] turned;
 
     /**
      * Accumulates the weight and bias gradients of {@code n} samples.
