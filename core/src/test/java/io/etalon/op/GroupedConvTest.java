@@ -103,15 +103,14 @@ class GroupedConvTest {
     @Property(tries = 60)
     void aDepthwiseChannelGivesTheFloatsOfItsOwnConvolution(@ForAll long seed) {
         SplittableRandom random = new SplittableRandom(seed);
-        int channels = 1 + random.nextInt(6);
-        int size = 5 + random.nextInt(9);
-        int kernel = 1 + random.nextInt(3);
         int[] stride = {1 + random.nextInt(2), 1 + random.nextInt(2)};
-        int[] pads = {random.nextInt(kernel), random.nextInt(kernel), random.nextInt(kernel), random.nextInt(kernel)};
         int[] dilation = {1 + random.nextInt(2), 1 + random.nextInt(2)};
-        Shape in = Shape.of(channels, size, size + random.nextInt(3));
-        Tensor weight = RandomNetworks.tensor(random, Shape.of(channels, 1, kernel, kernel), 1.0);
-        Conv2d conv = new Conv2d(in, weight, null, stride, pads, dilation, channels);
+        Conv2d conv = randomDepthwise(random, stride, dilation);
+        Shape in = conv.inputShapes().get(0);
+        int channels = in.dim(0);
+        int kernel = conv.kernel()[0];
+        int[] pads = conv.pads();
+        Tensor weight = conv.parameters().get(0);
         int rows = 1 + random.nextInt(3);
         float[] x = RandomNetworks.values(random, rows * in.size(), 1.0);
         float[] y = new float[rows * conv.outputShape().size()];
@@ -143,13 +142,8 @@ class GroupedConvTest {
     @Property(tries = 60)
     void aDepthwiseTransposeIsTheAdjointOfItsForward(@ForAll long seed) {
         SplittableRandom random = new SplittableRandom(seed);
-        int channels = 1 + random.nextInt(6);
-        int size = 5 + random.nextInt(9);
-        int kernel = 1 + random.nextInt(3);
-        int[] pads = {random.nextInt(kernel), random.nextInt(kernel), random.nextInt(kernel), random.nextInt(kernel)};
-        Shape in = Shape.of(channels, size, size + random.nextInt(3));
-        Conv2d conv = new Conv2d(in, RandomNetworks.tensor(random, Shape.of(channels, 1, kernel, kernel), 1.0), null,
-                new int[] {1, 1}, pads, new int[] {1, 1}, channels);
+        Conv2d conv = randomDepthwise(random, new int[] {1, 1}, new int[] {1, 1});
+        Shape in = conv.inputShapes().get(0);
         int rows = 1 + random.nextInt(3);
         String what = conv.describe();
         float[] x = RandomNetworks.values(random, rows * in.size(), 1.0);
@@ -163,6 +157,17 @@ class GroupedConvTest {
         conv.transposeDirect(u, gradDirect, rows);
         assertAllClose(grad, gradDirect, what + " transpose vs transposeDirect");
         ConvolutionChecks.assertAdjoint(x, y, u, start, grad, what);
+    }
+
+    /** A random depthwise convolution without bias: 1 to 6 channels of 5 to 15 rows, a square kernel of 1 to 3. */
+    private static Conv2d randomDepthwise(SplittableRandom random, int[] stride, int[] dilation) {
+        int channels = 1 + random.nextInt(6);
+        int size = 5 + random.nextInt(11);
+        int kernel = 1 + random.nextInt(3);
+        int[] pads = {random.nextInt(kernel), random.nextInt(kernel), random.nextInt(kernel), random.nextInt(kernel)};
+        return new Conv2d(Shape.of(channels, size, size + random.nextInt(3)),
+                RandomNetworks.tensor(random, Shape.of(channels, 1, kernel, kernel), 1.0), null, stride, pads, dilation,
+                channels);
     }
 
     /** A random grouped convolution: G groups, a channel multiplier, strides, pads, dilations; often depthwise. */
