@@ -9,6 +9,7 @@ Writes into OUT (default bench/generated/, git-ignored; about 100 MB, so not com
 * resnet18.onnx and resnet18.pt: torchvision's ResNet-18 architecture with seeded random weights (torch.manual_seed(0);
   batch-norm statistics random too, so folding them is not trivial), exported by torch.onnx (opset 13, batch axis
   dynamic) and as TorchScript; random weights cost the same as trained ones;
+* mobilenet_v2.onnx and mobilenet_v2.pt: torchvision's MobileNet-V2 (depthwise layers, ReLU6) the same way;
 * photos.npy: the shipped photos (data/photos), resized to 256 on the shorter side, centre-cropped to 224 and
   normalised with ImageNet's mean and standard deviation, float32 [N, 3, 224, 224]: the input every engine gets.
 
@@ -40,8 +41,17 @@ def squeezenet(root):
 
 
 def resnet18():
-    torch.manual_seed(0)
-    model = torchvision.models.resnet18()
+    return with_random_batch_norm(torchvision.models.resnet18, 0)
+
+
+def mobilenet_v2():
+    return with_random_batch_norm(torchvision.models.mobilenet_v2, 1)
+
+
+def with_random_batch_norm(architecture, seed):
+    """The architecture with weights drawn from the seed, and batch-norm statistics and affine terms random too."""
+    torch.manual_seed(seed)
+    model = architecture()
     with torch.no_grad():
         for module in model.modules():
             if isinstance(module, torch.nn.BatchNorm2d):
@@ -73,11 +83,11 @@ def main():
     example = torch.zeros(1, 3, 224, 224)
     with torch.no_grad():
         torch.jit.trace(squeezenet(root), example).save(os.path.join(args.out, "squeezenet1_1.pt"))
-        resnet = resnet18()
-        torch.jit.trace(resnet, example).save(os.path.join(args.out, "resnet18.pt"))
-        torch.onnx.export(resnet, example, os.path.join(args.out, "resnet18.onnx"), opset_version=13,
-                          input_names=["input"], output_names=["output"],
-                          dynamic_axes={"input": {0: "N"}, "output": {0: "N"}})
+        for name, model in (("resnet18", resnet18()), ("mobilenet_v2", mobilenet_v2())):
+            torch.jit.trace(model, example).save(os.path.join(args.out, name + ".pt"))
+            torch.onnx.export(model, example, os.path.join(args.out, name + ".onnx"), opset_version=13,
+                              input_names=["input"], output_names=["output"],
+                              dynamic_axes={"input": {0: "N"}, "output": {0: "N"}})
     np.save(os.path.join(args.out, "photos.npy"), photos(root).numpy().astype(np.float32))
     print("wrote", args.out)
 

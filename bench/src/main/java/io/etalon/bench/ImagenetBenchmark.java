@@ -48,7 +48,7 @@ public class ImagenetBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        String missing = ImagenetWorkload.missing();
+        String missing = ImagenetWorkload.missing(model);
         if (missing != null) {
             throw new IllegalStateException(missing);
         }

@@ -25,27 +25,33 @@ record ImagenetWorkload(String name, Path onnxFile, Path torchScript, Network ne
     static final String GENERATOR = "/usr/bin/python3 tools/bench/export_imagenet.py";
 
     /**
-     * {@code squeezenet1_1} (the shipped pretrained model) or {@code resnet18} (the ResNet-18-shaped network); the
-     * generated files must exist ({@link #missing}).
+     * {@code squeezenet1_1} (the shipped pretrained model), {@code resnet18} (the ResNet-18-shaped network) or
+     * {@code mobilenet_v2} (MobileNet-V2-shaped, with depthwise layers and ReLU6); its generated files must exist
+     * ({@link #missing}).
      */
     static ImagenetWorkload load(String name) {
         Path root = Workload.root();
         Path generated = root.resolve("bench/generated");
         float[] photos = photos(generated.resolve("photos.npy"));
-        Path onnx = switch (name) {
-            case "squeezenet1_1" -> root.resolve("models/squeezenet1_1.onnx");
-            case "resnet18" -> generated.resolve("resnet18.onnx");
-            default -> throw new IllegalArgumentException("no ImageNet-size workload " + name);
-        };
-        return load(name, onnx, generated.resolve(name + ".pt"), photos);
+        return load(name, onnxFile(name), generated.resolve(name + ".pt"), photos);
     }
 
-    /** Whether the generated files exist; if not, the message says how to make them. */
-    static String missing() {
+    /** The ONNX file of workload {@code name}: the shipped model, or one the generator made. */
+    private static Path onnxFile(String name) {
+        Path root = Workload.root();
+        return switch (name) {
+            case "squeezenet1_1" -> root.resolve("models/squeezenet1_1.onnx");
+            case "resnet18", "mobilenet_v2" -> root.resolve("bench/generated").resolve(name + ".onnx");
+            default -> throw new IllegalArgumentException("no ImageNet-size workload " + name);
+        };
+    }
+
+    /** Whether workload {@code name}'s generated files exist: null if so, else a message saying how to make them. */
+    static String missing(String name) {
         Path generated = Workload.root().resolve("bench/generated");
-        for (String file : new String[] {"photos.npy", "squeezenet1_1.pt", "resnet18.onnx", "resnet18.pt"}) {
-            if (!Files.exists(generated.resolve(file))) {
-                return generated.resolve(file) + " is missing; make the ImageNet-size workloads with " + GENERATOR;
+        for (Path file : new Path[] {generated.resolve("photos.npy"), generated.resolve(name + ".pt"), onnxFile(name)}) {
+            if (!Files.exists(file)) {
+                return file + " is missing; make the ImageNet-size workloads with " + GENERATOR;
             }
         }
         return null;

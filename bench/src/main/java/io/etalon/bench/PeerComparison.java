@@ -162,7 +162,7 @@ public final class PeerComparison {
     }
 
     /** The models {@code --models} may name: the shipped LeNet and the ImageNet-size workloads. */
-    static final String[] MODELS = {"lenet", "squeezenet1_1", "resnet18"};
+    static final String[] MODELS = {"lenet", "squeezenet1_1", "resnet18", "mobilenet_v2"};
 
     void run(Path json, List<String> models) throws Exception {
         DjlAutograd.configureThreads(threads);
@@ -250,10 +250,17 @@ public final class PeerComparison {
      * best classes (ours vs PyTorch autograd through DJL on the same weights as TorchScript) and plain inference (ours
      * vs ONNX Runtime on the same ONNX file), each checked against ours first.
      */
-    private void runImagenet(List<String> names) throws Exception {
-        String missing = ImagenetWorkload.missing();
-        if (missing != null) {
-            out.println("ImageNet-size workloads skipped: " + missing);
+    private void runImagenet(List<String> requested) throws Exception {
+        List<String> names = new ArrayList<>();
+        for (String name : requested) {
+            String missing = ImagenetWorkload.missing(name);
+            if (missing == null) {
+                names.add(name);
+            } else {
+                out.println(name + " skipped: " + missing);
+            }
+        }
+        if (names.isEmpty()) {
             return;
         }
         String isa = System.getenv("DNNL_MAX_CPU_ISA");

@@ -16,7 +16,7 @@ class PeerComparisonOptionsTest {
         assertThat(options.threads()).isEqualTo(2);
         assertThat(options.seconds()).isEqualTo(5);
         assertThat(options.json()).isNull();
-        assertThat(options.models()).containsExactly("lenet", "squeezenet1_1", "resnet18");
+        assertThat(options.models()).containsExactly("lenet", "squeezenet1_1", "resnet18", "mobilenet_v2");
         assertThat(options.help()).isFalse();
     }
 
@@ -40,7 +40,7 @@ class PeerComparisonOptionsTest {
         assertRefused("not 0", "--threads", "0");
         assertRefused("--seconds takes a positive number of seconds per round, not -1", "--seconds", "-1");
         assertRefused("not NaN", "--seconds", "NaN");
-        assertRefused("unknown model vgg16; use --models with some of lenet,squeezenet1_1,resnet18", "--models",
+        assertRefused("unknown model vgg16; use --models with some of lenet,squeezenet1_1,resnet18,mobilenet_v2", "--models",
                 "lenet,vgg16");
     }
 
