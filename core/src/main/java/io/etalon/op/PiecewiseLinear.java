@@ -1,5 +1,6 @@
 package io.etalon.op;
 
+import io.etalon.kernel.Parallel;
 import io.etalon.tensor.Shape;
 import java.util.Arrays;
 import java.util.List;
@@ -216,13 +217,24 @@ public sealed class PiecewiseLinear implements Op permits LeakyRelu, Clip {
         int size = shape.size();
         int cuts = pieces - 1;
         float[] constantsOrNull = constants && hasIntercepts ? intercepts : null;
-        for (int s = 0; s < n; s++) {
-            for (int g = 0; g < groups; g++) {
-                int at = s * size + g * plane;
+        // large layers shared out among idle threads: one group's values (a ReLU6's) by blocks of whole vectors,
+        // else by blocks of (sample, group) planes
+        long values = (long) n * size;
+        if (groups == 1) {
+            int blocks = Parallel.blocksOfValues(values, (int) (values / KERNELS.lanes()));
+            Parallel.forRanges((int) values, blocks, KERNELS.lanes(), (block, first, end) -> KERNELS.pieces(z, first,
+                    end - first, pieces, breakpoints, 0, tieAbove, slopes, constantsOrNull, 0, out, first));
+            return;
+        }
+        int planes = n * groups;
+        Parallel.forRanges(planes, Parallel.blocksOfValues(values, planes), 1, (block, first, end) -> {
+            for (int unit = first; unit < end; unit++) {
+                int g = unit % groups;
+                int at = (unit / groups) * size + g * plane;
                 KERNELS.pieces(z, at, plane, pieces, breakpoints, g * cuts, tieAbove, slopes, constantsOrNull,
                         g * pieces, out, at);
             }
-        }
+        });
     }
 
     /*
