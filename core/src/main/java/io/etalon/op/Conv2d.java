@@ -521,16 +521,11 @@ public final class Conv2d implements Op {
 
     /**
      * One channel of a depthwise convolution's transposed pass, for a convolution whose adjoint correlates
-     * ({@link #adjointTransposes}): the gradient plane at {@code gradOut[from]} correlated with the turned taps
+     * ({@link #adjointCorrelates}): the gradient plane at {@code gradOut[from]} correlated with the turned taps
      * {@code turned[wOff ..]} (its filter turned by 180 degrees) and added into {@code gradIn[to]}.
      */
     void transposePlane(float[] gradOut, int from, float[] turned, int wOff, float[] gradIn, int to) {
         adjoint().correlation().correlatePlane(gradOut, from, turned, wOff, gradIn, to, true);
-    }
-
-    /** Whether this convolution's transpose is a stride-1 correlation ({@link #transposeDense}'s adjoint). */
-    boolean adjointTransposes() {
-        return adjointCorrelates();
     }
 
     /** The distance between two output channels in {@link #correlateSample}'s result. */
@@ -645,7 +640,8 @@ public final class Conv2d implements Op {
                 new int[] {padTop, padLeft, padBottom, padRight});
     }
 
-    private boolean adjointCorrelates() {
+    /** Whether this convolution's transpose is a stride-1 correlation ({@link #transposeDense}'s adjoint). */
+    boolean adjointCorrelates() {
         return grouped == null && strideH == 1 && strideW == 1 && dilationH == 1 && dilationW == 1
                 && padTop < kernelH && padBottom < kernelH && padLeft < kernelW && padRight < kernelW;
     }

@@ -111,7 +111,7 @@ final class ConvGroups {
      * @param gradIn  modified (accumulated); {@code (rows, C*H*W)}
      */
     void transpose(float[] gradOut, float[] gradIn, int rows, boolean direct) {
-        if (depthwise && !direct && groups[0].adjointTransposes()) {
+        if (depthwise && !direct && groups[0].adjointCorrelates()) {
             depthwiseTranspose(gradOut, gradIn, rows);
             return;
         }
