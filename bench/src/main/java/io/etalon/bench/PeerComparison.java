@@ -89,7 +89,19 @@ public final class PeerComparison {
             System.out.println(Options.USAGE);
             return;
         }
-        new PeerComparison(options.threads(), options.seconds(), System.out).run(options.json(), options.models());
+        try {
+            new PeerComparison(options.threads(), options.seconds(), System.out).run(options.json(), options.models());
+        } catch (NothingToRun e) {
+            System.err.println("etalon bench --peers: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    /** Every workload asked for lacks its generated files: nothing is measured and no JSON is written. */
+    static final class NothingToRun extends RuntimeException {
+        NothingToRun(String message) {
+            super(message);
+        }
     }
 
     /** What {@code ./etalon bench --peers} was asked to run. */
@@ -166,11 +178,25 @@ public final class PeerComparison {
 
     void run(Path json, List<String> models) throws Exception {
         DjlAutograd.configureThreads(threads);
+        // a workload whose generated files are missing is skipped alone, with the command that makes them
+        List<String> imagenet = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        for (String name : models) {
+            String lacks = name.equals("lenet") ? null : ImagenetWorkload.missing(name);
+            if (lacks != null) {
+                skipped.add(name + " skipped: " + lacks);
+            } else if (!name.equals("lenet")) {
+                imagenet.add(name);
+            }
+        }
+        if (!skipped.isEmpty() && imagenet.isEmpty() && !models.contains("lenet")) {
+            throw new NothingToRun(skipped.get(0));
+        }
+        skipped.forEach(out::println);
         StolenTime start = StolenTime.now();
         if (models.contains("lenet")) {
             runLenet();
         }
-        List<String> imagenet = models.stream().filter(m -> !m.equals("lenet")).toList();
         if (!imagenet.isEmpty()) {
             runImagenet(imagenet);
         }
@@ -250,19 +276,7 @@ public final class PeerComparison {
      * best classes (ours vs PyTorch autograd through DJL on the same weights as TorchScript) and plain inference (ours
      * vs ONNX Runtime on the same ONNX file), each checked against ours first.
      */
-    private void runImagenet(List<String> requested) throws Exception {
-        List<String> names = new ArrayList<>();
-        for (String name : requested) {
-            String missing = ImagenetWorkload.missing(name);
-            if (missing == null) {
-                names.add(name);
-            } else {
-                out.println(name + " skipped: " + missing);
-            }
-        }
-        if (names.isEmpty()) {
-            return;
-        }
+    private void runImagenet(List<String> names) throws Exception {
         String isa = System.getenv("DNNL_MAX_CPU_ISA");
         peakGflops = MachinePeak.matrixProductGflops(Math.min(3, seconds));
         out.printf(Locale.ROOT, "Etalon vs peers at 224x224: %s, %d thread(s), %s, Java %s, Etalon kernels %s; PyTorch %s "
