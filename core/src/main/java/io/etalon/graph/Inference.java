@@ -1,6 +1,7 @@
 package io.etalon.graph;
 
 import io.etalon.graph.Network.Node;
+import io.etalon.op.Clip;
 import io.etalon.op.Concat;
 import io.etalon.op.Conv2d;
 import io.etalon.op.MaxPool2d;
@@ -13,9 +14,10 @@ import java.util.List;
  *
  * <p>Two things make it fast. A convolution whose only reader is a ReLU, itself read only by a max-pool (LeNet's
  * conv - relu - pool, or SqueezeNet's stem and its 3x3 pool of stride 2), runs as one step that pools and rectifies
- * straight from the correlation ({@link Conv2d#inferRectified}); a convolution followed by a ReLU alone fuses the same
- * way, and so does a convolution followed by an Add of a skip connection and a ReLU ({@link Conv2d#inferResidual}, a
- * residual block's end). Fused convolutions read only by a concatenation write their channels into it where they lie,
+ * straight from the correlation ({@link Conv2d#inferRectified}); a convolution followed by a ReLU or a Clip alone
+ * (MobileNet's ReLU6, also after a depthwise convolution) fuses the same way ({@link Conv2d#inferActivated}), and so
+ * does a convolution followed by an Add of a skip connection and a ReLU ({@link Conv2d#inferResidual}, a residual
+ * block's end). Fused convolutions read only by a concatenation write their channels into it where they lie,
  * and a max-pool of a ReLU's outputs compares them as ints ({@link MaxPool2d#inferRectified}). And the samples go
  * through the plan in tiles small enough that every intermediate of a tile stays in a core's L2 cache, in buffers
  * reused from tile to tile, instead of each layer streaming the whole batch through memory. Outputs whose lives do
@@ -222,14 +224,20 @@ final class Inference {
         return inputs[0] == k ? inputs[1] : inputs[0];
     }
 
-    /** The last node of the chain a fused step can run from node k (k itself when none). */
+    /**
+     * The last node of the chain a fused step can run from node k (k itself when none): a convolution and the ReLU or
+     * Clip that alone reads it ({@link Conv2d#fuses}), and after a ReLU of an ungrouped convolution the max-pool that
+     * alone reads that.
+     */
     private int fusedEnd(int k, int[] consumers) {
         int output = network.outputIndex();
-        if (!(network.node(k).op() instanceof Conv2d conv) || !conv.rectifies() || k == output || consumers[k] != 1
-                || !readsOnly(k + 1, k, Relu.class)) {
+        if (!(network.node(k).op() instanceof Conv2d conv) || k == output || consumers[k] != 1
+                || !(readsOnly(k + 1, k, Relu.class) || readsOnly(k + 1, k, Clip.class))
+                || !conv.fuses(network.node(k + 1).op())) {
             return k;
         }
-        if (k + 1 != output && consumers[k + 1] == 1 && readsOnly(k + 2, k + 1, MaxPool2d.class)
+        if (conv.rectifies() && network.node(k + 1).op() instanceof Relu && k + 1 != output && consumers[k + 1] == 1
+                && readsOnly(k + 2, k + 1, MaxPool2d.class)
                 && ((MaxPool2d) network.node(k + 2).op()).poolsByPlanes()) {
             return k + 2;
         }
@@ -297,11 +305,12 @@ final class Inference {
                 if (step.residual() != NONE) {
                     float[] skip = step.residual() == Network.INPUT ? tileInput : buffers[step.residual()];
                     ((Conv2d) node.op()).inferResidual(in[0], skip, out, count);
-                } else if (step.into() >= 0) {
-                    ((Conv2d) node.op()).inferRectified(in[0], out, count, step.pool(network), step.offset(),
-                            network.shapeOf(step.into()).size());
                 } else if (step.fused()) {
-                    ((Conv2d) node.op()).inferRectified(in[0], out, count, step.pool(network));
+                    Conv2d conv = (Conv2d) node.op();
+                    MaxPool2d pool = step.pool(network);
+                    boolean into = step.into() >= 0;
+                    conv.inferActivated(in[0], out, count, network.node(step.node() + 1).op(), pool,
+                            into ? step.offset() : 0, into ? network.shapeOf(step.into()).size() : conv.rectifiedSize(pool));
                 } else if (node.op() instanceof MaxPool2d pool && readsRectified(node)) {
                     pool.inferRectified(in[0], out, count);
                 } else {

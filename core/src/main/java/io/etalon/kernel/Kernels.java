@@ -150,6 +150,16 @@ public interface Kernels {
                      int outOff, int outEnd);
 
     /**
+     * {@link #biasRelu} with a clip to {@code [lo, hi]} in place of the ReLU (ReLU6 is {@code [0, 6]}): with
+     * {@code v = y[yOff + r*stride + c] + bias}, {@code out[outOff + r*w + c] = v >= lo ? (v > hi ? hi : v) : lo}.
+     * The floats of a convolution's bias and then {@code Clip}'s pieces: a value on a bound is inside and kept as it is
+     * (a -0 on a bound of 0 stays -0), a bound given in a value's place is {@code bound + 0f} (+0 for a zero bound), and
+     * NaN takes the lower bound. Reads and writes as {@link #biasRelu} does.
+     */
+    void biasClip(float[] y, int yOff, int stride, int h, int w, float bias, float lo, float hi, float[] out, int outOff,
+                  int outEnd);
+
+    /**
      * The switches of {@code count} ReLUs: {@code on[onOff + i] = z[zOff + i] > 0 ? 1 : 0}. Returns how many inputs are
      * exactly zero (ties, of either sign) and lowers {@code margin[0]} to the smallest positive {@code |z|}, if smaller.
      */

@@ -237,6 +237,19 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void biasClip(float[] y, int yOff, int stride, int h, int w, float bias, float lo, float hi, float[] out,
+                         int outOff, int outEnd) {
+        float below = lo + 0f;
+        float above = hi + 0f;
+        for (int r = 0; r < h; r++) {
+            for (int c = 0; c < w; c++) {
+                float v = y[yOff + r * stride + c] + bias;
+                out[outOff + r * w + c] = v >= lo ? v > hi ? above : v : below;
+            }
+        }
+    }
+
+    @Override
     public int reluStates(float[] z, int zOff, int count, int[] on, int onOff, float[] margin) {
         int ties = 0;
         float smallest = margin[0];

@@ -287,6 +287,27 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void biasClip(float[] y, int yOff, int stride, int h, int w, float bias, float lo, float hi, float[] out,
+                         int outOff, int outEnd) {
+        FloatVector below = FloatVector.broadcast(SPECIES, lo + 0f);
+        FloatVector above = FloatVector.broadcast(SPECIES, hi + 0f);
+        for (int r = 0; r < h; r++) {
+            int row = outOff + r * w;
+            int from = yOff + r * stride;
+            int c = 0;
+            for (; c < w && row + c + L <= outEnd; c += L) {
+                FloatVector v = FloatVector.fromArray(SPECIES, y, from + c).add(bias);
+                // two comparisons and two blends, no mask logic (which JDK 17 runs in Java): NaN fails both tests
+                below.blend(v, v.compare(VectorOperators.GE, lo)).blend(above, v.compare(VectorOperators.GT, hi))
+                        .intoArray(out, row + c);
+            }
+            if (c < w) { // no room for a whole vector
+                ScalarKernels.INSTANCE.biasClip(y, from + c, stride, 1, w - c, bias, lo, hi, out, row + c, row + w);
+            }
+        }
+    }
+
+    @Override
     public int reluStates(float[] z, int zOff, int count, int[] on, int onOff, float[] margin) {
         int vectorCount = count - count % L;
         int ties = 0;

@@ -361,9 +361,18 @@ public final class Conv2d implements Op {
                 && padLeft == 0 && padBottom == 0 && padRight == 0;
     }
 
-    /** Whether {@link #inferRectified} may fuse a ReLU: an ungrouped convolution. */
+    /** Whether {@link #inferRectified} may fuse a ReLU and a pool, or {@link #inferResidual} a residual end: ungrouped. */
     public boolean rectifies() {
         return grouped == null;
+    }
+
+    /**
+     * Whether {@link #inferActivated} may fuse {@code activation} into this convolution's inference: a {@link Relu} or
+     * a {@link Clip} (ReLU6) of its output, after an ungrouped or a depthwise convolution.
+     */
+    public boolean fuses(Op activation) {
+        return (activation instanceof Relu || activation instanceof Clip)
+                && activation.inputShapes().get(0).equals(outputShape) && (grouped == null || grouped.depthwise());
     }
 
     /**
@@ -381,7 +390,7 @@ public final class Conv2d implements Op {
      * @throws IllegalStateException for a grouped convolution, or a pool this convolution cannot fuse
      */
     public void inferRectified(float[] in, float[] out, int n, MaxPool2d pool) {
-        inferRectified(in, out, n, pool, 0, rectifiedSize(pool));
+        inferActivated(in, out, n, null, pool, 0, rectifiedSize(pool));
     }
 
     /** The floats of one sample's {@link #inferRectified} output: pooled by {@code pool} or not (null). */
@@ -390,31 +399,59 @@ public final class Conv2d implements Op {
     }
 
     /**
-     * {@link #inferRectified(float[], float[], int, MaxPool2d)} into part of a larger output: sample r's results start
+     * {@link #inferRectified(float[], float[], int, MaxPool2d)} with {@code activation} (a {@link Relu} or a
+     * {@link Clip} that {@link #fuses}) in the ReLU's place, into part of a larger output: sample r's results start
      * at {@code out[offset + r * sampleStride]}, as this convolution's channels lie in a concatenation of several along
      * the channel axis (a fire module's two branches), which is thus assembled in place, without a copy. Nothing outside
-     * those {@code n} stretches of {@link #rectifiedSize} floats is written.
+     * those {@code n} stretches of {@link #rectifiedSize} floats is written. The same floats as {@link #infer},
+     * then the activation's own inference, then the pool's. A depthwise convolution (MobileNet's) fuses its activation
+     * without a pool.
+     *
+     * @param activation a ReLU or a Clip of this convolution's output; null for a ReLU
+     * @param pool       a max-pool of this convolution's output after a ReLU, whose windows have no dilation
+     *                   ({@link MaxPool2d#poolsByPlanes}), or null
+     * @throws IllegalStateException for an activation or a pool this convolution cannot fuse
      */
-    public void inferRectified(float[] in, float[] out, int n, MaxPool2d pool, int offset, int sampleStride) {
+    public void inferActivated(float[] in, float[] out, int n, Op activation, MaxPool2d pool, int offset,
+                               int sampleStride) {
+        if (activation != null && !fuses(activation)) {
+            throw new IllegalStateException("inferActivated fuses a ReLU or a Clip of the output after an ungrouped or "
+                    + "a depthwise convolution, not " + activation.kind() + " after " + describe());
+        }
+        Clip clip = activation instanceof Clip c ? c : null;
+        if (pool != null && (clip != null || grouped != null || !(pool.inputShapes().get(0).equals(outputShape)
+                && pool.poolsByPlanes()))) {
+            throw new IllegalStateException("inferActivated pools only a ReLU's output of an ungrouped convolution, with "
+                    + "a pool of that output without dilation");
+        }
+        int plane = outputShape.dim(1) * outputShape.dim(2);
+        if (grouped != null) {
+            if (!grouped.depthwise()) {
+                throw new IllegalStateException("inferActivated needs an ungrouped or a depthwise convolution");
+            }
+            int outH = outputShape.dim(1);
+            int outW = outputShape.dim(2);
+            // each channel biased and switched from its correlation results while they are in its core's cache
+            grouped.depthwiseCorrelate(in, n, (r, c, results, rowStride) -> {
+                int at = offset + r * sampleStride + c * plane;
+                activate(clip, results, 0, rowStride, outH, outW, c, out, at, at + plane);
+            });
+            return;
+        }
         boolean own = offset == 0 && sampleStride == rectifiedSize(pool);
-        if (grouped == null && pool == null && !(strideH == 1 && strideW == 1) && blockRows(n) > 1 && own) {
-            // a batch's strided convolution as one matrix product, then bias and ReLU in one pass, not two
+        if (pool == null && !(strideH == 1 && strideW == 1) && blockRows(n) > 1 && own) {
+            // a batch's strided convolution as one matrix product, then bias and switch in one pass, not two
             linear(new float[][] {in}, out, n, null, 1);
-            int plane = outputShape.dim(1) * outputShape.dim(2);
             for (int r = 0; r < n; r++) {
                 for (int o = 0; o < outChannels; o++) {
-                    // in place, one plane as one row, nothing written past it: what addBias then Relu.infer give
+                    // in place, one plane as one row, nothing written past it: what addBias then the switch give
                     int base = (r * outChannels + o) * plane;
-                    KERNELS.biasRelu(out, base, plane, 1, plane, bias[o], out, base, base + plane);
+                    activate(clip, out, base, plane, 1, plane, o, out, base, base + plane);
                 }
             }
             return;
         }
-        if (grouped != null || pool != null && !(pool.inputShapes().get(0).equals(outputShape) && pool.poolsByPlanes())) {
-            throw new IllegalStateException("inferRectified needs an ungrouped convolution, and a pool of its output "
-                    + "without dilation");
-        }
-        inferCorrelated(in, null, out, n, pool, offset, sampleStride);
+        inferCorrelated(in, null, clip, out, n, pool, offset, sampleStride);
     }
 
     /**
@@ -429,15 +466,16 @@ public final class Conv2d implements Op {
         if (grouped != null) {
             throw new IllegalStateException("inferResidual needs an ungrouped convolution");
         }
-        inferCorrelated(in, residual, out, n, null, 0, outputShape.size());
+        inferCorrelated(in, residual, null, out, n, null, 0, outputShape.size());
     }
 
     /**
      * The correlation of each sample, then bias and ReLU (with {@code residual} added before it, or after {@code pool}
-     * unless null), into {@code out} from {@code offset}, samples {@code sampleStride} apart.
+     * unless null) or, unless null, {@code clip}, into {@code out} from {@code offset}, samples {@code sampleStride}
+     * apart.
      */
-    private void inferCorrelated(float[] in, float[] residual, float[] out, int n, MaxPool2d pool, int offset,
-                                 int sampleStride) {
+    private void inferCorrelated(float[] in, float[] residual, Clip clip, float[] out, int n, MaxPool2d pool,
+                                 int offset, int sampleStride) {
         Correlation plan = correlation();
         int outH = outputShape.dim(1);
         int outW = outputShape.dim(2);
@@ -456,7 +494,7 @@ public final class Conv2d implements Op {
                 int last = Math.min(end, plane);
                 for (int o = 0; o < outChannels && first < last; o++) {
                     int at = start + o * plane;
-                    rectify(result, o * plan.width() + first, last - first, 1, last - first, o, residual,
+                    finish(result, o * plan.width() + first, last - first, 1, last - first, o, residual, clip,
                             skip + o * plane + first, out, at + first, at + last);
                 }
             };
@@ -477,8 +515,8 @@ public final class Conv2d implements Op {
                         KERNELS.biasRelu(results, from, length, 1, length, bias[o], results, from, from + length);
                         pool.inferPlane(results, from, plan.rowStride(), out, at, true);
                     } else {
-                        rectify(results, from, plan.rowStride(), rows, columns, o, residual, skip + o * plane, out, at,
-                                blockEnd);
+                        finish(results, from, plan.rowStride(), rows, columns, o, residual, clip, skip + o * plane,
+                                out, at, blockEnd);
                     }
                 }
             });
@@ -486,15 +524,28 @@ public final class Conv2d implements Op {
     }
 
     /**
-     * Channel o's bias and ReLU over its correlation results ({@link Kernels#biasRelu}), with the skip connection at
-     * {@code residual[resOff]} added before the ReLU when there is one ({@link Kernels#biasAddRelu}).
+     * Channel o's bias and switch over its correlation results ({@link #activate}), with the skip connection at
+     * {@code residual[resOff]} added before a ReLU when there is one ({@link Kernels#biasAddRelu}).
      */
-    private void rectify(float[] result, int from, int stride, int rows, int columns, int o, float[] residual,
-                         int resOff, float[] out, int at, int end) {
+    private void finish(float[] result, int from, int stride, int rows, int columns, int o, float[] residual, Clip clip,
+                        int resOff, float[] out, int at, int end) {
         if (residual == null) {
-            KERNELS.biasRelu(result, from, stride, rows, columns, bias[o], out, at, end);
+            activate(clip, result, from, stride, rows, columns, o, out, at, end);
         } else {
             KERNELS.biasAddRelu(result, from, stride, rows, columns, bias[o], residual, resOff, out, at, end);
+        }
+    }
+
+    /**
+     * Channel o's bias and switch over its correlation results: a ReLU ({@link Kernels#biasRelu}) when {@code clip} is
+     * null, else that clip ({@link Kernels#biasClip}), as {@link Kernels#biasRelu} reads and writes.
+     */
+    private void activate(Clip clip, float[] result, int from, int stride, int rows, int columns, int o, float[] out,
+                          int at, int end) {
+        if (clip == null) {
+            KERNELS.biasRelu(result, from, stride, rows, columns, bias[o], out, at, end);
+        } else {
+            KERNELS.biasClip(result, from, stride, rows, columns, bias[o], clip.min(), clip.max(), out, at, end);
         }
     }
 
@@ -517,6 +568,11 @@ public final class Conv2d implements Op {
      */
     void correlatePlane(float[] in, int from, float[] w, int wOff, float[] out, int to) {
         correlation().correlatePlane(in, from, w, wOff, out, to);
+    }
+
+    /** {@link #correlatePlane}'s results, left in this thread's buffer: row y at {@link #correlationRowStride}{@code *y}. */
+    float[] correlatedPlane(float[] in, int from, float[] w, int wOff) {
+        return correlation().correlatedPlane(in, from, w, wOff);
     }
 
     /**

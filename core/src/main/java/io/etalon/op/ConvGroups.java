@@ -95,11 +95,47 @@ final class ConvGroups {
     private void depthwiseLinear(float[] in, float[] out, int rows) {
         Conv2d plan = groups[0];
         int channels = groups.length;
-        int units = rows * channels;
+        eachChannel(rows, k -> plan.correlatePlane(in, k * inSlice, weight, (k % channels) * weightSlice, out,
+                k * outSlice));
+    }
+
+    /** Whether each group is one input and one output channel: a depthwise convolution. */
+    boolean depthwise() {
+        return depthwise;
+    }
+
+    /** What a depthwise convolution's inference does with one channel's results: output row y at {@code y*rowStride}. */
+    @FunctionalInterface
+    interface PlaneDone {
+        void run(int sample, int channel, float[] results, int rowStride);
+    }
+
+    /**
+     * {@link #depthwiseLinear} handing each channel's results to {@code done} in the thread that made them, while they
+     * are in its core's cache, instead of copying them out: plain inference adds the bias and applies the switch after
+     * the convolution there, in one pass.
+     */
+    void depthwiseCorrelate(float[] in, int rows, PlaneDone done) {
+        if (!depthwise) {
+            throw new IllegalStateException("depthwiseCorrelate needs one input and one output channel per group");
+        }
+        Conv2d plan = groups[0];
+        int channels = groups.length;
+        int rowStride = plan.correlationRowStride();
+        eachChannel(rows, k -> done.run(k / channels, k % channels,
+                plan.correlatedPlane(in, k * inSlice, weight, (k % channels) * weightSlice), rowStride));
+    }
+
+    /**
+     * Runs {@code unit} for every channel k of every row ({@code k = row * channels + channel}), the units shared out
+     * among threads in blocks: a depthwise layer's channels are too small for a parallel section each.
+     */
+    private void eachChannel(int rows, java.util.function.IntConsumer unit) {
+        int units = rows * groups.length;
         int blocks = Parallel.blocks((long) units * outSlice * weightSlice, units);
         Parallel.forRanges(units, blocks, 1, (block, first, end) -> {
             for (int k = first; k < end; k++) {
-                plan.correlatePlane(in, k * inSlice, weight, (k % channels) * weightSlice, out, k * outSlice);
+                unit.accept(k);
             }
         });
     }
@@ -139,14 +175,9 @@ final class ConvGroups {
     private void depthwiseTranspose(float[] gradOut, float[] gradIn, int rows) {
         Conv2d plan = groups[0];
         int channels = groups.length;
-        int units = rows * channels;
         float[] turned = turned();
-        int blocks = Parallel.blocks((long) units * outSlice * weightSlice, units);
-        Parallel.forRanges(units, blocks, 1, (block, first, end) -> {
-            for (int k = first; k < end; k++) {
-                plan.transposePlane(gradOut, k * outSlice, turned, (k % channels) * weightSlice, gradIn, k * inSlice);
-            }
-        });
+        eachChannel(rows, k -> plan.transposePlane(gradOut, k * outSlice, turned, (k % channels) * weightSlice, gradIn,
+                k * inSlice));
     }
 
     /** Each channel's taps in reverse order: its filter turned by 180 degrees. */

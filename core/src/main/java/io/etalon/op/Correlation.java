@@ -243,17 +243,7 @@ final class Correlation {
 
     /** {@link #correlatePlane(float[], int, float[], int, float[], int)}, its results added into out if {@code add}. */
     void correlatePlane(float[] in, int from, float[] w, int wOff, float[] out, int to, boolean add) {
-        float[][] own = buffers.get();
-        float[] signal = own[0];
-        int[] at = offsets;
-        if (unpadded && in.length >= from + reach) {
-            signal = in;
-            at = moved(offsets, from);
-        } else {
-            pad(in, from, signal, 0);
-        }
-        float[] result = own[1];
-        KERNELS.correlate(1, offsets.length, w, wOff, at, signal, result, 0, width);
+        float[] result = correlatedPlane(in, from, w, wOff);
         int outH = outputShape.dim(1);
         int outW = outputShape.dim(2);
         for (int y = 0; y < outH; y++) {
@@ -265,6 +255,25 @@ final class Correlation {
                 System.arraycopy(result, y * rowStride, out, to + y * outW, outW);
             }
         }
+    }
+
+    /**
+     * {@link #correlatePlane}'s results left in this thread's result buffer, which it returns: output row y starts at
+     * {@code y * rowStride()}. The thread's next call overwrites them.
+     */
+    float[] correlatedPlane(float[] in, int from, float[] w, int wOff) {
+        float[][] own = buffers.get();
+        float[] signal = own[0];
+        int[] at = offsets;
+        if (unpadded && in.length >= from + reach) {
+            signal = in;
+            at = moved(offsets, from);
+        } else {
+            pad(in, from, signal, 0);
+        }
+        float[] result = own[1];
+        KERNELS.correlate(1, offsets.length, w, wOff, at, signal, result, 0, width);
+        return result;
     }
 
     /** One input channel's plane, from {@code in[from]}, into its padded phase planes at {@code padded[to]}. */

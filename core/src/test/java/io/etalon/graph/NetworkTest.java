@@ -42,10 +42,11 @@ class NetworkTest {
 
     @Test
     void onePhotosInferenceSharedOutAmongThreadsGivesTheForwardPassesFloats() throws Exception {
-        // in a pool of two with one image the convolutions (by phases, 1x1 and 3x3, ReLUs fused), the 3x3 max-pool and
-        // the padded copies run in blocks on both threads; a pool of one runs them whole
+        // in a pool of two with one image the convolutions (by phases, 1x1 and 3x3, ReLUs and ReLU6s fused, depthwise
+        // ones by blocks of channels), the 3x3 max-pool and the padded copies run in blocks on both threads; a pool of
+        // one runs them whole
         for (Network network : new Network[] {RandomNetworks.photoSizedFire(21), RandomNetworks.photoSizedNetwork(21),
-                RandomNetworks.residualNetwork(21, 128, 32)}) {
+                RandomNetworks.residualNetwork(21, 128, 32), RandomNetworks.invertedResidualNetwork(21, 160)}) {
             float[] image = RandomNetworks.values(new SplittableRandom(21), network.inputShape().size(), 1.0);
             float[] alone = inPool(1, () -> network.infer(image, 1));
             float[] shared = inPool(2, () -> network.infer(image, 1));
@@ -72,6 +73,16 @@ class NetworkTest {
         Network network = RandomNetworks.residualNetwork(seed, 8 + (int) Math.floorMod(seed, 9L), 4 + (int) Math.floorMod(seed, 5L));
         int n = 4;
         float[] images = RandomNetworks.values(new SplittableRandom(seed), n * network.inputShape().size(), 1.0);
+        assertInferenceIsTheForwardPass(network, images, n);
+    }
+
+    @Property(tries = 10)
+    void inferenceFusesMobileNetsReluSixesIntoTheirConvolutions(@ForAll long seed) {
+        // each ReLU6 after an ordinary or a depthwise convolution clips in that convolution's epilogue, for every sample
+        // of a batch: the forward pass's Clip, float for float
+        Network network = RandomNetworks.invertedResidualNetwork(seed, 8 + (int) Math.floorMod(seed, 25L));
+        int n = 3;
+        float[] images = RandomNetworks.values(new SplittableRandom(seed), n * network.inputShape().size(), 2.0);
         assertInferenceIsTheForwardPass(network, images, n);
     }
 

@@ -527,6 +527,58 @@ class KernelsTest {
     }
 
     @Property(tries = 60)
+    void fusedBiasClipIsBiasThenTheClipsPieces(@ForAll @IntRange(min = 1, max = 9) int h,
+                                               @ForAll @IntRange(min = 1, max = 40) int w,
+                                               @ForAll @IntRange(min = 0, max = 5) int extraColumns,
+                                               @ForAll @IntRange(min = 0, max = 40) int spill,
+                                               @ForAll long seed) {
+        // ReLU6's bounds, a bound of -0, equal bounds or random ones; values on the bounds, zeros of both signs and NaN
+        SplittableRandom random = new SplittableRandom(seed);
+        float[][] boundsDrawn = {{0f, 6f}, {-0f, 1f}, {0.5f, 0.5f}, {-0.4f, 0f},
+            {(float) -Math.abs(random.nextGaussian()), (float) Math.abs(random.nextGaussian())}};
+        float[] bounds = boundsDrawn[random.nextInt(boundsDrawn.length)];
+        float lo = bounds[0];
+        float hi = bounds[1];
+        float bias = random.nextBoolean() ? (random.nextBoolean() ? 0f : -0f) : (float) random.nextGaussian();
+        int stride = w + extraColumns;
+        float[] y = new float[2 + h * stride + 2 * best.lanes()];
+        float[] special = {lo - bias, hi - bias, lo, hi, 0f, -0f, Float.NaN};
+        for (int i = 0; i < y.length; i++) {
+            y[i] = random.nextInt(3) == 0 ? special[random.nextInt(special.length)] : (float) random.nextGaussian() * 4;
+        }
+        int end = 1 + h * w;
+        float[] out = new float[end + spill + 2];
+        java.util.Arrays.fill(out, 7f);
+        float[] viaScalar = out.clone();
+        float[] viaBest = out.clone();
+        scalar.biasClip(y, 2, stride, h, w, bias, lo, hi, viaScalar, 1, end + spill);
+        best.biasClip(y, 2, stride, h, w, bias, lo, hi, viaBest, 1, end + spill);
+        forgetSpill(viaBest, end, end + spill);
+        // the clip's own inference of the biased values: its three pieces, ties inside
+        float[] biased = new float[h * w];
+        for (int r = 0; r < h; r++) {
+            for (int c = 0; c < w; c++) {
+                biased[r * w + c] = y[2 + r * stride + c] + bias;
+            }
+        }
+        float[] clipped = new float[h * w];
+        new io.etalon.op.Clip(io.etalon.tensor.Shape.of(h * w), lo, hi).infer(new float[][] {biased}, clipped, 1);
+        float[] expected = out.clone();
+        System.arraycopy(clipped, 0, expected, 1, h * w);
+        assertThat(rawBits(viaScalar)).as("scalar, [%s, %s]", lo, hi).containsExactly(rawBits(expected));
+        assertThat(rawBits(viaBest)).as("vector, [%s, %s]", lo, hi).containsExactly(rawBits(expected));
+    }
+
+    /** Each float's bits: tells -0 from +0. */
+    private static int[] rawBits(float[] values) {
+        int[] bits = new int[values.length];
+        for (int i = 0; i < values.length; i++) {
+            bits[i] = Float.floatToRawIntBits(values[i]);
+        }
+        return bits;
+    }
+
+    @Property(tries = 60)
     void reluStatesAreTheSignsTiesAndSmallestMargin(@ForAll @IntRange(min = 0, max = 100) int count,
                                                     @ForAll @IntRange(min = 0, max = 5) int offset,
                                                     @ForAll long seed) {

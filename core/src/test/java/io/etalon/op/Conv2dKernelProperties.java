@@ -52,6 +52,56 @@ class Conv2dKernelProperties {
     }
 
     /**
+     * Plain inference fuses a convolution's bias and the ReLU or Clip (ReLU6) that follows it, also after a depthwise
+     * convolution (MobileNet's): the floats of the convolution's inference and then the switch's, written into each
+     * sample's stretch of a larger output (a concatenation's part) and nowhere else.
+     */
+    @Property(tries = 60)
+    void aFusedSwitchGivesTheFloatsOfTheConvolutionThenTheSwitch(@ForAll long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        boolean depthwise = random.nextBoolean();
+        int channels = 1 + random.nextInt(depthwise ? 12 : 5);
+        int outChannels = depthwise ? channels : 1 + random.nextInt(9);
+        int kernel = 1 + random.nextInt(3);
+        int stride = 1 + random.nextInt(2);
+        int[] pads = {random.nextInt(kernel), random.nextInt(kernel), random.nextInt(kernel), random.nextInt(kernel)};
+        // planes from a few rows to a photo's, whose one sample is shared out among threads
+        int size = random.nextInt(4) == 0 ? 60 + random.nextInt(60) : kernel + random.nextInt(14);
+        Shape input = Shape.of(channels, size, size + random.nextInt(3));
+        Conv2d conv = new Conv2d(input,
+                RandomNetworks.tensor(random, Shape.of(outChannels, depthwise ? 1 : channels, kernel, kernel), 1.0),
+                RandomNetworks.tensor(random, Shape.of(outChannels), 0.5), new int[] {stride, stride}, pads,
+                new int[] {1, 1}, depthwise ? channels : 1);
+        Shape out = conv.outputShape();
+        Op activation = switch (random.nextInt(3)) {
+            case 0 -> new Relu(out);
+            case 1 -> new Clip(out, 0f, 6f);
+            default -> new Clip(out, (float) -Math.abs(random.nextGaussian()), (float) Math.abs(random.nextGaussian()));
+        };
+        assertThat(conv.fuses(activation)).isTrue();
+        int rows = 1 + random.nextInt(3);
+        float[] x = RandomNetworks.values(random, rows * input.size(), 2.0);
+        float[] value = new float[rows * out.size()];
+        conv.infer(new float[][] {x}, value, rows);
+        float[] expected = new float[value.length];
+        activation.infer(new float[][] {value}, expected, rows);
+
+        int offset = random.nextInt(5);
+        int sampleStride = out.size() + random.nextInt(7);
+        float[] fused = new float[offset + rows * sampleStride + 3];
+        java.util.Arrays.fill(fused, 7f);
+        conv.inferActivated(x, fused, rows, activation, null, offset, sampleStride);
+        for (int k = 0; k < fused.length; k++) {
+            int sample = (k - offset) / sampleStride;
+            int at = (k - offset) % sampleStride;
+            boolean inside = k >= offset && sample < rows && at < out.size();
+            float want = inside ? expected[sample * out.size() + at] : 7f;
+            assertThat(Float.floatToRawIntBits(fused[k])).as("%s then %s at %d", conv.describe(), activation.describe(), k)
+                    .isEqualTo(Float.floatToRawIntBits(want));
+        }
+    }
+
+    /**
      * Samples too large to batch (a photo) take other paths: the correlation over the padded planes, split into phases
      * at a stride, for the value; one stride-1 correlation per phase for the transpose; a matrix product for a 1x1
      * convolution. They too equal the loops.

@@ -308,6 +308,58 @@ public final class RandomNetworks {
         return new Network(input, nodes);
     }
 
+    /**
+     * A network shaped like MobileNet-V2's start on a {@code 3 x side x side} input: a 3x3 convolution of stride 2 with a
+     * ReLU6 ({@link io.etalon.op.Clip} to [0, 6]), an inverted residual block of stride 1 (a 1x1 expand with a ReLU6, a
+     * 3x3 depthwise convolution with a ReLU6, a 1x1 projection without one, added to the block's input), one of
+     * stride 2 without the Add, a 1x1 convolution with a ReLU6, a global average pool and a dense layer of 10.
+     */
+    public static Network invertedResidualNetwork(long seed, int side) {
+        SplittableRandom random = new SplittableRandom(seed);
+        java.util.List<Network.Node> nodes = new java.util.ArrayList<>();
+        Conv2d stem = new Conv2d(Shape.of(3, side, side), tensor(random, Shape.of(16, 3, 3, 3), 1.0),
+                tensor(random, Shape.of(16), 0.5), new int[] {2, 2}, new int[] {1, 1, 1, 1}, new int[] {1, 1});
+        int x = clipped(nodes, "stem", stem, Network.INPUT);
+        int y = invertedResidual(nodes, random, "block1", x, 1, 16);
+        nodes.add(new Network.Node("block1.add", new io.etalon.op.Add(stem.outputShape()), new int[] {y, x}));
+        y = invertedResidual(nodes, random, "block2", nodes.size() - 1, 2, 24);
+        Conv2d last = Conv2d.of(nodes.get(y).op().outputShape(), tensor(random, Shape.of(32, 24, 1, 1), 0.5),
+                tensor(random, Shape.of(32), 0.5), 0);
+        clipped(nodes, "last", last, y);
+        Shape shape = next(nodes, "pool", AvgPool2d.global(last.outputShape()));
+        shape = next(nodes, "flatten", new Flatten(shape));
+        next(nodes, "fc", new Dense(shape, tensor(random, Shape.of(10, shape.size()), 0.3), tensor(random, Shape.of(10), 0.1)));
+        return new Network(Shape.of(3, side, side), nodes);
+    }
+
+    /**
+     * Adds an inverted residual block reading node {@code source}: a 1x1 expand to three times its channels, a 3x3
+     * depthwise convolution of {@code stride}, each with a ReLU6, and a 1x1 projection to {@code outChannels} without
+     * one; returns the projection's node.
+     */
+    private static int invertedResidual(java.util.List<Network.Node> nodes, SplittableRandom random, String name,
+                                        int source, int stride, int outChannels) {
+        Shape in = nodes.get(source).op().outputShape();
+        int wide = 3 * in.dim(0);
+        Conv2d expand = Conv2d.of(in, tensor(random, Shape.of(wide, in.dim(0), 1, 1), 0.6), tensor(random, Shape.of(wide), 0.5), 0);
+        int x = clipped(nodes, name + ".expand", expand, source);
+        Conv2d depthwise = new Conv2d(expand.outputShape(), tensor(random, Shape.of(wide, 1, 3, 3), 1.0),
+                tensor(random, Shape.of(wide), 0.5), new int[] {stride, stride}, new int[] {1, 1, 1, 1}, new int[] {1, 1}, wide);
+        x = clipped(nodes, name + ".depthwise", depthwise, x);
+        Conv2d project = Conv2d.of(depthwise.outputShape(), tensor(random, Shape.of(outChannels, wide, 1, 1), 0.4),
+                tensor(random, Shape.of(outChannels), 0.5), 0);
+        nodes.add(new Network.Node(name + ".project", project, new int[] {x}));
+        return nodes.size() - 1;
+    }
+
+    /** Adds {@code conv} reading node {@code source} and a ReLU6 after it; returns the ReLU6's node. */
+    private static int clipped(java.util.List<Network.Node> nodes, String name, Conv2d conv, int source) {
+        nodes.add(new Network.Node(name, conv, new int[] {source}));
+        nodes.add(new Network.Node(name + "-relu6", new io.etalon.op.Clip(conv.outputShape(), 0f, 6f),
+                new int[] {nodes.size() - 1}));
+        return nodes.size() - 1;
+    }
+
     /** Adds {@code conv} reading node {@code source} and a ReLU after it; returns the ReLU's node. */
     private static int rectified(java.util.List<Network.Node> nodes, String name, Conv2d conv, int source) {
         nodes.add(new Network.Node(name, conv, new int[] {source}));
