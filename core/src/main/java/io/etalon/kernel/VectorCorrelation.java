@@ -34,6 +34,10 @@ final class VectorCorrelation {
                     + positions);
         }
         int vectors = positions / L;
+        if (outputs == 1) {
+            correlateOne(taps, w, wOff, offsets, x, y, yOff, vectors);
+            return;
+        }
         int sixes = vectors / 6;
         int rest = vectors % 6;
         if (rest == 1 && sixes > 0) {
@@ -56,6 +60,88 @@ final class VectorCorrelation {
         if (rest > 0) {
             correlateRest(outputs, taps, w, wOff, offsets, x, p, rest, y, yOff, width);
         }
+    }
+
+    /**
+     * One output (a depthwise convolution's channel, or the adjoint of a one-channel input's): blocks of eight vectors
+     * of positions, eight independent chains of multiply-adds, where the blocks of two that several outputs share
+     * would wait on two chains (each tap's sum on the one before). The last block overlaps the one before it and writes
+     * the same floats again; fewer than eight vectors go by four, two and one. A 3x3 filter over a padded 112x112
+     * plane, one thread, alternating processes: 13.2 to 13.8 us by blocks of two, 7.1 to 7.4 by these; 28x28 (in L1)
+     * 0.96 to 1.01 against 0.40 to 0.43. Each vector still takes a load per multiply-add, most across two cache lines.
+     */
+    private static void correlateOne(int taps, float[] w, int wOff, int[] offsets, float[] x, float[] y, int yOff,
+                                     int vectors) {
+        if (vectors >= 8) {
+            for (int v = 0; ; v += 8) {
+                int p = Math.min(v, vectors - 8) * L;
+                correlate1x8(taps, w, wOff, offsets, x, p, y, yOff + p);
+                if (v + 8 >= vectors) {
+                    return;
+                }
+            }
+        }
+        int v = 0;
+        if (vectors >= 4) {
+            correlate1x4(taps, w, wOff, offsets, x, 0, y, yOff);
+            v = 4;
+        }
+        for (; v + 2 <= vectors; v += 2) {
+            correlate1x2(taps, w, wOff, offsets, x, v * L, y, yOff + v * L);
+        }
+        if (v < vectors) {
+            correlate1x1(taps, w, wOff, offsets, x, v * L, y, yOff + v * L);
+        }
+    }
+
+    private static void correlate1x8(int taps, float[] w, int w0, int[] offsets, float[] x, int p, float[] y, int y0) {
+        FloatVector a0 = FloatVector.zero(SPECIES);
+        FloatVector a1 = FloatVector.zero(SPECIES);
+        FloatVector a2 = FloatVector.zero(SPECIES);
+        FloatVector a3 = FloatVector.zero(SPECIES);
+        FloatVector a4 = FloatVector.zero(SPECIES);
+        FloatVector a5 = FloatVector.zero(SPECIES);
+        FloatVector a6 = FloatVector.zero(SPECIES);
+        FloatVector a7 = FloatVector.zero(SPECIES);
+        for (int t = 0; t < taps; t++) {
+            int at = p + offsets[t];
+            FloatVector s = FloatVector.broadcast(SPECIES, w[w0 + t]);
+            a0 = s.fma(FloatVector.fromArray(SPECIES, x, at), a0);
+            a1 = s.fma(FloatVector.fromArray(SPECIES, x, at + L), a1);
+            a2 = s.fma(FloatVector.fromArray(SPECIES, x, at + 2 * L), a2);
+            a3 = s.fma(FloatVector.fromArray(SPECIES, x, at + 3 * L), a3);
+            a4 = s.fma(FloatVector.fromArray(SPECIES, x, at + 4 * L), a4);
+            a5 = s.fma(FloatVector.fromArray(SPECIES, x, at + 5 * L), a5);
+            a6 = s.fma(FloatVector.fromArray(SPECIES, x, at + 6 * L), a6);
+            a7 = s.fma(FloatVector.fromArray(SPECIES, x, at + 7 * L), a7);
+        }
+        a0.intoArray(y, y0);
+        a1.intoArray(y, y0 + L);
+        a2.intoArray(y, y0 + 2 * L);
+        a3.intoArray(y, y0 + 3 * L);
+        a4.intoArray(y, y0 + 4 * L);
+        a5.intoArray(y, y0 + 5 * L);
+        a6.intoArray(y, y0 + 6 * L);
+        a7.intoArray(y, y0 + 7 * L);
+    }
+
+    private static void correlate1x4(int taps, float[] w, int w0, int[] offsets, float[] x, int p, float[] y, int y0) {
+        FloatVector a0 = FloatVector.zero(SPECIES);
+        FloatVector a1 = FloatVector.zero(SPECIES);
+        FloatVector a2 = FloatVector.zero(SPECIES);
+        FloatVector a3 = FloatVector.zero(SPECIES);
+        for (int t = 0; t < taps; t++) {
+            int at = p + offsets[t];
+            FloatVector s = FloatVector.broadcast(SPECIES, w[w0 + t]);
+            a0 = s.fma(FloatVector.fromArray(SPECIES, x, at), a0);
+            a1 = s.fma(FloatVector.fromArray(SPECIES, x, at + L), a1);
+            a2 = s.fma(FloatVector.fromArray(SPECIES, x, at + 2 * L), a2);
+            a3 = s.fma(FloatVector.fromArray(SPECIES, x, at + 3 * L), a3);
+        }
+        a0.intoArray(y, y0);
+        a1.intoArray(y, y0 + L);
+        a2.intoArray(y, y0 + 2 * L);
+        a3.intoArray(y, y0 + 3 * L);
     }
 
     /** The last block of {@code vectors} (one to five) vectors of positions from {@code p}, for every output. */

@@ -432,9 +432,13 @@ public final class Conv2d implements Op {
             int outH = outputShape.dim(1);
             int outW = outputShape.dim(2);
             // each channel biased and switched from its correlation results while they are in its core's cache
-            grouped.depthwiseCorrelate(in, n, (r, c, results, rowStride) -> {
+            grouped.depthwiseCorrelate(in, n, out, offset, sampleStride, (r, c, results, from, rowStride) -> {
                 int at = offset + r * sampleStride + c * plane;
-                activate(clip, results, 0, rowStride, outH, outW, c, out, at, at + plane);
+                // rows side by side (a strided layer's, picked into place) go as one, as they may be switched in place:
+                // a vector's scratch lanes past a row's end would land on the next row before it is read
+                boolean oneRow = rowStride == outW;
+                activate(clip, results, from, rowStride, oneRow ? 1 : outH, oneRow ? plane : outW, c, out, at,
+                        at + plane);
             });
             return;
         }
@@ -563,14 +567,9 @@ public final class Conv2d implements Op {
 
     /**
      * One channel of a depthwise convolution whose channels all have this (one-channel, bias-free) convolution's
-     * shapes: the plane at {@code in[from]} with the taps {@code w[wOff ..]}, written to {@code out[to]}. The floats of
-     * {@link #linear} with those weights.
+     * shapes: the plane at {@code in[from]} correlated with the taps {@code w[wOff ..]}, the floats of {@link #linear}
+     * with those weights, left in this thread's buffer: row y at {@link #correlationRowStride}{@code *y}.
      */
-    void correlatePlane(float[] in, int from, float[] w, int wOff, float[] out, int to) {
-        correlation().correlatePlane(in, from, w, wOff, out, to);
-    }
-
-    /** {@link #correlatePlane}'s results, left in this thread's buffer: row y at {@link #correlationRowStride}{@code *y}. */
     float[] correlatedPlane(float[] in, int from, float[] w, int wOff) {
         return correlation().correlatedPlane(in, from, w, wOff);
     }
@@ -581,7 +580,7 @@ public final class Conv2d implements Op {
      * {@code turned[wOff ..]} (its filter turned by 180 degrees) and added into {@code gradIn[to]}.
      */
     void transposePlane(float[] gradOut, int from, float[] turned, int wOff, float[] gradIn, int to) {
-        adjoint().correlation().correlatePlane(gradOut, from, turned, wOff, gradIn, to, true);
+        adjoint().correlation().addCorrelatedPlane(gradOut, from, turned, wOff, gradIn, to);
     }
 
     /** The distance between two output channels in {@link #correlateSample}'s result. */

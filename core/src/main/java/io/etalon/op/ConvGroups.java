@@ -19,6 +19,8 @@ import io.etalon.tensor.Tensor;
  */
 final class ConvGroups {
 
+    private static final io.etalon.kernel.Kernels KERNELS = io.etalon.kernel.Kernels.best();
+
     private final Conv2d[] groups;
     /** Values of one row's input slice, {@code (C/G)*H*W}, and of a whole input row, {@code C*H*W}. */
     private final int inSlice;
@@ -33,6 +35,15 @@ final class ConvGroups {
     private final float[] weight;
     /** One input and one output channel per group: MobileNet's depthwise layers. */
     private final boolean depthwise;
+    private final int strideH;
+    private final int strideW;
+    /**
+     * The plan a depthwise convolution's channels are correlated by: group 0's at stride 1; at a stride, one of the same
+     * taps, pads and dilation at stride 1, whose results at every stride-th row and column are the strided ones (the
+     * same sums in the same order). It makes 4 times the sums at stride 2, yet a channel's plane split into phases
+     * cost more than those: MobileNet-V2's 96 channels of 112x112 to 56x56 took 1.7 ms by phases.
+     */
+    private final Conv2d planes;
     /** {@link #weight} with each channel's filter turned by 180 degrees, for a depthwise transpose; made on first use. */
     private volatile float[] turned;
 
@@ -58,6 +69,11 @@ final class ConvGroups {
         this.outSize = outSlice * count;
         this.weight = all.clone();
         this.depthwise = inChannelsPerGroup == 1 && outChannelsPerGroup == 1;
+        this.strideH = stride[0];
+        this.strideW = stride[1];
+        boolean strided = stride[0] > 1 || stride[1] > 1;
+        this.planes = !depthwise || !strided ? groups[0] : new Conv2d(groupInput, new Tensor(groupWeight,
+                java.util.Arrays.copyOf(all, weightSlice)), null, new int[] {1, 1}, pads, dilation);
     }
 
     /**
@@ -87,16 +103,21 @@ final class ConvGroups {
 
     /**
      * {@link #linear} of a depthwise convolution: every sample's channels shared out among threads in blocks, each
-     * channel correlated where it lies, with its weights where they lie, by group 0's plan (all groups have its shapes).
-     * The same floats as each group's own {@link Conv2d#linear}, without copying each channel in and out and without
-     * a parallel section per channel: MobileNet-V2's 7,000 depthwise channels per photo had spent more on those
-     * than on their sums.
+     * channel correlated where it lies, with its weights where they lie, by one plan ({@link #planes}; all groups have
+     * its shapes). The same floats as each group's own {@link Conv2d#linear}, without copying each channel in and out
+     * and without a parallel section per channel: MobileNet-V2's 7,000 depthwise channels per photo had spent more on
+     * those than on their sums.
      */
     private void depthwiseLinear(float[] in, float[] out, int rows) {
-        Conv2d plan = groups[0];
-        int channels = groups.length;
-        eachChannel(rows, k -> plan.correlatePlane(in, k * inSlice, weight, (k % channels) * weightSlice, out,
-                k * outSlice));
+        int outH = groups[0].outputShape().dim(1);
+        int outW = groups[0].outputShape().dim(2);
+        eachChannel(rows, k -> depthwisePlane(in, k, out, k * outSlice, (results, from, rowStride) -> {
+            if (results != out) {
+                for (int y = 0; y < outH; y++) {
+                    System.arraycopy(results, from + y * rowStride, out, k * outSlice + y * outW, outW);
+                }
+            }
+        }));
     }
 
     /** Whether each group is one input and one output channel: a depthwise convolution. */
@@ -104,26 +125,59 @@ final class ConvGroups {
         return depthwise;
     }
 
-    /** What a depthwise convolution's inference does with one channel's results: output row y at {@code y*rowStride}. */
+    /**
+     * What a depthwise convolution does with one channel's results: output row y at {@code results[from + y*rowStride]},
+     * its columns side by side.
+     */
+    @FunctionalInterface
+    interface PlaneResults {
+        void run(float[] results, int from, int rowStride);
+    }
+
+    /** What a depthwise convolution's inference does with channel {@code channel} of sample {@code sample}'s results. */
     @FunctionalInterface
     interface PlaneDone {
-        void run(int sample, int channel, float[] results, int rowStride);
+        void run(int sample, int channel, float[] results, int from, int rowStride);
     }
 
     /**
      * {@link #depthwiseLinear} handing each channel's results to {@code done} in the thread that made them, while they
      * are in its core's cache, instead of copying them out: plain inference adds the bias and applies the switch after
-     * the convolution there, in one pass.
+     * the convolution there, in one pass. At a stride the results are first picked into {@code out[offset + r *
+     * sampleStride + c * OH * OW]}, channel c of sample r's own place in the output, and handed on from there.
      */
-    void depthwiseCorrelate(float[] in, int rows, PlaneDone done) {
+    void depthwiseCorrelate(float[] in, int rows, float[] out, int offset, int sampleStride, PlaneDone done) {
         if (!depthwise) {
             throw new IllegalStateException("depthwiseCorrelate needs one input and one output channel per group");
         }
-        Conv2d plan = groups[0];
         int channels = groups.length;
-        int rowStride = plan.correlationRowStride();
-        eachChannel(rows, k -> done.run(k / channels, k % channels,
-                plan.correlatedPlane(in, k * inSlice, weight, (k % channels) * weightSlice), rowStride));
+        eachChannel(rows, k -> depthwisePlane(in, k, out, offset + k / channels * sampleStride + k % channels * outSlice,
+                (results, from, rowStride) -> done.run(k / channels, k % channels, results, from, rowStride)));
+    }
+
+    /**
+     * Correlates channel k ({@code k = row * channels + channel}) of a depthwise convolution by {@link #planes} and
+     * hands its results to {@code done}: at stride 1 where the plan left them; at a stride after picking every
+     * stride-th row and column into {@code out[to]}, the channel's own {@code (OH, OW)} place.
+     */
+    private void depthwisePlane(float[] in, int k, float[] out, int to, PlaneResults done) {
+        float[] results = planes.correlatedPlane(in, k * inSlice, weight, (k % groups.length) * weightSlice);
+        int rowStride = planes.correlationRowStride();
+        if (planes == groups[0]) {
+            done.run(results, 0, rowStride);
+            return;
+        }
+        int outH = groups[0].outputShape().dim(1);
+        int outW = groups[0].outputShape().dim(2);
+        for (int y = 0; y < outH; y++) {
+            int from = y * strideH * rowStride;
+            if (strideW == 1) {
+                System.arraycopy(results, from, out, to + y * outW, outW);
+            } else {
+                KERNELS.pick(results, from, strideW, outW, out, to + y * outW);
+            }
+        }
+        done.run(out, to, outW);
     }
 
     /**

@@ -234,32 +234,25 @@ final class Correlation {
 
     /**
      * For a plan of one input and one output channel, a depthwise convolution's channel: the correlation of the plane
-     * at {@code in[from]} with the taps {@code w[wOff ..]}, its rows written to {@code out[to]} {@code (OH, OW)}. The
-     * same floats as {@link #correlate} of a convolution of that one channel with those weights.
+     * at {@code in[from]} with the taps {@code w[wOff ..]} ({@link #correlatedPlane}), its rows added into
+     * {@code out[to]} {@code (OH, OW)}.
      */
-    void correlatePlane(float[] in, int from, float[] w, int wOff, float[] out, int to) {
-        correlatePlane(in, from, w, wOff, out, to, false);
-    }
-
-    /** {@link #correlatePlane(float[], int, float[], int, float[], int)}, its results added into out if {@code add}. */
-    void correlatePlane(float[] in, int from, float[] w, int wOff, float[] out, int to, boolean add) {
+    void addCorrelatedPlane(float[] in, int from, float[] w, int wOff, float[] out, int to) {
         float[] result = correlatedPlane(in, from, w, wOff);
         int outH = outputShape.dim(1);
         int outW = outputShape.dim(2);
         for (int y = 0; y < outH; y++) {
-            if (add) {
-                for (int x = 0, into = to + y * outW, row = y * rowStride; x < outW; x++) {
-                    out[into + x] += result[row + x];
-                }
-            } else {
-                System.arraycopy(result, y * rowStride, out, to + y * outW, outW);
+            for (int x = 0, into = to + y * outW, row = y * rowStride; x < outW; x++) {
+                out[into + x] += result[row + x];
             }
         }
     }
 
     /**
-     * {@link #correlatePlane}'s results left in this thread's result buffer, which it returns: output row y starts at
-     * {@code y * rowStride()}. The thread's next call overwrites them.
+     * For a plan of one input and one output channel, a depthwise convolution's channel: the correlation of the plane
+     * at {@code in[from]} with the taps {@code w[wOff ..]}, left in this thread's result buffer, which it returns:
+     * output row y starts at {@code y * rowStride()}. The same floats as {@link #correlate} of a convolution of that one
+     * channel with those weights. The thread's next call overwrites them.
      */
     float[] correlatedPlane(float[] in, int from, float[] w, int wOff) {
         float[][] own = buffers.get();

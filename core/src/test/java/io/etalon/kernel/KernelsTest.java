@@ -371,6 +371,34 @@ class KernelsTest {
         assertSameValues(viaBest, viaProduct);
     }
 
+    @Property(tries = 60)
+    void aLoneOutputGoesByBlocksOfEightThatOverlapAtTheEndAndGivesTheScalarFloats(
+            @ForAll @IntRange(min = 1, max = 12) int taps, @ForAll @IntRange(min = 1, max = 41) int vectors,
+            @ForAll long seed) {
+        // a depthwise channel: blocks of eight vectors, the last one moved back over the one before it, or fewer than
+        // eight by four, two and one; every sum in order of the taps, so the scalar loop's floats, and nothing past
+        // the positions written
+        SplittableRandom random = new SplittableRandom(seed);
+        int width = vectors * best.lanes();
+        int[] offsets = increasingOffsets(random, taps);
+        float[] w = sparse(random, 3 + taps);
+        float[] x = sparse(random, width + offsets[taps - 1]);
+        float[] viaScalar = new float[2 + width + 5];
+        float[] viaBest = new float[2 + width + 5];
+        java.util.Arrays.fill(viaScalar, 7f);
+        java.util.Arrays.fill(viaBest, 7f);
+        scalar.correlate(1, taps, w, 3, offsets, x, viaScalar, 2, width, width);
+        best.correlate(1, taps, w, 3, offsets, x, viaBest, 2, width, width);
+        assertThat(rawBits(viaBest)).containsExactly(rawBits(viaScalar));
+        for (int p = 0; p < width; p++) {
+            double sum = 0;
+            for (int t = 0; t < taps; t++) {
+                sum += (double) w[3 + t] * x[p + offsets[t]];
+            }
+            assertThat((double) viaScalar[2 + p]).isCloseTo(sum, org.assertj.core.data.Offset.offset(1e-4 * (1 + Math.abs(sum))));
+        }
+    }
+
     @Property(tries = 40)
     void aStretchOfPositionsIsThoseOfTheWholeCorrelationAndLeavesTheRest(
             @ForAll @IntRange(min = 1, max = 9) int outputs, @ForAll @IntRange(min = 1, max = 20) int taps,
