@@ -58,6 +58,32 @@ class KernelsTest {
     }
 
     @Property(tries = 60)
+    void aProductOfFewRowsGoesOverBInPassesAndGivesTheScalarFloats(@ForAll @IntRange(min = 1, max = 3) int m,
+                                                                    @ForAll @IntRange(min = 1, max = 150) int n,
+                                                                    @ForAll @IntRange(min = 1, max = 90) int k,
+                                                                    @ForAll long seed) {
+        // a matrix-vector product (a dense layer at batch 1): B read in passes of a few rows, C holding the partial sums
+        // between passes, over the live terms only; the scalar loop's floats, and C's other columns untouched
+        SplittableRandom random = new SplittableRandom(seed);
+        int lda = k + 1;
+        int ldb = n + 3;
+        int ldc = n + 2;
+        float[] a = sparse(random, 2 + m * lda);
+        float[] b = sparse(random, 1 + k * ldb);
+        float[] c = sparse(random, 3 + m * ldc);
+        int[] live = new int[k];
+        int count = Kernels.nonZeroColumns(m, k, a, 2, lda, live);
+        float[] viaScalar = c.clone();
+        float[] viaBest = c.clone();
+        scalar.gemm(m, n, live, count, a, 2, lda, b, 1, ldb, viaScalar, 3, ldc);
+        best.gemm(m, n, live, count, a, 2, lda, b, 1, ldb, viaBest, 3, ldc);
+        assertThat(rawBits(viaBest)).containsExactly(rawBits(viaScalar));
+        float[] all = c.clone();
+        scalar.gemm(m, n, k, a, 2, lda, b, 1, ldb, all, 3, ldc);
+        assertSameValues(viaScalar, all);
+    }
+
+    @Property(tries = 60)
     void filterScatterMatchesTheDefinition(@ForAll @IntRange(min = 1, max = 30) int count,
                                            @ForAll @IntRange(min = 1, max = 40) int width,
                                            @ForAll long seed) {
