@@ -232,10 +232,8 @@ public final class Network {
             Op op = node.op();
             float[][] in = gather(node, input, outputs);
             switches[k] = new Switches(n, op.switchesPerSample());
-            op.record(in, n, switches[k]);
             outputs[k] = new float[n * op.outputShape().size()];
-            op.linear(in, outputs[k], n, switches[k], 1);
-            op.addBias(outputs[k], n, switches[k], 1);
+            op.forward(in, outputs[k], n, switches[k]);
         }
         return new Trace(this, input.clone(), n, outputs, switches);
     }
@@ -260,15 +258,16 @@ public final class Network {
             Node node = nodes.get(j);
             Op op = node.op();
             float[][] in = gather(node, input, outputs);
+            outputs[j] = new float[n * op.outputShape().size()];
             if (j == k) {
+                // the forced decisions' frozen map, not the value the input would choose
                 switches[j] = forced;
+                op.linear(in, outputs[j], n, switches[j], 1);
+                op.addBias(outputs[j], n, switches[j], 1);
             } else {
                 switches[j] = new Switches(n, op.switchesPerSample());
-                op.record(in, n, switches[j]);
+                op.forward(in, outputs[j], n, switches[j]);
             }
-            outputs[j] = new float[n * op.outputShape().size()];
-            op.linear(in, outputs[j], n, switches[j], 1);
-            op.addBias(outputs[j], n, switches[j], 1);
         }
         return new Trace(this, input, n, outputs, switches);
     }

@@ -56,22 +56,33 @@ public sealed interface Op permits Conv2d, ConvTranspose2d, Dense, Relu, MaxPool
     void linear(float[][] inputs, float[] out, int rows, Switches switches, int rowsPerSample);
 
     /**
-     * Adds the constant part of the frozen map to each of {@code rows} outputs: the bias of affine ops, the clamp
-     * value of a clipped unit; {@code out} is modified. No-op for ops without one.
-     */
-    /**
      * The value alone, without keeping the switches: what plain inference needs. The same floats as {@code record},
      * {@code linear} and {@code addBias} in turn, which is the default; ops whose switches cost time to keep override it.
      *
      * @param out {@code (n, outputSize)}, overwritten
      */
     default void infer(float[][] inputs, float[] out, int n) {
-        Switches switches = new Switches(n, switchesPerSample());
+        forward(inputs, out, n, new Switches(n, switchesPerSample()));
+    }
+
+    /**
+     * The forward pass of {@code n} samples: their switches recorded and their value written, the floats of
+     * {@code record}, {@code linear} and {@code addBias} in turn, which is the default; ops that find the value more
+     * cheaply from the input than through the frozen map override it.
+     *
+     * @param out      {@code (n, outputSize)}, overwritten
+     * @param switches modified: states, ties and margins of samples {@code 0..n-1}
+     */
+    default void forward(float[][] inputs, float[] out, int n, Switches switches) {
         record(inputs, n, switches);
         linear(inputs, out, n, switches, 1);
         addBias(out, n, switches, 1);
     }
 
+    /**
+     * Adds the constant part of the frozen map to each of {@code rows} outputs: the bias of affine ops, the clamp
+     * value of a clipped unit; {@code out} is modified. No-op for ops without one.
+     */
     default void addBias(float[] out, int rows, Switches switches, int rowsPerSample) {
     }
 

@@ -237,6 +237,17 @@ public sealed class PiecewiseLinear implements Op permits LeakyRelu, Clip {
         });
     }
 
+    /**
+     * The switches recorded, then the value as {@link #infer} finds it, by the pieces' kernel from the input: the
+     * floats of {@link #linear} and {@link #addBias} under those switches, without building each unit's coefficients
+     * twice. MobileNet-V2's ReLU6s took 46 of its forward pass's 81 ms through the frozen map.
+     */
+    @Override
+    public void forward(float[][] inputs, float[] out, int n, Switches switches) {
+        record(inputs, n, switches);
+        infer(inputs, out, n);
+    }
+
     /*
      * Frozen, each unit of a sample is on one piece, so the op is a diagonal linear map (the pieces' slopes) plus a
      * bias (their intercepts), one per sample: linear multiplies by the diagonal, transpose too (a diagonal is its own

@@ -120,20 +120,23 @@ class NetworkTest {
 
     @Property(tries = 40)
     void frozenPassWithBiasesReproducesForwardOnTheSameInput(@ForAll long seed) {
-        Network network = RandomNetworks.network(seed);
-        SplittableRandom random = new SplittableRandom(seed);
-        float[] images = new float[3 * network.inputShape().size()];
-        for (int s = 0; s < 3; s++) {
-            System.arraycopy(RandomNetworks.image(random, network.inputShape(), 0.3), 0, images,
-                    s * network.inputShape().size(), network.inputShape().size());
-        }
-        Trace trace = network.forward(images, 3);
-        float[][] frozen = network.frozen(trace, images, 3, 1, true);
-        for (int s = 0; s < 3; s++) {
-            float[] expected = trace.output(s);
-            int size = expected.length;
-            for (int i = 0; i < size; i++) {
-                assertThat(frozen[network.outputIndex()][s * size + i]).isEqualTo(expected[i]);
+        // the forward pass finds a piecewise-linear op's value from its input (ReLU6's pieces), the frozen pass
+        // through its recorded pieces' slopes and intercepts: the same floats, zeros' signs included
+        for (Network network : new Network[] {RandomNetworks.network(seed), RandomNetworks.richNetwork(seed),
+                RandomNetworks.invertedResidualNetwork(seed, 8 + (int) Math.floorMod(seed, 9L))}) {
+            SplittableRandom random = new SplittableRandom(seed);
+            float[] images = new float[3 * network.inputShape().size()];
+            for (int s = 0; s < 3; s++) {
+                System.arraycopy(RandomNetworks.image(random, network.inputShape(), 0.3), 0, images,
+                        s * network.inputShape().size(), network.inputShape().size());
+            }
+            Trace trace = network.forward(images, 3);
+            float[][] frozen = network.frozen(trace, images, 3, 1, true);
+            for (int node = 0; node < network.size(); node++) {
+                float[] forward = trace.outputs()[node];
+                for (int i = 0; i < forward.length; i++) {
+                    assertThat(frozen[node][i]).as("%s, node %d, value %d", network, node, i).isEqualTo(forward[i]);
+                }
             }
         }
     }
