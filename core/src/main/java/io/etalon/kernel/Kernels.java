@@ -150,6 +150,13 @@ public interface Kernels {
                      int outOff, int outEnd);
 
     /**
+     * {@link #biasRelu} without the ReLU: {@code out[outOff + r*w + c] = y[yOff + r*stride + c] + bias}, a convolution
+     * channel's bias alone, as the forward pass keeps the value before its switch. Reads and writes as
+     * {@link #biasRelu} does.
+     */
+    void biased(float[] y, int yOff, int stride, int h, int w, float bias, float[] out, int outOff, int outEnd);
+
+    /**
      * {@link #biasRelu} with a clip to {@code [lo, hi]} in place of the ReLU (ReLU6 is {@code [0, 6]}): with
      * {@code v = y[yOff + r*stride + c] + bias}, {@code out[outOff + r*w + c] = v >= lo ? (v > hi ? hi : v) : lo}.
      * The floats of a convolution's bias and then {@code Clip}'s pieces: a value on a bound is inside and kept as it is

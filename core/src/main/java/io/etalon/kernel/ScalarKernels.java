@@ -237,6 +237,15 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void biased(float[] y, int yOff, int stride, int h, int w, float bias, float[] out, int outOff, int outEnd) {
+        for (int r = 0; r < h; r++) {
+            for (int c = 0; c < w; c++) {
+                out[outOff + r * w + c] = y[yOff + r * stride + c] + bias;
+            }
+        }
+    }
+
+    @Override
     public void biasClip(float[] y, int yOff, int stride, int h, int w, float bias, float lo, float hi, float[] out,
                          int outOff, int outEnd) {
         float below = lo + 0f;

@@ -287,6 +287,21 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void biased(float[] y, int yOff, int stride, int h, int w, float bias, float[] out, int outOff, int outEnd) {
+        for (int r = 0; r < h; r++) {
+            int row = outOff + r * w;
+            int from = yOff + r * stride;
+            int c = 0;
+            for (; c < w && row + c + L <= outEnd; c += L) {
+                FloatVector.fromArray(SPECIES, y, from + c).add(bias).intoArray(out, row + c);
+            }
+            if (c < w) { // no room for a whole vector
+                ScalarKernels.INSTANCE.biased(y, from + c, stride, 1, w - c, bias, out, row + c, row + w);
+            }
+        }
+    }
+
+    @Override
     public void biasClip(float[] y, int yOff, int stride, int h, int w, float bias, float lo, float hi, float[] out,
                          int outOff, int outEnd) {
         FloatVector below = FloatVector.broadcast(SPECIES, lo + 0f);

@@ -390,7 +390,7 @@ public final class Conv2d implements Op {
      * @throws IllegalStateException for a grouped convolution, or a pool this convolution cannot fuse
      */
     public void inferRectified(float[] in, float[] out, int n, MaxPool2d pool) {
-        inferActivated(in, out, n, null, pool, 0, rectifiedSize(pool));
+        inferActivated(in, out, n, new Relu(outputShape), pool, 0, rectifiedSize(pool));
     }
 
     /** The floats of one sample's {@link #inferRectified} output: pooled by {@code pool} or not (null). */
@@ -407,20 +407,43 @@ public final class Conv2d implements Op {
      * then the activation's own inference, then the pool's. A depthwise convolution (MobileNet's) fuses its activation
      * without a pool.
      *
-     * @param activation a ReLU or a Clip of this convolution's output; null for a ReLU
+     * @param activation a ReLU or a Clip of this convolution's output
      * @param pool       a max-pool of this convolution's output after a ReLU, whose windows have no dilation
      *                   ({@link MaxPool2d#poolsByPlanes}), or null
      * @throws IllegalStateException for an activation or a pool this convolution cannot fuse
      */
     public void inferActivated(float[] in, float[] out, int n, Op activation, MaxPool2d pool, int offset,
                                int sampleStride) {
-        if (activation != null && !fuses(activation)) {
+        if (!fuses(activation)) {
             throw new IllegalStateException("inferActivated fuses a ReLU or a Clip of the output after an ungrouped or "
                     + "a depthwise convolution, not " + activation.kind() + " after " + describe());
         }
-        Clip clip = activation instanceof Clip c ? c : null;
-        if (pool != null && (clip != null || grouped != null || !(pool.inputShapes().get(0).equals(outputShape)
-                && pool.poolsByPlanes()))) {
+        inferFinished(in, out, n, activation, pool, offset, sampleStride);
+    }
+
+    /**
+     * The forward pass of an ungrouped or a depthwise convolution (it has no switches): its value with the bias added
+     * in the thread that made each block of sums, while they are in its core's cache, as inference does, not in a
+     * second pass over the whole output (MobileNet-V2's forward pass, before its etalons); the floats of
+     * {@link #linear} and {@link #addBias}.
+     */
+    @Override
+    public void forward(float[][] inputs, float[] out, int n, Switches switches) {
+        if (grouped != null && !grouped.depthwise()) {
+            Op.super.forward(inputs, out, n, switches);
+            return;
+        }
+        inferFinished(inputs[0], out, n, null, null, 0, outputShape.size());
+    }
+
+    /**
+     * {@link #inferActivated} with {@code activation} a ReLU, a Clip, or null for the bias alone: the one place that
+     * picks the way the sums are made and hands each block of them to its epilogue ({@link #activate}).
+     */
+    private void inferFinished(float[] in, float[] out, int n, Op activation, MaxPool2d pool, int offset,
+                               int sampleStride) {
+        if (pool != null && (!(activation instanceof Relu) || grouped != null
+                || !(pool.inputShapes().get(0).equals(outputShape) && pool.poolsByPlanes()))) {
             throw new IllegalStateException("inferActivated pools only a ReLU's output of an ungrouped convolution, with "
                     + "a pool of that output without dilation");
         }
@@ -437,7 +460,7 @@ public final class Conv2d implements Op {
                 // rows side by side (a strided layer's, picked into place) go as one, as they may be switched in place:
                 // a vector's scratch lanes past a row's end would land on the next row before it is read
                 boolean oneRow = rowStride == outW;
-                activate(clip, results, from, rowStride, oneRow ? 1 : outH, oneRow ? plane : outW, c, out, at,
+                activate(activation, results, from, rowStride, oneRow ? 1 : outH, oneRow ? plane : outW, c, out, at,
                         at + plane);
             });
             return;
@@ -450,12 +473,12 @@ public final class Conv2d implements Op {
                 for (int o = 0; o < outChannels; o++) {
                     // in place, one plane as one row, nothing written past it: what addBias then the switch give
                     int base = (r * outChannels + o) * plane;
-                    activate(clip, out, base, plane, 1, plane, o, out, base, base + plane);
+                    activate(activation, out, base, plane, 1, plane, o, out, base, base + plane);
                 }
             }
             return;
         }
-        inferCorrelated(in, null, clip, out, n, pool, offset, sampleStride);
+        inferCorrelated(in, null, activation, out, n, pool, offset, sampleStride);
     }
 
     /**
@@ -470,15 +493,15 @@ public final class Conv2d implements Op {
         if (grouped != null) {
             throw new IllegalStateException("inferResidual needs an ungrouped convolution");
         }
-        inferCorrelated(in, residual, null, out, n, null, 0, outputShape.size());
+        inferCorrelated(in, residual, new Relu(outputShape), out, n, null, 0, outputShape.size());
     }
 
     /**
-     * The correlation of each sample, then bias and ReLU (with {@code residual} added before it, or after {@code pool}
-     * unless null) or, unless null, {@code clip}, into {@code out} from {@code offset}, samples {@code sampleStride}
-     * apart.
+     * The correlation of each sample, then bias and {@code activation} ({@link #activate}; a ReLU with
+     * {@code residual} added before it, or after {@code pool} unless null), into {@code out} from {@code offset},
+     * samples {@code sampleStride} apart.
      */
-    private void inferCorrelated(float[] in, float[] residual, Clip clip, float[] out, int n, MaxPool2d pool,
+    private void inferCorrelated(float[] in, float[] residual, Op activation, float[] out, int n, MaxPool2d pool,
                                  int offset, int sampleStride) {
         Correlation plan = correlation();
         int outH = outputShape.dim(1);
@@ -498,7 +521,7 @@ public final class Conv2d implements Op {
                 int last = Math.min(end, plane);
                 for (int o = 0; o < outChannels && first < last; o++) {
                     int at = start + o * plane;
-                    finish(result, o * plan.width() + first, last - first, 1, last - first, o, residual, clip,
+                    finish(result, o * plan.width() + first, last - first, 1, last - first, o, residual, activation,
                             skip + o * plane + first, out, at + first, at + last);
                 }
             };
@@ -519,8 +542,8 @@ public final class Conv2d implements Op {
                         KERNELS.biasRelu(results, from, length, 1, length, bias[o], results, from, from + length);
                         pool.inferPlane(results, from, plan.rowStride(), out, at, true);
                     } else {
-                        finish(results, from, plan.rowStride(), rows, columns, o, residual, clip, skip + o * plane,
-                                out, at, blockEnd);
+                        finish(results, from, plan.rowStride(), rows, columns, o, residual, activation,
+                                skip + o * plane, out, at, blockEnd);
                     }
                 }
             });
@@ -531,25 +554,28 @@ public final class Conv2d implements Op {
      * Channel o's bias and switch over its correlation results ({@link #activate}), with the skip connection at
      * {@code residual[resOff]} added before a ReLU when there is one ({@link Kernels#biasAddRelu}).
      */
-    private void finish(float[] result, int from, int stride, int rows, int columns, int o, float[] residual, Clip clip,
-                        int resOff, float[] out, int at, int end) {
+    private void finish(float[] result, int from, int stride, int rows, int columns, int o, float[] residual,
+                        Op activation, int resOff, float[] out, int at, int end) {
         if (residual == null) {
-            activate(clip, result, from, stride, rows, columns, o, out, at, end);
+            activate(activation, result, from, stride, rows, columns, o, out, at, end);
         } else {
             KERNELS.biasAddRelu(result, from, stride, rows, columns, bias[o], residual, resOff, out, at, end);
         }
     }
 
     /**
-     * Channel o's bias and switch over its correlation results: a ReLU ({@link Kernels#biasRelu}) when {@code clip} is
-     * null, else that clip ({@link Kernels#biasClip}), as {@link Kernels#biasRelu} reads and writes.
+     * Channel o's bias and switch over its correlation results, read and written as {@link Kernels#biasRelu} does: a
+     * ReLU ({@link Kernels#biasRelu}), a Clip ({@link Kernels#biasClip}), or with {@code activation} null the bias
+     * alone ({@link Kernels#biased}).
      */
-    private void activate(Clip clip, float[] result, int from, int stride, int rows, int columns, int o, float[] out,
-                          int at, int end) {
-        if (clip == null) {
-            KERNELS.biasRelu(result, from, stride, rows, columns, bias[o], out, at, end);
-        } else {
+    private void activate(Op activation, float[] result, int from, int stride, int rows, int columns, int o,
+                          float[] out, int at, int end) {
+        if (activation == null) {
+            KERNELS.biased(result, from, stride, rows, columns, bias[o], out, at, end);
+        } else if (activation instanceof Clip clip) {
             KERNELS.biasClip(result, from, stride, rows, columns, bias[o], clip.min(), clip.max(), out, at, end);
+        } else {
+            KERNELS.biasRelu(result, from, stride, rows, columns, bias[o], out, at, end);
         }
     }
 

@@ -580,6 +580,35 @@ class KernelsTest {
         assertThat(viaBest).containsExactly(expected);
     }
 
+    @Property(tries = 40)
+    void aBiasAloneIsTheSumOfEachValueAndTheBias(@ForAll @IntRange(min = 1, max = 9) int h,
+                                                @ForAll @IntRange(min = 1, max = 40) int w,
+                                                @ForAll @IntRange(min = 0, max = 5) int extraColumns,
+                                                @ForAll @IntRange(min = 0, max = 40) int spill,
+                                                @ForAll long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int stride = w + extraColumns;
+        float bias = random.nextBoolean() ? -0f : (float) random.nextGaussian();
+        float[] y = sparse(random, 2 + h * stride + 2 * best.lanes());
+        y[2] = -0f;
+        int end = 1 + h * w;
+        float[] out = new float[end + spill + 2];
+        java.util.Arrays.fill(out, 7f);
+        float[] viaScalar = out.clone();
+        float[] viaBest = out.clone();
+        scalar.biased(y, 2, stride, h, w, bias, viaScalar, 1, end + spill);
+        best.biased(y, 2, stride, h, w, bias, viaBest, 1, end + spill);
+        forgetSpill(viaBest, end, end + spill);
+        float[] expected = out.clone();
+        for (int r = 0; r < h; r++) {
+            for (int c = 0; c < w; c++) {
+                expected[1 + r * w + c] = y[2 + r * stride + c] + bias;
+            }
+        }
+        assertThat(rawBits(viaScalar)).containsExactly(rawBits(expected));
+        assertThat(rawBits(viaBest)).containsExactly(rawBits(expected));
+    }
+
     @Property(tries = 60)
     void fusedBiasClipIsBiasThenTheClipsPieces(@ForAll @IntRange(min = 1, max = 9) int h,
                                                @ForAll @IntRange(min = 1, max = 40) int w,
