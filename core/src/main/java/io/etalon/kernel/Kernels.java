@@ -237,6 +237,13 @@ public interface Kernels {
                     int[] states, int statesOff, float[] margin);
 
     /**
+     * {@code out[outOff + i] = perPiece[pOff + states[sOff + i]]} for {@code i < count}: each unit's coefficient (a
+     * slope or an intercept) picked by the piece it is on, for a frozen piecewise-linear op.
+     */
+    void pieceCoefficients(int[] states, int sOff, float[] perPiece, int pOff, int pieces, float[] out, int outOff,
+                           int count);
+
+    /**
      * A diagonal map, as a piecewise-linear op's frozen pieces apply it:
      * {@code out[outOff + i] = c[cOff + i] * in[inOff + i]}, or +0 where that coefficient is 0 (not the -0 a negative
      * input would give). May work in place.
@@ -261,6 +268,12 @@ public interface Kernels {
      * added in order, so every implementation gives the same doubles. A convolution channel's share of a bias.
      */
     double sum(float[] x, int off, int count, double[] absolute);
+
+    /**
+     * {@link #sum} of the products {@code (double) g[gOff + i] * c[cOff + i]} (each exact in double), by the same
+     * partial sums: a frozen op's bias terms against an output gradient, say a ReLU6's clamped units.
+     */
+    double dot(float[] g, int gOff, float[] c, int cOff, int count, double[] absolute);
 
     /**
      * The column pass of a max-pool's recording, for {@code count} windows side by side: window x stacks the rows

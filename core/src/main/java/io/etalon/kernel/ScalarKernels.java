@@ -364,6 +364,14 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void pieceCoefficients(int[] states, int sOff, float[] perPiece, int pOff, int pieces, float[] out,
+                                  int outOff, int count) {
+        for (int i = 0; i < count; i++) {
+            out[outOff + i] = perPiece[pOff + states[sOff + i]];
+        }
+    }
+
+    @Override
     public void scaled(float[] in, int inOff, float[] c, int cOff, float[] out, int outOff, int count) {
         for (int i = 0; i < count; i++) {
             float coefficient = c[cOff + i];
@@ -424,6 +432,24 @@ final class ScalarKernels implements Kernels {
         double[] magnitudes = new double[PARTIALS];
         addPartials(x, off, 0, count, sums, magnitudes);
         return combine(sums, magnitudes, absolute);
+    }
+
+    @Override
+    public double dot(float[] g, int gOff, float[] c, int cOff, int count, double[] absolute) {
+        double[] sums = new double[PARTIALS];
+        double[] magnitudes = new double[PARTIALS];
+        addProducts(g, gOff, c, cOff, 0, count, sums, magnitudes);
+        return combine(sums, magnitudes, absolute);
+    }
+
+    /** Adds products {@code from .. to-1} of {@link #dot} to their partial sums: product i to partial {@code i % 16}. */
+    static void addProducts(float[] g, int gOff, float[] c, int cOff, int from, int to, double[] sums,
+                            double[] magnitudes) {
+        for (int i = from; i < to; i++) {
+            double term = (double) g[gOff + i] * c[cOff + i];
+            sums[i % PARTIALS] += term;
+            magnitudes[i % PARTIALS] += Math.abs(term);
+        }
     }
 
     /** The partial sums of {@link #sum}. */

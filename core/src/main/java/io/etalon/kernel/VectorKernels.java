@@ -630,6 +630,29 @@ final class VectorKernels implements Kernels {
                 cutOff, tieAbove, states, statesOff + vectorCount, margin);
     }
 
+    /**
+     * Up to four pieces by blends of the pieces' bits, in int lanes (the states are ints, and a mask cast to float
+     * lanes would be one more step): the scalar loop's gather took most of a ReLU6's frozen transpose.
+     */
+    @Override
+    public void pieceCoefficients(int[] states, int sOff, float[] perPiece, int pOff, int pieces, float[] out,
+                                  int outOff, int count) {
+        int vectorCount = pieces <= 4 && INTS.length() == L ? count - count % L : 0;
+        IntVector first = IntVector.broadcast(INTS, Float.floatToRawIntBits(perPiece[pOff]));
+        IntVector second = IntVector.broadcast(INTS, Float.floatToRawIntBits(perPiece[pOff + Math.min(1, pieces - 1)]));
+        IntVector third = IntVector.broadcast(INTS, Float.floatToRawIntBits(perPiece[pOff + Math.min(2, pieces - 1)]));
+        IntVector fourth = IntVector.broadcast(INTS, Float.floatToRawIntBits(perPiece[pOff + Math.min(3, pieces - 1)]));
+        for (int i = 0; i < vectorCount; i += L) {
+            IntVector state = IntVector.fromArray(INTS, states, sOff + i);
+            first.blend(second, state.compare(VectorOperators.EQ, 1))
+                    .blend(third, state.compare(VectorOperators.EQ, 2))
+                    .blend(fourth, state.compare(VectorOperators.EQ, 3))
+                    .reinterpretAsFloats().intoArray(out, outOff + i);
+        }
+        ScalarKernels.INSTANCE.pieceCoefficients(states, sOff + vectorCount, perPiece, pOff, pieces, out,
+                outOff + vectorCount, count - vectorCount);
+    }
+
     @Override
     public void scaled(float[] in, int inOff, float[] c, int cOff, float[] out, int outOff, int count) {
         int vectorCount = count - count % L;
@@ -739,6 +762,39 @@ final class VectorKernels implements Kernels {
         lowMagnitude.intoArray(magnitudes, 0);
         highMagnitude.intoArray(magnitudes, L / 2);
         ScalarKernels.addPartials(x, off, vectorCount, count, sums, magnitudes);
+        return ScalarKernels.combine(sums, magnitudes, absolute);
+    }
+
+    @Override
+    public double dot(float[] g, int gOff, float[] c, int cOff, int count, double[] absolute) {
+        if (L != ScalarKernels.PARTIALS) {
+            return ScalarKernels.INSTANCE.dot(g, gOff, c, cOff, count, absolute);
+        }
+        // as sum: lane j of the low and high halves hold partial sums j and 8 + j
+        DoubleVector low = DoubleVector.zero(DOUBLES);
+        DoubleVector high = low;
+        DoubleVector lowMagnitude = low;
+        DoubleVector highMagnitude = low;
+        int vectorCount = count - count % L;
+        for (int i = 0; i < vectorCount; i += L) {
+            FloatVector a = FloatVector.fromArray(SPECIES, g, gOff + i);
+            FloatVector b = FloatVector.fromArray(SPECIES, c, cOff + i);
+            DoubleVector lo = ((DoubleVector) a.convertShape(VectorOperators.F2D, DOUBLES, 0))
+                    .mul((DoubleVector) b.convertShape(VectorOperators.F2D, DOUBLES, 0));
+            DoubleVector hi = ((DoubleVector) a.convertShape(VectorOperators.F2D, DOUBLES, 1))
+                    .mul((DoubleVector) b.convertShape(VectorOperators.F2D, DOUBLES, 1));
+            low = low.add(lo);
+            high = high.add(hi);
+            lowMagnitude = lowMagnitude.add(lo.abs());
+            highMagnitude = highMagnitude.add(hi.abs());
+        }
+        double[] sums = new double[L];
+        double[] magnitudes = new double[L];
+        low.intoArray(sums, 0);
+        high.intoArray(sums, L / 2);
+        lowMagnitude.intoArray(magnitudes, 0);
+        highMagnitude.intoArray(magnitudes, L / 2);
+        ScalarKernels.addProducts(g, gOff, c, cOff, vectorCount, count, sums, magnitudes);
         return ScalarKernels.combine(sums, magnitudes, absolute);
     }
 

@@ -293,14 +293,11 @@ public sealed class PiecewiseLinear implements Op permits LeakyRelu, Clip {
         if (!constants || !hasIntercepts) {
             return;
         }
+        double[] absolute = new double[1];
         eachRow(intercepts, rows, switches, rowsPerSample, (r, at, intercept) -> {
-            for (int k = 0; k < intercept.length; k++) {
-                if (intercept[k] != 0f) {
-                    double term = (double) gradOut[at + k] * intercept[k];
-                    contribution[r] += term;
-                    magnitude[r] += Math.abs(term);
-                }
-            }
+            absolute[0] = 0;
+            contribution[r] += KERNELS.dot(gradOut, at, intercept, 0, intercept.length, absolute);
+            magnitude[r] += absolute[0];
         });
     }
 
@@ -326,10 +323,9 @@ public sealed class PiecewiseLinear implements Op permits LeakyRelu, Clip {
         for (int r = 0; r < rows; r++) {
             if (r / rowsPerSample != sample) {
                 sample = r / rowsPerSample;
-                for (int g = 0, k = 0; g < groups; g++) {
-                    for (int end = k + plane; k < end; k++) {
-                        coefficient[k] = perPiece[g * pieces + piece[sample * size + k]];
-                    }
+                for (int g = 0; g < groups; g++) {
+                    KERNELS.pieceCoefficients(piece, sample * size + g * plane, perPiece, g * pieces, pieces,
+                            coefficient, g * plane, plane);
                 }
             }
             rule.apply(r, r * size, coefficient);

@@ -299,6 +299,31 @@ class KernelsTest {
         assertThat(scalarMagnitude[0]).isCloseTo(1 + expectedMagnitude, org.assertj.core.data.Offset.offset(1e-12 * (1 + expectedMagnitude)));
     }
 
+    @Property(tries = 40)
+    void dotProductsAgreeExactlyAndWithTheDefinition(@ForAll @IntRange(min = 0, max = 200) int count,
+                                                     @ForAll long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] g = new float[count + 3];
+        float[] c = new float[count + 1];
+        double expected = 0;
+        double expectedMagnitude = 0;
+        for (int i = 0; i < count; i++) {
+            g[3 + i] = (float) (random.nextDouble() * 2 - 1) * (1 << random.nextInt(20));
+            c[1 + i] = random.nextInt(3) == 0 ? 0f : (float) random.nextGaussian();
+            double term = (double) g[3 + i] * c[1 + i];
+            expected += term;
+            expectedMagnitude += Math.abs(term);
+        }
+        double[] scalarMagnitude = {1};
+        double[] bestMagnitude = {1};
+        double viaScalar = scalar.dot(g, 3, c, 1, count, scalarMagnitude);
+        double viaBest = best.dot(g, 3, c, 1, count, bestMagnitude);
+        assertThat(Double.doubleToRawLongBits(viaBest)).isEqualTo(Double.doubleToRawLongBits(viaScalar));
+        assertThat(Double.doubleToRawLongBits(bestMagnitude[0])).isEqualTo(Double.doubleToRawLongBits(scalarMagnitude[0]));
+        assertThat(viaScalar).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-12 * expectedMagnitude + 1e-300));
+        assertThat(scalarMagnitude[0]).isCloseTo(1 + expectedMagnitude, org.assertj.core.data.Offset.offset(1e-12 * (1 + expectedMagnitude)));
+    }
+
     @Property(tries = 60)
     void stackedRowsGiveTheWholeWindowsWinnerTiesAndMargin(@ForAll @IntRange(min = 0, max = 70) int count,
                                                             @ForAll @IntRange(min = 1, max = 3) int width,
@@ -920,6 +945,31 @@ class KernelsTest {
             }
             assertSameValues(viaBest, viaScalar);
         }
+    }
+
+    @Property(tries = 60)
+    void eachUnitsCoefficientIsItsPiecesOne(@ForAll @IntRange(min = 1, max = 6) int pieces,
+                                            @ForAll @IntRange(min = 0, max = 70) int count, @ForAll long seed) {
+        // up to four pieces by blends, more by the scalar loop; zeros of both signs kept as the pieces have them
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] perPiece = new float[3 + pieces];
+        for (int j = 0; j < perPiece.length; j++) {
+            perPiece[j] = random.nextInt(3) == 0 ? (random.nextBoolean() ? 0f : -0f) : (float) random.nextGaussian();
+        }
+        int[] states = new int[2 + count];
+        for (int i = 0; i < states.length; i++) {
+            states[i] = random.nextInt(pieces);
+        }
+        float[] viaScalar = new float[1 + count + 2];
+        float[] viaBest = new float[1 + count + 2];
+        scalar.pieceCoefficients(states, 2, perPiece, 3, pieces, viaScalar, 1, count);
+        best.pieceCoefficients(states, 2, perPiece, 3, pieces, viaBest, 1, count);
+        float[] expected = new float[viaScalar.length];
+        for (int i = 0; i < count; i++) {
+            expected[1 + i] = perPiece[3 + states[2 + i]];
+        }
+        assertThat(rawBits(viaScalar)).containsExactly(rawBits(expected));
+        assertThat(rawBits(viaBest)).containsExactly(rawBits(expected));
     }
 
     @Property(tries = 100)
