@@ -201,7 +201,7 @@ final class ConvGroups {
      * @param gradIn  modified (accumulated); {@code (rows, C*H*W)}
      */
     void transpose(float[] gradOut, float[] gradIn, int rows, boolean direct) {
-        if (depthwise && !direct && groups[0].adjointCorrelates()) {
+        if (depthwise && !direct && planes.adjointCorrelates()) {
             depthwiseTranspose(gradOut, gradIn, rows);
             return;
         }
@@ -221,17 +221,38 @@ final class ConvGroups {
     }
 
     /**
-     * {@link #transpose} of a depthwise convolution of stride 1: each row's channels shared out among threads in
-     * blocks, each channel's gradient correlated where it lies with its filter turned by 180 degrees, by group 0's
-     * adjoint plan, and added into the input gradient where it lies. The per-group path took a patch matrix and its
-     * scatter back per channel and row block: most of MobileNet-V2's etalons' time.
+     * {@link #transpose} of a depthwise convolution: each row's channels shared out among threads in blocks, each
+     * channel's gradient correlated where it lies with its filter turned by 180 degrees, by the adjoint of
+     * {@link #planes}, and added into the input gradient where it lies. At a stride the channel's gradient is first
+     * spread onto every stride-th row and column of a zero plane of the stride-1 plan's outputs (the adjoint of
+     * picking them). The per-group path took a patch matrix and its scatter back per channel and row block: most of
+     * MobileNet-V2's etalons' time.
      */
     private void depthwiseTranspose(float[] gradOut, float[] gradIn, int rows) {
-        Conv2d plan = groups[0];
         int channels = groups.length;
         float[] turned = turned();
-        eachChannel(rows, k -> plan.transposePlane(gradOut, k * outSlice, turned, (k % channels) * weightSlice, gradIn,
-                k * inSlice));
+        if (planes == groups[0]) {
+            eachChannel(rows, k -> planes.transposePlane(gradOut, k * outSlice, turned, (k % channels) * weightSlice,
+                    gradIn, k * inSlice));
+            return;
+        }
+        int outH = groups[0].outputShape().dim(1);
+        int outW = groups[0].outputShape().dim(2);
+        int denseW = planes.outputShape().dim(2);
+        int units = rows * channels;
+        int blocks = Parallel.blocks((long) units * planes.outputShape().size() * weightSlice, units);
+        Parallel.forRanges(units, blocks, 1, (block, first, end) -> {
+            // zero but at the stride's rows and columns, which each channel overwrites
+            float[] spread = new float[planes.outputShape().size()];
+            for (int k = first; k < end; k++) {
+                for (int y = 0; y < outH; y++) {
+                    for (int x = 0, from = k * outSlice + y * outW, to = y * strideH * denseW; x < outW; x++) {
+                        spread[to + x * strideW] = gradOut[from + x];
+                    }
+                }
+                planes.transposePlane(spread, 0, turned, (k % channels) * weightSlice, gradIn, k * inSlice);
+            }
+        });
     }
 
     /** Each channel's taps in reverse order: its filter turned by 180 degrees. */

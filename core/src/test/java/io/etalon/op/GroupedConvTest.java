@@ -141,8 +141,11 @@ class GroupedConvTest {
 
     @Property(tries = 60)
     void aDepthwiseTransposeIsTheAdjointOfItsForward(@ForAll long seed) {
+        // at a stride the gradient is spread onto a stride-1 plane first; with a dilation it goes group by group
         SplittableRandom random = new SplittableRandom(seed);
-        Conv2d conv = randomDepthwise(random, new int[] {1, 1}, new int[] {1, 1});
+        int[] stride = {1 + random.nextInt(2), 1 + random.nextInt(2)};
+        int dilation = random.nextInt(5) == 0 ? 2 : 1;
+        Conv2d conv = randomDepthwise(random, stride, new int[] {dilation, dilation});
         Shape in = conv.inputShapes().get(0);
         int rows = 1 + random.nextInt(3);
         String what = conv.describe();
