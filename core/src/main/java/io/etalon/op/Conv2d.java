@@ -455,13 +455,14 @@ public final class Conv2d implements Op {
             int outH = outputShape.dim(1);
             int outW = outputShape.dim(2);
             // each channel biased and switched from its correlation results while they are in its core's cache
-            grouped.depthwiseCorrelate(in, n, out, offset, sampleStride, (r, c, results, from, rowStride) -> {
+            grouped.depthwiseCorrelate(in, n, out, offset, sampleStride, (r, c, results, from, rowStride, end) -> {
                 int at = offset + r * sampleStride + c * plane;
                 // rows side by side (a strided layer's, picked into place) go as one, as they may be switched in place:
-                // a vector's scratch lanes past a row's end would land on the next row before it is read
+                // a vector's scratch lanes past a row's end would land on the next row before it is read. Scratch may
+                // spill into the channels this thread writes next, so a small plane's last row goes as a vector too.
                 boolean oneRow = rowStride == outW;
                 activate(activation, results, from, rowStride, oneRow ? 1 : outH, oneRow ? plane : outW, c, out, at,
-                        at + plane);
+                        end);
             });
             return;
         }

@@ -137,7 +137,11 @@ final class ConvGroups {
     /** What a depthwise convolution's inference does with channel {@code channel} of sample {@code sample}'s results. */
     @FunctionalInterface
     interface PlaneDone {
-        void run(int sample, int channel, float[] results, int from, int rowStride);
+        /**
+         * @param end how far into the output the channel's epilogue may write scratch values: the end of the last
+         *            channel of this sample that the same thread writes after it
+         */
+        void run(int sample, int channel, float[] results, int from, int rowStride, int end);
     }
 
     /**
@@ -151,8 +155,14 @@ final class ConvGroups {
             throw new IllegalStateException("depthwiseCorrelate needs one input and one output channel per group");
         }
         int channels = groups.length;
-        eachChannel(rows, k -> depthwisePlane(in, k, out, offset + k / channels * sampleStride + k % channels * outSlice,
-                (results, from, rowStride) -> done.run(k / channels, k % channels, results, from, rowStride)));
+        eachChannel(rows, (k, last) -> {
+            int sample = k / channels;
+            int at = offset + sample * sampleStride;
+            // the channels after this one that the same thread writes next: its vectors may spill into them
+            int end = at + (Math.min(last, (sample + 1) * channels - 1) - sample * channels + 1) * outSlice;
+            depthwisePlane(in, k, out, at + k % channels * outSlice, (results, from, rowStride) ->
+                    done.run(sample, k % channels, results, from, rowStride, end));
+        });
     }
 
     /**
@@ -185,11 +195,22 @@ final class ConvGroups {
      * among threads in blocks: a depthwise layer's channels are too small for a parallel section each.
      */
     private void eachChannel(int rows, java.util.function.IntConsumer unit) {
+        eachChannel(rows, (k, last) -> unit.accept(k));
+    }
+
+    /** One channel k of a block of them, {@code last} the block's last (the same thread's work after k). */
+    @FunctionalInterface
+    private interface ChannelOfBlock {
+        void run(int k, int last);
+    }
+
+    /** {@link #eachChannel(int, java.util.function.IntConsumer)}, each unit told the last unit of its block. */
+    private void eachChannel(int rows, ChannelOfBlock unit) {
         int units = rows * groups.length;
         int blocks = Parallel.blocks((long) units * outSlice * weightSlice, units);
         Parallel.forRanges(units, blocks, 1, (block, first, end) -> {
             for (int k = first; k < end; k++) {
-                unit.accept(k);
+                unit.run(k, end - 1);
             }
         });
     }
