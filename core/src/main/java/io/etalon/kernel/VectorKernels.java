@@ -601,9 +601,10 @@ final class VectorKernels implements Kernels {
     public int pieceStates(float[] in, int inOff, int count, int pieces, float[] cuts, int cutOff, boolean[] tieAbove,
                            int[] states, int statesOff, float[] margin) {
         int vectorCount = INTS.length() == L ? count - count % L : 0;
-        int ties = 0;
         FloatVector infinity = FloatVector.broadcast(SPECIES, Float.POSITIVE_INFINITY);
         FloatVector least = infinity;
+        // each lane's count of ties, added across lanes once at the end, not once a vector
+        IntVector tied = IntVector.zero(INTS);
         for (int i = 0; i < vectorCount; i += L) {
             FloatVector v = FloatVector.fromArray(SPECIES, in, inOff + i);
             IntVector j = IntVector.zero(INTS);
@@ -616,12 +617,13 @@ final class VectorKernels implements Kernels {
                 distance = distance.min(v.sub(at).abs());
             }
             j.intoArray(states, statesOff + i);
-            ties += tie.reduceLanes(VectorOperators.ADD);
+            tied = tied.add(tie);
             // ties offer no margin (their distance is 0, or NaN on an infinite cut), nor does NaN (the scalar loop's
             // test drops it), and +infinity (no cuts) is no margin: only distances above 0 count. No mask logic:
             // JDK 17 runs VectorMask.or and not() in Java, which made MobileNet-V2's ReLU6s a fifth of its inference.
             least = least.min(infinity.blend(distance, distance.compare(VectorOperators.GT, 0f)));
         }
+        int ties = tied.reduceLanes(VectorOperators.ADD);
         float vectorLeast = least.reduceLanes(VectorOperators.MIN);
         if (vectorLeast > 0 && vectorLeast < margin[0]) {
             margin[0] = vectorLeast;

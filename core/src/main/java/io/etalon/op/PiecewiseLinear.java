@@ -193,16 +193,40 @@ public sealed class PiecewiseLinear implements Op permits LeakyRelu, Clip {
         int[] piece = switches.states();
         int size = shape.size();
         int cuts = pieces - 1;
-        float[] margin = new float[1];
+        // a large sample's units shared out among idle threads by blocks of whole vectors (of a group's plane, or of
+        // the sample when one group); each block counts its ties and finds its least margin, which add up and meet
+        // in any order
+        int lanes = KERNELS.lanes();
+        int stretch = groups == 1 ? size : plane;
+        int blocksPerGroup = Math.max(1, Parallel.blocksOfValues(size, Math.max(1, stretch / lanes)) / groups);
+        int[] blockTies = new int[groups * blocksPerGroup];
+        float[] blockMargins = new float[blockTies.length];
+        int length = (stretch / blocksPerGroup + lanes - 1) / lanes * lanes;
+        int blocks = Parallel.blocksOfValues(size, blockTies.length);
         for (int s = 0; s < n; s++) {
-            margin[0] = Float.POSITIVE_INFINITY;
+            int sample = s;
+            java.util.Arrays.fill(blockMargins, Float.POSITIVE_INFINITY);
+            Parallel.forRanges(blockTies.length, blocks, 1, (block, first, end) -> {
+                for (int u = first; u < end; u++) {
+                    int g = u / blocksPerGroup;
+                    int part = u % blocksPerGroup;
+                    int from = Math.min(stretch, part * length);
+                    int to = part == blocksPerGroup - 1 ? stretch : Math.min(stretch, from + length);
+                    int at = sample * size + g * plane + from;
+                    float[] margin = {Float.POSITIVE_INFINITY};
+                    blockTies[u] = KERNELS.pieceStates(z, at, to - from, pieces, breakpoints, g * cuts, tieAbove, piece,
+                            at, margin);
+                    blockMargins[u] = margin[0];
+                }
+            });
             int ties = 0;
-            for (int g = 0; g < groups; g++) {
-                int at = s * size + g * plane;
-                ties += KERNELS.pieceStates(z, at, plane, pieces, breakpoints, g * cuts, tieAbove, piece, at, margin);
+            float margin = Float.POSITIVE_INFINITY;
+            for (int u = 0; u < blockTies.length; u++) {
+                ties += blockTies[u];
+                margin = Math.min(margin, blockMargins[u]);
             }
             switches.addTies(s, ties); // a unit on a breakpoint counts as a tie, and offers no margin
-            switches.offerMargin(s, margin[0]);
+            switches.offerMargin(s, margin);
         }
     }
 

@@ -14,9 +14,16 @@ class NetworkTest {
 
     @Test
     void onePhotoSharedOutAmongThreadsRecordsWhatOneThreadRecords() throws Exception {
-        // a pool of one thread never shares an op out; in a pool of two with one image, the large ReLUs, the pool and
-        // the convolutions' copies run in blocks on both threads
-        Network network = RandomNetworks.photoSizedNetwork(11);
+        // a pool of one thread never shares an op out; in a pool of two with one image, the large ReLUs and ReLU6s,
+        // the pool and the convolutions' copies run in blocks on both threads, each block counting its own ties and
+        // margin
+        for (Network network : new Network[] {RandomNetworks.photoSizedNetwork(11),
+                RandomNetworks.invertedResidualNetwork(11, 160)}) {
+            assertOneThreadsRecord(network);
+        }
+    }
+
+    private static void assertOneThreadsRecord(Network network) throws Exception {
         float[] image = RandomNetworks.values(new SplittableRandom(11), network.inputShape().size(), 1.0);
         Trace alone = inPool(1, () -> network.forward(image, 1));
         Trace shared = inPool(2, () -> network.forward(image, 1));
@@ -28,7 +35,7 @@ class NetworkTest {
             assertThat(shared.switches(node).margin(0)).as("margin of node %d", node)
                     .isEqualTo(alone.switches(node).margin(0));
         }
-        float[] oneHot = new float[10];
+        float[] oneHot = new float[network.outputShape().size()];
         oneHot[3] = 1f;
         double[] biasAlone = new double[1];
         double[] biasShared = new double[1];
