@@ -757,14 +757,18 @@ final class VectorKernels implements Kernels {
             lowMagnitude = lowMagnitude.add(lo.abs());
             highMagnitude = highMagnitude.add(hi.abs());
         }
-        double[] sums = new double[L];
-        double[] magnitudes = new double[L];
-        low.intoArray(sums, 0);
-        high.intoArray(sums, L / 2);
-        lowMagnitude.intoArray(magnitudes, 0);
-        highMagnitude.intoArray(magnitudes, L / 2);
+        double[] sums = partials(low, high);
+        double[] magnitudes = partials(lowMagnitude, highMagnitude);
         ScalarKernels.addPartials(x, off, vectorCount, count, sums, magnitudes);
         return ScalarKernels.combine(sums, magnitudes, absolute);
+    }
+
+    /** The 16 partial sums of {@link #sum} that a low and a high vector of doubles hold, in their order. */
+    private static double[] partials(DoubleVector low, DoubleVector high) {
+        double[] sums = new double[L];
+        low.intoArray(sums, 0);
+        high.intoArray(sums, L / 2);
+        return sums;
     }
 
     @Override
@@ -790,12 +794,8 @@ final class VectorKernels implements Kernels {
             lowMagnitude = lowMagnitude.add(lo.abs());
             highMagnitude = highMagnitude.add(hi.abs());
         }
-        double[] sums = new double[L];
-        double[] magnitudes = new double[L];
-        low.intoArray(sums, 0);
-        high.intoArray(sums, L / 2);
-        lowMagnitude.intoArray(magnitudes, 0);
-        highMagnitude.intoArray(magnitudes, L / 2);
+        double[] sums = partials(low, high);
+        double[] magnitudes = partials(lowMagnitude, highMagnitude);
         ScalarKernels.addProducts(g, gOff, c, cOff, vectorCount, count, sums, magnitudes);
         return ScalarKernels.combine(sums, magnitudes, absolute);
     }
