@@ -309,8 +309,9 @@ final class Inference {
                     Conv2d conv = (Conv2d) node.op();
                     MaxPool2d pool = step.pool(network);
                     boolean into = step.into() >= 0;
+                    int sampleStride = into ? network.shapeOf(step.into()).size() : conv.rectifiedSize(pool);
                     conv.inferActivated(in[0], out, count, network.node(step.node() + 1).op(), pool,
-                            into ? step.offset() : 0, into ? network.shapeOf(step.into()).size() : conv.rectifiedSize(pool));
+                            into ? step.offset() : 0, sampleStride);
                 } else if (node.op() instanceof MaxPool2d pool && readsRectified(node)) {
                     pool.inferRectified(in[0], out, count);
                 } else {
