@@ -27,6 +27,8 @@ public final class Conv2d implements Op {
 
     private final Shape inputShape;
     private final Shape outputShape;
+    /** A ReLU of the output: the switch {@link #inferRectified} and {@link #inferResidual} fuse, made once. */
+    private final Relu rectifier;
     private final float[] weight;
     private final float[] weightT; // (C*KH*KW, O): the transposed weight matrix of the im2col product
     private final float[] bias;
@@ -121,6 +123,7 @@ public final class Conv2d implements Op {
             throw new IllegalArgumentException("Conv2d kernel " + kernelH + "x" + kernelW + " is larger than the padded input " + inputShape);
         }
         this.outputShape = Shape.of(outChannels, outH, outW);
+        this.rectifier = new Relu(outputShape);
         this.groups = groups;
         this.grouped = groups == 1 ? null : new ConvGroups(inputShape, weight, groups, stride, pads, dilation);
     }
@@ -390,7 +393,7 @@ public final class Conv2d implements Op {
      * @throws IllegalStateException for a grouped convolution, or a pool this convolution cannot fuse
      */
     public void inferRectified(float[] in, float[] out, int n, MaxPool2d pool) {
-        inferActivated(in, out, n, new Relu(outputShape), pool, 0, rectifiedSize(pool));
+        inferActivated(in, out, n, rectifier, pool, 0, rectifiedSize(pool));
     }
 
     /** The floats of one sample's {@link #inferRectified} output: pooled by {@code pool} or not (null). */
@@ -494,7 +497,7 @@ public final class Conv2d implements Op {
         if (grouped != null) {
             throw new IllegalStateException("inferResidual needs an ungrouped convolution");
         }
-        inferCorrelated(in, residual, new Relu(outputShape), out, n, null, 0, outputShape.size());
+        inferCorrelated(in, residual, rectifier, out, n, null, 0, outputShape.size());
     }
 
     /**

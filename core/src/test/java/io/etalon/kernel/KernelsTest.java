@@ -26,13 +26,13 @@ class KernelsTest {
                                                                @ForAll @IntRange(min = 1, max = 150) int n,
                                                                @ForAll @IntRange(min = 1, max = 600) int k,
                                                                @ForAll long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
-        int lda = k + 3;
-        int ldb = n + 5;
-        int ldc = n + 2;
-        float[] a = sparse(random, 2 + m * lda);
-        float[] b = sparse(random, 1 + k * ldb);
-        float[] c = sparse(random, 3 + m * ldc);
+        Operands operands = Operands.draw(new SplittableRandom(seed), m, n, k);
+        int lda = operands.lda();
+        int ldb = operands.ldb();
+        int ldc = operands.ldc();
+        float[] a = operands.a();
+        float[] b = operands.b();
+        float[] c = operands.c();
         float[] viaScalar = c.clone();
         float[] viaBest = c.clone();
         scalar.gemm(m, n, k, a, 2, lda, b, 1, ldb, viaScalar, 3, ldc);
@@ -64,13 +64,13 @@ class KernelsTest {
                                                                     @ForAll long seed) {
         // a matrix-vector product (a dense layer at batch 1): B read in passes of a few rows, C holding the partial sums
         // between passes, over the live terms only; the scalar loop's floats, and C's other columns untouched
-        SplittableRandom random = new SplittableRandom(seed);
-        int lda = k + 1;
-        int ldb = n + 3;
-        int ldc = n + 2;
-        float[] a = sparse(random, 2 + m * lda);
-        float[] b = sparse(random, 1 + k * ldb);
-        float[] c = sparse(random, 3 + m * ldc);
+        Operands operands = Operands.draw(new SplittableRandom(seed), m, n, k);
+        int lda = operands.lda();
+        int ldb = operands.ldb();
+        int ldc = operands.ldc();
+        float[] a = operands.a();
+        float[] b = operands.b();
+        float[] c = operands.c();
         int[] live = new int[k];
         int count = Kernels.nonZeroColumns(m, k, a, 2, lda, live);
         float[] viaScalar = c.clone();
@@ -892,6 +892,20 @@ class KernelsTest {
             for (int xi = 0; xi < 16; xi++) {
                 assertThat(forScalar[2 + xi * step + o]).as("product %d of output %d, once read", xi, o).isZero();
             }
+        }
+    }
+
+    /**
+     * A product's random operands: A {@code (m,k)} from index 2, B {@code (k,n)} from 1 and C {@code (m,n)} from 3, each
+     * with a leading dimension past its width.
+     */
+    private record Operands(int lda, int ldb, int ldc, float[] a, float[] b, float[] c) {
+        static Operands draw(SplittableRandom random, int m, int n, int k) {
+            int lda = k + 3;
+            int ldb = n + 5;
+            int ldc = n + 2;
+            return new Operands(lda, ldb, ldc, sparse(random, 2 + m * lda), sparse(random, 1 + k * ldb),
+                    sparse(random, 3 + m * ldc));
         }
     }
 
