@@ -160,7 +160,7 @@ public final class PeerComparison {
             throw new IllegalArgumentException(option + " takes a positive number of seconds per round, not " + value);
         }
 
-        private static int positiveInt(String option, String value) {
+        static int positiveInt(String option, String value) {
             try {
                 int n = Integer.parseInt(value);
                 if (n > 0) {

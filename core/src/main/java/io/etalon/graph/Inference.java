@@ -282,8 +282,24 @@ final class Inference {
         reusedTile.set(tile);
     }
 
-    /** The output of {@code n} checked samples, {@code (n, outputSize)}. */
-    float[] run(float[] input, int n) {
+    /** The names of the nodes each step runs, in the plan's order ({@link Network#inferenceSteps}). */
+    List<List<String>> steps() {
+        List<List<String>> names = new ArrayList<>(steps.size());
+        for (Step step : steps) {
+            List<String> nodes = new ArrayList<>(step.last() - step.node() + 1);
+            for (int k = step.node(); k <= step.last(); k++) {
+                nodes.add(network.node(k).name());
+            }
+            names.add(List.copyOf(nodes));
+        }
+        return List.copyOf(names);
+    }
+
+    /**
+     * The output of {@code n} checked samples, {@code (n, outputSize)}; with {@code stepNanos} not null, each step's
+     * wall time over all tiles added to {@code stepNanos[s]}.
+     */
+    float[] run(float[] input, int n, long[] stepNanos) {
         int inSize = network.inputShape().size();
         int outSize = network.outputShape().size();
         int tile = Math.max(1, Math.min(n, TILE_BYTES / (4 * floatsPerSample)));
@@ -295,10 +311,12 @@ final class Inference {
             if (tileInput != input) {
                 System.arraycopy(input, first * inSize, tileInput, 0, count * inSize);
             }
-            for (Step step : steps) {
+            for (int s = 0; s < steps.size(); s++) {
+                Step step = steps.get(s);
                 if (step.assembled()) {
                     continue; // its parts wrote it
                 }
+                long start = stepNanos == null ? 0 : System.nanoTime();
                 Node node = network.node(step.node());
                 float[] out = buffers[step.last()];
                 float[][] in = Network.gather(node, tileInput, buffers);
@@ -316,6 +334,9 @@ final class Inference {
                     pool.inferRectified(in[0], out, count);
                 } else {
                     node.op().infer(in, out, count);
+                }
+                if (stepNanos != null) {
+                    stepNanos[s] += System.nanoTime() - start;
                 }
             }
             System.arraycopy(buffers[network.outputIndex()], 0, result, first * outSize, count * outSize);

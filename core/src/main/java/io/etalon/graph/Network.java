@@ -282,12 +282,42 @@ public final class Network {
      */
     public float[] infer(float[] input, int n) {
         checkInput(input, n);
+        return inference().run(input, n, null);
+    }
+
+    /**
+     * The steps of {@link #infer}'s plan, in the order they run: each the names of the nodes it runs, one or a fused
+     * chain (a convolution, its activation and a pool; or a convolution, an Add and a ReLU), its last node's output the
+     * step's. A concatenation whose parts write their channels into it is a step with nothing left to do.
+     */
+    public List<List<String>> inferenceSteps() {
+        return inference().steps();
+    }
+
+    /**
+     * {@link #infer}, adding each step's wall time in nanoseconds to {@code stepNanos[s]}, step s of
+     * {@link #inferenceSteps}: for profiling a network layer by layer ({@code ./etalon bench --layers}). The same
+     * floats as {@link #infer}.
+     *
+     * @param stepNanos at least as long as {@link #inferenceSteps}
+     */
+    public float[] inferTimed(float[] input, int n, long[] stepNanos) {
+        checkInput(input, n);
+        Inference plan = inference();
+        if (stepNanos.length < plan.steps().size()) {
+            throw new IllegalArgumentException("inferTimed needs room for " + plan.steps().size() + " steps, got "
+                    + stepNanos.length);
+        }
+        return plan.run(input, n, stepNanos);
+    }
+
+    private Inference inference() {
         Inference plan = inference;
         if (plan == null) {
             plan = new Inference(this, consumers);
             inference = plan; // immutable once built: a race builds an equal plan twice, harmlessly
         }
-        return plan.run(input, n);
+        return plan;
     }
 
     /**

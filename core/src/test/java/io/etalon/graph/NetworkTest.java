@@ -93,6 +93,35 @@ class NetworkTest {
         assertInferenceIsTheForwardPass(network, images, n);
     }
 
+    @Property(tries = 5)
+    void timedInferenceGivesInferencesFloatsAndTimesEveryStepOfThePlan(@ForAll long seed) {
+        // a fire module's network: a fused stem with its pool, fused expands writing a concatenation in place (a step
+        // with nothing left to do), a pool of the concatenation; every node is in exactly one step, in order
+        Network network = RandomNetworks.fireNetwork(seed, 20 + (int) Math.floorMod(seed, 17L));
+        int n = 3;
+        float[] images = RandomNetworks.values(new SplittableRandom(seed), n * network.inputShape().size(), 1.0);
+        java.util.List<java.util.List<String>> steps = network.inferenceSteps();
+        assertThat(steps.stream().flatMap(java.util.List::stream).toList())
+                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, network.size())
+                        .mapToObj(k -> network.node(k).name()).toList());
+        assertThat(steps).anySatisfy(step -> assertThat(step).hasSizeGreaterThan(1));
+        long[] nanos = new long[steps.size()];
+        assertThat(network.inferTimed(images, n, nanos)).containsExactly(network.infer(images, n));
+        long[] again = nanos.clone();
+        network.inferTimed(images, n, again);
+        for (int s = 0; s < steps.size(); s++) {
+            // a fused step does work every run; a concatenation its parts assembled may take no measurable time
+            if (steps.get(s).size() > 1) {
+                assertThat(again[s]).as("step %d %s adds its time", s, steps.get(s)).isGreaterThan(nanos[s]);
+            } else {
+                assertThat(again[s]).as("step %d %s", s, steps.get(s)).isGreaterThanOrEqualTo(nanos[s]);
+            }
+        }
+        assertThat(java.util.Arrays.stream(nanos).sum()).isPositive();
+        assertThatThrownBy(() -> network.inferTimed(images, n, new long[steps.size() - 1]))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("room for " + steps.size() + " steps");
+    }
+
     /** Each of the {@code n} samples' inferred outputs is, float for float, its forward pass's. */
     private static void assertInferenceIsTheForwardPass(Network network, float[] images, int n) {
         float[] inferred = network.infer(images, n);
