@@ -514,9 +514,15 @@ public final class Conv2d implements Op {
         int ownSize = outChannels * outH * outW;
         float[][] buffers = plan.buffers();
         float[] result = buffers[1];
+        // a plan shared out by positions whose results are each channel's whole plane (MobileNet-V2's 1x1 layers at
+        // 112x112) correlates straight into the output, then biases and switches there, while the block is in cache:
+        // not through a result buffer as large as the output, written back to memory and read again
+        boolean inPlace = pool == null && plan.resultsAreTheOutput();
         for (int r = 0; r < n; r++) {
             int start = offset + r * sampleStride;
             int skip = r * ownSize;
+            float[] results = inPlace ? out : result;
+            int resultsOff = inPlace ? start : 0;
             // each block of channels rectifies its results while they are in its core's cache (a kernel may spill
             // scratch values past a channel into the block's next ones, which it writes later, never into another's);
             // or, for a layer of few channels over many positions (a 1x1 squeeze), each block of positions of every
@@ -525,28 +531,28 @@ public final class Conv2d implements Op {
                 int last = Math.min(end, plane);
                 for (int o = 0; o < outChannels && first < last; o++) {
                     int at = start + o * plane;
-                    finish(result, o * plan.width() + first, last - first, 1, last - first, o, residual, activation,
-                            skip + o * plane + first, out, at + first, at + last);
+                    finish(results, resultsOff + o * plan.width() + first, last - first, 1, last - first, o, residual,
+                            activation, skip + o * plane + first, out, at + first, at + last);
                 }
             };
             // results whose rows have no columns past the output width (a 1x1 layer's) go as one row per channel
             int rows = plan.rowStride() == outW ? 1 : outH;
             int columns = rows == 1 ? outH * outW : outW;
-            plan.correlate(in, r, buffers[0], result, positions, (first, end, results, resultsOff) -> {
+            plan.correlate(in, r, buffers[0], results, resultsOff, positions, (first, end, made, madeOff) -> {
                 int blockEnd = start + end * plane;
                 for (int o = first; o < end; o++) {
                     int at = start + o * plane;
-                    int from = resultsOff + (o - first) * plan.width();
+                    int from = madeOff + (o - first) * plan.width();
                     if (pool != null && pool.tilesTwoByTwo()) {
-                        KERNELS.biasReluPool(results, from, plan.rowStride(), outH / 2, outW / 2, bias[o], out, at,
+                        KERNELS.biasReluPool(made, from, plan.rowStride(), outH / 2, outW / 2, bias[o], out, at,
                                 blockEnd);
                     } else if (pool != null) {
                         // bias and ReLU in place, the rows as one, then the pool compares their floats as ints
                         int length = outH * plan.rowStride();
-                        KERNELS.biasRelu(results, from, length, 1, length, bias[o], results, from, from + length);
-                        pool.inferPlane(results, from, plan.rowStride(), out, at, true);
+                        KERNELS.biasRelu(made, from, length, 1, length, bias[o], made, from, from + length);
+                        pool.inferPlane(made, from, plan.rowStride(), out, at, true);
                     } else {
-                        finish(results, from, plan.rowStride(), rows, columns, o, residual, activation,
+                        finish(made, from, plan.rowStride(), rows, columns, o, residual, activation,
                                 skip + o * plane, out, at, blockEnd);
                     }
                 }

@@ -203,6 +203,24 @@ final class Correlation {
      * all results stay in {@code result}.
      */
     void correlate(float[] in, int r, float[] padded, float[] result, PositionsDone positions, ChannelsDone done) {
+        correlate(in, r, padded, result, 0, positions, done);
+    }
+
+    /**
+     * Whether {@link #correlate} shares plain inference out by positions and its rows of results are a channel's whole
+     * output plane, nothing past it: its results may then go straight into the output, each channel where it lies
+     * ({@code resultOff} its start), and be biased and switched in place.
+     */
+    boolean resultsAreTheOutput() {
+        return byPositions && width == outputShape.dim(1) * outputShape.dim(2);
+    }
+
+    /**
+     * {@link #correlate(float[], int, float[], float[], PositionsDone, ChannelsDone)} with the results of a plan shared
+     * out by positions from {@code result[resultOff]} on.
+     */
+    void correlate(float[] in, int r, float[] padded, float[] result, int resultOff, PositionsDone positions,
+                   ChannelsDone done) {
         int inH = inputShape.dim(1);
         int inW = inputShape.dim(2);
         int base = r * inputShape.size();
@@ -226,7 +244,7 @@ final class Correlation {
             at = offsets;
         }
         if (positions != null && byPositions) {
-            correlatePositions(at, signal, result, positions);
+            correlatePositions(at, signal, result, resultOff, positions);
         } else {
             correlateChannels(at, signal, result, done);
         }
@@ -348,7 +366,7 @@ final class Correlation {
      * of it: the better split for a layer of few channels over many positions. Each output is still its taps' sum in
      * order.
      */
-    private void correlatePositions(int[] offsets, float[] signal, float[] result, PositionsDone done) {
+    private void correlatePositions(int[] offsets, float[] signal, float[] result, int resultOff, PositionsDone done) {
         int taps = offsets.length;
         int group = 4 * KERNELS.lanes();
         int chunk = Math.max(group, CHUNK_FLOATS / outChannels / group * group);
@@ -358,8 +376,8 @@ final class Correlation {
             int end = Math.min(width, endGroup * group);
             for (int from = firstGroup * group; from < end; from += chunk) {
                 int to = Math.min(end, from + chunk);
-                KERNELS.correlate(outChannels, taps, fours, 0, moved(offsets, from), signal, result, from, to - from,
-                        width);
+                KERNELS.correlate(outChannels, taps, fours, 0, moved(offsets, from), signal, result, resultOff + from,
+                        to - from, width);
                 done.run(from, to);
             }
         });

@@ -102,6 +102,49 @@ class Conv2dKernelProperties {
     }
 
     /**
+     * A 1x1 layer of few channels over a photo-sized plane (MobileNet-V2's at 112x112) shares one sample out by
+     * positions; where each channel's results are its whole plane it correlates straight into the output and biases and
+     * switches there. Either way: the floats of the value ({@link Conv2d#linear}, which takes neither path), its bias,
+     * then the switch, in each sample's stretch of a larger output and nowhere else.
+     */
+    @Property(tries = 20)
+    void aPointwiseLayerSharedByPositionsGivesTheFloatsOfItsValueThenTheSwitch(@ForAll long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int channels = 12 + random.nextInt(12);
+        int outChannels = 1 + random.nextInt(40);
+        // at least 2^17 input floats; a plane of whole vectors (in place) or not (through the result buffer)
+        int height = 96 + random.nextInt(24);
+        int width = random.nextBoolean() ? 112 : 97 + 2 * random.nextInt(8);
+        Shape input = Shape.of(channels, height, width);
+        Conv2d conv = new Conv2d(input, RandomNetworks.tensor(random, Shape.of(outChannels, channels, 1, 1), 0.5),
+                RandomNetworks.tensor(random, Shape.of(outChannels), 0.5), new int[] {1, 1}, new int[] {0, 0, 0, 0},
+                new int[] {1, 1}, 1);
+        Shape out = conv.outputShape();
+        Op activation = random.nextBoolean() ? new Relu(out) : new Clip(out, 0f, 6f);
+        int rows = 1 + random.nextInt(2);
+        float[] x = RandomNetworks.values(random, rows * input.size(), 2.0);
+        float[] value = new float[rows * out.size()];
+        conv.linear(new float[][] {x}, value, rows, Switches.none(rows), 1);
+        conv.addBias(value, rows, Switches.none(rows), 1);
+        float[] expected = new float[value.length];
+        activation.infer(new float[][] {value}, expected, rows);
+
+        int offset = random.nextInt(5);
+        int sampleStride = out.size() + random.nextInt(7);
+        float[] fused = new float[offset + rows * sampleStride + 3];
+        java.util.Arrays.fill(fused, 7f);
+        conv.inferActivated(x, fused, rows, activation, null, offset, sampleStride);
+        for (int k = 0; k < fused.length; k++) {
+            int sample = (k - offset) / sampleStride;
+            int at = (k - offset) % sampleStride;
+            boolean inside = k >= offset && sample < rows && at < out.size();
+            float want = inside ? expected[sample * out.size() + at] : 7f;
+            assertThat(Float.floatToRawIntBits(fused[k])).as("%s then %s at %d", conv.describe(), activation.describe(), k)
+                    .isEqualTo(Float.floatToRawIntBits(want));
+        }
+    }
+
+    /**
      * Samples too large to batch (a photo) take other paths: the correlation over the padded planes, split into phases
      * at a stride, for the value; one stride-1 correlation per phase for the transpose; a matrix product for a 1x1
      * convolution. They too equal the loops.
