@@ -35,9 +35,9 @@ import java.util.concurrent.ForkJoinPool;
  * step. ONNX Runtime's fused convolutions are named after their last output (a ReLU's), as Etalon's fused steps end
  * with it. Its nodes that stand for none of the file's (the layout reorders) are listed apart.
  *
- * <p>Each figure is the median over the timed runs, which follow untimed warm-up runs; Etalon's runs come first, then
- * ONNX Runtime's after an idle pause. ONNX Runtime runs with its profiler on, which its own figures include. A shared
- * machine's drift moves both engines' figures, so compare them within one run.
+ * <p>Each figure is the median over the timed runs, which follow untimed warm-up runs and go in rounds that alternate
+ * between the engines, each after an idle pause, so that a shared machine's drift moves both. ONNX Runtime runs with
+ * its profiler on, which its own figures include.
  *
  * <p>Run with {@code ./etalon bench --layers MODEL [--threads N] [--runs R]}: MODEL one of the workloads of
  * {@code bench --peers} or the path of an ONNX file; the input is one sample of standard normal values.
@@ -140,7 +140,10 @@ final class LayerComparison {
         };
     }
 
-    /** Times both engines on one sample of {@code file}'s input, {@code runs} timed runs each. */
+    /**
+     * Times both engines on one sample of {@code file}'s input, {@code runs} timed runs each, in {@link #ROUNDS} rounds
+     * that alternate between them (each after an idle pause), so that a drift of the machine's speed moves both.
+     */
     static Comparison compare(Path file, int threads, int runs) throws IOException, OrtException, InterruptedException {
         Network network = OnnxModels.load(file).network();
         float[] input = new float[network.inputShape().size()];
@@ -151,31 +154,41 @@ final class LayerComparison {
         List<List<String>> steps = network.inferenceSteps();
         double[][] stepMillis = new double[steps.size()][runs];
         double[] etalonCalls = new double[runs];
+        double[] peerCalls = new double[runs];
+        Path profiles = Files.createTempDirectory("etalon-layers");
         ForkJoinPool pool = new ForkJoinPool(threads);
-        try {
+        Map<String, List<Double>> peerNodes;
+        try (Peer peer = new Peer(file, network, threads, profiles)) {
             long warmUpEnd = System.nanoTime() + (long) (WARM_UP_SECONDS * 1e9);
             for (int run = -WARM_UP_RUNS; run < 0 || System.nanoTime() < warmUpEnd; run++) {
                 Parallel.runIn(pool, () -> network.infer(input, 1));
             }
-            for (int run = 0; run < runs; run++) {
-                long[] nanos = new long[steps.size()];
-                long start = System.nanoTime();
-                Parallel.runIn(pool, () -> network.inferTimed(input, 1, nanos));
-                etalonCalls[run] = (System.nanoTime() - start) / 1e6;
-                for (int s = 0; s < steps.size(); s++) {
-                    stepMillis[s][run] = nanos[s] / 1e6;
-                }
+            // native code, which needs no JIT: a few runs set up its memory (every run is profiled, so few)
+            for (int run = 0; run < WARM_UP_RUNS; run++) {
+                peer.run(input);
             }
+            int done = 0;
+            for (int round = 0; round < ROUNDS; round++) {
+                int end = runs * (round + 1) / ROUNDS;
+                Thread.sleep(PeerComparison.PAUSE_MILLIS);
+                for (int run = done; run < end; run++) {
+                    long[] nanos = new long[steps.size()];
+                    long start = System.nanoTime();
+                    Parallel.runIn(pool, () -> network.inferTimed(input, 1, nanos));
+                    etalonCalls[run] = (System.nanoTime() - start) / 1e6;
+                    for (int s = 0; s < steps.size(); s++) {
+                        stepMillis[s][run] = nanos[s] / 1e6;
+                    }
+                }
+                Thread.sleep(PeerComparison.PAUSE_MILLIS);
+                for (int run = done; run < end; run++) {
+                    peerCalls[run] = peer.run(input);
+                }
+                done = end;
+            }
+            peerNodes = peer.nodes(runs);
         } finally {
             pool.shutdown();
-        }
-        Thread.sleep(PeerComparison.PAUSE_MILLIS);
-        Path profiles = Files.createTempDirectory("etalon-layers");
-        double[] peerCalls = new double[runs];
-        Map<String, List<Double>> peerNodes;
-        try {
-            peerNodes = profilePeer(file, network, input, threads, runs, peerCalls, profiles);
-        } finally {
             try (var listing = Files.list(profiles)) {
                 for (Path profile : listing.toList()) {
                     Files.deleteIfExists(profile);
@@ -186,57 +199,67 @@ final class LayerComparison {
         return match(steps, stepMillis, peerNodes, median(etalonCalls), median(peerCalls));
     }
 
-    /**
-     * Runs ONNX Runtime with its profiler on, warm-up runs first, and returns each node's kernel times of the timed
-     * runs in milliseconds, by node name in the order they first ran.
-     */
-    private static Map<String, List<Double>> profilePeer(Path file, Network network, float[] input, int threads,
-                                                         int runs, double[] calls, Path profiles)
-            throws OrtException, IOException {
-        OrtEnvironment environment = OrtEnvironment.getEnvironment();
-        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-        options.setIntraOpNumThreads(threads);
-        options.setInterOpNumThreads(1);
-        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-        options.enableProfiling(profiles.resolve("onnxruntime").toString());
-        long[] shape = new long[network.inputShape().rank() + 1];
-        shape[0] = 1;
-        for (int d = 0; d < network.inputShape().rank(); d++) {
-            shape[d + 1] = network.inputShape().dim(d);
-        }
-        String profile;
-        try (OrtSession session = environment.createSession(file.toString(), options)) {
-            String inputName = session.getInputNames().iterator().next();
-            // native code, which needs no JIT: a few runs set up its memory (every run is profiled, so few)
-            for (int run = 0; run < WARM_UP_RUNS; run++) {
-                try (OnnxTensor tensor = OnnxTensor.createTensor(environment, FloatBuffer.wrap(input), shape);
-                     OrtSession.Result result = session.run(Map.of(inputName, tensor))) {
-                    // untimed
-                }
+    /** Rounds of {@link #compare}, each some runs of Etalon and then as many of ONNX Runtime. */
+    static final int ROUNDS = 5;
+
+    /** ONNX Runtime on the same file and thread count, its session profiler on. */
+    private static final class Peer implements AutoCloseable {
+
+        private final OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        private final OrtSession session;
+        private final String inputName;
+        private final long[] shape;
+
+        Peer(Path file, Network network, int threads, Path profiles) throws OrtException {
+            OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+            options.setIntraOpNumThreads(threads);
+            options.setInterOpNumThreads(1);
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            options.enableProfiling(profiles.resolve("onnxruntime").toString());
+            shape = new long[network.inputShape().rank() + 1];
+            shape[0] = 1;
+            for (int d = 0; d < network.inputShape().rank(); d++) {
+                shape[d + 1] = network.inputShape().dim(d);
             }
-            for (int run = 0; run < runs; run++) {
-                long start = System.nanoTime();
-                try (OnnxTensor tensor = OnnxTensor.createTensor(environment, FloatBuffer.wrap(input), shape);
-                     OrtSession.Result result = session.run(Map.of(inputName, tensor))) {
-                    calls[run] = (System.nanoTime() - start) / 1e6;
-                }
-            }
-            profile = session.endProfiling();
+            session = environment.createSession(file.toString(), options);
+            inputName = session.getInputNames().iterator().next();
         }
-        Map<String, List<Double>> nodes = new LinkedHashMap<>();
-        try (Reader reader = Files.newBufferedReader(Path.of(profile))) {
-            for (JsonElement element : JsonParser.parseReader(reader).getAsJsonArray()) {
-                JsonObject event = element.getAsJsonObject();
-                String name = event.has("name") ? event.get("name").getAsString() : "";
-                if (event.has("cat") && event.get("cat").getAsString().equals("Node") && name.endsWith("_kernel_time")) {
-                    nodes.computeIfAbsent(name.substring(0, name.length() - "_kernel_time".length()),
-                            node -> new ArrayList<>()).add(event.get("dur").getAsDouble() / 1e3);
-                }
+
+        /** One run on {@code input}: its wall time in milliseconds. */
+        double run(float[] input) throws OrtException {
+            long start = System.nanoTime();
+            try (OnnxTensor tensor = OnnxTensor.createTensor(environment, FloatBuffer.wrap(input), shape);
+                 OrtSession.Result result = session.run(Map.of(inputName, tensor))) {
+                return (System.nanoTime() - start) / 1e6;
             }
         }
-        // the warm-up runs' kernels came first
-        nodes.replaceAll((node, times) -> times.subList(Math.max(0, times.size() - runs), times.size()));
-        return nodes;
+
+        /**
+         * Ends the profile and returns each node's kernel times of the last {@code runs} runs in milliseconds, by node
+         * name in the order they first ran (the warm-up runs' come first and are dropped).
+         */
+        Map<String, List<Double>> nodes(int runs) throws OrtException, IOException {
+            String profile = session.endProfiling();
+            Map<String, List<Double>> nodes = new LinkedHashMap<>();
+            try (Reader reader = Files.newBufferedReader(Path.of(profile))) {
+                for (JsonElement element : JsonParser.parseReader(reader).getAsJsonArray()) {
+                    JsonObject event = element.getAsJsonObject();
+                    String name = event.has("name") ? event.get("name").getAsString() : "";
+                    if (event.has("cat") && event.get("cat").getAsString().equals("Node")
+                            && name.endsWith("_kernel_time")) {
+                        nodes.computeIfAbsent(name.substring(0, name.length() - "_kernel_time".length()),
+                                node -> new ArrayList<>()).add(event.get("dur").getAsDouble() / 1e3);
+                    }
+                }
+            }
+            nodes.replaceAll((node, times) -> times.subList(Math.max(0, times.size() - runs), times.size()));
+            return nodes;
+        }
+
+        @Override
+        public void close() throws OrtException {
+            session.close();
+        }
     }
 
     /** Puts each ONNX Runtime node beside the step that runs the node it stands for ({@link LayerComparison}). */
