@@ -83,22 +83,7 @@ class Conv2dKernelProperties {
         float[] x = RandomNetworks.values(random, rows * input.size(), 2.0);
         float[] value = new float[rows * out.size()];
         conv.infer(new float[][] {x}, value, rows);
-        float[] expected = new float[value.length];
-        activation.infer(new float[][] {value}, expected, rows);
-
-        int offset = random.nextInt(5);
-        int sampleStride = out.size() + random.nextInt(7);
-        float[] fused = new float[offset + rows * sampleStride + 3];
-        java.util.Arrays.fill(fused, 7f);
-        conv.inferActivated(x, fused, rows, activation, null, offset, sampleStride);
-        for (int k = 0; k < fused.length; k++) {
-            int sample = (k - offset) / sampleStride;
-            int at = (k - offset) % sampleStride;
-            boolean inside = k >= offset && sample < rows && at < out.size();
-            float want = inside ? expected[sample * out.size() + at] : 7f;
-            assertThat(Float.floatToRawIntBits(fused[k])).as("%s then %s at %d", conv.describe(), activation.describe(), k)
-                    .isEqualTo(Float.floatToRawIntBits(want));
-        }
+        assertFusedSwitchGives(conv, activation, x, rows, value, random);
     }
 
     /**
@@ -126,22 +111,7 @@ class Conv2dKernelProperties {
         float[] value = new float[rows * out.size()];
         conv.linear(new float[][] {x}, value, rows, Switches.none(rows), 1);
         conv.addBias(value, rows, Switches.none(rows), 1);
-        float[] expected = new float[value.length];
-        activation.infer(new float[][] {value}, expected, rows);
-
-        int offset = random.nextInt(5);
-        int sampleStride = out.size() + random.nextInt(7);
-        float[] fused = new float[offset + rows * sampleStride + 3];
-        java.util.Arrays.fill(fused, 7f);
-        conv.inferActivated(x, fused, rows, activation, null, offset, sampleStride);
-        for (int k = 0; k < fused.length; k++) {
-            int sample = (k - offset) / sampleStride;
-            int at = (k - offset) % sampleStride;
-            boolean inside = k >= offset && sample < rows && at < out.size();
-            float want = inside ? expected[sample * out.size() + at] : 7f;
-            assertThat(Float.floatToRawIntBits(fused[k])).as("%s then %s at %d", conv.describe(), activation.describe(), k)
-                    .isEqualTo(Float.floatToRawIntBits(want));
-        }
+        assertFusedSwitchGives(conv, activation, x, rows, value, random);
     }
 
     /**
@@ -234,6 +204,31 @@ class Conv2dKernelProperties {
     }
 
     /** The frozen linear value of {@code rows} samples by the fast kernels, checked against the direct loops. */
+    /**
+     * {@link Conv2d#inferActivated} of {@code x} into each sample's stretch of a larger output (a concatenation's part,
+     * at a random offset and sample stride) gives, bit for bit, {@code activation}'s floats of {@code value} (the
+     * convolution's biased value, made another way), and writes nothing outside those stretches.
+     */
+    private static void assertFusedSwitchGives(Conv2d conv, Op activation, float[] x, int rows, float[] value,
+                                               SplittableRandom random) {
+        Shape out = conv.outputShape();
+        float[] expected = new float[value.length];
+        activation.infer(new float[][] {value}, expected, rows);
+        int offset = random.nextInt(5);
+        int sampleStride = out.size() + random.nextInt(7);
+        float[] fused = new float[offset + rows * sampleStride + 3];
+        java.util.Arrays.fill(fused, 7f);
+        conv.inferActivated(x, fused, rows, activation, null, offset, sampleStride);
+        for (int k = 0; k < fused.length; k++) {
+            int sample = (k - offset) / sampleStride;
+            int at = (k - offset) % sampleStride;
+            boolean inside = k >= offset && sample < rows && at < out.size();
+            float want = inside ? expected[sample * out.size() + at] : 7f;
+            assertThat(Float.floatToRawIntBits(fused[k])).as("%s then %s at %d", conv.describe(), activation.describe(), k)
+                    .isEqualTo(Float.floatToRawIntBits(want));
+        }
+    }
+
     private static float[] valueOfTheKernels(Conv2d conv, float[] x, int rows) {
         int out = conv.outputShape().size();
         float[] fast = new float[rows * out];
