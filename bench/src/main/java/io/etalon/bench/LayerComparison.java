@@ -125,7 +125,15 @@ final class LayerComparison {
             System.exit(1);
             return;
         }
-        Comparison comparison = compare(file, options.threads(), options.runs());
+        Comparison comparison;
+        try {
+            comparison = compare(file, options.threads(), options.runs());
+        } catch (IOException | OrtException | RuntimeException e) {
+            // a file that is no ONNX model, or one either engine refuses: one line, not a stack trace
+            System.err.println("etalon bench --layers: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
         print(comparison, file, options, System.out);
     }
 
@@ -157,11 +165,13 @@ final class LayerComparison {
         double[] peerCalls = new double[runs];
         Path profiles = Files.createTempDirectory("etalon-layers");
         ForkJoinPool pool = new ForkJoinPool(threads);
+        // on every core, on the calling thread, as bench --peers and ONNX Runtime run one sample (Engines.infer)
+        boolean here = threads == Runtime.getRuntime().availableProcessors();
         Map<String, List<Double>> peerNodes;
         try (Peer peer = new Peer(file, network, threads, profiles)) {
             long warmUpEnd = System.nanoTime() + (long) (WARM_UP_SECONDS * 1e9);
             for (int run = -WARM_UP_RUNS; run < 0 || System.nanoTime() < warmUpEnd; run++) {
-                Parallel.runIn(pool, () -> network.infer(input, 1));
+                runOn(here, pool, () -> network.infer(input, 1));
             }
             // native code, which needs no JIT: a few runs set up its memory (every run is profiled, so few)
             for (int run = 0; run < WARM_UP_RUNS; run++) {
@@ -174,7 +184,7 @@ final class LayerComparison {
                 for (int run = done; run < end; run++) {
                     long[] nanos = new long[steps.size()];
                     long start = System.nanoTime();
-                    Parallel.runIn(pool, () -> network.inferTimed(input, 1, nanos));
+                    runOn(here, pool, () -> network.inferTimed(input, 1, nanos));
                     etalonCalls[run] = (System.nanoTime() - start) / 1e6;
                     for (int s = 0; s < steps.size(); s++) {
                         stepMillis[s][run] = nanos[s] / 1e6;
@@ -197,6 +207,14 @@ final class LayerComparison {
             Files.deleteIfExists(profiles);
         }
         return match(steps, stepMillis, peerNodes, median(etalonCalls), median(peerCalls));
+    }
+
+    private static void runOn(boolean here, ForkJoinPool pool, Runnable work) {
+        if (here) {
+            work.run();
+        } else {
+            Parallel.runIn(pool, work);
+        }
     }
 
     /** Rounds of {@link #compare}, each some runs of Etalon and then as many of ONNX Runtime. */
@@ -310,8 +328,9 @@ final class LayerComparison {
 
     private static void print(Comparison comparison, Path file, Options options, PrintStream out) {
         out.printf(Locale.ROOT, "Plain inference of %s layer by layer, one sample, %d thread(s), median of %d runs each "
-                + "(ms; ONNX Runtime with its profiler on); Java %s, Etalon kernels %s%n%n", file.getFileName(), options.threads(), options.runs(),
-                System.getProperty("java.version"), io.etalon.kernel.Kernels.best().name());
+                + "(ms; ONNX Runtime with its profiler on); Java %s, Etalon kernels %s%n%n", file.getFileName(),
+                options.threads(), options.runs(), System.getProperty("java.version"),
+                io.etalon.kernel.Kernels.best().name());
         out.println("| step | Etalon's nodes | Etalon | ONNX Runtime | ratio |");
         out.println("|---:|---|---:|---:|---:|");
         double ours = 0;
