@@ -72,7 +72,7 @@ final class LayerComparison {
                 switch (option) {
                     case "--layers" -> model = value(args, ++i, option);
                     case "--threads" -> threads = PeerComparison.Options.positiveInt(option, value(args, ++i, option));
-                    case "--runs" -> runs = PeerComparison.Options.positiveInt(option, value(args, ++i, option));
+                    case "--runs" -> runs = PeerComparison.Options.positiveInt(option, value(args, ++i, option), "runs");
                     case "--help", "-h" -> help = true;
                     default -> throw new IllegalArgumentException("unknown option " + option + "; " + USAGE);
                 }

@@ -161,6 +161,11 @@ public final class PeerComparison {
         }
 
         static int positiveInt(String option, String value) {
+            return positiveInt(option, value, "threads");
+        }
+
+        /** A whole number of {@code what} (threads, runs), 1 or more, or a one-line refusal naming the option. */
+        static int positiveInt(String option, String value, String what) {
             try {
                 int n = Integer.parseInt(value);
                 if (n > 0) {
@@ -169,7 +174,7 @@ public final class PeerComparison {
             } catch (NumberFormatException e) {
                 // said below
             }
-            throw new IllegalArgumentException(option + " takes a whole number of threads, 1 or more, not " + value);
+            throw new IllegalArgumentException(option + " takes a whole number of " + what + ", 1 or more, not " + value);
         }
     }
 

@@ -31,7 +31,8 @@ class LayerComparisonTest {
         assertRefused("--layers needs a model", "--layers");
         assertRefused("--layers needs a model", "--runs", "3");
         assertRefused("unknown option --run", "--layers", "lenet", "--run", "3");
-        assertRefused("--runs takes a whole number", "--layers", "lenet", "--runs", "0");
+        assertRefused("--runs takes a whole number of runs, 1 or more, not 0", "--layers", "lenet", "--runs", "0");
+        assertRefused("--threads takes a whole number of threads", "--layers", "lenet", "--threads", "x");
     }
 
     @Test
