@@ -329,6 +329,20 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void deinterleave(float[] in, int inOff, int inStride, int rows, int width, float[] out, int evenOff,
+                             int oddOff, int outStride) {
+        for (int r = 0; r < rows; r++) {
+            int row = inOff + r * inStride;
+            for (int i = 0, even = evenOff + r * outStride; 2 * i < width; i++) {
+                out[even + i] = in[row + 2 * i];
+            }
+            for (int i = 0, odd = oddOff + r * outStride; 2 * i + 1 < width; i++) {
+                out[odd + i] = in[row + 2 * i + 1];
+            }
+        }
+    }
+
+    @Override
     public void mask(float[] in, int inOff, int[] on, int onOff, float[] out, int outOff, int count) {
         for (int i = 0; i < count; i++) {
             // the bits masked by -state (state 1: all ones; 0: none), without a branch

@@ -291,6 +291,21 @@ final class Correlation {
     private void pad(float[] in, int from, float[] padded, int to) {
         int inH = inputShape.dim(1);
         int inW = inputShape.dim(2);
+        if (strideW == 2) {
+            // the rows of one row phase in one call, each into both column phases: input column w lands in padded
+            // column w + padLeft, column (w + padLeft) / 2 of phase (w + padLeft) % 2
+            for (int first = 0; first < Math.min(strideH, inH); first++) {
+                int py = first + padTop;
+                if (!readRows[py % strideH]) {
+                    continue;
+                }
+                int row = to + py % strideH * strideW * phasePlane + py / strideH * rowStride;
+                KERNELS.deinterleave(in, from + first * inW, strideH * inW, (inH - first + strideH - 1) / strideH, inW,
+                        padded, row + padLeft % 2 * phasePlane + padLeft / 2,
+                        row + (padLeft + 1) % 2 * phasePlane + (padLeft + 1) / 2, rowStride);
+            }
+            return;
+        }
         for (int h = 0; h < inH; h++) {
             int py = h + padTop;
             if (!readRows[py % strideH]) {

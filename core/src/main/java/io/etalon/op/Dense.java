@@ -115,7 +115,11 @@ public final class Dense implements Op {
      */
     private void product(int rows, int[] live, int count, float[] in, float[] c) {
         int lanes = KERNELS.lanes();
-        int blocks = io.etalon.kernel.Parallel.blocks((long) rows * paddedOut * count, paddedOut / lanes);
+        // a few rows read each weight for few multiply-adds: the product is as much a pass over the weights as work,
+        // and two cores read them twice as fast as one (ResNet-18's classifier at batch 1, 2 MB of weights)
+        int units = paddedOut / lanes;
+        int blocks = Math.max(io.etalon.kernel.Parallel.blocks((long) rows * paddedOut * count, units),
+                io.etalon.kernel.Parallel.blocksOfValues((long) paddedOut * count, units));
         io.etalon.kernel.Parallel.forRanges(paddedOut, blocks, lanes, (block, first, end) ->
                 KERNELS.gemm(rows, end - first, live, count, in, 0, inFeatures, weightT, first, paddedOut, c, first,
                         paddedOut));

@@ -2,6 +2,7 @@ package io.etalon.kernel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.SplittableRandom;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -214,6 +215,41 @@ class KernelsTest {
     void fewPicksAtStrideTwoTakeEveryOtherValue(@ForAll @IntRange(min = 1, max = 40) int count, @ForAll boolean more,
                                                @ForAll long seed) {
         assertPicks(count, 2, more, seed);
+    }
+
+    /** Rows as wide as ResNet's at stride 2 (56, 28, 14, 7) and others, between other values that stay as they were. */
+    @Property(tries = 80)
+    void deinterleaveSplitsRowsIntoTheirEvenAndOddColumns(@ForAll @IntRange(min = 1, max = 70) int width,
+                                                          @ForAll @IntRange(min = 1, max = 5) int rows,
+                                                          @ForAll @IntRange(min = 0, max = 3) int gap, @ForAll long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int inStride = width + gap;
+        float[] in = new float[1 + (rows - 1) * inStride + width]; // nothing past the last row to read
+        for (int i = 0; i < in.length; i++) {
+            in[i] = random.nextInt(5) == 0 ? -0f : (float) random.nextGaussian();
+        }
+        int half = (width + 1) / 2;
+        int outStride = half + 1 + gap;
+        int evenOff = 2;
+        int oddOff = evenOff + rows * outStride + 1;
+        int size = oddOff + (rows - 1) * outStride + width / 2 + 1;
+        for (Kernels kernels : List.of(scalar, best)) {
+            float[] out = new float[size];
+            java.util.Arrays.fill(out, 7f);
+            kernels.deinterleave(in, 1, inStride, rows, width, out, evenOff, oddOff, outStride);
+            float[] expected = new float[size];
+            java.util.Arrays.fill(expected, 7f);
+            for (int r = 0; r < rows; r++) {
+                for (int w = 0; w < width; w++) {
+                    int at = (w % 2 == 0 ? evenOff : oddOff) + r * outStride + w / 2;
+                    expected[at] = in[1 + r * inStride + w];
+                }
+            }
+            for (int i = 0; i < size; i++) {
+                assertThat(Float.floatToRawIntBits(out[i])).as("%s at %d", kernels.getClass().getSimpleName(), i)
+                        .isEqualTo(Float.floatToRawIntBits(expected[i]));
+            }
+        }
     }
 
     private void assertPicks(int count, int stride, boolean more, long seed) {
