@@ -1,6 +1,7 @@
 package io.etalon.op;
 
 import io.etalon.kernel.Kernels;
+import io.etalon.kernel.Parallel;
 import io.etalon.tensor.Shape;
 import java.util.List;
 
@@ -144,11 +145,16 @@ public final class AvgPool2d implements Op {
 
     /**
      * A global pool's means of every channel of one sample: the same float sums, value by value in plane order, as
-     * {@link #forEachTap}'s ({@link Kernels#planeMeans}).
+     * {@link #forEachTap}'s ({@link Kernels#planeMeans}), its channels shared out among threads by whole vectors of
+     * them when there are many (SqueezeNet's 1,000 of 13x13, which one core took 0.08 ms over).
      */
     private void globalMeans(float[] in, int inBase, float[] out, int outBase) {
+        int channels = inputShape.dim(0);
         int plane = inputShape.dim(1) * inputShape.dim(2);
-        KERNELS.planeMeans(in, inBase, inputShape.dim(0), plane, 1f / plane, out, outBase);
+        int lanes = KERNELS.lanes();
+        int blocks = Parallel.blocksOfValues((long) channels * plane, (channels + lanes - 1) / lanes);
+        Parallel.forRanges(channels, blocks, lanes, (block, first, end) -> KERNELS.planeMeans(in,
+                inBase + first * plane, end - first, plane, 1f / plane, out, outBase + first));
     }
 
     @Override

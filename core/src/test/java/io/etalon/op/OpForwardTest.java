@@ -161,9 +161,14 @@ class OpForwardTest {
         // the global pool's sums (the vector kernels' sixteen channels at a time, the rest eight at a time, then one)
         // against the general loop: a window of the whole plane whose output row goes on into an uncounted column of
         // padding, so that it is not global; the first output of each channel is then the same window, summed in the
-        // same order
+        // same order; a thousand channels (SqueezeNet's classes) shared out between two threads
         java.util.SplittableRandom random = new java.util.SplittableRandom(7);
-        for (int channels : new int[] {3, 8, 19, 16, 37}) {
+        io.etalon.kernel.Parallel.runIn(new java.util.concurrent.ForkJoinPool(2),
+                () -> assertGlobalMeansAreWindows(random, new int[] {3, 8, 19, 16, 37, 1000, 1003}));
+    }
+
+    private void assertGlobalMeansAreWindows(java.util.SplittableRandom random, int[] channelCounts) {
+        for (int channels : channelCounts) {
             Shape shape = Shape.of(channels, 13, 11);
             float[] in = new float[shape.size()];
             for (int i = 0; i < in.length; i++) {
