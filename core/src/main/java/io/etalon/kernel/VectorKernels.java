@@ -565,7 +565,7 @@ final class VectorKernels implements Kernels {
             return;
         }
         if (count < L) {
-            // fewer than a vector (the rows of ResNet's 28x28 and 14x14 planes at stride 2): one vector of picks, where
+            // fewer than a vector (a strided depthwise layer's rows at 14x14 and 7x7): one vector of picks, where
             // the input goes on so far, of which the first count are copied
             float[] picked = FEW_PICKS.get();
             FloatVector low = FloatVector.fromArray(SPECIES, in, inOff);
@@ -584,8 +584,8 @@ final class VectorKernels implements Kernels {
 
     /**
      * By whole vectors of both phases (two vectors of a row in, their even and their odd lanes out); the last values of
-     * a row, fewer than two vectors, one by one (masked loads and stores ran ResNet-18's strided layers 1.4x slower on
-     * Java 17).
+     * a row, fewer than two vectors, one by one (masked loads and stores ran ResNet-18's strided layers 1.3x to 1.5x
+     * slower on Java 17).
      */
     @Override
     public void deinterleave(float[] in, int inOff, int inStride, int rows, int width, float[] out, int evenOff,
