@@ -218,6 +218,13 @@ final class VectorKernels implements Kernels {
         VectorCorrelation.correlate(outputs, taps, w, wOff, offsets, x, y, yOff, positions, width);
     }
 
+    /** By blocks of eight outputs by three vectors first: {@link VectorCorrelation}. */
+    @Override
+    public void correlatePointwise(int outputs, int taps, float[] w, int wOff, int[] offsets, float[] x, float[] y,
+                                   int yOff, int positions, int width) {
+        VectorCorrelation.correlate(outputs, taps, w, wOff, offsets, x, y, yOff, positions, width, true);
+    }
+
     /**
      * The two rows of a tile row are merged by a lanewise maximum; two shuffles then gather the left and the right
      * member of each pair into the low half of a vector, whose maximum is one pooled value per pair. Every vector here

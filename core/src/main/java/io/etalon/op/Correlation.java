@@ -97,6 +97,8 @@ final class Correlation {
     private final boolean byPositions;
     /** How far past a sample's start the kernels read: the last tap's offset and a result row's width. */
     private final int reach;
+    /** Whether the kernel is 1x1: each tap a whole input channel ({@link Kernels#correlatePointwise}). */
+    private final boolean pointwise;
     /** The weights in the layout the correlation kernels read ({@link Kernels#inFours}). */
     private final float[] fours;
 
@@ -161,6 +163,7 @@ final class Correlation {
         this.reach = width + java.util.Arrays.stream(offsets).max().orElse(0);
         this.byPositions = rowStride == outputShape.dim(2) && outChannels < width
                 && (long) inChannels * width >= POSITIONS_MIN_SIGNAL;
+        this.pointwise = kernelH == 1 && kernelW == 1;
         this.readRows = readRows;
         this.readColumns = readColumns;
         this.offsets = offsets;
@@ -356,7 +359,7 @@ final class Correlation {
             for (int from = first; from < end; from += chunk) {
                 int to = Math.min(end, from + chunk);
                 int offset = done == null ? from * width : 0;
-                KERNELS.correlate(to - from, taps, fours, from * taps, offsets, signal, target, offset, width);
+                correlate(to - from, taps, from * taps, offsets, signal, target, offset, width, width);
                 if (done != null) {
                     done.run(from, to, target, offset);
                 }
@@ -391,11 +394,21 @@ final class Correlation {
             int end = Math.min(width, endGroup * group);
             for (int from = firstGroup * group; from < end; from += chunk) {
                 int to = Math.min(end, from + chunk);
-                KERNELS.correlate(outChannels, taps, fours, 0, moved(offsets, from), signal, result, resultOff + from,
-                        to - from, width);
+                correlate(outChannels, taps, 0, moved(offsets, from), signal, result, resultOff + from, to - from,
+                        width);
                 done.run(from, to);
             }
         });
+    }
+
+    /** {@link Kernels#correlate} of this plan's weights from {@code wOff}: a 1x1 convolution's by its own kernels. */
+    private void correlate(int outputs, int taps, int wOff, int[] offsets, float[] signal, float[] y, int yOff,
+                           int positions, int width) {
+        if (pointwise) {
+            KERNELS.correlatePointwise(outputs, taps, fours, wOff, offsets, signal, y, yOff, positions, width);
+        } else {
+            KERNELS.correlate(outputs, taps, fours, wOff, offsets, signal, y, yOff, positions, width);
+        }
     }
 
     /** The tap offsets moved on by {@code by} (themselves when 0): into a later sample, or to a later position. */

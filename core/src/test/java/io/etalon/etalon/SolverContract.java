@@ -11,6 +11,7 @@ import io.etalon.testing.ReferenceNetwork;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import net.jqwik.api.Assume;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import org.junit.jupiter.api.Test;
@@ -135,7 +136,10 @@ interface SolverContract {
             }
             checked++;
         }
-        assertThat(checked).as("pixels whose step stays in the region").isGreaterThan(0);
+        // a sample on its region's boundary (seed -3754 of the transposed convolutions' networks: every pixel's step,
+        // down to 1e-6, changes its pattern) has no inside to take differences in; jqwik draws another, and fails the
+        // property if too many are so
+        Assume.that(checked > 0);
     }
 
     @Test

@@ -537,6 +537,35 @@ class KernelsTest {
         }
     }
 
+    /**
+     * A 1x1 layer's correlation (each tap a whole row of positions), by the blocks of eight outputs the vector kernels
+     * take first: the whole correlation's floats, for every count of outputs around the blocks, and nothing written
+     * outside its outputs' rows.
+     */
+    @Property(tries = 60)
+    void aPointwiseCorrelationIsTheCorrelationsFloats(@ForAll @IntRange(min = 1, max = 27) int outputs,
+                                                     @ForAll @IntRange(min = 1, max = 40) int taps,
+                                                     @ForAll @IntRange(min = 1, max = 14) int vectors,
+                                                     @ForAll long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int width = vectors * best.lanes();
+        int[] offsets = new int[taps];
+        for (int t = 0; t < taps; t++) {
+            offsets[t] = t * width;
+        }
+        float[] w = Kernels.inFours(sparse(random, outputs * taps), outputs, taps);
+        float[] x = sparse(random, taps * width);
+        float[] whole = new float[outputs * width];
+        scalar.correlate(outputs, taps, w, offsets, x, whole, width);
+        int first = 4 * random.nextInt(outputs / 4 + 1);
+        for (Kernels kernels : new Kernels[] {scalar, best}) {
+            float[] part = untouched(outputs * width);
+            kernels.correlatePointwise(outputs - first, taps, w, first * taps, offsets, x, part, first * width, width,
+                    width);
+            assertPartOfWhole(kernels, part, whole, width, at -> at >= first * width);
+        }
+    }
+
     /** An output array whose every value a kernel has not written stays NaN. */
     private static float[] untouched(int size) {
         float[] part = new float[size];
