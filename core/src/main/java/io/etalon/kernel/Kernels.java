@@ -105,9 +105,9 @@ public interface Kernels {
     /**
      * {@link #correlate(int, int, float[], int, int[], float[], float[], int, int, int)} of a 1x1 convolution, each tap a
      * whole channel's row of positions, the same floats. The vector kernels keep eight outputs by three vectors in
-     * registers here, each signal vector feeding eight multiply-adds: the signal, a row of whole vectors a tap, comes
-     * from L2, and SqueezeNet's classifier (512 taps, 1,000 outputs over 13x13) ran 1.27x faster; a 3x3 layer's taps
-     * read neighbouring columns of the same rows, and ResNet-18's 3x3 layers ran 0.80x to 0.93x as fast so.
+     * registers here, each signal vector feeding eight multiply-adds: each tap's signal is a whole row of vectors, read
+     * from L2, and SqueezeNet's classifier (512 taps, 1,000 outputs over 13x13) ran 1.28x to 1.35x faster; a 3x3
+     * layer's taps read neighbouring columns of the same rows, and ResNet-18's 3x3 layers ran 0.80x to 0.93x as fast so.
      */
     default void correlatePointwise(int outputs, int taps, float[] w, int wOff, int[] offsets, float[] x, float[] y,
                                     int yOff, int positions, int width) {

@@ -359,7 +359,7 @@ final class Correlation {
             for (int from = first; from < end; from += chunk) {
                 int to = Math.min(end, from + chunk);
                 int offset = done == null ? from * width : 0;
-                correlate(to - from, taps, from * taps, offsets, signal, target, offset, width, width);
+                correlate(to - from, taps, from * taps, offsets, signal, target, offset, width);
                 if (done != null) {
                     done.run(from, to, target, offset);
                 }
@@ -394,16 +394,18 @@ final class Correlation {
             int end = Math.min(width, endGroup * group);
             for (int from = firstGroup * group; from < end; from += chunk) {
                 int to = Math.min(end, from + chunk);
-                correlate(outChannels, taps, 0, moved(offsets, from), signal, result, resultOff + from, to - from,
-                        width);
+                correlate(outChannels, taps, 0, moved(offsets, from), signal, result, resultOff + from, to - from);
                 done.run(from, to);
             }
         });
     }
 
-    /** {@link Kernels#correlate} of this plan's weights from {@code wOff}: a 1x1 convolution's by its own kernels. */
+    /**
+     * {@link Kernels#correlate} of this plan's weights from {@code wOff} over {@code positions} of rows {@link #width}
+     * apart: a 1x1 convolution's by its own kernels.
+     */
     private void correlate(int outputs, int taps, int wOff, int[] offsets, float[] signal, float[] y, int yOff,
-                           int positions, int width) {
+                           int positions) {
         if (pointwise) {
             KERNELS.correlatePointwise(outputs, taps, fours, wOff, offsets, signal, y, yOff, positions, width);
         } else {
