@@ -45,9 +45,9 @@ import java.util.concurrent.ForkJoinPool;
 final class LayerComparison {
 
     /**
-     * Etalon runs untimed for at least this long and this many runs before its timed ones (ONNX Runtime this many
-     * runs): the JIT compiles a kernel only after thousands of calls, which LeNet's microseconds a run take long to
-     * reach.
+     * Etalon runs untimed for at least this long and this many runs before its timed ones, then on until the JIT has
+     * settled ({@link WarmUp}); ONNX Runtime this many runs: the JIT compiles a kernel only after thousands of calls,
+     * which LeNet's microseconds a run take long to reach.
      */
     static final double WARM_UP_SECONDS = 3;
     static final int WARM_UP_RUNS = 30;
@@ -169,10 +169,10 @@ final class LayerComparison {
         boolean here = threads == Runtime.getRuntime().availableProcessors();
         Map<String, List<Double>> peerNodes;
         try (Peer peer = new Peer(file, network, threads, profiles)) {
-            long warmUpEnd = System.nanoTime() + (long) (WARM_UP_SECONDS * 1e9);
-            for (int run = -WARM_UP_RUNS; run < 0 || System.nanoTime() < warmUpEnd; run++) {
+            WarmUp.run(() -> {
                 runOn(here, pool, () -> network.infer(input, 1));
-            }
+                return new float[1];
+            }, WARM_UP_SECONDS, WARM_UP_RUNS);
             // native code, which needs no JIT: a few runs set up its memory (every run is profiled, so few)
             for (int run = 0; run < WARM_UP_RUNS; run++) {
                 peer.run(input);

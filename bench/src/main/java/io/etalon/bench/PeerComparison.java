@@ -24,8 +24,8 @@ import java.util.concurrent.ForkJoinPool;
  * is reported by its median round, with the slowest and fastest round beside it: a drift then moves both sides of a
  * ratio alike instead of favouring whichever ran in the quiet minute. Each slice starts after an idle pause, so that
  * no engine's spinning worker threads are still holding the cores. Before its rounds each engine runs untimed for as
- * long as a whole measurement (at most {@value #WARM_UP_SECONDS} s), so that the JIT has compiled Etalon's paths:
- * one photo's etalons of SqueezeNet reached their steady speed only after about three seconds of calls.
+ * long as a whole measurement (at least; {@value #WARM_UP_SECONDS} s at most), and then on until the JIT has settled
+ * ({@link WarmUp}): steady speeds are compared, not Etalon's first seconds against native code.
  *
  * <p>Run with {@code ./etalon bench --peers [--threads N] [--seconds S] [--json FILE]}.
  */
@@ -34,7 +34,7 @@ public final class PeerComparison {
     /** Rounds of the interleaved timing; each engine runs seconds / ROUNDS per round. */
     static final int ROUNDS = 5;
 
-    /** The longest untimed warm-up of one engine, in seconds. */
+    /** The longest untimed warm-up of one engine before the JIT's own settling ({@link WarmUp}), in seconds. */
     static final int WARM_UP_SECONDS = 4;
 
     /** Idle time before each slice, untimed: longer than the peers' thread pools spin before they sleep. */
@@ -522,12 +522,7 @@ public final class PeerComparison {
     }
 
     private void warmUp(Case one) throws Exception {
-        long warmupEnd = System.nanoTime() + (long) (Math.min(WARM_UP_SECONDS, seconds) * 1e9);
-        int warmups = 0;
-        while (System.nanoTime() < warmupEnd || warmups < (one.flopsPerImage() > 0 ? 1 : 2)) {
-            checksum += one.work().call()[0];
-            warmups++;
-        }
+        checksum += WarmUp.run(one.work()::call, Math.min(WARM_UP_SECONDS, seconds), one.flopsPerImage() > 0 ? 1 : 2);
     }
 
     /** Images per second over a slice of about {@code slice} seconds (at least three calls). */
