@@ -560,10 +560,11 @@ final class VectorKernels implements Kernels {
     private static final VectorShuffle<Integer> EVEN_INTS = EVEN.cast(INTS);
 
     /**
-     * Each thread's vector of picks for {@link #pick} of fewer values than a vector, of which it copies the first few:
-     * a new array each call took as long as the picks (1.3% of ResNet-18's inference).
+     * Each thread's scratch for {@link #pick} of fewer values than a vector, of which it copies the first few, and for
+     * {@link #deinterleave} of a row shorter than two vectors (its even lanes, then its odd): a new array each call
+     * took as long as the picks (1.3% of ResNet-18's inference).
      */
-    private static final ThreadLocal<float[]> FEW_PICKS = ThreadLocal.withInitial(() -> new float[L]);
+    private static final ThreadLocal<float[]> FEW_PICKS = ThreadLocal.withInitial(() -> new float[2 * L]);
 
     @Override
     public void pick(float[] in, int inOff, int stride, int count, float[] out, int outOff) {
@@ -590,28 +591,57 @@ final class VectorKernels implements Kernels {
     }
 
     /**
-     * By whole vectors of both phases (two vectors of a row in, their even and their odd lanes out); the last values of
-     * a row, fewer than two vectors, one by one (masked loads and stores ran ResNet-18's strided layers 1.3x to 1.5x
-     * slower on Java 17).
+     * By whole vectors of both phases (two vectors of a row in, their even and their odd lanes out). A row's last values,
+     * fewer than two vectors, go as a last pair of vectors that overlaps the one before it, writing the same floats
+     * again; a row of one to two vectors (ResNet-18's 28 columns) as one pair read on past it, while the array lasts,
+     * into a scratch copy of which its values are copied out; a shorter one (14 columns, where the copies cost more
+     * than they save) a pair of values at a time. Masked loads and stores ran ResNet-18's strided layers 1.3x to 1.5x
+     * slower on Java 17. Against all tails value by value, in one JVM call by call on two threads: ResNet-18's strided 3x3
+     * layers at 28x28 and 14x14 outputs 1.03x to 1.09x, its first downsampling layer 1.05x to 1.11x, the whole
+     * inference 1.00x.
      */
     @Override
     public void deinterleave(float[] in, int inOff, int inStride, int rows, int width, float[] out, int evenOff,
                              int oddOff, int outStride) {
         int whole = width / (2 * L) * (2 * L);
+        // the last pair starts at an even column, so that its even lanes are the even columns
+        int last = whole > 0 && whole < width ? (width - 2 * L) & ~1 : -1;
         for (int r = 0; r < rows; r++) {
             int row = inOff + r * inStride;
             int even = evenOff + r * outStride;
             int odd = oddOff + r * outStride;
             for (int c = 0; c < whole; c += 2 * L) {
-                FloatVector low = FloatVector.fromArray(SPECIES, in, row + c);
-                FloatVector high = FloatVector.fromArray(SPECIES, in, row + c + L);
-                low.rearrange(EVEN).blend(high.rearrange(EVEN), HIGH_HALF).intoArray(out, even + c / 2);
-                low.rearrange(ODD).blend(high.rearrange(ODD), HIGH_HALF).intoArray(out, odd + c / 2);
+                deinterleavePair(in, row + c, out, even + c / 2, odd + c / 2);
             }
-            for (int c = whole; c < width; c++) {
-                out[(c % 2 == 0 ? even : odd) + c / 2] = in[row + c];
+            int done = whole;
+            if (last >= 0) {
+                deinterleavePair(in, row + last, out, even + last / 2, odd + last / 2);
+                done = last + 2 * L;
+            } else if (whole == 0 && width >= L && row + 2 * L <= in.length) {
+                float[] scratch = FEW_PICKS.get();
+                deinterleavePair(in, row, scratch, 0, L);
+                System.arraycopy(scratch, 0, out, even, (width + 1) / 2);
+                System.arraycopy(scratch, L, out, odd, width / 2);
+                done = width;
+            }
+            // one by one, a pair at a time from an even column (a pair's odd column to the same index)
+            int c = done;
+            for (; c + 1 < width; c += 2) {
+                out[even + c / 2] = in[row + c];
+                out[odd + c / 2] = in[row + c + 1];
+            }
+            if (c < width) {
+                out[even + c / 2] = in[row + c];
             }
         }
+    }
+
+    /** The even and the odd lanes of two vectors from {@code in[at]}: into {@code out[even]} and {@code out[odd]}. */
+    private static void deinterleavePair(float[] in, int at, float[] out, int even, int odd) {
+        FloatVector low = FloatVector.fromArray(SPECIES, in, at);
+        FloatVector high = FloatVector.fromArray(SPECIES, in, at + L);
+        low.rearrange(EVEN).blend(high.rearrange(EVEN), HIGH_HALF).intoArray(out, even);
+        low.rearrange(ODD).blend(high.rearrange(ODD), HIGH_HALF).intoArray(out, odd);
     }
 
     /** Lane i: i, the offset of each lane's window start. */
