@@ -104,6 +104,11 @@ public final class Parallel {
         return blocks(values * (MIN_WORK / MIN_VALUES), units);
     }
 
+    /** {@link #blocksOfValues} with blocks of at least {@code minValues} values. */
+    public static int blocksOfValues(long values, int units, long minValues) {
+        return blocks(values * MIN_WORK / minValues, units);
+    }
+
     /** The work of one block of {@link #forRanges}: the units {@code [from, to)}, block number {@code block}. */
     @FunctionalInterface
     public interface Range {
