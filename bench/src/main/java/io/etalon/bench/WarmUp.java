@@ -5,8 +5,8 @@ import java.lang.management.ManagementFactory;
 
 /**
  * Untimed calls before a measurement, until the JIT has settled: at least a given time and number of calls, then on
- * until a whole {@value #QUIET_SECONDS} s of calls cost the JIT compilers less than {@value #QUIET_MILLIS} ms, for at most
- * {@value #MAX_SECONDS} s.
+ * until a whole {@value #QUIET_SECONDS} s of calls cost the JIT compilers less than {@value #QUIET_MILLIS} ms, for at
+ * most {@value #MAX_SECONDS} s.
  *
  * <p>A fixed time is not enough on two cores. The compiler threads share the cores with the calls whose code they
  * compile, and the team's helper spins on the other: Etalon's paths for ResNet-18 were still being compiled 8 to 11 s

@@ -591,14 +591,14 @@ final class VectorKernels implements Kernels {
     }
 
     /**
-     * By whole vectors of both phases (two vectors of a row in, their even and their odd lanes out). A row's last values,
-     * fewer than two vectors, go as a last pair of vectors that overlaps the one before it, writing the same floats
-     * again; a row of one to two vectors (ResNet-18's 28 columns) as one pair read on past it, while the array lasts,
-     * into a scratch copy of which its values are copied out; a shorter one (14 columns, where the copies cost more
-     * than they save) a pair of values at a time. Masked loads and stores ran ResNet-18's strided layers 1.3x to 1.5x
-     * slower on Java 17. Against all tails value by value, in one JVM call by call on two threads: ResNet-18's strided 3x3
-     * layers at 28x28 and 14x14 outputs 1.03x to 1.09x, its first downsampling layer 1.05x to 1.11x, the whole
-     * inference 1.00x.
+     * By whole vectors of both phases (two vectors of a row in, their even and their odd lanes out). A row's last
+     * values, fewer than two vectors, go as a last pair of vectors that overlaps the one before it, writing the same
+     * floats again; a row of one to two vectors (ResNet-18's 28 columns) as one pair read on past it, while the array
+     * lasts, into a scratch copy of which its values are copied out; a shorter one (14 columns, where the copies cost
+     * more than they save) a pair of values at a time. Masked loads and stores ran ResNet-18's strided layers 1.3x to
+     * 1.5x slower on Java 17. Against all tails value by value, in one JVM call by call on two threads: ResNet-18's
+     * strided 3x3 layers at 28x28 and 14x14 outputs 1.03x to 1.09x, its first downsampling layer 1.05x to 1.11x, the
+     * whole inference 1.00x.
      */
     @Override
     public void deinterleave(float[] in, int inOff, int inStride, int rows, int width, float[] out, int evenOff,
