@@ -101,7 +101,7 @@ public final class Parallel {
      * ReLU mask): at most as many blocks as {@code units}, each of at least {@link #MIN_VALUES} values.
      */
     public static int blocksOfValues(long values, int units) {
-        return blocks(values * (MIN_WORK / MIN_VALUES), units);
+        return blocksOfValues(values, units, MIN_VALUES);
     }
 
     /** {@link #blocksOfValues} with blocks of at least {@code minValues} values. */
