@@ -5,6 +5,8 @@ import io.etalon.op.Clip;
 import io.etalon.op.Concat;
 import io.etalon.op.Conv2d;
 import io.etalon.op.MaxPool2d;
+import io.etalon.op.Op;
+import io.etalon.op.PaddedPlanes;
 import io.etalon.op.Relu;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +37,13 @@ final class Inference {
      * reads inside the array; else it first copies the input into a padded buffer of its own.
      */
     private static final int SLACK = 64;
+
+    /**
+     * Whether convolutions hand their outputs on in their readers' padded planes ({@link #handOffs}); on unless
+     * {@code -Detalon.handOffs=false}, to compare. ResNet-18's inference, alternating call by call on two threads:
+     * 1.006x to 1.010x, the readers' steps 0.02 to 0.05 ms faster each, the writers' up to 0.04 ms slower.
+     */
+    private static final boolean HAND_OFFS = !"false".equals(System.getProperty("etalon.handOffs"));
 
     /**
      * Runs node {@code node}, or the fused chain from it to {@code last}; the result is {@code last}'s output. A fused
@@ -77,6 +86,13 @@ final class Inference {
      * outputs only. A max-pool of them compares its floats as ints ({@link MaxPool2d#inferRectified}).
      */
     private final boolean[] rectified;
+    /**
+     * By step: the padded planes its output goes to, those of the convolution that alone reads it, or null for the
+     * output's own layout ({@link #handOffs}).
+     */
+    private final PaddedPlanes[] paddedOut;
+    /** By step: whether its input comes in its own convolution's padded planes, written so by the step before it. */
+    private final boolean[] paddedIn;
 
     Inference(Network network, int[] consumers) {
         this.network = network;
@@ -90,6 +106,9 @@ final class Inference {
             steps.add(new Step(k, last, last != k, into[last], offset[last], assembled[k], residual));
             k = last;
         }
+        this.paddedOut = new PaddedPlanes[steps.size()];
+        this.paddedIn = new boolean[steps.size()];
+        handOffs(consumers);
         // the last step reading each output (the network's output is read at the end, by the caller)
         int[] lastRead = new int[size];
         java.util.Arrays.fill(lastRead, -1);
@@ -112,7 +131,7 @@ final class Inference {
             // a concatenation assembled in place takes its buffer at its first part's step, which its parts share
             int output = step.into() >= 0 ? step.into() : step.last();
             if (slotOf[output] < 0) {
-                int need = network.shapeOf(output).size();
+                int need = paddedOut[s] != null ? paddedOut[s].sampleFloats() : network.shapeOf(output).size();
                 int slot = -1;
                 for (int candidate : free) {
                     if (slot < 0 || Math.abs(floats.get(candidate) - need) < Math.abs(floats.get(slot) - need)) {
@@ -144,6 +163,56 @@ final class Inference {
             boolean passesOn = node.op() instanceof Concat || node.op() instanceof MaxPool2d;
             rectified[k] = node.op() instanceof Relu || passesOn && readsRectified(node);
         }
+    }
+
+    /**
+     * Marks the steps that hand their output to the next convolution in its padded planes ({@link Conv2d#paddedInput}):
+     * a convolution step (alone, with its activation, or ending a residual block) whose output one such step alone
+     * reads, a convolution of stride 1 with padding. The reader then correlates it where it lies instead of first
+     * copying it into padded planes of its own: in ResNet each residual block's first layer hands its output so to its
+     * second, 8 of ResNet-18's 20 copies.
+     */
+    private void handOffs(int[] consumers) {
+        if (!HAND_OFFS) {
+            return;
+        }
+        int[] stepAt = new int[network.size()];
+        java.util.Arrays.fill(stepAt, -1);
+        for (int s = 0; s < steps.size(); s++) {
+            stepAt[steps.get(s).node()] = s;
+        }
+        for (int s = 0; s < steps.size(); s++) {
+            Step step = steps.get(s);
+            int output = step.last();
+            if (!runsPadded(step) || output == network.outputIndex() || consumers[output] != 1) {
+                continue;
+            }
+            for (int reader = output + 1; reader < network.size(); reader++) {
+                int[] inputs = network.node(reader).inputs();
+                if (java.util.Arrays.stream(inputs).noneMatch(i -> i == output)) {
+                    continue;
+                }
+                int t = stepAt[reader];
+                PaddedPlanes planes = t >= 0 && runsPadded(steps.get(t)) && inputs[0] == output
+                        ? ((Conv2d) network.node(reader).op()).paddedInput() : null;
+                if (planes != null && planes.reach() - planes.sampleFloats() <= SLACK) {
+                    paddedOut[s] = planes;
+                    paddedIn[t] = true;
+                }
+                break;
+            }
+        }
+    }
+
+    /**
+     * Whether the step is one {@link Conv2d#inferPadded} runs: an ungrouped convolution, alone or with its activation,
+     * without a pool and not into a concatenation, or a residual block's end.
+     */
+    private boolean runsPadded(Step step) {
+        if (!(network.node(step.node()).op() instanceof Conv2d conv) || !conv.rectifies() || step.into() >= 0) {
+            return false;
+        }
+        return step.residual() != NONE || step.pool(network) == null;
     }
 
     /**
@@ -295,6 +364,17 @@ final class Inference {
         return List.copyOf(names);
     }
 
+    /** The last nodes of the steps whose outputs go to their reader in its padded planes, in the plan's order. */
+    List<String> handOffs() {
+        List<String> names = new ArrayList<>();
+        for (int s = 0; s < steps.size(); s++) {
+            if (paddedOut[s] != null) {
+                names.add(network.node(steps.get(s).last()).name());
+            }
+        }
+        return List.copyOf(names);
+    }
+
     /**
      * The output of {@code n} checked samples, {@code (n, outputSize)}; with {@code stepNanos} not null, each step's
      * wall time over all tiles added to {@code stepNanos[s]}.
@@ -320,7 +400,12 @@ final class Inference {
                 Node node = network.node(step.node());
                 float[] out = buffers[step.last()];
                 float[][] in = Network.gather(node, tileInput, buffers);
-                if (step.residual() != NONE) {
+                if (paddedIn[s] || paddedOut[s] != null) {
+                    float[] skip = step.residual() == NONE ? null
+                            : step.residual() == Network.INPUT ? tileInput : buffers[step.residual()];
+                    Op activation = step.fused() || step.residual() != NONE ? network.node(step.last()).op() : null;
+                    ((Conv2d) node.op()).inferPadded(in[0], paddedIn[s], skip, activation, out, paddedOut[s], count);
+                } else if (step.residual() != NONE) {
                     float[] skip = step.residual() == Network.INPUT ? tileInput : buffers[step.residual()];
                     ((Conv2d) node.op()).inferResidual(in[0], skip, out, count);
                 } else if (step.fused()) {

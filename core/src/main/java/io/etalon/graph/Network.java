@@ -295,6 +295,14 @@ public final class Network {
     }
 
     /**
+     * The nodes whose outputs {@link #infer} hands to the convolution that reads them in its padded planes, in the
+     * plan's order (a residual block's first layer, to its second).
+     */
+    List<String> inferenceHandOffs() {
+        return inference().handOffs();
+    }
+
+    /**
      * {@link #infer}, adding each step's wall time in nanoseconds to {@code stepNanos[s]}, step s of
      * {@link #inferenceSteps}: for profiling a network layer by layer ({@code ./etalon bench --layers}). The same
      * floats as {@link #infer}.

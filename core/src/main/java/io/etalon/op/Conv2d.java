@@ -482,7 +482,7 @@ public final class Conv2d implements Op {
             }
             return;
         }
-        inferCorrelated(in, null, activation, out, n, pool, offset, sampleStride);
+        inferCorrelated(in, false, null, activation, out, null, n, pool, offset, sampleStride);
     }
 
     /**
@@ -497,7 +497,52 @@ public final class Conv2d implements Op {
         if (grouped != null) {
             throw new IllegalStateException("inferResidual needs an ungrouped convolution");
         }
-        inferCorrelated(in, residual, rectifier, out, n, null, 0, outputShape.size());
+        inferCorrelated(in, false, residual, rectifier, out, null, n, null, 0, outputShape.size());
+    }
+
+    /**
+     * The layout in which this convolution can read its input where it lies, padding included, when a producer writes
+     * it so ({@link #inferPadded}): an ungrouped convolution of stride 1 with some padding (a residual block's 3x3
+     * layers). Null for any other, which reads its input as it is.
+     */
+    public PaddedPlanes paddedInput() {
+        return grouped == null ? correlation().paddedInput() : null;
+    }
+
+    /**
+     * Plain inference of this ungrouped convolution, then {@code activation} (a ReLU or a Clip that {@link #fuses}, or
+     * null for none), or, with {@code residual} not null, an Add of it and a ReLU ({@link #inferResidual}), as a plan
+     * that hands padded
+     * planes from convolution to convolution runs it: with {@code inputPadded}, {@code in} holds the samples in this
+     * convolution's {@link #paddedInput} layout; with {@code outPlanes} not null, {@code out} takes them in that layout
+     * of the convolution that reads them, padding zeroed: every float it reads of the {@code n} samples
+     * ({@link PaddedPlanes#floatsRead}) is written. The same
+     * floats as {@link #inferActivated}, {@link #inferResidual} or {@link #infer}: only where the values lie changes.
+     *
+     * @throws IllegalStateException for a grouped convolution, an activation it cannot fuse, or planes that do not hold
+     *                               this convolution's output
+     */
+    public void inferPadded(float[] in, boolean inputPadded, float[] residual, Op activation, float[] out,
+                            PaddedPlanes outPlanes, int n) {
+        if (grouped != null || activation != null && !fuses(activation) || residual != null && !(activation instanceof Relu)
+                || inputPadded && paddedInput() == null) {
+            throw new IllegalStateException("inferPadded needs an ungrouped convolution, a fused ReLU or Clip (a ReLU "
+                    + "after a residual) and, for a padded input, padding at stride 1: " + describe());
+        }
+        if (outPlanes != null && (outPlanes.channels() != outChannels || outPlanes.height() != outputShape.dim(1)
+                || outPlanes.width() != outputShape.dim(2))) {
+            throw new IllegalStateException("padded planes of " + outPlanes.channels() + "x" + outPlanes.height() + "x"
+                    + outPlanes.width() + " cannot hold the output " + outputShape + " of " + describe());
+        }
+        if (outPlanes != null && out.length < outPlanes.floatsRead(n)) {
+            throw new IllegalArgumentException("padded planes of " + n + " samples take " + outPlanes.floatsRead(n)
+                    + " floats, not " + out.length);
+        }
+        int sampleStride = outPlanes != null ? outPlanes.sampleFloats() : outputShape.size();
+        inferCorrelated(in, inputPadded, residual, activation, out, outPlanes, n, null, 0, sampleStride);
+        if (outPlanes != null) {
+            outPlanes.clearPast(out, n);
+        }
     }
 
     /**
@@ -505,19 +550,23 @@ public final class Conv2d implements Op {
      * {@code residual} added before it, or after {@code pool} unless null), into {@code out} from {@code offset},
      * samples {@code sampleStride} apart.
      */
-    private void inferCorrelated(float[] in, float[] residual, Op activation, float[] out, int n, MaxPool2d pool,
-                                 int offset, int sampleStride) {
+    private void inferCorrelated(float[] in, boolean inputPadded, float[] residual, Op activation, float[] out,
+                                 PaddedPlanes outPlanes, int n, MaxPool2d pool, int offset, int sampleStride) {
         Correlation plan = correlation();
         int outH = outputShape.dim(1);
         int outW = outputShape.dim(2);
         int plane = rectifiedSize(pool) / outChannels;
         int ownSize = outChannels * outH * outW;
+        // the distance between two channels in out: their planes, or the padded planes of the convolution that reads
+        // them, where each channel's values start at the planes' origin and its padding is zeroed after them
+        int outPlane = outPlanes == null ? plane : outPlanes.channelPlane();
+        int origin = outPlanes == null ? 0 : outPlanes.origin();
         float[][] buffers = plan.buffers();
         float[] result = buffers[1];
         // a plan shared out by positions whose results are each channel's whole plane (MobileNet-V2's 1x1 layers at
         // 112x112) correlates straight into the output, then biases and switches there, while the block is in cache:
         // not through a result buffer as large as the output, written back to memory and read again
-        boolean inPlace = pool == null && plan.resultsAreTheOutput();
+        boolean inPlace = pool == null && outPlanes == null && plan.resultsAreTheOutput();
         for (int r = 0; r < n; r++) {
             int start = offset + r * sampleStride;
             int skip = r * ownSize;
@@ -527,7 +576,7 @@ public final class Conv2d implements Op {
             // scratch values past a channel into the block's next ones, which it writes later, never into another's);
             // or, for a layer of few channels over many positions (a 1x1 squeeze), each block of positions of every
             // channel, whose results are the output's own positions
-            Correlation.PositionsDone positions = pool != null ? null : (first, end) -> {
+            Correlation.PositionsDone positions = pool != null || outPlanes != null ? null : (first, end) -> {
                 int last = Math.min(end, plane);
                 for (int o = 0; o < outChannels && first < last; o++) {
                     int at = start + o * plane;
@@ -538,10 +587,11 @@ public final class Conv2d implements Op {
             // results whose rows have no columns past the output width (a 1x1 layer's) go as one row per channel
             int rows = plan.rowStride() == outW ? 1 : outH;
             int columns = rows == 1 ? outH * outW : outW;
-            plan.correlate(in, r, buffers[0], results, resultsOff, positions, (first, end, made, madeOff) -> {
-                int blockEnd = start + end * plane;
+            plan.correlate(in, inputPadded, r, buffers[0], results, resultsOff, positions,
+                    (first, end, made, madeOff) -> {
+                int blockEnd = start + end * outPlane;
                 for (int o = first; o < end; o++) {
-                    int at = start + o * plane;
+                    int at = start + o * outPlane;
                     int from = madeOff + (o - first) * plan.width();
                     if (pool != null && pool.tilesTwoByTwo()) {
                         KERNELS.biasReluPool(made, from, plan.rowStride(), outH / 2, outW / 2, bias[o], out, at,
@@ -551,13 +601,39 @@ public final class Conv2d implements Op {
                         int length = outH * plan.rowStride();
                         KERNELS.biasRelu(made, from, length, 1, length, bias[o], made, from, from + length);
                         pool.inferPlane(made, from, plan.rowStride(), out, at, true);
-                    } else {
+                    } else if (outPlanes == null) {
                         finish(made, from, plan.rowStride(), rows, columns, o, residual, activation,
                                 skip + o * plane, out, at, blockEnd);
+                    } else {
+                        finishPadded(made, from, plan.rowStride(), o, residual, activation, skip + o * plane, out,
+                                outPlanes, at, blockEnd);
                     }
                 }
             });
         }
+    }
+
+    /**
+     * {@link #finish} of channel o into the padded plane that starts at {@code out[plane]}, laid out by
+     * {@code planes}, then its padding zeroed. Where the results' rows are as far apart as the planes' (a 3x3 layer of
+     * stride 1 or 2 with padding 1 feeding one of stride 1), they are biased and switched as one row: the values
+     * computed past each row's end land on its padding, and are then zeroed. A kernel's scratch values may land
+     * anywhere up to {@code end}, past the plane, where the block writes later.
+     */
+    private void finishPadded(float[] result, int from, int stride, int o, float[] residual, Op activation, int resOff,
+                              float[] out, PaddedPlanes planes, int plane, int end) {
+        int outH = outputShape.dim(1);
+        int outW = outputShape.dim(2);
+        int at = plane + planes.origin();
+        if (residual == null && stride == planes.rowStride()) {
+            activate(activation, result, from, stride, 1, (outH - 1) * stride + outW, o, out, at, end);
+        } else {
+            for (int y = 0; y < outH; y++) {
+                finish(result, from + y * stride, stride, 1, outW, o, residual, activation, resOff + y * outW, out,
+                        at + y * planes.rowStride(), end);
+            }
+        }
+        planes.clearPadding(out, plane);
     }
 
     /**

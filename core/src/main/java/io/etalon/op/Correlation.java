@@ -215,7 +215,7 @@ final class Correlation {
      * all results stay in {@code result}.
      */
     void correlate(float[] in, int r, float[] padded, float[] result, PositionsDone positions, ChannelsDone done) {
-        correlate(in, r, padded, result, 0, positions, done);
+        correlate(in, false, r, padded, result, 0, positions, done);
     }
 
     /**
@@ -228,17 +228,40 @@ final class Correlation {
     }
 
     /**
-     * {@link #correlate(float[], int, float[], float[], PositionsDone, ChannelsDone)} with the results of a plan shared
-     * out by positions from {@code result[resultOff]} on.
+     * The layout of {@link #correlate}'s padded planes, when a producer may write its input so and the correlation
+     * read it there ({@code inputPadded}): at stride 1 with some padding, one phase whose rows share their padding.
+     * Null otherwise: at a stride the planes are split into phases, and without padding the input is read where it
+     * lies already.
      */
-    void correlate(float[] in, int r, float[] padded, float[] result, int resultOff, PositionsDone positions,
-                   ChannelsDone done) {
+    PaddedPlanes paddedInput() {
+        if (strideH != 1 || strideW != 1 || unpadded) {
+            return null;
+        }
+        return new PaddedPlanes(inChannels, inputShape.dim(1), inputShape.dim(2), rowStride, padTop * rowStride + lead,
+                channelPlane, Math.max(inChannels * channelPlane, reach));
+    }
+
+    /**
+     * {@link #correlate(float[], int, float[], float[], PositionsDone, ChannelsDone)} with the results of a plan shared
+     * out by positions from {@code result[resultOff]} on; with {@code inputPadded}, {@code in} holds the samples in
+     * this plan's padded planes ({@link #paddedInput}), which are read where they lie.
+     */
+    void correlate(float[] in, boolean inputPadded, int r, float[] padded, float[] result, int resultOff,
+                   PositionsDone positions, ChannelsDone done) {
         int inH = inputShape.dim(1);
         int inW = inputShape.dim(2);
         int base = r * inputShape.size();
         float[] signal;
         int[] at;
-        if (unpadded && in.length >= base + reach) {
+        if (inputPadded) {
+            int start = r * inChannels * channelPlane;
+            if (strideH != 1 || strideW != 1 || unpadded || in.length < start + reach) {
+                throw new IllegalArgumentException("the input of sample " + r + " is not in padded planes this "
+                        + "correlation reads in place: " + in.length + " floats");
+            }
+            signal = in;
+            at = moved(offsets, start);
+        } else if (unpadded && in.length >= base + reach) {
             // no padding at stride 1: the padded planes are the input's own, so read it where it lies (the columns
             // past the output width read on into the next rows, as in the copy, and are dropped)
             signal = in;

@@ -84,6 +84,23 @@ class NetworkTest {
     }
 
     @Property(tries = 10)
+    void aResidualBlocksFirstLayerHandsItsOutputToTheSecondInItsPaddedPlanes(@ForAll long seed) {
+        // the second layer correlates the first's output where it lies, not copying it into padded planes of its own;
+        // a second batch through the same buffers finds them holding the first's values, every float rewritten
+        Network network = RandomNetworks.residualNetwork(seed, 8 + (int) Math.floorMod(seed, 9L), 4 + (int) Math.floorMod(seed, 5L));
+        java.util.List<String> firstLayers = java.util.stream.IntStream.range(0, network.size())
+                .filter(k -> network.node(k).name().endsWith(".conv1")).mapToObj(k -> network.node(k + 1).name())
+                .toList();
+        assertThat(firstLayers).hasSize(2);
+        assertThat(network.inferenceHandOffs()).containsExactlyElementsOf(firstLayers);
+        SplittableRandom random = new SplittableRandom(seed);
+        int n = 3;
+        network.infer(RandomNetworks.values(random, n * network.inputShape().size(), 3.0), n);
+        assertInferenceIsTheForwardPass(network, RandomNetworks.values(random, n * network.inputShape().size(), 1.0), n);
+        assertInferenceIsTheForwardPass(network, RandomNetworks.values(random, network.inputShape().size(), 1.0), 1);
+    }
+
+    @Property(tries = 10)
     void inferenceFusesMobileNetsReluSixesIntoTheirConvolutions(@ForAll long seed) {
         // each ReLU6 after an ordinary or a depthwise convolution clips in that convolution's epilogue, for every sample
         // of a batch: the forward pass's Clip, float for float
