@@ -234,11 +234,16 @@ final class Correlation {
      * lies already.
      */
     PaddedPlanes paddedInput() {
-        if (strideH != 1 || strideW != 1 || unpadded) {
+        if (!readsPaddedInPlace()) {
             return null;
         }
         return new PaddedPlanes(inChannels, inputShape.dim(1), inputShape.dim(2), rowStride, padTop * rowStride + lead,
                 channelPlane, Math.max(inChannels * channelPlane, reach));
+    }
+
+    /** Whether a producer's output in this plan's padded planes can be read where it lies: stride 1, some padding. */
+    private boolean readsPaddedInPlace() {
+        return strideH == 1 && strideW == 1 && !unpadded;
     }
 
     /**
@@ -255,7 +260,7 @@ final class Correlation {
         int[] at;
         if (inputPadded) {
             int start = r * inChannels * channelPlane;
-            if (strideH != 1 || strideW != 1 || unpadded || in.length < start + reach) {
+            if (!readsPaddedInPlace() || in.length < start + reach) {
                 throw new IllegalArgumentException("the input of sample " + r + " is not in padded planes this "
                         + "correlation reads in place: " + in.length + " floats");
             }
