@@ -114,6 +114,43 @@ public interface Kernels {
         correlate(outputs, taps, w, wOff, offsets, x, y, yOff, positions, width);
     }
 
+    /** The positions of one segment of {@link #correlateSegments}: side by side in a row of results. */
+    int SEGMENT = 7;
+
+    /**
+     * {@link #correlate} at chosen positions only, with the outputs in the vector lanes instead of the positions: for
+     * each segment start {@code s = segments[i]}, {@code i < count}, and {@code k <} {@link #SEGMENT},
+     * {@code y[yOff + o*width + s + k] = sum over t of W[o][t] * x[s + k + offsets[t]]} for {@code o < outputs}, each
+     * sum from 0 by fused multiply-adds in order of t: the same floats as {@link #correlate}. The weights come in the
+     * layout {@link #inGroups} makes with {@link #segmentGroup} outputs a group, {@code wOff} the start of a group.
+     * Nothing else of y is written. For planes whose rows are a few vectors or less (7x7 to 14x14), where
+     * {@link #correlate} computes the columns past each row and the lanes past the plane's end: 64 positions for 49.
+     */
+    void correlateSegments(int outputs, int taps, float[] w, int wOff, int[] offsets, float[] x, int[] segments,
+                           int count, float[] y, int yOff, int width);
+
+    /** How many outputs {@link #correlateSegments} computes side by side: two vectors' lanes. */
+    default int segmentGroup() {
+        return 2 * lanes();
+    }
+
+    /**
+     * The weights {@code w[o*taps + t]} as {@link #correlateSegments} reads them: the outputs in groups of
+     * {@code group}, each group's weights tap by tap, {@code group} side by side ({@code g*taps + t*group + c} for
+     * output {@code g + c}), the last group filled up with zeros.
+     */
+    static float[] inGroups(float[] w, int outputs, int taps, int group) {
+        int groups = (outputs + group - 1) / group;
+        float[] grouped = new float[groups * group * taps];
+        for (int o = 0; o < outputs; o++) {
+            int g = o / group * group;
+            for (int t = 0; t < taps; t++) {
+                grouped[g * taps + t * group + o - g] = w[o * taps + t];
+            }
+        }
+        return grouped;
+    }
+
     /**
      * The weights {@code w[o*taps + t]} of a correlation's outputs as {@link #correlate} reads them: each block of four
      * outputs {@code 4b..4b+3} keeps its place ({@code 4b*taps} on) with its four rows interleaved by tap, at

@@ -199,6 +199,24 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void correlateSegments(int outputs, int taps, float[] w, int wOff, int[] offsets, float[] x, int[] segments,
+                                  int count, float[] y, int yOff, int width) {
+        int group = segmentGroup();
+        for (int o = 0; o < outputs; o++) {
+            int first = wOff + o / group * group * taps + o % group;
+            for (int i = 0; i < count; i++) {
+                for (int p = segments[i]; p < segments[i] + SEGMENT; p++) {
+                    float acc = 0f;
+                    for (int t = 0; t < taps; t++) {
+                        acc = Math.fma(w[first + group * t], x[p + offsets[t]], acc);
+                    }
+                    y[yOff + o * width + p] = acc;
+                }
+            }
+        }
+    }
+
+    @Override
     public void biasReluPool(float[] y, int yOff, int stride, int pooledH, int pooledW, float bias, float[] out, int outOff,
                              int outEnd) {
         for (int py = 0; py < pooledH; py++) {

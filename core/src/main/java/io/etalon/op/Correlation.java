@@ -63,6 +63,17 @@ final class Correlation {
      */
     private static final long POSITIONS_MIN_SIGNAL = 1L << 17;
 
+    /**
+     * The largest output plane a correlation of stride 1 runs by segments ({@link Kernels#correlateSegments}), its
+     * outputs in the vector lanes: ResNet-18's 7x7, 14x14 and 28x28 layers. There the kernels with the positions in the
+     * lanes compute 64 positions for 49, 224 for 196, 816 for 784, and ran 0.70x, 0.84x and 0.94x as fast on one
+     * thread (512, 256 and 128 channels); at 56x56 the two were even, and at a stride the phases ran slower by segments
+     * (ResNet-18's 3x3 layer of stride 2 into 28x28: 0.54 against 0.70 ms on two threads).
+     * {@code -Detalon.segments=false} turns them off, to compare.
+     */
+    private static final int SEGMENTS_MAX_PLANE = Boolean.parseBoolean(System.getProperty("etalon.segments", "true"))
+            ? 28 * 28 : 0;
+
     private final Shape inputShape;
     private final Shape outputShape;
     private final int inChannels;
@@ -108,7 +119,17 @@ final class Correlation {
     private final int reach;
     /** Whether the kernel is 1x1: each tap a whole input channel ({@link Kernels#correlatePointwise}). */
     private final boolean pointwise;
-    /** The weights in the layout the correlation kernels read ({@link Kernels#inFours}). */
+    /**
+     * Whether the plan runs on {@link Kernels#correlateSegments}, the outputs in the vector lanes: for planes of rows
+     * at least a segment long and at most {@link #SEGMENTS_MAX_PLANE} positions.
+     */
+    private final boolean bySegments;
+    /** The starts of a plane's segments in its results ({@link #segments}), when {@link #bySegments}. */
+    private final int[] segments;
+    /**
+     * The weights in the layout the kernels read: {@link Kernels#inGroups} for {@link #bySegments}, else
+     * {@link Kernels#inFours}.
+     */
     private final float[] fours;
 
     /**
@@ -170,9 +191,15 @@ final class Correlation {
         int width = (outputShape.dim(1) * rowStride + lanes - 1) / lanes * lanes;
         this.unpadded = strideH == 1 && strideW == 1 && padTop == 0 && padLeft == 0 && padBottom == 0 && padRight == 0;
         this.reach = width + java.util.Arrays.stream(offsets).max().orElse(0);
-        this.byPositions = rowStride == outputShape.dim(2) && outChannels < width
-                && (long) inChannels * width >= POSITIONS_MIN_SIGNAL;
         this.pointwise = kernelH == 1 && kernelW == 1;
+        int outH = outputShape.dim(1);
+        int outW = outputShape.dim(2);
+        this.bySegments = !pointwise && strideH == 1 && strideW == 1 && outW >= Kernels.SEGMENT
+                && outH * outW <= SEGMENTS_MAX_PLANE
+                && outChannels >= KERNELS.segmentGroup();
+        this.segments = bySegments ? segments(outH, outW, rowStride) : null;
+        this.byPositions = !bySegments && rowStride == outputShape.dim(2) && outChannels < width
+                && (long) inChannels * width >= POSITIONS_MIN_SIGNAL;
         this.readRows = readRows;
         this.readColumns = readColumns;
         this.offsets = offsets;
@@ -180,7 +207,24 @@ final class Correlation {
         this.phasePlane = phasePlane;
         this.channelPlane = channelPlane;
         this.width = width;
-        this.fours = Kernels.inFours(weight, outChannels, offsets.length);
+        this.fours = bySegments ? Kernels.inGroups(weight, outChannels, offsets.length, KERNELS.segmentGroup())
+                : Kernels.inFours(weight, outChannels, offsets.length);
+    }
+
+    /**
+     * Where each segment of {@link Kernels#SEGMENT} positions starts in a plane's results, rows {@code rowStride}
+     * apart: along each row from its first column, the last one ending at the row's last column, so that it may overlap
+     * the one before (its overlapping outputs computed twice, the same floats).
+     */
+    private static int[] segments(int outH, int outW, int rowStride) {
+        int perRow = (outW + Kernels.SEGMENT - 1) / Kernels.SEGMENT;
+        int[] starts = new int[outH * perRow];
+        for (int y = 0, i = 0; y < outH; y++) {
+            for (int k = 0; k < perRow; k++) {
+                starts[i++] = y * rowStride + Math.min(k * Kernels.SEGMENT, outW - Kernels.SEGMENT);
+            }
+        }
+        return starts;
     }
 
     /** This thread's {signal, result}: the signal's padding is zero and stays so, as each sample overwrites the inside. */
@@ -386,9 +430,10 @@ final class Correlation {
      */
     private void correlateChannels(int[] offsets, float[] signal, float[] result, ChannelsDone done) {
         int taps = offsets.length;
-        int chunk = chunkChannels(width);
-        int blocks = Parallel.blocks((long) outChannels * taps * width, (outChannels + 3) / 4);
-        Parallel.forRanges(outChannels, blocks, 4, (block, first, end) -> {
+        int multiple = channelsMultiple();
+        int chunk = chunkChannels();
+        int blocks = Parallel.blocks((long) outChannels * taps * width, (outChannels + multiple - 1) / multiple);
+        Parallel.forRanges(outChannels, blocks, multiple, (block, first, end) -> {
             // each chunk's results in this thread's chunk buffer, which so stays in its core's cache from chunk to
             // chunk, where a stem's whole result (64 channels of 111 rows of 112, 3.2 MB) would not: SqueezeNet's
             // inference 1.02x on one thread. With done null, all stay in result.
@@ -406,12 +451,21 @@ final class Correlation {
 
     /** The floats of a chunk buffer: a chunk's results, with room for the epilogues to read a vector past a row. */
     private int chunkFloats() {
-        return Math.min(chunkChannels(width), outChannels) * width + 2 * KERNELS.lanes();
+        return Math.min(chunkChannels(), outChannels) * width + 2 * KERNELS.lanes();
     }
 
-    /** How many channels {@link #correlateChannels} correlates before handing them on: at least 4, a multiple of 4. */
-    private static int chunkChannels(int width) {
-        return Math.max(4, CHUNK_FLOATS / width / 4 * 4);
+    /**
+     * The channels a block of {@link #correlateChannels} starts at a multiple of: the kernels' block of outputs, four
+     * ({@link Kernels#inFours}) or a group of {@link Kernels#correlateSegments}.
+     */
+    private int channelsMultiple() {
+        return bySegments ? KERNELS.segmentGroup() : 4;
+    }
+
+    /** How many channels {@link #correlateChannels} correlates before handing them on: a {@link #channelsMultiple}. */
+    private int chunkChannels() {
+        int multiple = channelsMultiple();
+        return Math.max(multiple, CHUNK_FLOATS / width / multiple * multiple);
     }
 
     /**
@@ -443,7 +497,10 @@ final class Correlation {
      */
     private void correlate(int outputs, int taps, int wOff, int[] offsets, float[] signal, float[] y, int yOff,
                            int positions) {
-        if (pointwise) {
+        if (bySegments) {
+            KERNELS.correlateSegments(outputs, taps, fours, wOff, offsets, signal, segments, segments.length, y, yOff,
+                    width);
+        } else if (pointwise) {
             KERNELS.correlatePointwise(outputs, taps, fours, wOff, offsets, signal, y, yOff, positions, width);
         } else {
             KERNELS.correlate(outputs, taps, fours, wOff, offsets, signal, y, yOff, positions, width);

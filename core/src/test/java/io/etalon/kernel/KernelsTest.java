@@ -517,6 +517,34 @@ class KernelsTest {
         }
     }
 
+    @Property(tries = 60)
+    void segmentsAreTheWholeCorrelationsFloatsAtTheirPositionsAndNothingElse(
+            // one group of outputs or several, the last one part full
+            @ForAll @IntRange(min = 1, max = 70) int outputs, @ForAll @IntRange(min = 1, max = 25) int taps,
+            // pairs of segments and a lone one after them
+            @ForAll @IntRange(min = 1, max = 9) int count, @ForAll long seed) {
+        // the outputs in the lanes and the positions by segments of seven, anywhere in a row of results and overlapping
+        // one another: the floats of the correlation there, each sum in order of the taps, and nothing written elsewhere
+        SplittableRandom random = new SplittableRandom(seed);
+        int width = (2 + random.nextInt(4)) * best.lanes();
+        int[] segments = new int[count];
+        for (int i = 0; i < count; i++) {
+            segments[i] = random.nextInt(width - Kernels.SEGMENT + 1);
+        }
+        int[] offsets = increasingOffsets(random, taps);
+        float[] w = sparse(random, outputs * taps);
+        float[] x = sparse(random, width + offsets[taps - 1]);
+        float[] whole = new float[outputs * width];
+        scalar.correlate(outputs, taps, Kernels.inFours(w, outputs, taps), offsets, x, whole, width);
+        for (Kernels kernels : new Kernels[] {scalar, best}) {
+            float[] part = untouched(outputs * width);
+            kernels.correlateSegments(outputs, taps, Kernels.inGroups(w, outputs, taps, kernels.segmentGroup()), 0,
+                    offsets, x, segments, count, part, 0, width);
+            assertPartOfWhole(kernels, part, whole, width, at -> java.util.Arrays.stream(segments)
+                    .anyMatch(s -> at % width >= s && at % width < s + Kernels.SEGMENT));
+        }
+    }
+
     @Property(tries = 40)
     void aBlockOfOutputsInFoursIsThoseOfTheWholeCorrelation(@ForAll @IntRange(min = 1, max = 13) int outputs,
                                                              @ForAll @IntRange(min = 1, max = 20) int taps,

@@ -115,6 +115,31 @@ class Conv2dKernelProperties {
     }
 
     /**
+     * A layer of many channels over a small plane (ResNet's at 7x7 to 28x28) correlates by segments of seven positions,
+     * its outputs in the vector lanes ({@link io.etalon.kernel.Kernels#correlateSegments}), whose last segment in a row
+     * overlaps the one before when the row is not a multiple of seven long: the floats of its value, its bias, then the
+     * switch, in each sample's stretch of a larger output and nowhere else.
+     */
+    @Property(tries = 30)
+    void aSmallPlaneOfManyChannelsCorrelatesBySegmentsAsItsValueThenTheSwitch(@ForAll long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int channels = 1 + random.nextInt(20);
+        int outChannels = 32 + random.nextInt(50);
+        int kernel = 2 + random.nextInt(2);
+        int[] pads = {random.nextInt(kernel), random.nextInt(kernel), random.nextInt(kernel), random.nextInt(kernel)};
+        Shape input = Shape.of(channels, 7 + random.nextInt(22), 8 + random.nextInt(21));
+        Conv2d conv = new Conv2d(input, RandomNetworks.tensor(random, Shape.of(outChannels, channels, kernel, kernel), 0.5),
+                RandomNetworks.tensor(random, Shape.of(outChannels), 0.5), new int[] {1, 1}, pads, new int[] {1, 1}, 1);
+        Shape out = conv.outputShape();
+        Op activation = random.nextBoolean() ? new Relu(out) : new Clip(out, 0f, 6f);
+        int rows = 1 + random.nextInt(2);
+        float[] x = RandomNetworks.values(random, rows * input.size(), 2.0);
+        float[] value = valueOfTheKernels(conv, x, rows);
+        conv.addBias(value, rows, Switches.none(rows), 1);
+        assertFusedSwitchGives(conv, activation, x, rows, value, random);
+    }
+
+    /**
      * Samples too large to batch (a photo) take other paths: the correlation over the padded planes, split into phases
      * at a stride, for the value; one stride-1 correlation per phase for the transpose; a matrix product for a 1x1
      * convolution. They too equal the loops.
