@@ -63,16 +63,23 @@ final class Correlation {
      */
     private static final long POSITIONS_MIN_SIGNAL = 1L << 17;
 
+    /** Whether correlations run by segments where they measured faster: {@code -Detalon.segments=false} to compare. */
+    private static final boolean SEGMENTS = Boolean.parseBoolean(System.getProperty("etalon.segments", "true"));
+
     /**
      * The largest output plane a correlation of stride 1 runs by segments ({@link Kernels#correlateSegments}), its
      * outputs in the vector lanes: ResNet-18's 7x7, 14x14 and 28x28 layers. There the kernels with the positions in the
      * lanes compute 64 positions for 49, 224 for 196, 816 for 784, and ran 0.70x, 0.84x and 0.94x as fast on one
-     * thread (512, 256 and 128 channels); at 56x56 the two were even, and at a stride the phases ran slower by segments
-     * (ResNet-18's 3x3 layer of stride 2 into 28x28: 0.54 against 0.70 ms on two threads).
-     * {@code -Detalon.segments=false} turns them off, to compare.
+     * thread (512, 256 and 128 channels); at 56x56 the two were even.
      */
-    private static final int SEGMENTS_MAX_PLANE = Boolean.parseBoolean(System.getProperty("etalon.segments", "true"))
-            ? 28 * 28 : 0;
+    private static final int SEGMENTS_MAX_PLANE = SEGMENTS ? 28 * 28 : 0;
+
+    /**
+     * {@link #SEGMENTS_MAX_PLANE} at a stride, over the phases: ResNet-18's 3x3 layers of stride 2 into 7x7 and 14x14
+     * ran 1.08x faster so in the network (0.58 to 0.54 ms, 0.54 to 0.50 on two threads, alternating with the other
+     * plan in one JVM), the one into 28x28 0.97x.
+     */
+    private static final int SEGMENTS_MAX_STRIDED_PLANE = SEGMENTS ? 14 * 14 : 0;
 
     private final Shape inputShape;
     private final Shape outputShape;
@@ -121,7 +128,8 @@ final class Correlation {
     private final boolean pointwise;
     /**
      * Whether the plan runs on {@link Kernels#correlateSegments}, the outputs in the vector lanes: for planes of rows
-     * at least a segment long and at most {@link #SEGMENTS_MAX_PLANE} positions.
+     * at least a segment long and at most {@link #SEGMENTS_MAX_PLANE} positions ({@link #SEGMENTS_MAX_STRIDED_PLANE}
+     * at a stride).
      */
     private final boolean bySegments;
     /** The starts of a plane's segments in its results ({@link #segments}), when {@link #bySegments}. */
@@ -194,9 +202,8 @@ final class Correlation {
         this.pointwise = kernelH == 1 && kernelW == 1;
         int outH = outputShape.dim(1);
         int outW = outputShape.dim(2);
-        this.bySegments = !pointwise && strideH == 1 && strideW == 1 && outW >= Kernels.SEGMENT
-                && outH * outW <= SEGMENTS_MAX_PLANE
-                && outChannels >= KERNELS.segmentGroup();
+        this.bySegments = !pointwise && outW >= Kernels.SEGMENT && outChannels >= KERNELS.segmentGroup()
+                && outH * outW <= (strideH == 1 && strideW == 1 ? SEGMENTS_MAX_PLANE : SEGMENTS_MAX_STRIDED_PLANE);
         this.segments = bySegments ? segments(outH, outW, rowStride) : null;
         this.byPositions = !bySegments && rowStride == outputShape.dim(2) && outChannels < width
                 && (long) inChannels * width >= POSITIONS_MIN_SIGNAL;

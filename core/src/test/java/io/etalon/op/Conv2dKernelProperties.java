@@ -117,7 +117,7 @@ class Conv2dKernelProperties {
     /**
      * A layer of many channels over a small plane (ResNet's at 7x7 to 28x28) correlates by segments of seven positions,
      * its outputs in the vector lanes ({@link io.etalon.kernel.Kernels#correlateSegments}), whose last segment in a row
-     * overlaps the one before when the row is not a multiple of seven long: the floats of its value, its bias, then the
+     * overlaps the one before when the row is not a multiple of seven long, at stride 1 or 2: the floats of its value, its bias, then the
      * switch, in each sample's stretch of a larger output and nowhere else.
      */
     @Property(tries = 30)
@@ -127,9 +127,13 @@ class Conv2dKernelProperties {
         int outChannels = 32 + random.nextInt(50);
         int kernel = 2 + random.nextInt(2);
         int[] pads = {random.nextInt(kernel), random.nextInt(kernel), random.nextInt(kernel), random.nextInt(kernel)};
-        Shape input = Shape.of(channels, 7 + random.nextInt(22), 8 + random.nextInt(21));
+        // into planes up to 28x28, or at stride 2 over the phases up to 14x14
+        int stride = 1 + random.nextInt(2);
+        int sizes = stride == 1 ? 22 : 8;
+        Shape input = Shape.of(channels, stride * (7 + random.nextInt(sizes)), stride * (8 + random.nextInt(sizes - 1)));
         Conv2d conv = new Conv2d(input, RandomNetworks.tensor(random, Shape.of(outChannels, channels, kernel, kernel), 0.5),
-                RandomNetworks.tensor(random, Shape.of(outChannels), 0.5), new int[] {1, 1}, pads, new int[] {1, 1}, 1);
+                RandomNetworks.tensor(random, Shape.of(outChannels), 0.5), new int[] {stride, stride}, pads,
+                new int[] {1, 1}, 1);
         Shape out = conv.outputShape();
         Op activation = random.nextBoolean() ? new Relu(out) : new Clip(out, 0f, 6f);
         int rows = 1 + random.nextInt(2);
