@@ -218,13 +218,13 @@ final class VectorKernels implements Kernels {
         VectorCorrelation.correlate(outputs, taps, w, wOff, offsets, x, y, yOff, positions, width);
     }
 
-    /** By blocks of eight outputs by three vectors first: {@link VectorCorrelation}. */
     @Override
     public void correlateSegments(int outputs, int taps, float[] w, int wOff, int[] offsets, float[] x, int[] segments,
                                   int count, float[] y, int yOff, int width) {
         VectorSegments.correlateSegments(outputs, taps, w, wOff, offsets, x, segments, count, y, yOff, width);
     }
 
+    /** By blocks of eight outputs by three vectors first: {@link VectorCorrelation}. */
     @Override
     public void correlatePointwise(int outputs, int taps, float[] w, int wOff, int[] offsets, float[] x, float[] y,
                                    int yOff, int positions, int width) {

@@ -52,8 +52,9 @@ final class VectorSegments {
         }
     }
 
-    /** Two vectors of outputs at the 14 positions of the segments from {@code first} and {@code second}, into the tile. */
-    private static void segments2x14(int taps, float[] w, int w0, int[] offsets, float[] x, int first, int second, float[] tile) {
+    /** Two vectors of outputs at the 14 positions of the segments from {@code first} and {@code second}: the tile. */
+    private static void segments2x14(int taps, float[] w, int w0, int[] offsets, float[] x, int first, int second,
+                                     float[] tile) {
         FloatVector z = FloatVector.zero(SPECIES);
         FloatVector a0 = z, a1 = z, a2 = z, a3 = z, a4 = z, a5 = z, a6 = z;
         FloatVector a7 = z, a8 = z, a9 = z, a10 = z, a11 = z, a12 = z, a13 = z;

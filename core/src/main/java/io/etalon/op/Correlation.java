@@ -138,7 +138,7 @@ final class Correlation {
      * The weights in the layout the kernels read: {@link Kernels#inGroups} for {@link #bySegments}, else
      * {@link Kernels#inFours}.
      */
-    private final float[] fours;
+    private final float[] packed;
 
     /**
      * The layout of a convolution of {@code weight} {@code (O,C,KH,KW)} over inputs of {@code inputShape} {@code (C,H,W)},
@@ -214,7 +214,7 @@ final class Correlation {
         this.phasePlane = phasePlane;
         this.channelPlane = channelPlane;
         this.width = width;
-        this.fours = bySegments ? Kernels.inGroups(weight, outChannels, offsets.length, KERNELS.segmentGroup())
+        this.packed = bySegments ? Kernels.inGroups(weight, outChannels, offsets.length, KERNELS.segmentGroup())
                 : Kernels.inFours(weight, outChannels, offsets.length);
     }
 
@@ -430,9 +430,9 @@ final class Correlation {
 
     /**
      * {@link Kernels#correlate} of all output channels, shared out by blocks of channels among threads when the work
-     * is large ({@link Parallel}): each block but the last a multiple of 4 long, as the kernels keep four channels in
-     * registers and take the weights in fours ({@link Kernels#inFours}). Each block goes in chunks of
-     * channels whose results fit a core's cache, handing each chunk to {@code done} as it is made. The chunks change
+     * is large ({@link Parallel}): each block but the last a {@link #channelsMultiple} long, as the kernels keep four
+     * channels in registers and take the weights in fours ({@link Kernels#inFours}), or by segments a group of them.
+     * Each block goes in chunks of channels whose results fit a core's cache, handing each chunk to {@code done} as it is made. The chunks change
      * no sum: each output is its taps' sum in order, whatever the channels around it.
      */
     private void correlateChannels(int[] offsets, float[] signal, float[] result, ChannelsDone done) {
@@ -505,12 +505,12 @@ final class Correlation {
     private void correlate(int outputs, int taps, int wOff, int[] offsets, float[] signal, float[] y, int yOff,
                            int positions) {
         if (bySegments) {
-            KERNELS.correlateSegments(outputs, taps, fours, wOff, offsets, signal, segments, segments.length, y, yOff,
+            KERNELS.correlateSegments(outputs, taps, packed, wOff, offsets, signal, segments, segments.length, y, yOff,
                     width);
         } else if (pointwise) {
-            KERNELS.correlatePointwise(outputs, taps, fours, wOff, offsets, signal, y, yOff, positions, width);
+            KERNELS.correlatePointwise(outputs, taps, packed, wOff, offsets, signal, y, yOff, positions, width);
         } else {
-            KERNELS.correlate(outputs, taps, fours, wOff, offsets, signal, y, yOff, positions, width);
+            KERNELS.correlate(outputs, taps, packed, wOff, offsets, signal, y, yOff, positions, width);
         }
     }
 
